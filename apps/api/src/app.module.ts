@@ -1,0 +1,59 @@
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { AllExceptionsFilter, AppConfig, Clock, CoreModule, DatabaseModule, QueuesModule } from '@vetting/core';
+import { IdentityModule } from '@vetting/identity';
+import { LiveGatewayModule, LiveModule } from '@vetting/live';
+import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
+import { HealthController } from './health.controller';
+
+
+export function loggerModule(config: AppConfig) {
+  return LoggerModule.forRoot({
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+    pinoHttp: {
+      level: config.env.LOG_LEVEL,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+    },
+  });
+}
+
+export interface AppOptions {
+  config: AppConfig;
+  clock?: Clock;
+  /** Also run the BullMQ processors in this process. */
+  withWorker: boolean;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(opts: AppOptions): DynamicModule {
+    // Required lazily so the api alone never loads worker code it does not run.
+    const worker: DynamicModule[] = opts.withWorker ? [require('../../worker/src/worker.module').WorkerModule.forFeature()] : [];
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot({ config: opts.config, clock: opts.clock }),
+        loggerModule(opts.config),
+        DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS, migrate: true }),
+        QueuesModule,
+        TerminusModule,
+        LiveModule,
+        IdentityModule,
+        LiveGatewayModule,
+        ...worker,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { json, NextFunction, Request, Response, urlencoded } from 'express';
+import { AppConfig, Clock, createValidationPipe, toErrorBody } from '@vetting/core';
+import { RedisStreamsIoAdapter } from '@vetting/live';
+import { AppModule } from './app.module';
+
+export interface ApiOptions {
+  config: AppConfig;
+  clock?: Clock;
+  withWorker?: boolean;
+  /** Buffer logs until pino is ready (off in tests to keep output quiet). */
+  bufferLogs?: boolean;
+}
+
+/** Builds the api (HTTP under /api, Socket.IO /live) without listening. */
+export async function createApi(opts: ApiOptions): Promise<INestApplication> {
+  const withWorker = opts.withWorker ?? opts.config.workerInProcess;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config: opts.config, clock: opts.clock, withWorker }), {
+    bufferLogs: opts.bufferLogs ?? true,
+    abortOnError: false,
+    bodyParser: false,
+  });
+  // Our own parsers, so a malformed body is answered here with a stable code (Nest would hide its type).
+  app.use(json({ limit: '1mb' }), urlencoded({ extended: false, limit: '1mb' }));
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!err) return next();
+    const { body } = toErrorBody(err);
+    res.status(body.statusCode).json(body);
+  });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, opts.config));
+  app.enableShutdownHooks();
+  app.set('trust proxy', 'loopback');
+  if (opts.config.env.SWAGGER_ENABLED) {
+    const doc = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Vetting platform API')
+        .setDescription('Invitations, vetting calls, proctored assessments, credentials and notifications. Socket.IO namespace: /live.')
+        .setVersion('0.1.0')
+        .addBearerAuth()
+        .build(),
+    );
+    SwaggerModule.setup('api/docs', app, doc);
+  }
+  return app;
+}

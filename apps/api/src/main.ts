@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { AppConfig, ConfigError, assertRedisReachable } from '@vetting/core';
+import { createApi } from './bootstrap';
+
+async function main(): Promise<void> {
+  const config = AppConfig.fromEnv();
+  await assertRedisReachable(config.env.REDIS_URL);
+  const app = await createApi({ config });
+  await app.listen(config.env.PORT, config.env.HOST);
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
+  const mode = config.embeddedDatabase ? 'embedded PostgreSQL (PGlite) in ' + config.env.DATA_DIR : 'PostgreSQL at DATABASE_URL';
+  console.log(`\nVetting platform api listening on ${url}/api  (docs: ${url}/api/docs, socket: ${url}/live)`);
+  console.log(`Database: ${mode}; worker ${config.workerInProcess ? 'in this process' : 'separate (npm run start:worker)'}\n`);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err?.message ?? err);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, Clock, CoreModule, DatabaseModule, QueuesModule } from '@vetting/core';
+import { LiveModule } from '@vetting/live';
+import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
+
+/** The BullMQ processors of every domain. */
+@Module({})
+export class WorkerModule {
+  /** Processors only, to mount inside a process that already has core, database and queues. */
+  static forFeature(): DynamicModule {
+    return { module: WorkerModule, imports: [] };
+  }
+
+  /** The standalone worker process. */
+  static forRoot(opts: { config: AppConfig; clock?: Clock }): DynamicModule {
+    return {
+      module: WorkerRootModule,
+      imports: [
+        CoreModule.forRoot(opts),
+        DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS, migrate: false }),
+        QueuesModule,
+        LiveModule,
+        WorkerModule.forFeature(),
+      ],
+    };
+  }
+}
+
+@Module({})
+class WorkerRootModule {}

@@ -1,0 +1,74 @@
+import { Duration } from 'luxon';
+import { Env, envSchema } from './env.schema';
+
+export interface Policy {
+  callLength: Duration;
+  gracePeriod: Duration;
+  rescheduleNotice: Duration;
+  maxReschedules: number;
+  missedCooldown: Duration;
+  minBookingLead: Duration;
+  joinEarly: Duration;
+  dailyCap: number;
+  bookingHorizon: Duration;
+  endingSoon: Duration;
+  reminders: Duration[];
+  profileMinVerifiedSkills: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
+
+/** The validated configuration, read once at boot. */
+export class AppConfig {
+  readonly env: Env;
+  readonly policy: Policy;
+
+  private constructor(env: Env) {
+    this.env = env;
+    this.policy = {
+      callLength: env.VETTING_CALL_LENGTH,
+      gracePeriod: env.VETTING_GRACE_PERIOD,
+      rescheduleNotice: env.VETTING_RESCHEDULE_NOTICE,
+      maxReschedules: env.VETTING_MAX_RESCHEDULES,
+      missedCooldown: env.VETTING_MISSED_COOLDOWN,
+      minBookingLead: env.VETTING_MIN_BOOKING_LEAD,
+      joinEarly: env.VETTING_JOIN_EARLY,
+      dailyCap: env.VETTING_DAILY_CAP,
+      bookingHorizon: env.VETTING_BOOKING_HORIZON,
+      endingSoon: env.VETTING_ENDING_SOON,
+      reminders: env.VETTING_REMINDERS,
+      profileMinVerifiedSkills: env.PROFILE_MIN_VERIFIED_SKILLS,
+    };
+  }
+
+  /** Parses the environment; throws one ConfigError naming every bad variable. */
+  static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {
+    const result = envSchema.safeParse(source);
+    if (!result.success) {
+      const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+      throw new ConfigError(problems);
+    }
+    return new AppConfig(result.data);
+  }
+
+  get jwtSecret(): string {
+    return this.env.JWT_SECRET ?? DEV_JWT_SECRET;
+  }
+
+  get embeddedDatabase(): boolean {
+    return !this.env.DATABASE_URL;
+  }
+
+  /** Whether this api process also runs the BullMQ processors (default: yes on the embedded database). */
+  get workerInProcess(): boolean {
+    if (this.env.WORKER_IN_PROCESS) return this.env.WORKER_IN_PROCESS === 'true';
+    return this.embeddedDatabase;
+  }
+}

@@ -1,0 +1,105 @@
+import { Duration } from 'luxon';
+import { z } from 'zod';
+
+/** An ISO-8601 duration (PT30M, P6M, ...) parsed with luxon; rejected when invalid or not positive. */
+const isoDuration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((raw, ctx) => {
+      const d = Duration.fromISO(raw.trim());
+      if (!d.isValid) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" is not an ISO-8601 duration (e.g. PT30M)` });
+        return z.NEVER;
+      }
+      // Months/years have no fixed length: keep them as calendar units, but they must be positive.
+      if (d.toMillis() <= 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" must be a positive duration` });
+        return z.NEVER;
+      }
+      return d;
+    });
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: int(3000, 0, 65535),
+    HOST: z.string().default('0.0.0.0'),
+    PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    DATABASE_URL: optionalString.pipe(
+      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+    ),
+    DATABASE_POOL_SIZE: int(10, 1, 200),
+    DATA_DIR: z.string().default('.data'),
+
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only').default('vetting:'),
+
+    JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    JWT_TTL: isoDuration('PT12H'),
+    ADMIN_EMAIL: optionalString.pipe(z.string().email().optional()),
+    ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+    AUTH_RATE_LIMIT: int(20, 1),
+    AUTH_RATE_WINDOW: isoDuration('PT1M'),
+    WORKER_IN_PROCESS: optionalString.pipe(z.enum(['true', 'false']).optional()),
+    WORKER_CONCURRENCY: int(10, 1, 1000),
+
+    VETTING_CALL_LENGTH: isoDuration('PT30M'),
+    VETTING_GRACE_PERIOD: isoDuration('PT5M'),
+    VETTING_RESCHEDULE_NOTICE: isoDuration('PT24H'),
+    VETTING_MAX_RESCHEDULES: int(1, 0),
+    VETTING_MISSED_COOLDOWN: isoDuration('P6M'),
+    VETTING_MIN_BOOKING_LEAD: isoDuration('PT1H'),
+    VETTING_JOIN_EARLY: isoDuration('PT10M'),
+    VETTING_DAILY_CAP: int(8, 1),
+    VETTING_BOOKING_HORIZON: isoDuration('P30D'),
+    VETTING_ENDING_SOON: isoDuration('PT5M'),
+    VETTING_REMINDERS: z
+      .string()
+      .default('PT24H,PT1H')
+      .transform((raw, ctx) => {
+        const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+        const out = parts.map((p) => Duration.fromISO(p));
+        if (out.some((d) => !d.isValid || d.toMillis() <= 0)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" must be a comma-separated list of ISO-8601 durations` });
+          return z.NEVER;
+        }
+        return out;
+      }),
+    PROFILE_MIN_VERIFIED_SKILLS: int(3, 0),
+    LIVE_RECOVERY_WINDOW: isoDuration('PT2M'),
+    SWAGGER_ENABLED: bool(true),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['JWT_SECRET'], message: 'is required in production' });
+    }
+    if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'],
+        message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
+      });
+    }
+    if (env.VETTING_GRACE_PERIOD.toMillis() >= env.VETTING_CALL_LENGTH.toMillis()) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['VETTING_GRACE_PERIOD'], message: 'must be shorter than VETTING_CALL_LENGTH' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,32 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AppConfig } from './config/app-config';
+import { Clock, SystemClock } from './clock/clock';
+import { REDIS, createRedis } from './redis/redis';
+
+@Injectable()
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** Config, clock and the shared Redis connection. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(opts: { config?: AppConfig; clock?: Clock } = {}): DynamicModule {
+    const config = opts.config ?? AppConfig.fromEnv();
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: Clock, useValue: opts.clock ?? new SystemClock() },
+        { provide: REDIS, useFactory: () => createRedis(config.env.REDIS_URL) },
+        RedisLifecycle,
+      ],
+      exports: [AppConfig, Clock, REDIS],
+    };
+  }
+}

@@ -1,0 +1,21 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { toErrorBody } from './error-mapping';
+
+/** The one HTTP error shape: {statusCode, code, message, details?}; 5xx are logged with the request id. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse();
+    const req = ctx.getRequest();
+    const { body, fault } = toErrorBody(exception);
+    if (fault) {
+      this.logger.error({ err: exception, requestId: req?.id, path: req?.url }, 'Unhandled fault');
+    }
+    if (res.headersSent) return;
+    res.status(body.statusCode).json({ ...body, ...(fault && req?.id ? { requestId: String(req.id) } : {}) });
+  }
+}

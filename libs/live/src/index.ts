@@ -1,0 +1,6 @@
+export * from './live.publisher';
+export * from './live-ack';
+export * from './live-user';
+export * from './live.gateway';
+export * from './redis-streams-io.adapter';
+export * from './live.module';

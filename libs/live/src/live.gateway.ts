@@ -1,0 +1,72 @@
+import { Inject, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { MikroORM } from '@mikro-orm/postgresql';
+import Redis from 'ioredis';
+import type { Namespace, Socket } from 'socket.io';
+import { AppConfig, REDIS, withContext } from '@vetting/core';
+import { TokenService, User, bearerToken } from '@vetting/identity';
+import { LiveMessage, liveChannel } from './live.publisher';
+import { userRoom } from './live-user';
+
+/**
+ * The `/live` namespace: authenticates the handshake, puts each socket in `user:<id>`, and relays
+ * messages published by any process to this process's sockets.
+ */
+@WebSocketGateway({ namespace: '/live' })
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationShutdown {
+  @WebSocketServer() server!: Namespace;
+  private readonly logger = new Logger('Live');
+  private subscriber?: Redis;
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly orm: MikroORM,
+    private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  afterInit(ns: Namespace): void {
+    ns.use((socket, next) => {
+      this.authenticate(socket)
+        .then(() => next())
+        .catch((err) => {
+          const e = new Error(err?.message ?? 'Authentication required') as Error & { data?: unknown };
+          e.data = { code: 'UNAUTHENTICATED', message: e.message };
+          next(e);
+        });
+    });
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('message', (_channel, raw) => this.relay(raw));
+    void this.subscriber.subscribe(liveChannel(this.config));
+  }
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const user = socket.data?.user;
+    if (user) await socket.join(userRoom(user.id));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscriber?.quit().catch(() => undefined);
+  }
+
+  private async authenticate(socket: Socket): Promise<void> {
+    if (socket.data?.user) return; // restored session
+    const raw = socket.handshake.auth?.token ?? bearerToken(socket.handshake.headers?.authorization);
+    const claims = this.tokens.verify(typeof raw === 'string' ? raw : undefined);
+    const user = await withContext(this.orm, (em) => em.findOne(User, { id: claims.sub }));
+    if (!user) throw new Error('The account for this token no longer exists');
+    socket.data.user = { id: user.id, role: user.role, name: user.name };
+  }
+
+  private relay(raw: string): void {
+    let msg: LiveMessage;
+    try {
+      msg = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    if (!this.server) return;
+    if (msg.kind === 'emit') this.server.local.to(msg.room).emit(msg.event, msg.payload);
+    else if (msg.kind === 'close-room') this.server.local.in(msg.room).socketsLeave(msg.room);
+  }
+}

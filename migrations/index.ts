@@ -1,0 +1,4 @@
+import { Migration20261121000001_identity } from './Migration20261121000001_identity';
+
+/** Every migration, in order. Listed explicitly so compiled and test runs apply the same set. */
+export const MIGRATIONS = [{ name: 'Migration20261121000001_identity', class: Migration20261121000001_identity }];

@@ -1,0 +1,20 @@
+/** `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded database. */
+import { AppConfig, ConfigError, openDatabase } from '@vetting/core';
+import { ENTITIES, MIGRATIONS } from '../mikro-orm.config';
+
+async function main(): Promise<void> {
+  const config = AppConfig.fromEnv();
+  const { orm, embedded } = await openDatabase(config, { entities: ENTITIES, migrations: MIGRATIONS, migrate: false });
+  try {
+    const applied = await orm.getMigrator().up();
+    console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'Database is up to date');
+  } finally {
+    await orm.close(true);
+    await embedded?.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : (err?.message ?? err));
+  process.exit(1);
+});
