@@ -97,7 +97,10 @@ export const envSchema = z
         message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
       });
     }
-    if (env.VETTING_GRACE_PERIOD.toMillis() >= env.VETTING_CALL_LENGTH.toMillis()) {
+    // Field errors leave non-durations behind; cross-field checks only make sense on valid fields.
+    const grace = env.VETTING_GRACE_PERIOD as unknown;
+    const length = env.VETTING_CALL_LENGTH as unknown;
+    if (Duration.isDuration(grace) && Duration.isDuration(length) && grace.toMillis() >= length.toMillis()) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['VETTING_GRACE_PERIOD'], message: 'must be shorter than VETTING_CALL_LENGTH' });
     }
   });
