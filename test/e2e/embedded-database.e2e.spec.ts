@@ -15,13 +15,13 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
   it('boots the real app, migrates, registers and logs in; data survives a SIGINT restart', async () => {
     let api = await spawnApp('apps/api/src/main.ts', env);
     try {
-      const health = await (await fetch(`${api.baseUrl}/api/health`)).json();
+      const health = (await (await fetch(`${api.baseUrl}/api/health`)).json()) as { info: unknown };
       expect(health.info).toEqual({ database: { status: 'up' }, redis: { status: 'up' } });
       const reg = await post(`${api.baseUrl}/api/auth/register`, { email: 'lin@example.com', password: 'password-123', name: 'Lin', role: 'freelancer', timeZone: 'Asia/Tokyo' });
       expect(reg.status).toBe(201);
       const login = await post(`${api.baseUrl}/api/auth/login`, { email: 'lin@example.com', password: 'password-123' });
       expect(login.status).toBe(200);
-      expect((await login.json()).user.email).toBe('lin@example.com');
+      expect(((await login.json()) as { user: { email: string } }).user.email).toBe('lin@example.com');
     } finally {
       expect([0, 'SIGINT']).toContain(await api.stop('SIGINT'));
     }

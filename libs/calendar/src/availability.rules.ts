@@ -115,9 +115,8 @@ export function validateAvailability(input: AvailabilityInput): AvailabilityProb
               field: `weekly[${i}]`,
               problem: `overlaps weekly[${clash.index}] on the same weekday`,
             });
-          } else {
-            accepted.push({ index: i, weekday, start, end });
           }
+          accepted.push({ index: i, weekday, start, end });
         }
       }
     });

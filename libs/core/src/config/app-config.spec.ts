@@ -132,8 +132,8 @@ describe('AppConfig.fromEnv', () => {
       expect(problemFor(configError({ VETTING_REMINDERS: 'PT24H,P0D' }), 'VETTING_REMINDERS')).toHaveLength(1);
     });
 
-    // Known bug (env.schema.ts superRefine, line ~100): a bad call length or grace period makes the
-    // cross-field check call .toMillis() on a non-Duration and fromEnv throws a TypeError, not a ConfigError.
+    // Regression: a bad call length or grace period used to reach the cross-field check as a non-Duration
+    // and make fromEnv throw a TypeError instead of a ConfigError.
     it.each(['30 minutes', 'PT-5M', 'P0D', ''])('rejects VETTING_CALL_LENGTH=%p with a ConfigError', (raw) => {
       const err = configError({ VETTING_CALL_LENGTH: raw });
       expect(problemFor(err, 'VETTING_CALL_LENGTH')).toHaveLength(1);

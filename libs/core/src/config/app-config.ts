@@ -53,6 +53,14 @@ export class AppConfig {
     const result = envSchema.safeParse(source);
     if (!result.success) {
       const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+      // Cross-variable rules do not run while a field is bad: check the ones that need no parsing here too.
+      const has = (name: string) => typeof source[name] === 'string' && source[name]!.trim() !== '';
+      const named = (name: string) => problems.some((p) => p.startsWith(`${name}:`));
+      if (source.NODE_ENV === 'production' && !has('JWT_SECRET') && !named('JWT_SECRET')) problems.push('JWT_SECRET: is required in production');
+      if (has('ADMIN_EMAIL') !== has('ADMIN_PASSWORD')) {
+        const missing = has('ADMIN_EMAIL') ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL';
+        if (!named(missing)) problems.push(`${missing}: ADMIN_EMAIL and ADMIN_PASSWORD must be set together`);
+      }
       throw new ConfigError(problems);
     }
     return new AppConfig(result.data);

@@ -20,8 +20,9 @@ const isoDuration = (fallback: string) =>
       return d;
     });
 
+/** An integer; an empty value counts as unset. */
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(min).max(max).default(fallback));
 
 const bool = (fallback: boolean) =>
   z

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError } from './app-error';
 
 export interface FieldProblem {
@@ -29,3 +29,6 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
   });
 }
+
+/** Path ids are UUIDs; anything else cannot name a record, so it is 404 NOT_FOUND. */
+export const parseId = () => new ParseUUIDPipe({ exceptionFactory: () => new AppError(404, 'NOT_FOUND', 'No such record') });

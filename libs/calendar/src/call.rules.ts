@@ -1,0 +1,139 @@
+import { DateTime, Duration } from 'luxon';
+import { AppError } from '@vetting/core';
+import type { CallStatus } from './call.entities';
+
+/** What the call rules need to know about a call. */
+export interface CallState {
+  id: string;
+  status: CallStatus;
+  startsAt: DateTime;
+  endsAt: DateTime;
+  rescheduleCount: number;
+  version: number;
+  freelancerJoinedAt?: DateTime | null;
+  talentManagerJoinedAt?: DateTime | null;
+}
+
+export interface CallPolicy {
+  callLength: Duration;
+  gracePeriod: Duration;
+  rescheduleNotice: Duration;
+  maxReschedules: number;
+  missedCooldown: Duration;
+  joinEarly: Duration;
+  endingSoon: Duration;
+  reminders: Duration[];
+}
+
+export type Participant = 'freelancer' | 'talent_manager';
+
+const NOT_STARTED: readonly CallStatus[] = ['scheduled', 'rescheduled'];
+export const isActive = (s: CallStatus) => s === 'scheduled' || s === 'rescheduled' || s === 'in_progress';
+
+export const callNotActive = (status: CallStatus) =>
+  new AppError(409, 'CALL_NOT_ACTIVE', `The call is ${status}`, { status });
+
+/** A reschedule needs ≥ notice before the booked start (exactly the notice is enough) and a reschedule left. */
+export function assertCanReschedule(call: CallState, now: DateTime, policy: Pick<CallPolicy, 'rescheduleNotice' | 'maxReschedules'>, reschedulesUsed = call.rescheduleCount): void {
+  if (!NOT_STARTED.includes(call.status)) throw callNotActive(call.status);
+  if (reschedulesUsed >= policy.maxReschedules) {
+    throw new AppError(409, 'RESCHEDULE_LIMIT_REACHED', `A booking may be rescheduled ${policy.maxReschedules} time(s)`, {
+      rescheduleCount: reschedulesUsed,
+      maxReschedules: policy.maxReschedules,
+    });
+  }
+  const deadline = call.startsAt.minus(policy.rescheduleNotice);
+  if (now > deadline) {
+    throw new AppError(409, 'NOTICE_TOO_SHORT', `A reschedule needs ${policy.rescheduleNotice.toISO()} notice before the start`, {
+      startsAt: call.startsAt.toUTC().toISO(),
+      rescheduleDeadline: deadline.toUTC().toISO(),
+    });
+  }
+}
+
+/** A cancellation is always allowed while the call has not started; inside the notice window it counts as a miss. */
+export function cancellationOutcome(call: CallState, now: DateTime, policy: Pick<CallPolicy, 'rescheduleNotice'>): { countsAsMiss: boolean } {
+  if (!NOT_STARTED.includes(call.status)) throw callNotActive(call.status);
+  return { countsAsMiss: now > call.startsAt.minus(policy.rescheduleNotice) };
+}
+
+/** The room is open from `joinEarly` before the start until the end; the freelancer's first join must be within the grace period. */
+export function assertCanJoin(call: CallState, who: Participant, now: DateTime, policy: Pick<CallPolicy, 'joinEarly' | 'gracePeriod'>): void {
+  if (!isActive(call.status)) {
+    if (call.status === 'missed' && who === 'freelancer') throw graceExpired(call, policy);
+    throw new AppError(409, 'CALL_NOT_ACTIVE', `The call is ${call.status}`, { status: call.status });
+  }
+  const opensAt = call.startsAt.minus(policy.joinEarly);
+  if (now < opensAt) {
+    throw new AppError(409, 'CALL_NOT_OPEN_YET', 'The call room is not open yet', { opensAt: opensAt.toUTC().toISO() });
+  }
+  if (now >= call.endsAt) throw new AppError(409, 'CALL_ENDED', 'The call has ended', { endsAt: call.endsAt.toUTC().toISO() });
+  if (who === 'freelancer' && !call.freelancerJoinedAt && now > call.startsAt.plus(policy.gracePeriod)) {
+    throw graceExpired(call, policy);
+  }
+}
+
+const graceExpired = (call: CallState, policy: Pick<CallPolicy, 'gracePeriod'>) =>
+  new AppError(409, 'GRACE_PERIOD_EXPIRED', 'You were not present within the grace period of the start', {
+    graceEndedAt: call.startsAt.plus(policy.gracePeriod).toUTC().toISO(),
+  });
+
+export type GraceOutcome = 'missed' | 'interviewer_absent' | null;
+
+/** At start + grace: freelancer absent → missed (whoever else is there); talent manager absent → interviewer_absent. */
+export function graceOutcome(call: CallState): GraceOutcome {
+  if (!isActive(call.status)) return null;
+  if (!call.freelancerJoinedAt) return 'missed';
+  if (!call.talentManagerJoinedAt) return 'interviewer_absent';
+  return null;
+}
+
+/** At the hard end: a call the freelancer attended is completed; one they never joined is missed. */
+export function endOutcome(call: CallState): 'completed' | 'missed' | null {
+  if (!isActive(call.status)) return null;
+  return call.freelancerJoinedAt ? 'completed' : 'missed';
+}
+
+export const cooldownUntil = (call: Pick<CallState, 'startsAt'>, policy: Pick<CallPolicy, 'missedCooldown'>) =>
+  call.startsAt.plus(policy.missedCooldown);
+
+export type TimerKind = 'reminder' | 'grace' | 'ending-soon' | 'end';
+
+export interface CallTimer {
+  kind: TimerKind;
+  jobId: string;
+  at: DateTime;
+  /** For reminders: how long before the start, as ISO (PT24H). */
+  lead?: string;
+}
+
+/** Deterministic BullMQ job id (BullMQ allows ':' only in ids of exactly three parts). */
+export const timerJobId = (callId: string, kind: TimerKind, version: number, lead?: string) =>
+  `call:${callId}:${kind}${lead ? `-${lead}` : ''}-v${version}`;
+
+/**
+ * The timers of an active call at its current version: reminders still ahead, the grace check,
+ * "ending soon" (when it falls after the start) and the hard end.
+ */
+export function callTimers(call: CallState, policy: CallPolicy, now: DateTime): CallTimer[] {
+  if (!isActive(call.status)) return [];
+  const timers: CallTimer[] = [];
+  for (const lead of policy.reminders) {
+    const at = call.startsAt.minus(lead);
+    const iso = lead.toISO() ?? String(lead.toMillis());
+    if (at > now) timers.push({ kind: 'reminder', jobId: timerJobId(call.id, 'reminder', call.version, iso), at, lead: iso });
+  }
+  timers.push({ kind: 'grace', jobId: timerJobId(call.id, 'grace', call.version), at: call.startsAt.plus(policy.gracePeriod) });
+  const endingSoon = call.endsAt.minus(policy.endingSoon);
+  if (endingSoon > call.startsAt) timers.push({ kind: 'ending-soon', jobId: timerJobId(call.id, 'ending-soon', call.version), at: endingSoon });
+  timers.push({ kind: 'end', jobId: timerJobId(call.id, 'end', call.version), at: call.endsAt });
+  return timers;
+}
+
+/** Scorecards: once, by the call's talent manager, after the call started with the freelancer present. */
+export function assertCanScore(call: CallState, now: DateTime, alreadyScored: boolean): void {
+  if (alreadyScored) throw new AppError(409, 'SCORECARD_ALREADY_SUBMITTED', 'This call already has a scorecard');
+  if (now < call.startsAt || !(call.status === 'in_progress' || call.status === 'completed')) {
+    throw new AppError(409, 'CALL_NOT_STARTED', 'A scorecard can be submitted once the call has started with the freelancer present', { status: call.status });
+  }
+}
