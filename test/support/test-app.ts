@@ -49,7 +49,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const databaseUrl = opts.databaseUrl === null ? undefined : (opts.databaseUrl ?? (await createTestDatabase()).url);
   const env: Record<string, string> = {
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: opts.redisPrefix ?? `${redisPrefix()}${randomBytes(3).toString('hex')}:`,
     JWT_SECRET: 'test-secret-test-secret-test-secret',

@@ -6,6 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { AllExceptionsFilter, AppConfig, Clock, CoreModule, DatabaseModule, QueuesModule } from '@vetting/core';
 import { IdentityModule } from '@vetting/identity';
 import { LiveGatewayModule, LiveModule } from '@vetting/live';
+import { NotificationsModule } from '@vetting/notifications';
+import { TalentModule } from '@vetting/talent';
+import { CalendarModule } from '@vetting/calendar';
 import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 import { HealthController } from './health.controller';
 
@@ -49,6 +52,9 @@ export class AppModule {
         TerminusModule,
         LiveModule,
         IdentityModule,
+        NotificationsModule,
+        TalentModule,
+        CalendarModule,
         LiveGatewayModule,
         ...worker,
       ],

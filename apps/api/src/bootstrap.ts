@@ -21,6 +21,7 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
   const withWorker = opts.withWorker ?? opts.config.workerInProcess;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config: opts.config, clock: opts.clock, withWorker }), {
     bufferLogs: opts.bufferLogs ?? true,
+    ...(opts.bufferLogs === false ? { logger: ['error', 'warn'] as const } : {}),
     abortOnError: false,
     bodyParser: false,
   });

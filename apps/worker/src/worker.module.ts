@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, Clock, CoreModule, DatabaseModule, QueuesModule } from '@vetting/core';
 import { LiveModule } from '@vetting/live';
+import { NotificationsModule } from '@vetting/notifications';
+import { CalendarWorkerModule } from '@vetting/calendar';
 import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 
 /** The BullMQ processors of every domain. */
@@ -8,7 +10,7 @@ import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 export class WorkerModule {
   /** Processors only, to mount inside a process that already has core, database and queues. */
   static forFeature(): DynamicModule {
-    return { module: WorkerModule, imports: [] };
+    return { module: WorkerModule, imports: [CalendarWorkerModule] };
   }
 
   /** The standalone worker process. */
@@ -20,6 +22,7 @@ export class WorkerModule {
         DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS, migrate: false }),
         QueuesModule,
         LiveModule,
+        NotificationsModule,
         WorkerModule.forFeature(),
       ],
     };

@@ -4,7 +4,6 @@ import {
   WeeklyWindow,
   isHhMm,
   isIsoCalendarDate,
-  isValidTimeZone,
   minutesOfDay,
 } from './availability.rules';
 
@@ -65,37 +64,84 @@ const UTC = FixedOffsetZone.utcInstance;
 /** UTC offset (minutes) of a zone at an instant. */
 type OffsetFn = (utcMs: number) => number;
 
-const SAMPLE_STEP_MS = MS_PER_DAY;
+/**
+ * What a zone's offset does during one UTC day [k·24h, (k+1)·24h): offset at its start, offset at the
+ * start of the next day, and (when they differ) the first millisecond of the new offset.
+ */
+interface DaySegment {
+  start: number;
+  end: number;
+  changeAt: number;
+}
 
 /**
- * Offsets of `zone` over [fromMs, toMs], computed with a handful of `IANAZone#offset` calls (which are
- * expensive: each one formats a date with Intl): the zone is sampled once a day and every change is
- * located to the millisecond by bisection. Instants outside the range fall back to the zone itself.
+ * Memo of DaySegments per zone. `IANAZone#offset` is expensive (it formats a date with Intl), and the
+ * answer depends only on the (immutable, in-process) tz database, so memoising it never changes any
+ * result — the rules stay pure functions of their arguments. Bounded: cleared when it grows large.
+ */
+const daySegmentMemo = new Map<string, Map<number, DaySegment>>();
+let daySegmentMemoSize = 0;
+const DAY_SEGMENT_MEMO_LIMIT = 200_000;
+
+function daySegment(zone: IANAZone, k: number): DaySegment {
+  let perZone = daySegmentMemo.get(zone.name);
+  const hit = perZone?.get(k);
+  if (hit) return hit;
+  const from = k * MS_PER_DAY;
+  const to = from + MS_PER_DAY;
+  const start = zone.offset(from);
+  const end = zone.offset(to);
+  let changeAt = to;
+  if (start !== end) {
+    // Transitions fall on whole seconds: bisect in seconds for the first second with a new offset.
+    let before = from / 1000;
+    let after = to / 1000;
+    while (after - before > 1) {
+      const mid = Math.floor((before + after) / 2);
+      if (zone.offset(mid * 1000) === start) before = mid;
+      else after = mid;
+    }
+    changeAt = after * 1000;
+  }
+  const segment: DaySegment = { start, end, changeAt };
+  if (daySegmentMemoSize >= DAY_SEGMENT_MEMO_LIMIT) {
+    daySegmentMemo.clear();
+    daySegmentMemoSize = 0;
+  }
+  if (!perZone || !daySegmentMemo.has(zone.name)) {
+    perZone = new Map();
+    daySegmentMemo.set(zone.name, perZone);
+  }
+  perZone.set(k, segment);
+  daySegmentMemoSize++;
+  return segment;
+}
+
+/**
+ * Offsets of `zone` over [fromMs, toMs] as a step function, built from per-UTC-day segments (so two
+ * transitions within the same UTC day that cancel out would go unnoticed; no real zone does that).
+ * Instants outside the range fall back to the zone itself.
  */
 function offsetTable(zone: IANAZone, fromMs: number, toMs: number): OffsetFn {
-  const at: number[] = [fromMs];
-  const offsets: number[] = [zone.offset(fromMs)];
-  let t = fromMs;
-  let o = offsets[0];
-  while (t < toMs) {
-    const next = Math.min(t + SAMPLE_STEP_MS, toMs);
-    const o2 = zone.offset(next);
-    if (o2 !== o) {
-      let before = t;
-      let after = next;
-      while (after - before > 1) {
-        const mid = Math.floor((before + after) / 2);
-        if (zone.offset(mid) === o) before = mid;
-        else after = mid;
-      }
-      at.push(after);
-      offsets.push(o2);
-      o = o2;
+  const firstDay = Math.floor(fromMs / MS_PER_DAY);
+  const lastDay = Math.floor(toMs / MS_PER_DAY);
+  const at: number[] = [firstDay * MS_PER_DAY];
+  const offsets: number[] = [daySegment(zone, firstDay).start];
+  for (let k = firstDay; k <= lastDay; k++) {
+    const seg = daySegment(zone, k);
+    if (seg.start !== offsets[offsets.length - 1]) {
+      at.push(k * MS_PER_DAY);
+      offsets.push(seg.start);
     }
-    t = next;
+    if (seg.end !== seg.start) {
+      at.push(seg.changeAt);
+      offsets.push(seg.end);
+    }
   }
+  const rangeStart = firstDay * MS_PER_DAY;
+  const rangeEnd = (lastDay + 1) * MS_PER_DAY;
   return (ms: number): number => {
-    if (!(ms >= fromMs && ms <= toMs)) return zone.offset(ms);
+    if (!(ms >= rangeStart && ms < rangeEnd)) return zone.offset(ms);
     let i = at.length - 1;
     while (at[i] > ms) i--;
     return offsets[i];
@@ -235,10 +281,29 @@ function slotBounds(policy: SlotPolicy, now: DateTime, from: DateTime, to: DateT
   return { callMs, lo, hi };
 }
 
+/** Offset tables covering `bounds` (with margin), built once per zone per call and shared between its TMs. */
+function offsetTables(bounds: Bounds): (zone: IANAZone) => OffsetFn {
+  const tables = new Map<string, OffsetFn>();
+  return (zone) => {
+    let table = tables.get(zone.name);
+    if (!table) {
+      table = offsetTable(zone, bounds.lo - 3 * MS_PER_DAY, bounds.hi + 3 * MS_PER_DAY);
+      tables.set(zone.name, table);
+    }
+    return table;
+  };
+}
+
 /** Start instants (UTC ms, ascending, unique) of the slots one TM offers within `bounds`. */
-function slotStartsMs(s: TalentManagerSchedule, bookings: BookingIndex, bounds: Bounds): number[] {
-  if (!isValidTimeZone(s.timeZone)) return [];
-  const zone = IANAZone.create(s.timeZone);
+function slotStartsMs(
+  s: TalentManagerSchedule,
+  bookings: BookingIndex,
+  bounds: Bounds,
+  offsetsFor: (zone: IANAZone) => OffsetFn,
+): number[] {
+  const ianaZoneOfTm = ianaZone(s.timeZone);
+  if (!ianaZoneOfTm) return [];
+  const offset = offsetsFor(ianaZoneOfTm);
   const byWeekday = windowsByWeekday(s.weekly);
   const closedDays = new Set<number>();
   for (const e of s.exceptions ?? []) {
@@ -248,19 +313,19 @@ function slotStartsMs(s: TalentManagerSchedule, bookings: BookingIndex, bounds: 
   const out: number[] = [];
   let sorted = true;
 
-  const firstDay = localDayNumber(zone, lo);
-  const lastDay = localDayNumber(zone, hi);
+  const firstDay = localDayNumber(offset, lo);
+  const lastDay = localDayNumber(offset, hi);
   for (let day = firstDay; day <= lastDay; day++) {
     const windows = byWeekday[isoWeekdayOfDayNumber(day)];
     if (windows.length === 0 || closedDays.has(day)) continue;
 
-    const [dayStart, dayEnd] = localDayBounds(zone, day);
+    const [dayStart, dayEnd] = localDayBounds(offset, day);
     if (bookingsStartingIn(bookings.starts, dayStart, dayEnd) >= s.dailyCap) continue;
 
     const localMidnight = day * MS_PER_DAY;
     for (const w of windows) {
-      const winStart = w.start === 0 ? dayStart : localToUtcMs(zone, localMidnight + w.start * MS_PER_MINUTE);
-      const winEnd = w.end === 1440 ? dayEnd : localToUtcMs(zone, localMidnight + w.end * MS_PER_MINUTE);
+      const winStart = w.start === 0 ? dayStart : localToUtcMs(offset, localMidnight + w.start * MS_PER_MINUTE);
+      const winEnd = w.end === 1440 ? dayEnd : localToUtcMs(offset, localMidnight + w.end * MS_PER_MINUTE);
       let t = winStart;
       if (t < lo) t += Math.ceil((lo - t) / callMs) * callMs; // stay on the window's grid
       for (; t + callMs <= winEnd && t <= hi; t += callMs) {
@@ -276,8 +341,20 @@ function slotStartsMs(s: TalentManagerSchedule, bookings: BookingIndex, bounds: 
   return out.filter((t, i) => i === 0 || t !== out[i - 1]);
 }
 
-function utc(ms: number): DateTime {
-  return DateTime.fromMillis(ms, { zone: UTC });
+/**
+ * UTC DateTime from epoch ms, reusing the instance for an instant already converted in this call
+ * (back-to-back slots share an instant: one's end is the next one's start; DateTimes are immutable).
+ */
+function utcFactory(): (ms: number) => DateTime {
+  const made = new Map<number, DateTime>();
+  return (ms) => {
+    let dt = made.get(ms);
+    if (!dt) {
+      dt = DateTime.fromMillis(ms, { zone: UTC });
+      made.set(ms, dt);
+    }
+    return dt;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,11 +380,12 @@ export function slotsForTalentManager(
 ): TalentManagerSlot[] {
   const bounds = slotBounds(policy, now, from, to);
   if (!bounds) return [];
-  const starts = slotStartsMs(s, indexBookings(booked, s.talentManagerId), bounds);
+  const starts = slotStartsMs(s, indexBookings(booked, s.talentManagerId), bounds, offsetTables(bounds));
+  const toDateTime = utcFactory();
   return starts.map((t) => ({
     talentManagerId: s.talentManagerId,
-    startsAt: utc(t),
-    endsAt: utc(t + bounds.callMs),
+    startsAt: toDateTime(t),
+    endsAt: toDateTime(t + bounds.callMs),
   }));
 }
 
@@ -355,19 +433,21 @@ export function availableSlots(
     else bookedByTm.set(b.talentManagerId, [b]);
   }
   const idsByStart = new Map<number, Set<string>>();
+  const offsetsFor = offsetTables(bounds);
   for (const s of schedules) {
     const ix = indexBookings(bookedByTm.get(s.talentManagerId) ?? [], s.talentManagerId);
-    for (const t of slotStartsMs(s, ix, bounds)) {
+    for (const t of slotStartsMs(s, ix, bounds, offsetsFor)) {
       const ids = idsByStart.get(t);
       if (ids) ids.add(s.talentManagerId);
       else idsByStart.set(t, new Set([s.talentManagerId]));
     }
   }
+  const toDateTime = utcFactory();
   return [...idsByStart.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([t, ids]) => ({
-      startsAt: utc(t),
-      endsAt: utc(t + bounds.callMs),
+      startsAt: toDateTime(t),
+      endsAt: toDateTime(t + bounds.callMs),
       talentManagerIds: [...ids].sort(compareIds),
     }));
 }
@@ -384,7 +464,7 @@ export function offersSlot(
   if (!Number.isFinite(at)) return false;
   const bounds = slotBounds(policy, now, startsAt, DateTime.fromMillis(at + 1, { zone: UTC }));
   if (!bounds) return false;
-  return slotStartsMs(s, indexBookings(booked, s.talentManagerId), bounds).includes(at);
+  return slotStartsMs(s, indexBookings(booked, s.talentManagerId), bounds, offsetTables(bounds)).includes(at);
 }
 
 /**
@@ -407,8 +487,9 @@ export function rankTalentManagers(
 
   const ranked = [...new Set(candidateIds)].map((id) => {
     const zoneName = zoneById.get(id);
-    const zone = IANAZone.create(zoneName !== undefined && isValidTimeZone(zoneName) ? zoneName : 'UTC');
-    const [dayStart, dayEnd] = localDayBounds(zone, localDayNumber(zone, slotMs));
+    const zone = ianaZone(zoneName) ?? IANAZone.create('UTC');
+    const offset: OffsetFn = (ms) => zone.offset(ms);
+    const [dayStart, dayEnd] = localDayBounds(offset, localDayNumber(offset, slotMs));
     let sameDay = 0;
     let upcoming = 0;
     for (const b of booked) {

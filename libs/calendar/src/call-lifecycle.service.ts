@@ -1,0 +1,193 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager, LockMode, MikroORM } from '@mikro-orm/postgresql';
+import { AppConfig, Clock, forbidden, notFound, withContext } from '@vetting/core';
+import { LivePublisher, userRoom } from '@vetting/live';
+import { NotificationsService } from '@vetting/notifications';
+import { Cooldown, Invitation, TalentService } from '@vetting/talent';
+import { VettingCall, toCallView } from './call.entities';
+import { callState } from './call-state';
+import { Participant, assertCanJoin, cooldownUntil, endOutcome, graceOutcome } from './call.rules';
+import { CallTimersService } from './call-timers.service';
+import { history } from './calls.service';
+
+export const callRoom = (callId: string) => `call:${callId}`;
+
+/** Attendance and the timer-driven transitions: every step re-reads the call and acts only if it still applies. */
+@Injectable()
+export class CallLifecycleService {
+  private readonly logger = new Logger('CallLifecycle');
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly live: LivePublisher,
+    private readonly notifications: NotificationsService,
+    private readonly talent: TalentService,
+    private readonly timers: CallTimersService,
+  ) {}
+
+  /** A participant joins the room: checks the window and grace period, records the first join. */
+  async join(user: { id: string; role: string }, callId: string): Promise<VettingCall> {
+    return withContext(this.orm, async (em) => {
+      const call = await em.findOne(VettingCall, { id: callId });
+      if (!call) throw notFound('Call', { id: callId });
+      const who: Participant | null = call.freelancerId === user.id ? 'freelancer' : call.talentManagerId === user.id ? 'talent_manager' : null;
+      if (!who) throw forbidden('Only the call’s freelancer and talent manager may join');
+      const now = this.clock.now();
+      assertCanJoin(callState(call), who, now, this.config.policy);
+
+      const column = who === 'freelancer' ? 'freelancer_joined_at' : 'talent_manager_joined_at';
+      const rows = await em.getConnection().execute<{ id: string; first: boolean; prev_status: string }[]>(
+        `update vetting_calls c
+            set ${column} = coalesce(c.${column}, ?),
+                status = case when c.status in ('scheduled', 'rescheduled') then 'in_progress' else c.status end,
+                updated_at = ?
+           from (select id, ${column} is null as first, status as prev_status from vetting_calls where id = ? for update) old
+          where c.id = old.id and c.status in ('scheduled', 'rescheduled', 'in_progress')
+          returning c.id, old.first, old.prev_status`,
+        [now.toJSDate(), now.toJSDate(), callId],
+      );
+      if (rows.length && rows[0].first) {
+        const entries = [history(callId, now.toJSDate(), user.id, who, 'joined', rows[0].prev_status, rows[0].prev_status === 'in_progress' ? null : 'in_progress')];
+        await em.persistAndFlush(entries);
+      }
+      return em.findOneOrFail(VettingCall, { id: callId }, { refresh: true });
+    });
+  }
+
+  async onReminder(callId: string, version: number, lead: string): Promise<void> {
+    const call = await this.current(callId, version);
+    if (!call || !['scheduled', 'rescheduled'].includes(call.status)) return;
+    for (const userId of [call.freelancerId, call.talentManagerId]) {
+      await this.notifications.notify({
+        userId,
+        type: 'call.reminder',
+        title: 'Vetting call reminder',
+        body: `Your vetting call starts at ${call.startsAt.toISOString()}. Be on time: after ${this.config.policy.gracePeriod.toISO()} the call counts as missed.`,
+        data: { callId, startsAt: call.startsAt.toISOString(), lead },
+        dedupeKey: `call.reminder:${callId}:v${version}:${lead}:${userId}`,
+      });
+    }
+  }
+
+  /** start + grace: the freelancer absent → missed + cooldown; the talent manager absent → interviewer_absent + free rebooking. */
+  async onGrace(callId: string, version: number): Promise<void> {
+    const outcome = await withContext(this.orm, (em) =>
+      em.transactional(async (tem) => {
+        const call = await tem.findOne(VettingCall, { id: callId, version }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!call) return null;
+        const result = graceOutcome(callState(call));
+        if (!result) return null;
+        return this.finish(tem, call, result);
+      }),
+    );
+    if (outcome) await this.afterFinish(outcome);
+  }
+
+  async onEndingSoon(callId: string, version: number): Promise<void> {
+    const call = await this.current(callId, version);
+    if (!call || call.status !== 'in_progress') return;
+    await this.live.emit(callRoom(callId), 'call:ending-soon', { callId, endsAt: call.endsAt.toISOString() });
+  }
+
+  /** The hard end at start + length: completed when the freelancer attended; the room closes. */
+  async onEnd(callId: string, version: number): Promise<void> {
+    const outcome = await withContext(this.orm, (em) =>
+      em.transactional(async (tem) => {
+        const call = await tem.findOne(VettingCall, { id: callId, version }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!call) return null;
+        const result = endOutcome(callState(call));
+        if (!result) return null;
+        return this.finish(tem, call, result);
+      }),
+    );
+    if (outcome) await this.afterFinish(outcome);
+  }
+
+  async onCooldownExpired(cooldownId: string): Promise<void> {
+    const cooldown = await withContext(this.orm, async (em) => {
+      const c = await em.findOne(Cooldown, { id: cooldownId });
+      if (!c || c.until > this.clock.now().toJSDate()) return null;
+      const updated = await em.nativeUpdate(Cooldown, { id: cooldownId, expiredNotifiedAt: null }, { expiredNotifiedAt: this.clock.now().toJSDate() });
+      return updated ? c : null;
+    });
+    if (!cooldown) return;
+    await this.notifications.notify({
+      userId: cooldown.freelancerId,
+      type: 'vetting.eligible-again',
+      title: 'You can be reconsidered for Expert-Vetted',
+      body: 'Your cooldown after a missed vetting call has ended. You can be invited or apply again.',
+      data: { program: cooldown.program, cooldownId },
+      dedupeKey: `vetting.eligible-again:${cooldownId}`,
+    });
+  }
+
+  async find(callId: string): Promise<VettingCall | null> {
+    return withContext(this.orm, (em) => em.findOne(VettingCall, { id: callId }));
+  }
+
+  private async current(callId: string, version: number): Promise<VettingCall | null> {
+    return withContext(this.orm, (em) => em.findOne(VettingCall, { id: callId, version }));
+  }
+
+  private async finish(tem: EntityManager, call: VettingCall, to: 'missed' | 'interviewer_absent' | 'completed') {
+    const now = this.clock.now().toJSDate();
+    const from = call.status;
+    call.status = to;
+    call.endedAt = now;
+    call.updatedAt = now;
+    tem.persist(history(call.id, now, null, 'system', to === 'completed' ? 'ended' : to, from, to));
+    let cooldown: Cooldown | null = null;
+    if (to === 'missed') {
+      cooldown = await this.talent.recordMiss(tem, {
+        invitationId: call.invitationId,
+        freelancerId: call.freelancerId,
+        program: call.program,
+        callId: call.id,
+        reason: 'missed',
+        until: cooldownUntil(callState(call), this.config.policy),
+      });
+    } else if (to === 'interviewer_absent') {
+      await tem.nativeUpdate(Invitation, { id: call.invitationId }, { freeRebooking: true });
+    }
+    await tem.flush();
+    return { call: toCallView(call), cooldown: cooldown ? { id: cooldown.id, until: cooldown.until } : null, raw: { ...call } as VettingCall };
+  }
+
+  private async afterFinish(o: { call: ReturnType<typeof toCallView>; cooldown: { id: string; until: Date } | null }) {
+    const { call } = o;
+    const room = callRoom(call.id);
+    if (call.status === 'missed') {
+      const eligibleAt = o.cooldown!.until.toISOString();
+      await this.timers.scheduleCooldownExpiry(o.cooldown!.id, o.cooldown!.until);
+      const payload = { callId: call.id, call, eligibleAt };
+      await this.live.emit(room, 'call:missed', payload);
+      await this.live.emit(userRoom(call.freelancerId), 'call:missed', payload);
+      await this.notifications.notify({
+        userId: call.freelancerId,
+        type: 'call.missed',
+        title: 'You missed your vetting call',
+        body: `You were not present within the grace period, so you are no longer considered for now. You can be reconsidered from ${eligibleAt}.`,
+        data: { callId: call.id, eligibleAt },
+        dedupeKey: `call.missed:${call.id}`,
+      });
+      await this.live.closeRoom(room);
+    } else if (call.status === 'interviewer_absent') {
+      const payload = { callId: call.id, call, freeRebooking: true };
+      await this.live.emit(room, 'call:interviewer-absent', payload);
+      await this.notifications.notify({
+        userId: call.freelancerId,
+        type: 'call.interviewer-absent',
+        title: 'Your talent manager could not attend',
+        body: 'We are sorry: your talent manager was absent. Book a new time; it does not count as a reschedule.',
+        data: { callId: call.id, invitationId: call.invitationId },
+        dedupeKey: `call.interviewer-absent:${call.id}`,
+      });
+      await this.live.closeRoom(room);
+    } else {
+      await this.live.emit(room, 'call:ended', { callId: call.id, call });
+      await this.live.closeRoom(room);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+export class WeeklyWindowDto {
+  @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday, Monday 1' }) @IsInt() weekday!: number;
+  @ApiProperty({ example: '09:00' }) @IsString() start!: string;
+  @ApiProperty({ example: '17:00' }) @IsString() end!: string;
+}
+
+export class AvailabilityExceptionDto {
+  @ApiProperty({ example: '2026-12-24' }) @IsString() date!: string;
+  @ApiProperty({ enum: [false] }) @IsIn([false]) available!: false;
+}
+
+export class AvailabilityDto {
+  @ApiProperty({ example: 'Europe/Berlin' }) @IsString() timeZone!: string;
+  @ApiProperty({ type: [WeeklyWindowDto] }) @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => WeeklyWindowDto) weekly!: WeeklyWindowDto[];
+  @ApiProperty({ type: [AvailabilityExceptionDto] })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => AvailabilityExceptionDto)
+  exceptions!: AvailabilityExceptionDto[];
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) categorySlugs?: string[];
+  @ApiPropertyOptional({ minimum: 1, maximum: 48 }) @IsOptional() @IsInt() @Min(1) @Max(48) dailyCap?: number;
+}
+
+export class SlotsQuery {
+  @ApiProperty() @IsUUID() invitationId!: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ example: 'Europe/Berlin' }) @IsOptional() @IsString() timeZone?: string;
+}
+
+export class BookCallDto {
+  @ApiProperty() @IsUUID() invitationId!: string;
+  @ApiProperty({ example: '2026-12-01T09:00:00Z' }) @IsISO8601({ strict: true }) startsAt!: string;
+}
+
+export class RescheduleCallDto {
+  @ApiProperty({ example: '2026-12-02T09:00:00Z' }) @IsISO8601({ strict: true }) startsAt!: string;
+}
+
+export class CancelCallDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) reason?: string;
+}
+
+export class HardSkillScoreDto {
+  @ApiProperty({ example: 'TypeScript' }) @IsString() @MinLength(1) @MaxLength(100) skill!: string;
+  @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) score!: number;
+}
+
+export class ScorecardDto {
+  @ApiProperty({ type: [HardSkillScoreDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => HardSkillScoreDto)
+  hardSkills!: HardSkillScoreDto[];
+  @ApiProperty({ example: { reliability: 4, communication: 5 }, description: 'at least reliability and communication, each 1-5' })
+  @IsObject()
+  softSkills!: Record<string, number>;
+  @ApiProperty({ enum: ['pass', 'fail'] }) @IsIn(['pass', 'fail']) decision!: 'pass' | 'fail';
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) notes?: string;
+}

@@ -1,0 +1,411 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { DateTime } from 'luxon';
+import { AppConfig, AppError, Clock, badRequest, forbidden, notFound, sqlState, withContext } from '@vetting/core';
+import { User } from '@vetting/identity';
+import { NotificationsService } from '@vetting/notifications';
+import { ELIGIBLE_CATEGORY_SLUGS, Invitation, TalentService } from '@vetting/talent';
+import { AvailabilityInput, validateAvailability } from './availability.rules';
+import { ACTIVE_CALL_STATUSES, CallHistoryEntry, TalentManagerAvailability, VettingCall, toCallView } from './call.entities';
+import { callState } from './call-state';
+import { assertCanReschedule, cancellationOutcome, cooldownUntil } from './call.rules';
+import { CallTimersService, callPolicy } from './call-timers.service';
+import { BookedInterval, SlotPolicy, TalentManagerSchedule, availableSlots, offersSlot, rankTalentManagers } from './slot.rules';
+
+export const slotUnavailable = (startsAt: string) =>
+  new AppError(409, 'SLOT_UNAVAILABLE', 'This slot is not available (taken, outside availability or too soon)', { startsAt });
+
+const ACTIVE = ACTIVE_CALL_STATUSES as string[];
+
+export function parseInstant(field: string, value: string): DateTime {
+  const d = DateTime.fromISO(value, { setZone: true });
+  if (!d.isValid) throw badRequest('VALIDATION_FAILED', `${field} must be an ISO-8601 instant`, { fields: [{ field, problems: [`${field} must be an ISO-8601 instant`] }] });
+  return d.toUTC();
+}
+
+@Injectable()
+export class CallsService {
+  private readonly logger = new Logger('Calls');
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly orm: MikroORM,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly talent: TalentService,
+    private readonly timers: CallTimersService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  private get slotPolicy(): SlotPolicy {
+    const p = this.config.policy;
+    return { callLength: p.callLength, minBookingLead: p.minBookingLead, bookingHorizon: p.bookingHorizon };
+  }
+
+  // ---- availability -------------------------------------------------------------------------
+
+  async setAvailability(tm: User, input: AvailabilityInput & { categorySlugs?: string[]; dailyCap?: number }) {
+    const problems = validateAvailability(input);
+    for (const [i, slug] of (input.categorySlugs ?? []).entries()) {
+      if (!ELIGIBLE_CATEGORY_SLUGS.includes(slug)) problems.push({ field: `categorySlugs[${i}]`, problem: `"${slug}" is not an Expert-Vetted category` });
+    }
+    if (problems.length) {
+      throw badRequest('VALIDATION_FAILED', `Invalid availability: ${problems.map((p) => p.field).join(', ')}`, {
+        fields: problems.map((p) => ({ field: p.field, problems: [p.problem] })),
+      });
+    }
+    const row =
+      (await this.em.findOne(TalentManagerAvailability, { talentManagerId: tm.id })) ??
+      this.em.create(TalentManagerAvailability, { talentManagerId: tm.id, timeZone: input.timeZone, weekly: [], exceptions: [], categorySlugs: [], dailyCap: this.config.policy.dailyCap, updatedAt: new Date(0) });
+    row.timeZone = input.timeZone;
+    row.weekly = input.weekly.map((w) => ({ weekday: w.weekday, start: w.start, end: w.end }));
+    row.exceptions = input.exceptions.map((e) => ({ date: e.date, available: false as const }));
+    row.categorySlugs = [...new Set(input.categorySlugs ?? ELIGIBLE_CATEGORY_SLUGS)];
+    row.dailyCap = input.dailyCap ?? this.config.policy.dailyCap;
+    row.updatedAt = this.clock.now().toJSDate();
+    await this.em.persistAndFlush(row);
+    return availabilityView(row);
+  }
+
+  async getAvailability(tm: User) {
+    const row = await this.em.findOne(TalentManagerAvailability, { talentManagerId: tm.id });
+    if (!row) throw notFound('Availability');
+    return availabilityView(row);
+  }
+
+  // ---- slots --------------------------------------------------------------------------------
+
+  private async schedulesFor(em: EntityManager, categorySlug: string): Promise<TalentManagerSchedule[]> {
+    const rows = await em.getConnection().execute<{ talent_manager_id: string; time_zone: string; weekly: any; exceptions: any; daily_cap: number }[]>(
+      `select a.talent_manager_id, a.time_zone, a.weekly, a.exceptions, a.daily_cap
+         from talent_manager_availability a join users u on u.id = a.talent_manager_id and u.role = 'talent_manager'
+        where a.category_slugs @> ?::jsonb`,
+      [JSON.stringify([categorySlug])],
+    );
+    const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+    return rows.map((r) => ({ talentManagerId: r.talent_manager_id, timeZone: r.time_zone, weekly: json(r.weekly), exceptions: json(r.exceptions), dailyCap: r.daily_cap }));
+  }
+
+  private async bookedFor(em: EntityManager, tmIds: string[], from: DateTime, to: DateTime, excludeCallId?: string): Promise<BookedInterval[]> {
+    if (tmIds.length === 0) return [];
+    // Two extra days either side cover daily caps counted on the talent managers' local days.
+    const rows = await em.getConnection().execute<{ talent_manager_id: string; starts_at: Date; ends_at: Date }[]>(
+      `select talent_manager_id, starts_at, ends_at from vetting_calls
+        where talent_manager_id = any(?::uuid[]) and status = any(?::text[])
+          and ends_at > ? and starts_at < ? ${excludeCallId ? 'and id <> ?' : ''}`,
+      [`{${tmIds.join(',')}}`, `{${ACTIVE.join(',')}}`, from.minus({ days: 2 }).toJSDate(), to.plus({ days: 2 }).toJSDate(), ...(excludeCallId ? [excludeCallId] : [])],
+    );
+    return rows.map((r) => ({
+      talentManagerId: r.talent_manager_id,
+      startsAt: DateTime.fromJSDate(new Date(r.starts_at), { zone: 'utc' }),
+      endsAt: DateTime.fromJSDate(new Date(r.ends_at), { zone: 'utc' }),
+    }));
+  }
+
+  async slots(freelancer: User, q: { invitationId: string; from?: string; to?: string; timeZone?: string }) {
+    const invitation = await this.talent.requireBookableInvitation(freelancer.id, q.invitationId);
+    const now = this.clock.now();
+    const from = q.from ? parseInstant('from', q.from) : now;
+    const to = q.to ? parseInstant('to', q.to) : now.plus(this.config.policy.bookingHorizon);
+    if (to <= from) throw badRequest('VALIDATION_FAILED', 'to must be after from', { fields: [{ field: 'to', problems: ['to must be after from'] }] });
+    const schedules = await this.schedulesFor(this.em, invitation.categorySlug);
+    const booked = await this.bookedFor(this.em, schedules.map((s) => s.talentManagerId), from, to);
+    const zone = q.timeZone ?? freelancer.timeZone;
+    const slots = availableSlots(schedules, booked, this.slotPolicy, now, from, to);
+    return {
+      timeZone: zone,
+      slots: slots.map((s) => ({
+        startsAt: s.startsAt.toUTC().toISO(),
+        endsAt: s.endsAt.toUTC().toISO(),
+        localStartsAt: s.startsAt.setZone(zone).toISO(),
+      })),
+    };
+  }
+
+  // ---- booking ------------------------------------------------------------------------------
+
+  /**
+   * Books the least-loaded talent manager offering the slot. The exclusion constraint decides races:
+   * a conflict moves on to the next talent manager, and when none is left the answer is SLOT_UNAVAILABLE.
+   */
+  async book(freelancer: User, input: { invitationId: string; startsAt: string }) {
+    const startsAt = parseInstant('startsAt', input.startsAt);
+    const invitation = await this.talent.requireBookableInvitation(freelancer.id, input.invitationId);
+    const active = await this.em.count(VettingCall, { invitationId: invitation.id, status: { $in: ACTIVE_CALL_STATUSES as any } });
+    if (active > 0) throw new AppError(409, 'CALL_ALREADY_BOOKED', 'This invitation already has a booked call; reschedule it instead');
+
+    const now = this.clock.now();
+    const schedules = await this.schedulesFor(this.em, invitation.categorySlug);
+    const booked = await this.bookedFor(this.em, schedules.map((s) => s.talentManagerId), startsAt, startsAt.plus(this.config.policy.callLength));
+    const offering = schedules.filter((s) => offersSlot(s, booked, this.slotPolicy, now, startsAt)).map((s) => s.talentManagerId);
+    const ranked = rankTalentManagers(offering, schedules, booked, now, startsAt);
+    if (ranked.length === 0) throw slotUnavailable(startsAt.toISO()!);
+
+    for (const tmId of ranked) {
+      const call = await this.tryInsertCall(invitation.id, freelancer.id, tmId, startsAt);
+      if (call) {
+        await this.timers.schedule(call);
+        await this.notifyParticipants(call, 'call.booked', 'Vetting call booked', `Your vetting call is booked for ${call.startsAt.toISOString()}.`);
+        return toCallView(call);
+      }
+    }
+    throw slotUnavailable(startsAt.toISO()!);
+  }
+
+  /** One attempt in its own transaction; null when the talent manager's time was taken meanwhile. */
+  private async tryInsertCall(invitationId: string, freelancerId: string, tmId: string, startsAt: DateTime): Promise<VettingCall | null> {
+    try {
+      return await withContext(this.orm, (em) =>
+        em.transactional(async (tem) => {
+          const invitation = await this.talent.requireBookableInvitation(freelancerId, invitationId, tem);
+          const now = this.clock.now().toJSDate();
+          // A rebooking after a cancellation is a reschedule in disguise, unless it is owed to the freelancer.
+          const cancelledBefore = await tem.count(VettingCall, { invitationId, status: 'cancelled' });
+          let freeRebooking = false;
+          if (invitation.freeRebooking) {
+            freeRebooking = true;
+            invitation.freeRebooking = false;
+          } else if (cancelledBefore > 0) {
+            if (invitation.reschedulesUsed >= this.config.policy.maxReschedules) {
+              throw new AppError(409, 'RESCHEDULE_LIMIT_REACHED', 'Booking again after a cancellation counts as a reschedule, and none is left', {
+                rescheduleCount: invitation.reschedulesUsed,
+                maxReschedules: this.config.policy.maxReschedules,
+              });
+            }
+            invitation.reschedulesUsed += 1;
+          }
+          const call = tem.create(VettingCall, {
+            invitationId,
+            freelancerId,
+            talentManagerId: tmId,
+            program: invitation.program,
+            categorySlug: invitation.categorySlug,
+            status: 'scheduled',
+            startsAt: startsAt.toJSDate(),
+            endsAt: startsAt.plus(this.config.policy.callLength).toJSDate(),
+            rescheduleCount: invitation.reschedulesUsed,
+            version: 1,
+            icsSequence: 0,
+            freeRebooking,
+            createdAt: now,
+            updatedAt: now,
+          });
+          tem.persist(call);
+          await tem.flush(); // the call row first: its history references it
+          tem.persist(history(call.id, now, freelancerId, 'freelancer', 'booked', null, 'scheduled', { startsAt: startsAt.toISO(), talentManagerId: tmId, freeRebooking }));
+          await tem.flush();
+          return call;
+        }),
+      );
+    } catch (err) {
+      const state = sqlState(err);
+      if (state === '23P01') return null; // the talent manager's time is taken
+      if (state === '23505') throw new AppError(409, 'CALL_ALREADY_BOOKED', 'This invitation already has a booked call; reschedule it instead');
+      throw err;
+    }
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  async findVisible(user: User, id: string, em: EntityManager = this.em): Promise<VettingCall> {
+    const call = await em.findOne(VettingCall, { id });
+    if (!call) throw notFound('Call', { id });
+    const participant = call.freelancerId === user.id || call.talentManagerId === user.id;
+    if (!participant && user.role !== 'admin') throw notFound('Call', { id });
+    return call;
+  }
+
+  async get(user: User, id: string) {
+    return toCallView(await this.findVisible(user, id));
+  }
+
+  async listMine(user: User) {
+    const where = user.role === 'talent_manager' ? { talentManagerId: user.id } : { freelancerId: user.id };
+    const calls = await this.em.find(VettingCall, where, { orderBy: { startsAt: 'desc' }, limit: 200 });
+    return { calls: calls.map(toCallView) };
+  }
+
+  async history(user: User, id: string) {
+    await this.findVisible(user, id);
+    const entries = await this.em.find(CallHistoryEntry, { callId: id }, { orderBy: { at: 'asc', id: 'asc' } });
+    return {
+      history: entries.map((e) => ({ at: e.at.toISOString(), actorId: e.actorId ?? null, actorRole: e.actorRole, action: e.action, fromStatus: e.fromStatus ?? null, toStatus: e.toStatus ?? null, details: e.details })),
+    };
+  }
+
+  // ---- reschedule and cancel ----------------------------------------------------------------
+
+  async reschedule(freelancer: User, id: string, input: { startsAt: string }) {
+    const startsAt = parseInstant('startsAt', input.startsAt);
+    const call = await this.findVisible(freelancer, id);
+    if (call.freelancerId !== freelancer.id) throw forbidden('Only the freelancer who booked the call can reschedule it');
+    const invitation = await this.em.findOneOrFail(Invitation, { id: call.invitationId });
+    const now = this.clock.now();
+    const policy = this.config.policy;
+    assertCanReschedule(callState(call), now, policy, invitation.reschedulesUsed);
+    if (startsAt.toMillis() === call.startsAt.getTime()) throw slotUnavailable(startsAt.toISO()!);
+
+    const schedules = await this.schedulesFor(this.em, call.categorySlug);
+    const booked = await this.bookedFor(this.em, schedules.map((s) => s.talentManagerId), startsAt, startsAt.plus(policy.callLength), call.id);
+    const offering = schedules.filter((s) => offersSlot(s, booked, this.slotPolicy, now, startsAt)).map((s) => s.talentManagerId);
+    // Keep the same talent manager when they can take the new time.
+    const ranked = rankTalentManagers(offering, schedules, booked, now, startsAt);
+    const order = offering.includes(call.talentManagerId) ? [call.talentManagerId, ...ranked.filter((t) => t !== call.talentManagerId)] : ranked;
+    if (order.length === 0) throw slotUnavailable(startsAt.toISO()!);
+
+    const oldVersion = call.version;
+    for (const tmId of order) {
+      const outcome = await this.tryReschedule(call, invitation.id, tmId, startsAt, freelancer.id);
+      if (outcome === 'conflict') continue;
+      if (outcome === 'lost') {
+        // Someone else changed the call first (a concurrent reschedule or cancel): re-read and explain.
+        const fresh = await withContext(this.orm, (em) => em.findOneOrFail(VettingCall, { id }));
+        const inv = await withContext(this.orm, (em) => em.findOneOrFail(Invitation, { id: call.invitationId }));
+        assertCanReschedule(callState(fresh), this.clock.now(), policy, inv.reschedulesUsed);
+        throw new AppError(409, 'CALL_CHANGED', 'The call changed meanwhile; load it and try again');
+      }
+      await this.timers.unschedule(outcome, oldVersion);
+      await this.timers.schedule(outcome);
+      await this.notifyParticipants(outcome, 'call.rescheduled', 'Vetting call rescheduled', `Your vetting call moved to ${outcome.startsAt.toISOString()}.`);
+      return toCallView(outcome);
+    }
+    throw slotUnavailable(startsAt.toISO()!);
+  }
+
+  /**
+   * The conditional update that decides concurrent reschedules: it applies only to the version
+   * that was read, while the notice and the limit still hold, so at most one wins.
+   */
+  private async tryReschedule(call: VettingCall, invitationId: string, tmId: string, startsAt: DateTime, actorId: string): Promise<VettingCall | 'conflict' | 'lost'> {
+    const policy = this.config.policy;
+    const now = this.clock.now();
+    try {
+      return await withContext(this.orm, (em) =>
+        em.transactional(async (tem) => {
+          const conn = tem.getConnection();
+          const inv = await conn.execute<{ reschedules_used: number }[]>(
+            `update vetting_invitations set reschedules_used = reschedules_used + 1
+              where id = ? and reschedules_used < ? returning reschedules_used`,
+            [invitationId, policy.maxReschedules],
+          );
+          if (inv.length === 0) return 'lost' as const;
+          const rows = await conn.execute<{ id: string }[]>(
+            `update vetting_calls
+                set starts_at = ?, ends_at = ?, talent_manager_id = ?, status = 'rescheduled',
+                    reschedule_count = ?, version = version + 1, ics_sequence = ics_sequence + 1, updated_at = ?
+              where id = ? and version = ? and status in ('scheduled', 'rescheduled') and starts_at >= ?
+              returning id`,
+            [
+              startsAt.toJSDate(),
+              startsAt.plus(policy.callLength).toJSDate(),
+              tmId,
+              inv[0].reschedules_used,
+              now.toJSDate(),
+              call.id,
+              call.version,
+              now.plus(policy.rescheduleNotice).toJSDate(),
+            ],
+          );
+          if (rows.length === 0) throw new LostRace();
+          tem.persist(
+            history(call.id, now.toJSDate(), actorId, 'freelancer', 'rescheduled', call.status, 'rescheduled', {
+              from: call.startsAt.toISOString(),
+              to: startsAt.toISO(),
+              talentManagerId: tmId,
+            }),
+          );
+          await tem.flush();
+          return tem.findOneOrFail(VettingCall, { id: call.id }, { refresh: true });
+        }),
+      );
+    } catch (err) {
+      if (err instanceof LostRace) return 'lost';
+      if (sqlState(err) === '23P01') return 'conflict';
+      throw err;
+    }
+  }
+
+  async cancel(user: User, id: string, input: { reason?: string } = {}) {
+    const call = await this.findVisible(user, id);
+    if (call.freelancerId !== user.id && user.role !== 'admin') throw forbidden('Only the freelancer who booked the call can cancel it');
+    const now = this.clock.now();
+    // An admin cancelling is never the freelancer's miss.
+    const { countsAsMiss } = cancellationOutcome(callState(call), now, this.config.policy);
+    const late = countsAsMiss && user.role !== 'admin';
+    const oldVersion = call.version;
+    const result = await withContext(this.orm, (em) =>
+      em.transactional(async (tem) => {
+        const rows = await tem.getConnection().execute<{ id: string }[]>(
+          `update vetting_calls set status = 'cancelled', version = version + 1, ics_sequence = ics_sequence + 1,
+                  cancel_reason = ?, ended_at = ?, updated_at = ?
+            where id = ? and version = ? and status in ('scheduled', 'rescheduled') returning id`,
+          [late ? 'late_cancellation' : (input.reason ?? 'cancelled'), now.toJSDate(), now.toJSDate(), call.id, call.version],
+        );
+        if (rows.length === 0) throw new AppError(409, 'CALL_CHANGED', 'The call changed meanwhile; load it and try again');
+        tem.persist(history(call.id, now.toJSDate(), user.id, user.role, 'cancelled', call.status, 'cancelled', { countsAsMiss: late, reason: input.reason ?? null }));
+        let cooldown: { id: string; until: Date } | null = null;
+        if (late) {
+          const c = await this.talent.recordMiss(tem, {
+            invitationId: call.invitationId,
+            freelancerId: call.freelancerId,
+            program: call.program,
+            callId: call.id,
+            reason: 'late_cancellation',
+            until: cooldownUntil(callState(call), this.config.policy),
+          });
+          cooldown = { id: c.id, until: c.until };
+        }
+        await tem.flush();
+        const fresh = await tem.findOneOrFail(VettingCall, { id: call.id }, { refresh: true });
+        return { fresh, cooldown };
+      }),
+    );
+    await this.timers.unschedule(result.fresh, oldVersion);
+    if (result.cooldown) await this.timers.scheduleCooldownExpiry(result.cooldown.id, result.cooldown.until);
+    await this.notifyParticipants(
+      result.fresh,
+      'call.cancelled',
+      'Vetting call cancelled',
+      late
+        ? `The call was cancelled with less than ${this.config.policy.rescheduleNotice.toISO()} notice; this counts as a missed call. You can be reconsidered from ${result.cooldown!.until.toISOString()}.`
+        : 'The vetting call was cancelled.',
+      result.cooldown ? { eligibleAt: result.cooldown.until.toISOString() } : {},
+    );
+    return { ...toCallView(result.fresh), countsAsMiss: late, ...(result.cooldown ? { eligibleAt: result.cooldown.until.toISOString() } : {}) };
+  }
+
+  async notifyParticipants(call: VettingCall, type: string, title: string, body: string, data: Record<string, unknown> = {}) {
+    for (const userId of [call.freelancerId, call.talentManagerId]) {
+      await this.notifications
+        .notify({
+          userId,
+          type,
+          title,
+          body,
+          data: { callId: call.id, startsAt: call.startsAt.toISOString(), endsAt: call.endsAt.toISOString(), ...data },
+          dedupeKey: `${type}:${call.id}:v${call.version}:${userId}`,
+        })
+        .catch((err) => this.logger.warn(`notification ${type} for ${userId} failed: ${err}`));
+    }
+  }
+}
+
+class LostRace extends Error {}
+
+export function history(callId: string, at: Date, actorId: string | null, actorRole: string, action: string, fromStatus: string | null, toStatus: string | null, details: Record<string, unknown> = {}) {
+  const e = new CallHistoryEntry();
+  Object.assign(e, { callId, at, actorId, actorRole, action, fromStatus, toStatus, details });
+  return e;
+}
+
+function availabilityView(a: TalentManagerAvailability) {
+  return {
+    talentManagerId: a.talentManagerId,
+    timeZone: a.timeZone,
+    weekly: a.weekly,
+    exceptions: a.exceptions,
+    categorySlugs: a.categorySlugs,
+    dailyCap: a.dailyCap,
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
