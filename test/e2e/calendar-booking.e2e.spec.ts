@@ -1,0 +1,293 @@
+import { DateTime } from 'luxon';
+import ical from 'node-ical';
+import { TestApp, startTestApp } from '../support/test-app';
+import { ALL_DAY_UTC, adminToken, bearer, invitedFreelancer, talentManager } from '../support/calendar-fixtures';
+import { registerUser } from '../support/test-app';
+
+/** Default policy (30-minute calls, 24 h notice, one reschedule, 1 h lead) over HTTP. */
+describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startTestApp({ withWorker: true });
+    admin = await adminToken(t);
+  });
+  afterAll(async () => t?.close());
+
+  /** A half-hour slot start `hours` from now on the UTC grid. */
+  const slotIn = (hours: number) => {
+    const at = DateTime.utc().plus({ hours });
+    return at.set({ minute: at.minute < 30 ? 30 : 0, second: 0, millisecond: 0 }).plus({ hours: at.minute < 30 ? 0 : 1 });
+  };
+  const book = (f: { token: string; invitationId: string }, startsAt: DateTime) =>
+    t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+  const ics = async (token: string, callId: string) => {
+    const res = await t.http().get(`/api/vetting/calls/${callId}/calendar.ics`).set(bearer(token)).buffer(true).parse((r, cb) => {
+      let data = '';
+      r.on('data', (c: Buffer) => (data += c));
+      r.on('end', () => cb(null, data));
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/calendar/);
+    // Unfold RFC 5545 continuation lines so assertions can read whole properties.
+    const text = (res.body as string).replace(/\r?\n[ \t]/g, '');
+    const parsed = ical.sync.parseICS(res.body as string);
+    const event = Object.values(parsed).find((c) => c.type === 'VEVENT') as any;
+    return { text, event };
+  };
+
+  describe('availability validation', () => {
+    it('refuses overlapping ranges, bad zones and end before start with 400 VALIDATION_FAILED', async () => {
+      const tm = await talentManager(t, admin, 'it-networking');
+      const res = await t
+        .http()
+        .put('/api/talent-managers/me/availability')
+        .set(bearer(tm.token))
+        .send({
+          timeZone: 'Mars/Base',
+          weekly: [
+            { weekday: 1, start: '09:00', end: '12:00' },
+            { weekday: 1, start: '11:00', end: '13:00' },
+            { weekday: 2, start: '17:00', end: '09:00' },
+            { weekday: 8, start: '09:00', end: '10:00' },
+          ],
+          exceptions: [{ date: '2026-02-30', available: false }],
+          categorySlugs: ['translation'],
+        });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      const fields = res.body.details.fields.map((f: { field: string }) => f.field);
+      expect(fields).toEqual(expect.arrayContaining(['timeZone', 'weekly[1]', 'weekly[2].end', 'weekly[3].weekday', 'exceptions[0].date', 'categorySlugs[0]']));
+    });
+
+    it('is for talent managers only', async () => {
+      const f = await registerUser(t);
+      const res = await t.http().put('/api/talent-managers/me/availability').set(bearer(f.token)).send(ALL_DAY_UTC);
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('FORBIDDEN');
+    });
+
+    it('defaults to every eligible category and the configured daily cap', async () => {
+      const tm = await talentManager(t, admin, 'writing');
+      const res = await t.http().put('/api/talent-managers/me/availability').set(bearer(tm.token)).send({ timeZone: 'Europe/Berlin', weekly: [{ weekday: 1, start: '09:00', end: '17:00' }], exceptions: [] });
+      expect(res.status).toBe(200);
+      expect(res.body.dailyCap).toBe(8);
+      expect(res.body.categorySlugs).toHaveLength(8);
+    });
+  });
+
+  describe('invitations and eligibility', () => {
+    it('accepts only the eight eligible categories', async () => {
+      const f = await registerUser(t);
+      const bad = await t.http().post('/api/vetting/invitations').set(bearer(admin)).send({ freelancerId: f.user.id, program: 'expert-vetted', categorySlug: 'customer-service' });
+      expect(bad.status).toBe(422);
+      expect(bad.body.code).toBe('CATEGORY_NOT_ELIGIBLE');
+      const ok = await t.http().post('/api/vetting/invitations').set(bearer(admin)).send({ freelancerId: f.user.id, program: 'expert-vetted', categorySlug: 'hr' });
+      expect(ok.status).toBe(201);
+      expect(ok.body).toMatchObject({ id: expect.any(String), status: 'open' });
+      const dup = await t.http().post('/api/vetting/invitations').set(bearer(admin)).send({ freelancerId: f.user.id, program: 'expert-vetted', categorySlug: 'hr' });
+      expect(dup.status).toBe(409);
+      expect(dup.body.code).toBe('INVITATION_EXISTS');
+    });
+
+    it('explains eligibility and refuses booking without an invitation (NOT_INVITED)', async () => {
+      const f = await registerUser(t);
+      const el = await t.http().get('/api/vetting/eligibility').set(bearer(f.token));
+      expect(el.body).toMatchObject({ eligible: false, reason: 'NOT_INVITED' });
+      const other = await invitedFreelancer(t, admin, 'hr');
+      const res = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: other.invitationId, startsAt: slotIn(48).toISO() });
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('NOT_INVITED');
+      const slots = await t.http().get('/api/vetting/slots').query({ invitationId: other.invitationId }).set(bearer(f.token));
+      expect(slots.status).toBe(403);
+      expect(slots.body.code).toBe('NOT_INVITED');
+    });
+
+    it('lets freelancers apply while an admin-opened window is open', async () => {
+      const f = await registerUser(t);
+      const closed = await t.http().post('/api/vetting/applications').set(bearer(f.token)).send({ categorySlug: 'consulting' });
+      expect(closed.status).toBe(403);
+      expect(closed.body.code).toBe('NOT_INVITED');
+      const win = await t.http().post('/api/vetting/application-windows').set(bearer(admin)).send({ program: 'expert-vetted', categorySlug: 'consulting', closesAt: DateTime.utc().plus({ days: 7 }).toISO() });
+      expect(win.status).toBe(201);
+      const applied = await t.http().post('/api/vetting/applications').set(bearer(f.token)).send({ categorySlug: 'consulting' });
+      expect(applied.status).toBe(201);
+      expect(applied.body).toMatchObject({ source: 'application', status: 'open', categorySlug: 'consulting' });
+      const el = await t.http().get('/api/vetting/eligibility').set(bearer(f.token));
+      expect(el.body.eligible).toBe(true);
+      await t.http().post(`/api/vetting/application-windows/${win.body.id}/close`).set(bearer(admin)).expect(200);
+      const late = await registerUser(t);
+      const refused = await t.http().post('/api/vetting/applications').set(bearer(late.token)).send({ categorySlug: 'consulting' });
+      expect(refused.body.code).toBe('NOT_INVITED');
+    });
+  });
+
+  describe('slots and booking', () => {
+    it('lists UTC slots on the half-hour grid, at least the lead time ahead, without booked ones', async () => {
+      const tm = await talentManager(t, admin, 'web-mobile-software-dev');
+      const f = await invitedFreelancer(t, admin, 'web-mobile-software-dev');
+      const from = DateTime.utc();
+      const res = await t.http().get('/api/vetting/slots').query({ invitationId: f.invitationId, from: from.toISO(), to: from.plus({ days: 2 }).toISO() }).set(bearer(f.token));
+      expect(res.status).toBe(200);
+      const slots: { startsAt: string; endsAt: string }[] = res.body.slots;
+      expect(slots.length).toBeGreaterThan(40);
+      for (const s of slots) {
+        const start = DateTime.fromISO(s.startsAt, { zone: 'utc' });
+        expect(s.startsAt.endsWith('Z')).toBe(true);
+        expect(start.minute % 30).toBe(0);
+        expect(start >= from.plus({ hours: 1 }).minus({ seconds: 1 })).toBe(true);
+        expect(DateTime.fromISO(s.endsAt).diff(start).as('minutes')).toBe(30);
+      }
+      const chosen = slots[5];
+      const booked = await book(f, DateTime.fromISO(chosen.startsAt));
+      expect(booked.status).toBe(201);
+      expect(booked.body.talentManagerId).toBe(tm.user.id);
+      const other = await invitedFreelancer(t, admin, 'web-mobile-software-dev');
+      const after = await t.http().get('/api/vetting/slots').query({ invitationId: other.invitationId, from: from.toISO(), to: from.plus({ days: 2 }).toISO() }).set(bearer(other.token));
+      expect(after.body.slots.map((s: { startsAt: string }) => s.startsAt)).not.toContain(chosen.startsAt);
+      const taken = await book(other, DateTime.fromISO(chosen.startsAt));
+      expect(taken.status).toBe(409);
+      expect(taken.body.code).toBe('SLOT_UNAVAILABLE');
+      const again = await book(f, slotIn(30));
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe('CALL_ALREADY_BOOKED');
+    });
+
+    it('refuses off-grid, too-soon and beyond-horizon starts with SLOT_UNAVAILABLE, and bad input with VALIDATION_FAILED', async () => {
+      await talentManager(t, admin, 'design-creative');
+      const f = await invitedFreelancer(t, admin, 'design-creative');
+      for (const startsAt of [slotIn(48).plus({ minutes: 10 }), slotIn(0).minus({ minutes: 30 }), slotIn(24 * 40)]) {
+        const res = await book(f, startsAt);
+        expect(res.status).toBe(409);
+        expect(res.body.code).toBe('SLOT_UNAVAILABLE');
+      }
+      const bad = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: 'x', startsAt: 'tomorrow' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.details.fields.map((x: { field: string }) => x.field).sort()).toEqual(['invitationId', 'startsAt']);
+    });
+
+    it('assigns the least-loaded talent manager', async () => {
+      const a = await talentManager(t, admin, 'sales-marketing');
+      const b = await talentManager(t, admin, 'sales-marketing');
+      const f1 = await invitedFreelancer(t, admin, 'sales-marketing');
+      const f2 = await invitedFreelancer(t, admin, 'sales-marketing');
+      const r1 = await book(f1, slotIn(50));
+      const r2 = await book(f2, slotIn(51));
+      expect(r1.status).toBe(201);
+      expect(r2.status).toBe(201);
+      expect(new Set([r1.body.talentManagerId, r2.body.talentManagerId])).toEqual(new Set([a.user.id, b.user.id]));
+    });
+  });
+
+  describe('reschedule, cancel and the .ics invite', () => {
+    it('reschedules once with ≥ 24 h notice; the second is RESCHEDULE_LIMIT_REACHED; SEQUENCE rises through cancel', async () => {
+      const tm = await talentManager(t, admin, 'data-science-analytics');
+      const f = await invitedFreelancer(t, admin, 'data-science-analytics');
+      const booked = await book(f, slotIn(72));
+      expect(booked.status).toBe(201);
+      const first = await ics(f.token, booked.body.id);
+      expect(first.text).toContain('METHOD:REQUEST');
+      expect(first.event.uid).toBe(`vetting-call-${booked.body.id}@vetting-platform`);
+      expect(Number(first.event.sequence)).toBe(0);
+      expect(first.event.start.toISOString()).toBe(booked.body.startsAt);
+      expect(first.event.end.toISOString()).toBe(booked.body.endsAt);
+      expect(first.text).toMatch(/ORGANIZER;CN="?Staff talent_manager"?:mailto:/);
+      expect(first.text.toLowerCase()).toContain(`mailto:${f.user.email}`);
+      expect(first.event.url.val).toContain(booked.body.id);
+
+      const moved = await t.http().post(`/api/vetting/calls/${booked.body.id}/reschedule`).set(bearer(f.token)).send({ startsAt: slotIn(96).toISO() });
+      expect(moved.status).toBe(200);
+      expect(moved.body).toMatchObject({ id: booked.body.id, status: 'rescheduled', rescheduleCount: 1, startsAt: slotIn(96).toISO(), talentManagerId: tm.user.id });
+      const second = await ics(tm.token, booked.body.id);
+      expect(second.text).toContain('METHOD:REQUEST');
+      expect(second.event.uid).toBe(first.event.uid);
+      expect(Number(second.event.sequence)).toBe(1);
+      expect(second.event.start.toISOString()).toBe(moved.body.startsAt);
+
+      const again = await t.http().post(`/api/vetting/calls/${booked.body.id}/reschedule`).set(bearer(f.token)).send({ startsAt: slotIn(120).toISO() });
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe('RESCHEDULE_LIMIT_REACHED');
+
+      const cancelled = await t.http().post(`/api/vetting/calls/${booked.body.id}/cancel`).set(bearer(f.token)).send({});
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ status: 'cancelled', countsAsMiss: false });
+      const third = await ics(f.token, booked.body.id);
+      expect(third.text).toContain('METHOD:CANCEL');
+      expect(third.text).toContain('STATUS:CANCELLED');
+      expect(third.event.uid).toBe(first.event.uid);
+      expect(Number(third.event.sequence)).toBe(2);
+
+      const history = await t.http().get(`/api/vetting/calls/${booked.body.id}/history`).set(bearer(f.token));
+      expect(history.body.history.map((h: { action: string }) => h.action)).toEqual(['booked', 'rescheduled', 'cancelled']);
+      // A rebooking after a cancellation is a reschedule in disguise: none is left.
+      const rebook = await book(f, slotIn(100));
+      expect(rebook.status).toBe(409);
+      expect(rebook.body.code).toBe('RESCHEDULE_LIMIT_REACHED');
+    });
+
+    it('refuses a reschedule inside the notice window with NOTICE_TOO_SHORT', async () => {
+      await talentManager(t, admin, 'hr');
+      const f = await invitedFreelancer(t, admin, 'hr');
+      const booked = await book(f, slotIn(5));
+      expect(booked.status).toBe(201);
+      const res = await t.http().post(`/api/vetting/calls/${booked.body.id}/reschedule`).set(bearer(f.token)).send({ startsAt: slotIn(72).toISO() });
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ code: 'NOTICE_TOO_SHORT', details: { rescheduleDeadline: expect.any(String) } });
+      const view = await t.http().get(`/api/vetting/calls/${booked.body.id}`).set(bearer(f.token));
+      expect(view.body).toMatchObject({ status: 'scheduled', rescheduleCount: 0, startsAt: booked.body.startsAt });
+    });
+
+    it('a cancellation inside the notice window counts as a miss: cooldown and COOLDOWN_ACTIVE', async () => {
+      await talentManager(t, admin, 'writing');
+      const f = await invitedFreelancer(t, admin, 'writing');
+      const booked = await book(f, slotIn(3));
+      expect(booked.status).toBe(201);
+      const res = await t.http().post(`/api/vetting/calls/${booked.body.id}/cancel`).set(bearer(f.token)).send({ reason: 'conflict' });
+      expect(res.status).toBe(200);
+      const eligibleAt = DateTime.fromISO(booked.body.startsAt).plus({ months: 6 }).toUTC().toISO();
+      expect(res.body).toMatchObject({ status: 'cancelled', countsAsMiss: true, eligibleAt });
+      const el = await t.http().get('/api/vetting/eligibility').set(bearer(f.token));
+      expect(el.body).toMatchObject({ eligible: false, reason: 'COOLDOWN_ACTIVE', eligibleAt });
+      const rebook = await book(f, slotIn(60));
+      expect(rebook.status).toBe(409);
+      expect(rebook.body).toMatchObject({ code: 'COOLDOWN_ACTIVE', details: { eligibleAt } });
+      const twice = await t.http().post(`/api/vetting/calls/${booked.body.id}/cancel`).set(bearer(f.token)).send({});
+      expect(twice.status).toBe(409);
+      expect(twice.body.code).toBe('CALL_NOT_ACTIVE');
+    });
+
+    it('two concurrent reschedules of one call: exactly one wins', async () => {
+      await talentManager(t, admin, 'consulting');
+      const f = await invitedFreelancer(t, admin, 'consulting');
+      const booked = await book(f, slotIn(72));
+      expect(booked.status).toBe(201);
+      const [a, b] = await Promise.all([
+        t.http().post(`/api/vetting/calls/${booked.body.id}/reschedule`).set(bearer(f.token)).send({ startsAt: slotIn(80).toISO() }),
+        t.http().post(`/api/vetting/calls/${booked.body.id}/reschedule`).set(bearer(f.token)).send({ startsAt: slotIn(90).toISO() }),
+      ]);
+      const statuses = [a.status, b.status].sort();
+      expect(statuses).toEqual([200, 409]);
+      const loser = a.status === 409 ? a : b;
+      expect(loser.body.code).toBe('RESCHEDULE_LIMIT_REACHED');
+      const view = await t.http().get(`/api/vetting/calls/${booked.body.id}`).set(bearer(f.token));
+      expect(view.body.rescheduleCount).toBe(1);
+    });
+
+    it('only participants (and admins) see a call; others get 404; unknown ids are 404', async () => {
+      await talentManager(t, admin, 'it-networking');
+      const f = await invitedFreelancer(t, admin, 'it-networking');
+      const booked = await book(f, slotIn(30));
+      expect(booked.status).toBe(201);
+      const stranger = await registerUser(t);
+      expect((await t.http().get(`/api/vetting/calls/${booked.body.id}`).set(bearer(stranger.token))).status).toBe(404);
+      expect((await t.http().get(`/api/vetting/calls/${booked.body.id}/calendar.ics`).set(bearer(stranger.token))).status).toBe(404);
+      expect((await t.http().get(`/api/vetting/calls/${booked.body.id}`).set(bearer(admin))).status).toBe(200);
+      const unknown = await t.http().get('/api/vetting/calls/00000000-0000-4000-8000-000000000000').set(bearer(f.token));
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.code).toBe('NOT_FOUND');
+      expect((await t.http().get('/api/vetting/calls/not-a-uuid').set(bearer(f.token))).status).toBe(404);
+      const early = await t.http().post(`/api/vetting/calls/${booked.body.id}/scorecard`).set(bearer(admin)).send({});
+      expect(early.status).toBe(403);
+    });
+  });
+});
