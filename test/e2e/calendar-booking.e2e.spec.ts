@@ -32,7 +32,7 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
     // Unfold RFC 5545 continuation lines so assertions can read whole properties.
     const text = (res.body as string).replace(/\r?\n[ \t]/g, '');
     const parsed = ical.sync.parseICS(res.body as string);
-    const event = Object.values(parsed).find((c) => c.type === 'VEVENT') as any;
+    const event = Object.values(parsed).find((c) => c?.type === 'VEVENT') as any;
     return { text, event };
   };
 

@@ -9,6 +9,7 @@ import { LiveGatewayModule, LiveModule } from '@vetting/live';
 import { NotificationsModule } from '@vetting/notifications';
 import { TalentModule } from '@vetting/talent';
 import { CalendarModule } from '@vetting/calendar';
+import { AssessmentsModule } from '@vetting/assessments';
 import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 import { HealthController } from './health.controller';
 
@@ -55,6 +56,7 @@ export class AppModule {
         NotificationsModule,
         TalentModule,
         CalendarModule,
+        AssessmentsModule,
         LiveGatewayModule,
         ...worker,
       ],

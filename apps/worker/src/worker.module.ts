@@ -3,6 +3,7 @@ import { AppConfig, Clock, CoreModule, DatabaseModule, QueuesModule } from '@vet
 import { LiveModule } from '@vetting/live';
 import { NotificationsModule } from '@vetting/notifications';
 import { CalendarWorkerModule } from '@vetting/calendar';
+import { AssessmentsWorkerModule } from '@vetting/assessments';
 import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 
 /** The BullMQ processors of every domain. */
@@ -10,7 +11,7 @@ import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 export class WorkerModule {
   /** Processors only, to mount inside a process that already has core, database and queues. */
   static forFeature(): DynamicModule {
-    return { module: WorkerModule, imports: [CalendarWorkerModule] };
+    return { module: WorkerModule, imports: [CalendarWorkerModule, AssessmentsWorkerModule] };
   }
 
   /** The standalone worker process. */

@@ -133,7 +133,7 @@ export function callTimers(call: CallState, policy: CallPolicy, now: DateTime): 
 /** Scorecards: once, by the call's talent manager, after the call started with the freelancer present. */
 export function assertCanScore(call: CallState, now: DateTime, alreadyScored: boolean): void {
   if (alreadyScored) throw new AppError(409, 'SCORECARD_ALREADY_SUBMITTED', 'This call already has a scorecard');
-  if (now < call.startsAt || !(call.status === 'in_progress' || call.status === 'completed')) {
+  if (now < call.startsAt || !call.freelancerJoinedAt || !(call.status === 'in_progress' || call.status === 'completed')) {
     throw new AppError(409, 'CALL_NOT_STARTED', 'A scorecard can be submitted once the call has started with the freelancer present', { status: call.status });
   }
 }

@@ -85,6 +85,13 @@ export const envSchema = z
       }),
     PROFILE_MIN_VERIFIED_SKILLS: int(3, 0),
     LIVE_RECOVERY_WINDOW: isoDuration('PT2M'),
+
+    ASSESSMENT_CATALOG_DIR: z.string().default('config/assessments'),
+    ATTEMPT_TIME_TICK: isoDuration('PT5S'),
+    INTEGRITY_SOME_AT: int(3, 1),
+    INTEGRITY_MAJOR_AT: int(10, 1),
+    /** 0 = never auto-terminate. */
+    INTEGRITY_AUTO_TERMINATE_AT: int(0, 0),
     SWAGGER_ENABLED: bool(true),
   })
   .superRefine((env, ctx) => {
@@ -101,6 +108,9 @@ export const envSchema = z
     // Field errors leave non-durations behind; cross-field checks only make sense on valid fields.
     const grace = env.VETTING_GRACE_PERIOD as unknown;
     const length = env.VETTING_CALL_LENGTH as unknown;
+    if (env.INTEGRITY_MAJOR_AT <= env.INTEGRITY_SOME_AT) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['INTEGRITY_MAJOR_AT'], message: 'must be above INTEGRITY_SOME_AT' });
+    }
     if (Duration.isDuration(grace) && Duration.isDuration(length) && grace.toMillis() >= length.toMillis()) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['VETTING_GRACE_PERIOD'], message: 'must be shorter than VETTING_CALL_LENGTH' });
     }

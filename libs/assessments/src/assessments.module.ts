@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { AssessmentsController } from './assessments.controller';
+import { ATTEMPT_DEADLINES_QUEUE, AssessmentCatalog, AssessmentsService, GRADING_QUEUE } from './assessments.service';
+import { AttemptDeadlineProcessor } from './attempt-deadline.processor';
+import { AttemptRoomGateway } from './attempt-room.gateway';
+import { ProctorGateway } from './proctor.gateway';
+
+const queues = BullModule.registerQueue({ name: ATTEMPT_DEADLINES_QUEUE }, { name: GRADING_QUEUE });
+
+/** Catalog, attempts, candidate rooms and live proctoring (api processes). */
+@Module({
+  imports: [queues],
+  controllers: [AssessmentsController],
+  providers: [AssessmentCatalog, AssessmentsService, AttemptRoomGateway, ProctorGateway],
+  exports: [AssessmentCatalog, AssessmentsService],
+})
+export class AssessmentsModule {}
+
+/** The attempt deadline processor (worker processes). */
+@Module({
+  imports: [queues],
+  providers: [AssessmentCatalog, AssessmentsService, AttemptDeadlineProcessor],
+  exports: [AssessmentCatalog, AssessmentsService],
+})
+export class AssessmentsWorkerModule {}

@@ -1,0 +1,364 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { Queue } from 'bullmq';
+import { DateTime, Duration } from 'luxon';
+import { randomInt } from 'node:crypto';
+import { AppConfig, AppError, Clock, badRequest, forbidden, notFound, sqlState, withContext } from '@vetting/core';
+import { User } from '@vetting/identity';
+import { LivePublisher } from '@vetting/live';
+import { answerProblems } from './answer.rules';
+import { Attempt, AttemptAnswer, IntegritySignal, TrackInvitation, toSignalView } from './attempt.entities';
+import { AttemptStatus, OPEN_ATTEMPT_STATUSES, assertCanAnswer, assertCanStart, deadlineOf, drawItems, remainingMs, transition } from './attempt.rules';
+import { assessmentSummary, loadCatalog, publicItem } from './catalog';
+import { Assessment, AssessmentItem, Track } from './catalog.schema';
+import { IntegrityThresholds, SignalFact, SignalType, integrityPoints, shouldAutoTerminate, signalCounts, signalPoints, tierOf } from './integrity.rules';
+
+export const ATTEMPT_DEADLINES_QUEUE = 'attempt-deadlines';
+export const GRADING_QUEUE = 'grading';
+export const attemptRoom = (id: string) => `attempt:${id}`;
+export const proctorRoom = (id: string) => `proctor:attempt:${id}`;
+export const PROCTOR_LOBBY = 'proctor:lobby';
+export const deadlineJobId = (attemptId: string) => `attempt:${attemptId}:deadline`;
+export const gradingJobId = (attemptId: string) => `attempt:${attemptId}:grading`;
+
+const randomUnit = () => randomInt(0, 2 ** 32) / 2 ** 32;
+const dt = (d: Date | null | undefined) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
+
+/** The assessment catalog, loaded from config/ and validated once at boot. */
+@Injectable()
+export class AssessmentCatalog implements OnModuleInit {
+  assessments = new Map<string, Assessment>();
+  tracks = new Map<string, Track>();
+  constructor(private readonly config: AppConfig) {}
+  onModuleInit(): void {
+    const c = loadCatalog(this.config.env.ASSESSMENT_CATALOG_DIR);
+    this.assessments = c.assessments;
+    this.tracks = c.tracks;
+  }
+  get(slug: string): Assessment {
+    const a = this.assessments.get(slug);
+    if (!a) throw notFound('Assessment', { slug });
+    return a;
+  }
+  item(a: Assessment, id: string): AssessmentItem | undefined {
+    return a.pool.find((i) => i.id === id);
+  }
+  tracksUsing(slug: string): Track[] {
+    return [...this.tracks.values()].filter((t) => t.assessments.includes(slug));
+  }
+}
+
+@Injectable()
+export class AssessmentsService {
+  private readonly logger = new Logger('Assessments');
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly em: EntityManager,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly catalog: AssessmentCatalog,
+    private readonly live: LivePublisher,
+    @InjectQueue(ATTEMPT_DEADLINES_QUEUE) private readonly deadlines: Queue,
+    @InjectQueue(GRADING_QUEUE) private readonly grading: Queue,
+  ) {}
+
+  get thresholds(): IntegrityThresholds {
+    const e = this.config.env;
+    return { someAt: e.INTEGRITY_SOME_AT, majorAt: e.INTEGRITY_MAJOR_AT, autoTerminateAt: e.INTEGRITY_AUTO_TERMINATE_AT };
+  }
+
+  list() {
+    return {
+      assessments: [...this.catalog.assessments.values()].map(assessmentSummary),
+      tracks: [...this.catalog.tracks.values()].map((t) => ({ slug: t.slug, title: t.title, categorySlug: t.categorySlug, assessments: t.assessments, validityWindow: t.validityWindow, status: t.status })),
+    };
+  }
+
+  async inviteToTrack(admin: User, trackSlug: string, freelancerId: string) {
+    if (!this.catalog.tracks.has(trackSlug)) throw notFound('Track', { trackSlug });
+    const freelancer = await this.em.findOne(User, { id: freelancerId });
+    if (!freelancer || freelancer.role !== 'freelancer') throw notFound('Freelancer', { freelancerId });
+    const inv = this.em.create(TrackInvitation, { freelancerId, trackSlug, invitedById: admin.id, createdAt: this.clock.now().toJSDate() });
+    try {
+      await this.em.persistAndFlush(inv);
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) {
+        this.em.clear();
+        throw new AppError(409, 'INVITATION_EXISTS', 'This freelancer is already invited to this track');
+      }
+      throw err;
+    }
+    return { id: inv.id, trackSlug, freelancerId, createdAt: inv.createdAt.toISOString() };
+  }
+
+  // ---- attempts -----------------------------------------------------------------------------
+
+  /** Draws the items and creates the attempt; the clock starts with `begin` (or the first join). */
+  async start(freelancer: User, slug: string) {
+    const assessment = this.catalog.get(slug);
+    const now = this.clock.now();
+    const tracks = this.catalog.tracksUsing(slug).map((t) => t.slug);
+    const invited = tracks.length > 0 && (await this.em.count(TrackInvitation, { freelancerId: freelancer.id, trackSlug: { $in: tracks } })) > 0;
+    const open = await this.em.count(Attempt, { freelancerId: freelancer.id, status: { $in: OPEN_ATTEMPT_STATUSES as AttemptStatus[] } });
+    const last = await this.em.findOne(Attempt, { freelancerId: freelancer.id, assessmentSlug: slug, endedAt: { $ne: null } }, { orderBy: { endedAt: 'desc' } });
+    assertCanStart(
+      {
+        access: assessment.access,
+        invitedToTrack: invited,
+        hasOpenAttempt: open > 0,
+        lastEndedAt: dt(last?.endedAt),
+        retakeCooldown: Duration.fromISO(assessment.retakeCooldown),
+      },
+      now,
+    );
+    const items = drawItems(assessment.pool.map((i) => i.id), assessment.draw, randomUnit);
+    const attempt = this.em.create(Attempt, {
+      assessmentSlug: slug,
+      freelancerId: freelancer.id,
+      status: 'created',
+      itemIds: items,
+      createdAt: now.toJSDate(),
+      integrityPoints: 0,
+      integrityTier: 'none',
+    });
+    try {
+      await this.em.persistAndFlush(attempt);
+    } catch (err) {
+      if (sqlState(err) === '23505') {
+        this.em.clear();
+        throw new AppError(409, 'ATTEMPT_IN_PROGRESS', 'Finish or submit your current attempt first');
+      }
+      throw err;
+    }
+    return this.view(attempt, assessment, []);
+  }
+
+  /** created → in_progress: the deadline is set by the server and a job will expire the attempt at it. */
+  async begin(user: { id: string }, attemptId: string) {
+    const attempt = await withContext(this.orm, async (em) => {
+      const a = await this.owned(em, user, attemptId);
+      if (a.status !== 'created') return a;
+      const assessment = this.catalog.get(a.assessmentSlug);
+      const now = this.clock.now();
+      const deadline = deadlineOf(now, Duration.fromISO(assessment.duration));
+      const updated = await em.nativeUpdate(Attempt, { id: a.id, status: 'created' }, { status: transition('created', 'start'), startedAt: now.toJSDate(), deadline: deadline.toJSDate() });
+      const fresh = await em.findOneOrFail(Attempt, { id: a.id }, { refresh: true });
+      if (updated) {
+        await this.deadlines.add('deadline', { attemptId: a.id }, { jobId: deadlineJobId(a.id), delay: Math.max(0, deadline.toMillis() - now.toMillis()), attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 86400 * 7 } });
+        await this.live.emit(PROCTOR_LOBBY, 'proctoring:attempt-started', await this.liveSummary(em, fresh));
+      }
+      return fresh;
+    });
+    return this.state(user, attempt.id);
+  }
+
+  /** Everything a (re)joining candidate needs: items, saved answers, the server's deadline and time left. */
+  async state(user: { id: string }, attemptId: string) {
+    return withContext(this.orm, async (em) => {
+      const a = await this.owned(em, user, attemptId);
+      const answers = await em.find(AttemptAnswer, { attemptId: a.id });
+      return this.view(a, this.catalog.get(a.assessmentSlug), answers);
+    });
+  }
+
+  /** Autosave: one answer per item, last write wins, stored with the server's time. */
+  async answer(user: { id: string }, attemptId: string, itemId: string, answer: unknown) {
+    return withContext(this.orm, async (em) => {
+      const a = await this.owned(em, user, attemptId);
+      const now = this.clock.now();
+      assertCanAnswer({ status: a.status, deadline: dt(a.deadline) }, now);
+      if (!a.itemIds.includes(itemId)) throw notFound('Item', { itemId });
+      const item = this.catalog.item(this.catalog.get(a.assessmentSlug), itemId)!;
+      const problems = answerProblems(item, answer);
+      if (problems.length) throw badRequest('VALIDATION_FAILED', `Invalid answer: ${problems.join('; ')}`, { fields: problems.map((p) => ({ field: 'answer', problems: [p] })) });
+      // The write itself re-checks status and deadline, so an answer racing the deadline job cannot land late.
+      const rows = await em.getConnection().execute<{ saved_at: Date; revision: number }[]>(
+        `insert into attempt_answers (id, attempt_id, item_id, answer, saved_at, revision)
+         select gen_random_uuid(), a.id, ?, ?::jsonb, ?, 1 from attempts a
+          where a.id = ? and a.status = 'in_progress' and a.deadline > ?
+         on conflict (attempt_id, item_id) do update set answer = excluded.answer, saved_at = excluded.saved_at, revision = attempt_answers.revision + 1
+         returning saved_at, revision`,
+        [itemId, JSON.stringify(answer), now.toJSDate(), a.id, now.toJSDate()],
+      );
+      if (rows.length === 0) {
+        const fresh = await em.findOneOrFail(Attempt, { id: a.id }, { refresh: true });
+        assertCanAnswer({ status: fresh.status, deadline: dt(fresh.deadline) }, now);
+        throw new AppError(409, 'ATTEMPT_DEADLINE_PASSED', 'The time for this attempt is over');
+      }
+      const answered = await em.count(AttemptAnswer, { attemptId: a.id });
+      await this.live.emit(proctorRoom(a.id), 'attempt:progress', { attemptId: a.id, answeredCount: answered, total: a.itemIds.length, at: now.toISO() });
+      return { attemptId: a.id, itemId, savedAt: new Date(rows[0].saved_at).toISOString(), revision: rows[0].revision, answeredCount: answered };
+    });
+  }
+
+  async submit(user: { id: string }, attemptId: string) {
+    const a = await withContext(this.orm, (em) => this.owned(em, user, attemptId));
+    const now = this.clock.now();
+    if (a.status === 'in_progress' && a.deadline && now >= DateTime.fromJSDate(a.deadline)) {
+      // Past the deadline the job will (or did) expire it; a submit cannot claim more time.
+      await this.expire(a.id);
+      throw new AppError(409, 'ATTEMPT_DEADLINE_PASSED', 'The time for this attempt is over');
+    }
+    transition(a.status, 'submit');
+    await this.end(a.id, 'in_progress', 'submitted', 'submitted_by_candidate');
+    return this.state(user, attemptId);
+  }
+
+  /** The deadline job: an attempt still running at its deadline is submitted as it stands. */
+  async expire(attemptId: string): Promise<void> {
+    const a = await withContext(this.orm, (em) => em.findOne(Attempt, { id: attemptId }));
+    if (!a || a.status !== 'in_progress' || !a.deadline) return;
+    if (this.clock.now() < DateTime.fromJSDate(a.deadline)) return; // a late-arriving duplicate of an earlier schedule
+    await this.end(a.id, 'in_progress', 'expired', 'deadline');
+  }
+
+  async terminate(proctor: { id: string; role: string }, attemptId: string, reason: string, auto = false) {
+    const a = await withContext(this.orm, (em) => em.findOne(Attempt, { id: attemptId }));
+    if (!a) throw notFound('Attempt', { attemptId });
+    transition(a.status, 'terminate');
+    await this.recordSignal(attemptId, auto ? 'auto_terminate' : 'proctor_terminate', auto ? 'system' : 'proctor', auto ? null : proctor.id, { reason }, false);
+    const ended = await this.end(a.id, a.status, 'terminated', reason);
+    if (!ended) throw new AppError(409, 'ATTEMPT_NOT_ACTIVE', 'The attempt has already ended');
+    await this.live.emit(attemptRoom(a.id), 'attempt:terminated', { attemptId: a.id, reason });
+    return { attemptId: a.id, status: 'terminated', reason };
+  }
+
+  /** One conditional update decides how an attempt ends (submit, deadline or proctor), then grading is queued. */
+  private async end(attemptId: string, from: AttemptStatus, to: AttemptStatus, reason: string): Promise<boolean> {
+    const now = this.clock.now();
+    const updated = await withContext(this.orm, (em) =>
+      em.nativeUpdate(Attempt, { id: attemptId, status: from }, { status: to, endedAt: now.toJSDate(), endReason: reason }),
+    );
+    if (!updated) return false;
+    await this.deadlines.remove(deadlineJobId(attemptId)).catch(() => undefined);
+    await this.grading.add('grade', { attemptId }, { jobId: gradingJobId(attemptId), attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 * 7 } });
+    const payload = { attemptId, status: to, reason, endedAt: now.toISO() };
+    await this.live.emit(attemptRoom(attemptId), 'attempt:ended', payload);
+    await this.live.emit(proctorRoom(attemptId), 'attempt:ended', payload);
+    await this.live.emit(PROCTOR_LOBBY, 'proctoring:attempt-ended', payload);
+    await this.live.closeRoom(attemptRoom(attemptId));
+    return true;
+  }
+
+  // ---- integrity ----------------------------------------------------------------------------
+
+  /** Appends a signal with the server's time, updates the tier, streams it to watching proctors. */
+  async recordSignal(attemptId: string, type: SignalType, source: 'candidate' | 'proctor' | 'system', actorId: string | null, data: Record<string, unknown>, mayAutoTerminate = true) {
+    const fact: SignalFact = { type, data: data as SignalFact['data'] };
+    const points = signalPoints(fact);
+    const { signal, attempt } = await withContext(this.orm, async (em) =>
+      em.transactional(async (tem) => {
+        const s = tem.create(IntegritySignal, { attemptId, type, source, actorId, data, at: this.clock.now().toJSDate() } as IntegritySignal);
+        tem.persist(s);
+        await tem.flush();
+        const rows = await tem.getConnection().execute<{ integrity_points: number }[]>(
+          `update attempts set integrity_points = integrity_points + ? where id = ? returning integrity_points`,
+          [points, attemptId],
+        );
+        const total = rows[0]?.integrity_points ?? 0;
+        const tier = tierOf(total, this.thresholds);
+        await tem.getConnection().execute(`update attempts set integrity_tier = ? where id = ?`, [tier, attemptId]);
+        const a = await tem.findOneOrFail(Attempt, { id: attemptId }, { refresh: true });
+        return { signal: s, attempt: a };
+      }),
+    );
+    const view = { ...toSignalView(signal), integrity: { points: attempt.integrityPoints, tier: attempt.integrityTier } };
+    await this.live.emit(proctorRoom(attemptId), 'attempt:signal', view);
+    if (mayAutoTerminate && attempt.status === 'in_progress' && shouldAutoTerminate(attempt.integrityPoints, this.thresholds)) {
+      await this.terminate({ id: 'system', role: 'system' }, attemptId, 'integrity threshold reached', true).catch(() => undefined);
+    }
+    return view;
+  }
+
+  async candidateSignal(user: { id: string }, attemptId: string, type: SignalType, data: Record<string, unknown>) {
+    const a = await withContext(this.orm, (em) => this.owned(em, user, attemptId));
+    if (a.status !== 'in_progress') throw new AppError(409, 'ATTEMPT_NOT_ACTIVE', `The attempt is ${a.status}`);
+    return this.recordSignal(a.id, type, 'candidate', user.id, data);
+  }
+
+  async timeline(attemptId: string) {
+    return withContext(this.orm, async (em) => {
+      const a = await em.findOne(Attempt, { id: attemptId });
+      if (!a) throw notFound('Attempt', { attemptId });
+      const signals = await em.find(IntegritySignal, { attemptId }, { orderBy: { id: 'asc' } });
+      return { attempt: await this.liveSummary(em, a), timeline: signals.map(toSignalView) };
+    });
+  }
+
+  /** Running attempts for the proctors' list: candidate, test, time left, signal counts, tier. */
+  async live_() {
+    return withContext(this.orm, async (em) => {
+      const running = await em.find(Attempt, { status: 'in_progress' }, { orderBy: { startedAt: 'asc' }, limit: 500 });
+      return { attempts: await Promise.all(running.map((a) => this.liveSummary(em, a))) };
+    });
+  }
+
+  private async liveSummary(em: EntityManager, a: Attempt) {
+    const [candidate, signals, answered] = await Promise.all([
+      em.findOne(User, { id: a.freelancerId }),
+      em.find(IntegritySignal, { attemptId: a.id }, { orderBy: { id: 'asc' } }),
+      em.count(AttemptAnswer, { attemptId: a.id }),
+    ]);
+    const assessment = this.catalog.assessments.get(a.assessmentSlug);
+    const facts = signals.map((s) => ({ type: s.type as SignalType, data: s.data as SignalFact['data'] }));
+    return {
+      attemptId: a.id,
+      status: a.status,
+      candidate: candidate ? { id: candidate.id, name: candidate.name } : { id: a.freelancerId, name: null },
+      assessment: assessment ? { slug: assessment.slug, title: assessment.title, proctored: assessment.proctored } : { slug: a.assessmentSlug },
+      startedAt: a.startedAt?.toISOString() ?? null,
+      deadline: a.deadline?.toISOString() ?? null,
+      remainingMs: remainingMs(dt(a.deadline), this.clock.now()),
+      answeredCount: answered,
+      itemCount: a.itemIds.length,
+      signalCounts: signalCounts(facts),
+      integrity: { points: integrityPoints(facts), tier: tierOf(integrityPoints(facts), this.thresholds) },
+    };
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private async owned(em: EntityManager, user: { id: string }, attemptId: string): Promise<Attempt> {
+    const a = await em.findOne(Attempt, { id: attemptId });
+    if (!a) throw notFound('Attempt', { attemptId });
+    if (a.freelancerId !== user.id) throw forbidden('This attempt is not yours');
+    return a;
+  }
+
+  private view(a: Attempt, assessment: Assessment, answers: AttemptAnswer[]) {
+    const byId = new Map(assessment.pool.map((i) => [i.id, i]));
+    return {
+      id: a.id,
+      assessment: assessmentSummary(assessment),
+      status: a.status,
+      createdAt: a.createdAt.toISOString(),
+      startedAt: a.startedAt?.toISOString() ?? null,
+      deadline: a.deadline?.toISOString() ?? null,
+      remainingMs: remainingMs(dt(a.deadline), this.clock.now()),
+      serverTime: this.clock.now().toISO(),
+      items: a.itemIds.map((id) => publicItem(byId.get(id)!)),
+      answers: answers.map((x) => ({ itemId: x.itemId, answer: x.answer, savedAt: x.savedAt.toISOString(), revision: x.revision })),
+      endedAt: a.endedAt?.toISOString() ?? null,
+      endReason: a.endReason ?? null,
+      ...(a.gradedAt ? { score: a.score, passed: a.passed, gradedAt: a.gradedAt.toISOString() } : {}),
+    };
+  }
+
+  async myAttempts(user: User) {
+    const list = await this.em.find(Attempt, { freelancerId: user.id }, { orderBy: { createdAt: 'desc' }, limit: 200 });
+    return {
+      attempts: list.map((a) => ({
+        id: a.id,
+        assessmentSlug: a.assessmentSlug,
+        status: a.status,
+        createdAt: a.createdAt.toISOString(),
+        deadline: a.deadline?.toISOString() ?? null,
+        endedAt: a.endedAt?.toISOString() ?? null,
+        score: a.score ?? null,
+        passed: a.passed ?? null,
+      })),
+    };
+  }
+}

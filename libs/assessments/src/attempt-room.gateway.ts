@@ -1,0 +1,122 @@
+import { Logger } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { Socket } from 'socket.io';
+import { AppConfig, AppError, Clock } from '@vetting/core';
+import { ack, liveUser } from '@vetting/live';
+import { AssessmentsService, attemptRoom } from './assessments.service';
+import { CANDIDATE_SIGNALS, SignalType } from './integrity.rules';
+import { objectField, stringField, uuidField } from './live-payload';
+
+interface AttemptSocketData {
+  attempts?: Record<string, string | null>; // attemptId → deadline ISO
+}
+
+/** The candidate's room `attempt:<id>`: join/rejoin, autosaved answers, submit, integrity signals, `attempt:time`. */
+@WebSocketGateway({ namespace: '/live' })
+export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger('AttemptRoom');
+  private readonly tickers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly attempts: AssessmentsService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A recovered connection keeps its rooms; restart its clock and note the reconnect on the timeline. */
+  async handleConnection(socket: Socket): Promise<void> {
+    if (!socket.recovered) return;
+    const data = socket.data as AttemptSocketData;
+    for (const [attemptId, deadline] of Object.entries(data.attempts ?? {})) {
+      this.startTicker(socket, attemptId, deadline);
+      await this.attempts.recordSignal(attemptId, 'reconnect', 'system', liveUser(socket).id, { recovered: true }).catch(() => undefined);
+    }
+  }
+
+  async handleDisconnect(socket: Socket): Promise<void> {
+    const timer = this.tickers.get(socket.id);
+    if (timer) clearInterval(timer);
+    this.tickers.delete(socket.id);
+    const data = socket.data as AttemptSocketData;
+    const user = socket.data?.user;
+    for (const attemptId of Object.keys(data.attempts ?? {})) {
+      await this.attempts.recordSignal(attemptId, 'disconnect', 'system', user?.id ?? null, { reason: 'socket closed' }).catch(() => undefined);
+    }
+  }
+
+  @SubscribeMessage('attempt:join')
+  join(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return ack(async () => {
+      const attemptId = uuidField(body, 'attemptId');
+      const user = liveUser(socket);
+      const rejoin = Boolean((socket.data as AttemptSocketData).attempts?.[attemptId]) || (await this.wasConnectedBefore(attemptId));
+      const state = await this.attempts.begin(user, attemptId);
+      if (state.status !== 'in_progress') throw new AppError(409, state.status === 'expired' ? 'ATTEMPT_DEADLINE_PASSED' : 'ATTEMPT_NOT_ACTIVE', `The attempt is ${state.status}`, { status: state.status });
+      await socket.join(attemptRoom(attemptId));
+      const data = socket.data as AttemptSocketData;
+      data.attempts = { ...(data.attempts ?? {}), [attemptId]: state.deadline };
+      this.startTicker(socket, attemptId, state.deadline);
+      if (rejoin) await this.attempts.recordSignal(attemptId, 'reconnect', 'system', user.id, {});
+      return { attempt: state };
+    });
+  }
+
+  @SubscribeMessage('attempt:answer')
+  answer(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return ack(async () => {
+      const attemptId = uuidField(body, 'attemptId');
+      const itemId = stringField(body, 'itemId', 64)!;
+      const answer = objectField(body, 'answer');
+      return this.attempts.answer(liveUser(socket), attemptId, itemId, answer);
+    });
+  }
+
+  @SubscribeMessage('attempt:submit')
+  submit(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return ack(async () => ({ attempt: await this.attempts.submit(liveUser(socket), uuidField(body, 'attemptId')) }));
+  }
+
+  @SubscribeMessage('attempt:signal')
+  signal(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return ack(async () => {
+      const attemptId = uuidField(body, 'attemptId');
+      const type = stringField(body, 'type', 40)!;
+      if (!(CANDIDATE_SIGNALS as readonly string[]).includes(type)) {
+        throw new AppError(400, 'VALIDATION_FAILED', `type must be one of ${CANDIDATE_SIGNALS.join(', ')}`, { fields: [{ field: 'type', problems: ['unknown signal type'] }] });
+      }
+      const raw = objectField(body, 'data', true);
+      const data: Record<string, unknown> = {};
+      for (const key of ['durationMs', 'length'] as const) {
+        const v = raw[key];
+        if (v !== undefined) {
+          if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new AppError(400, 'VALIDATION_FAILED', `data.${key} must be a non-negative number`, { fields: [{ field: `data.${key}`, problems: ['must be a non-negative number'] }] });
+          data[key] = Math.round(v);
+        }
+      }
+      const signal = await this.attempts.candidateSignal(liveUser(socket), attemptId, type as SignalType, data);
+      return { signal: { id: signal.id, type: signal.type, at: signal.at } };
+    });
+  }
+
+  private async wasConnectedBefore(attemptId: string): Promise<boolean> {
+    const { timeline } = await this.attempts.timeline(attemptId).catch(() => ({ timeline: [] as { type: string }[] }));
+    return timeline.some((s) => s.type === 'disconnect');
+  }
+
+  private startTicker(socket: Socket, attemptId: string, deadline: string | null): void {
+    const old = this.tickers.get(socket.id);
+    if (old) clearInterval(old);
+    if (!deadline) return;
+    const end = Date.parse(deadline);
+    const tick = () => {
+      const remainingMs = Math.max(0, end - this.clock.now().toMillis());
+      socket.emit('attempt:time', { attemptId, remainingMs, deadline, serverTime: this.clock.now().toISO() });
+      if (remainingMs === 0) {
+        clearInterval(this.tickers.get(socket.id));
+        this.tickers.delete(socket.id);
+      }
+    };
+    tick();
+    this.tickers.set(socket.id, setInterval(tick, this.config.env.ATTEMPT_TIME_TICK.toMillis()));
+  }
+}

@@ -1,0 +1,73 @@
+export const CANDIDATE_SIGNALS = [
+  'focus_lost',
+  'focus_regained',
+  'tab_hidden',
+  'tab_visible',
+  'paste',
+  'copy',
+  'fullscreen_exit',
+  'fullscreen_enter',
+  'extended_display',
+  'devtools_open',
+] as const;
+export const SYSTEM_SIGNALS = ['disconnect', 'reconnect', 'proctor_warning', 'proctor_flag', 'proctor_terminate', 'auto_terminate'] as const;
+export type SignalType = (typeof CANDIDATE_SIGNALS)[number] | (typeof SYSTEM_SIGNALS)[number];
+
+export interface SignalFact {
+  type: SignalType;
+  data?: { durationMs?: number; length?: number };
+}
+
+export type IntegrityTier = 'none' | 'some' | 'major';
+
+export interface IntegrityThresholds {
+  someAt: number;
+  majorAt: number;
+  /** 0 = never. */
+  autoTerminateAt: number;
+}
+
+/** Points per signal: a heuristic for human review, never a grade. */
+export function signalPoints(s: SignalFact): number {
+  switch (s.type) {
+    case 'focus_regained':
+      // Time away counts: one point per full 30 s away.
+      return Math.floor(Math.max(0, s.data?.durationMs ?? 0) / 30_000);
+    case 'focus_lost':
+    case 'tab_hidden':
+    case 'copy':
+    case 'fullscreen_exit':
+    case 'disconnect':
+      return 1;
+    case 'paste':
+      return (s.data?.length ?? 0) > 200 ? 3 : 2;
+    case 'proctor_warning':
+      return 2;
+    case 'extended_display':
+    case 'devtools_open':
+      return 3;
+    case 'proctor_flag':
+      return 5;
+    default:
+      return 0;
+  }
+}
+
+export function integrityPoints(signals: readonly SignalFact[]): number {
+  return signals.reduce((sum, s) => sum + signalPoints(s), 0);
+}
+
+export function tierOf(points: number, t: IntegrityThresholds): IntegrityTier {
+  if (points >= t.majorAt) return 'major';
+  if (points >= t.someAt) return 'some';
+  return 'none';
+}
+
+export const shouldAutoTerminate = (points: number, t: IntegrityThresholds) => t.autoTerminateAt > 0 && points >= t.autoTerminateAt;
+
+/** Counts per type, for the proctor's list. */
+export function signalCounts(signals: readonly SignalFact[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of signals) out[s.type] = (out[s.type] ?? 0) + 1;
+  return out;
+}

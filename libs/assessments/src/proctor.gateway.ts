@@ -1,0 +1,89 @@
+import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { Socket } from 'socket.io';
+import { forbidden } from '@vetting/core';
+import { LivePublisher, ack, liveUser } from '@vetting/live';
+import { AssessmentsService, PROCTOR_LOBBY, attemptRoom, proctorRoom } from './assessments.service';
+import { stringField, uuidField } from './live-payload';
+
+const isProctor = (role: string) => role === 'proctor' || role === 'admin';
+
+/** Proctors watch attempts live: the timeline so far, then every signal and progress event as it happens. */
+@WebSocketGateway({ namespace: '/live' })
+export class ProctorGateway implements OnGatewayConnection {
+  constructor(
+    private readonly attempts: AssessmentsService,
+    private readonly live: LivePublisher,
+  ) {}
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const user = socket.data?.user;
+    if (user && isProctor(user.role)) await socket.join(PROCTOR_LOBBY);
+  }
+
+  private proctor(socket: Socket) {
+    const user = liveUser(socket);
+    if (!isProctor(user.role)) throw forbidden('Only proctors and admins may do this');
+    return user;
+  }
+
+  @SubscribeMessage('proctor:lobby')
+  lobby(@ConnectedSocket() socket: Socket) {
+    return ack(async () => {
+      this.proctor(socket);
+      await socket.join(PROCTOR_LOBBY);
+      return this.attempts.live_();
+    });
+  }
+
+  @SubscribeMessage('proctor:watch')
+  watch(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return ack(async () => {
+      this.proctor(socket);
+      const attemptId = uuidField(body, 'attemptId');
+      const timeline = await this.attempts.timeline(attemptId);
+      await socket.join(proctorRoom(attemptId));
+      return timeline;
+    });
+  }
+
+  @SubscribeMessage('proctor:unwatch')
+  unwatch(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return ack(async () => {
+      const attemptId = uuidField(body, 'attemptId');
+      await socket.leave(proctorRoom(attemptId));
+      return { attemptId };
+    });
+  }
+
+  @SubscribeMessage('proctor:warn')
+  warn(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return ack(async () => {
+      const user = this.proctor(socket);
+      const attemptId = uuidField(body, 'attemptId');
+      const message = stringField(body, 'message', 500)!;
+      const signal = await this.attempts.recordSignal(attemptId, 'proctor_warning', 'proctor', user.id, { message });
+      await this.live.emit(attemptRoom(attemptId), 'proctor:warning', { attemptId, message, at: signal.at });
+      return { signal };
+    });
+  }
+
+  @SubscribeMessage('proctor:flag')
+  flag(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return ack(async () => {
+      const user = this.proctor(socket);
+      const attemptId = uuidField(body, 'attemptId');
+      const note = stringField(body, 'note', 2000)!;
+      return { signal: await this.attempts.recordSignal(attemptId, 'proctor_flag', 'proctor', user.id, { note }) };
+    });
+  }
+
+  @SubscribeMessage('proctor:terminate')
+  terminate(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return ack(async () => {
+      const user = this.proctor(socket);
+      const attemptId = uuidField(body, 'attemptId');
+      const reason = stringField(body, 'reason', 500)!;
+      return this.attempts.terminate(user, attemptId, reason);
+    });
+  }
+}
