@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { io, Socket } from 'socket.io-client';
@@ -57,6 +58,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     ADMIN_PASSWORD: ADMIN.password,
     AUTH_RATE_LIMIT: '10000',
     SWAGGER_ENABLED: 'true',
+    // A small deterministic catalog; the shipped one is validated by its own test.
+    ASSESSMENT_CATALOG_DIR: join(__dirname, '..', 'fixtures', 'assessments'),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.env,
   };

@@ -219,14 +219,13 @@ export class AssessmentsService {
     if (!a) throw notFound('Attempt', { attemptId });
     transition(a.status, 'terminate');
     await this.recordSignal(attemptId, auto ? 'auto_terminate' : 'proctor_terminate', auto ? 'system' : 'proctor', auto ? null : proctor.id, { reason }, false);
-    const ended = await this.end(a.id, a.status, 'terminated', reason);
+    const ended = await this.end(a.id, a.status, 'terminated', reason, { event: 'attempt:terminated', payload: { attemptId: a.id, reason } });
     if (!ended) throw new AppError(409, 'ATTEMPT_NOT_ACTIVE', 'The attempt has already ended');
-    await this.live.emit(attemptRoom(a.id), 'attempt:terminated', { attemptId: a.id, reason });
     return { attemptId: a.id, status: 'terminated', reason };
   }
 
   /** One conditional update decides how an attempt ends (submit, deadline or proctor), then grading is queued. */
-  private async end(attemptId: string, from: AttemptStatus, to: AttemptStatus, reason: string): Promise<boolean> {
+  private async end(attemptId: string, from: AttemptStatus, to: AttemptStatus, reason: string, toCandidate?: { event: string; payload: unknown }): Promise<boolean> {
     const now = this.clock.now();
     const updated = await withContext(this.orm, (em) =>
       em.nativeUpdate(Attempt, { id: attemptId, status: from }, { status: to, endedAt: now.toJSDate(), endReason: reason }),
@@ -235,6 +234,7 @@ export class AssessmentsService {
     await this.deadlines.remove(deadlineJobId(attemptId)).catch(() => undefined);
     await this.grading.add('grade', { attemptId }, { jobId: gradingJobId(attemptId), attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 * 7 } });
     const payload = { attemptId, status: to, reason, endedAt: now.toISO() };
+    if (toCandidate) await this.live.emit(attemptRoom(attemptId), toCandidate.event, toCandidate.payload);
     await this.live.emit(attemptRoom(attemptId), 'attempt:ended', payload);
     await this.live.emit(proctorRoom(attemptId), 'attempt:ended', payload);
     await this.live.emit(PROCTOR_LOBBY, 'proctoring:attempt-ended', payload);

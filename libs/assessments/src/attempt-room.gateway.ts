@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
 import { AppConfig, AppError, Clock } from '@vetting/core';
@@ -13,9 +13,25 @@ interface AttemptSocketData {
 
 /** The candidate's room `attempt:<id>`: join/rejoin, autosaved answers, submit, integrity signals, `attempt:time`. */
 @WebSocketGateway({ namespace: '/live' })
-export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconnect {
+export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger('AttemptRoom');
   private readonly tickers = new Map<string, NodeJS.Timeout>();
+  /** Disconnect bookkeeping still writing; shutdown waits for it before the database closes. */
+  private readonly pending = new Set<Promise<unknown>>();
+  private shuttingDown = false;
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Sockets dropped by our own shutdown are not the candidate's disconnects.
+    this.shuttingDown = true;
+    for (const t of this.tickers.values()) clearInterval(t);
+    this.tickers.clear();
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
 
   constructor(
     private readonly attempts: AssessmentsService,
@@ -37,10 +53,13 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
     const timer = this.tickers.get(socket.id);
     if (timer) clearInterval(timer);
     this.tickers.delete(socket.id);
+    if (this.shuttingDown) return;
     const data = socket.data as AttemptSocketData;
     const user = socket.data?.user;
     for (const attemptId of Object.keys(data.attempts ?? {})) {
-      await this.attempts.recordSignal(attemptId, 'disconnect', 'system', user?.id ?? null, { reason: 'socket closed' }).catch(() => undefined);
+      const p = this.attempts.recordSignal(attemptId, 'disconnect', 'system', user?.id ?? null, { reason: 'socket closed' }).catch(() => undefined);
+      this.track(p);
+      await p;
     }
   }
 

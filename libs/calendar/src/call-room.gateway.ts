@@ -1,3 +1,4 @@
+import { BeforeApplicationShutdown } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { AppError } from '@vetting/core';
@@ -15,8 +16,13 @@ const callIdOf = (body: unknown): string => {
 
 /** The live call room: `call:join`, `call:leave`, and `call:state` (the call and who is present) to the room. */
 @WebSocketGateway({ namespace: '/live' })
-export class CallRoomGateway implements OnGatewayDisconnect {
+export class CallRoomGateway implements OnGatewayDisconnect, BeforeApplicationShutdown {
   @WebSocketServer() server!: Namespace;
+  private shuttingDown = false;
+
+  beforeApplicationShutdown(): void {
+    this.shuttingDown = true;
+  }
 
   constructor(private readonly lifecycle: CallLifecycleService) {}
 
@@ -45,6 +51,7 @@ export class CallRoomGateway implements OnGatewayDisconnect {
   }
 
   async handleDisconnect(socket: Socket): Promise<void> {
+    if (this.shuttingDown) return;
     const rooms: string[] = socket.data?.callRooms ?? [];
     for (const room of rooms) await this.broadcastPresence(room.slice('call:'.length)).catch(() => undefined);
   }

@@ -1,0 +1,238 @@
+import { Socket } from 'socket.io-client';
+import { TestApp, connected, createStaff, emitAck, loginAdmin, nextEvent, registerUser, startTestApp } from '../support/test-app';
+import { bearer } from '../support/calendar-fixtures';
+
+jest.setTimeout(60_000);
+
+/** Collects every `event` a socket receives. */
+function collect<T = any>(socket: Socket, event: string): T[] {
+  const seen: T[] = [];
+  socket.on(event, (p: T) => seen.push(p));
+  return seen;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
+  let t: TestApp;
+  let admin: string;
+  let proctor: { token: string; user: { id: string } };
+  beforeAll(async () => {
+    t = await startTestApp({ withWorker: true, env: { ATTEMPT_TIME_TICK: 'PT1S' } });
+    admin = await loginAdmin(t);
+    proctor = await createStaff(t, admin, 'proctor');
+  });
+  afterAll(async () => t?.close());
+
+  const start = async (token: string, slug = 'quiz-open') => {
+    const res = await t.http().post(`/api/assessments/${slug}/attempts`).set(bearer(token));
+    if (res.status !== 201) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+
+  it('lists the catalog and never sends answer keys or hidden tests', async () => {
+    const f = await registerUser(t);
+    const cat = await t.http().get('/api/assessments').set(bearer(f.token));
+    expect(cat.status).toBe(200);
+    expect(cat.body.assessments.map((a: { slug: string }) => a.slug)).toEqual(expect.arrayContaining(['quiz-open', 'algo-invited']));
+    const attempt = await start(f.token);
+    expect(attempt).toMatchObject({ status: 'created', deadline: null, items: expect.any(Array) });
+    expect(attempt.items).toHaveLength(6);
+    const text = JSON.stringify(attempt);
+    expect(text).not.toContain('"correct"');
+    expect(text).not.toContain('"tests"');
+    expect(text).not.toContain('"scores"');
+  });
+
+  it('draws a different set per attempt', async () => {
+    const sets = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      const f = await registerUser(t);
+      const a = await start(f.token);
+      sets.add(a.items.map((x: { id: string }) => x.id).sort().join(','));
+    }
+    expect(sets.size).toBeGreaterThan(1);
+  });
+
+  it('enforces eligibility: invited tracks, one attempt at a time, the retake cooldown', async () => {
+    const f = await registerUser(t);
+    const invited = await t.http().post('/api/assessments/algo-invited/attempts').set(bearer(f.token));
+    expect(invited.status).toBe(403);
+    expect(invited.body.code).toBe('NOT_INVITED');
+    const inv = await t.http().post('/api/assessments/tracks/frontend-js/invitations').set(bearer(admin)).send({ freelancerId: f.user.id });
+    expect(inv.status).toBe(201);
+    const a = await start(f.token, 'algo-invited');
+    const second = await t.http().post('/api/assessments/quiz-open/attempts').set(bearer(f.token));
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe('ATTEMPT_IN_PROGRESS');
+    await t.http().post(`/api/attempts/${a.id}/start`).set(bearer(f.token)).expect(200);
+    const submitted = await t.http().post(`/api/attempts/${a.id}/submit`).set(bearer(f.token));
+    expect(submitted.status).toBe(200);
+    expect(submitted.body.status).toBe('submitted');
+    const retake = await t.http().post('/api/assessments/algo-invited/attempts').set(bearer(f.token));
+    expect(retake.status).toBe(409);
+    expect(retake.body).toMatchObject({ code: 'RETAKE_COOLDOWN', details: { eligibleAt: expect.any(String) } });
+    const unknown = await t.http().post('/api/assessments/no-such-test/attempts').set(bearer(f.token));
+    expect(unknown.status).toBe(404);
+  });
+
+  it('a candidate answers, disconnects, rejoins and finds the answers and the same deadline', async () => {
+    const f = await registerUser(t);
+    const attempt = await start(f.token);
+    const s1 = t.socket(f.token);
+    await connected(s1);
+    const times = collect(s1, 'attempt:time');
+    const joined = await emitAck(s1, 'attempt:join', { attemptId: attempt.id });
+    expect(joined).toMatchObject({ ok: true, attempt: { status: 'in_progress' } });
+    const deadline = joined.attempt.deadline;
+    expect(Date.parse(deadline) - Date.parse(joined.attempt.startedAt)).toBe(3600_000);
+
+    const [first, second] = joined.attempt.items;
+    const saved1 = await emitAck(s1, 'attempt:answer', { attemptId: attempt.id, itemId: first.id, answer: { optionIds: ['b'] } });
+    expect(saved1).toMatchObject({ ok: true, revision: 1, answeredCount: 1 });
+    // Last write wins, idempotent per item.
+    const saved2 = await emitAck(s1, 'attempt:answer', { attemptId: attempt.id, itemId: first.id, answer: { optionIds: ['a'] } });
+    expect(saved2).toMatchObject({ ok: true, revision: 2, answeredCount: 1 });
+    const httpSave = await t.http().put(`/api/attempts/${attempt.id}/answers/${second.id}`).set(bearer(f.token)).send({ answer: { optionIds: ['c'] } });
+    expect(httpSave.status).toBe(200);
+    const bad = await emitAck(s1, 'attempt:answer', { attemptId: attempt.id, itemId: first.id, answer: { optionIds: ['zzz'] } });
+    expect(bad).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    const notDrawn = await emitAck(s1, 'attempt:answer', { attemptId: attempt.id, itemId: 'nope', answer: { optionIds: ['a'] } });
+    expect(notDrawn).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+
+    await sleep(1200);
+    expect(times.length).toBeGreaterThanOrEqual(1);
+    expect(times[times.length - 1]).toMatchObject({ attemptId: attempt.id, deadline });
+    expect(times[times.length - 1].remainingMs).toBeLessThanOrEqual(3600_000);
+
+    s1.disconnect();
+    await sleep(300);
+    const s2 = t.socket(f.token);
+    await connected(s2);
+    const rejoined = await emitAck(s2, 'attempt:join', { attemptId: attempt.id });
+    expect(rejoined.ok).toBe(true);
+    expect(rejoined.attempt.deadline).toBe(deadline);
+    expect(rejoined.attempt.remainingMs).toBeLessThan(joined.attempt.remainingMs);
+    const answers = Object.fromEntries(rejoined.attempt.answers.map((a: { itemId: string; answer: unknown }) => [a.itemId, a.answer]));
+    expect(answers).toEqual({ [first.id]: { optionIds: ['a'] }, [second.id]: { optionIds: ['c'] } });
+
+    const timeline = await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token));
+    expect(timeline.body.timeline.map((s: { type: string }) => s.type)).toEqual(['disconnect', 'reconnect']);
+  });
+
+  it('refuses answers after the deadline, and the deadline job expires an abandoned attempt', async () => {
+    const f = await registerUser(t);
+    const attempt = await start(f.token, 'quick-open');
+    const begun = await t.http().post(`/api/attempts/${attempt.id}/start`).set(bearer(f.token));
+    expect(begun.body.status).toBe('in_progress');
+    const item = begun.body.items[0].id;
+    expect((await t.http().put(`/api/attempts/${attempt.id}/answers/${item}`).set(bearer(f.token)).send({ answer: { optionIds: ['a'] } })).status).toBe(200);
+    await sleep(Date.parse(begun.body.deadline) - Date.now() + 1500);
+    const late = await t.http().put(`/api/attempts/${attempt.id}/answers/${item}`).set(bearer(f.token)).send({ answer: { optionIds: ['b'] } });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('ATTEMPT_DEADLINE_PASSED');
+    const view = await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(f.token));
+    expect(['expired', 'graded']).toContain(view.body.status);
+    expect(view.body.endReason).toBe('deadline');
+    expect(view.body.answers).toEqual([expect.objectContaining({ itemId: item, answer: { optionIds: ['a'] } })]);
+  });
+
+  it('a proctor sees signals live, warns and terminates; the lobby sees attempts start and end', async () => {
+    const f = await registerUser(t);
+    const ps = t.socket(proctor.token);
+    await connected(ps);
+    const lobbyStarted = nextEvent(ps, 'proctoring:attempt-started');
+    const attempt = await start(f.token);
+    const cs = t.socket(f.token);
+    await connected(cs);
+    await emitAck(cs, 'attempt:join', { attemptId: attempt.id });
+    expect((await lobbyStarted).attemptId).toBe(attempt.id);
+
+    const list = await t.http().get('/api/proctoring/live').set(bearer(proctor.token));
+    expect(list.body.attempts.find((a: { attemptId: string }) => a.attemptId === attempt.id)).toMatchObject({ candidate: { id: f.user.id }, assessment: { slug: 'quiz-open' }, integrity: { tier: 'none' } });
+
+    const watch = await emitAck(ps, 'proctor:watch', { attemptId: attempt.id });
+    expect(watch).toMatchObject({ ok: true, attempt: { attemptId: attempt.id }, timeline: [] });
+    const signals = collect(ps, 'attempt:signal');
+    const progress = nextEvent(ps, 'attempt:progress');
+
+    await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'focus_lost' });
+    await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'focus_regained', data: { durationMs: 65_000 } });
+    await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'paste', data: { length: 500 } });
+    const item = watch.attempt ? (await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(f.token))).body.items[0].id : null;
+    await emitAck(cs, 'attempt:answer', { attemptId: attempt.id, itemId: item, answer: { optionIds: ['a'] } });
+    const p = await progress;
+    expect(p).toEqual({ attemptId: attempt.id, answeredCount: 1, total: 6, at: expect.any(String) });
+    expect(JSON.stringify(p)).not.toContain('optionIds');
+    await sleep(200);
+    expect(signals.map((s) => s.type)).toEqual(['focus_lost', 'focus_regained', 'paste']);
+    expect(signals[2].integrity).toEqual({ points: 1 + 2 + 3, tier: 'some' });
+    expect(Date.parse(signals[0].at)).toBeLessThanOrEqual(Date.parse(signals[1].at));
+
+    const badSignal = await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'teleport' });
+    expect(badSignal).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+
+    const warning = nextEvent(cs, 'proctor:warning');
+    expect(await emitAck(ps, 'proctor:warn', { attemptId: attempt.id, message: 'Eyes on your screen, please.' })).toMatchObject({ ok: true });
+    expect(await warning).toMatchObject({ attemptId: attempt.id, message: 'Eyes on your screen, please.' });
+    expect(await emitAck(ps, 'proctor:flag', { attemptId: attempt.id, note: 'Second person audible' })).toMatchObject({ ok: true, signal: { type: 'proctor_flag' } });
+
+    const terminated = nextEvent(cs, 'attempt:terminated');
+    const lobbyEnded = nextEvent(ps, 'proctoring:attempt-ended');
+    expect(await emitAck(ps, 'proctor:terminate', { attemptId: attempt.id, reason: 'Second person in the room' })).toMatchObject({ ok: true, status: 'terminated' });
+    expect(await terminated).toMatchObject({ attemptId: attempt.id, reason: 'Second person in the room' });
+    expect(await lobbyEnded).toMatchObject({ attemptId: attempt.id, status: 'terminated' });
+    const late = await emitAck(cs, 'attempt:answer', { attemptId: attempt.id, itemId: item, answer: { optionIds: ['b'] } });
+    expect(late).toMatchObject({ ok: false });
+    const timeline = await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(admin));
+    expect(timeline.body.timeline.map((s: { type: string }) => s.type)).toEqual(['focus_lost', 'focus_regained', 'paste', 'proctor_warning', 'proctor_flag', 'proctor_terminate']);
+    const ids = timeline.body.timeline.map((s: { id: string }) => Number(s.id));
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+  });
+
+  it('a freelancer can neither watch nor join another’s attempt', async () => {
+    const owner = await registerUser(t);
+    const other = await registerUser(t);
+    const attempt = await start(owner.token);
+    const os = t.socket(other.token);
+    await connected(os);
+    expect(await emitAck(os, 'proctor:watch', { attemptId: attempt.id })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await emitAck(os, 'attempt:join', { attemptId: attempt.id })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await emitAck(os, 'proctor:terminate', { attemptId: attempt.id, reason: 'x' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect((await t.http().get('/api/proctoring/live').set(bearer(other.token))).status).toBe(403);
+    expect((await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(other.token))).status).toBe(403);
+  });
+});
+
+describe('two api processes share rooms through the Redis adapter', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    a = await startTestApp({ withWorker: true });
+    // A second api on the same database and Redis prefix: a separate socket server and adapter.
+    b = await startTestApp({ withWorker: false, databaseUrl: a.databaseUrl, redisPrefix: a.config.env.REDIS_PREFIX });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('a proctor on one api sees a candidate connected to the other', async () => {
+    const admin = await loginAdmin(a);
+    const proctor = await createStaff(a, admin, 'proctor');
+    const f = await registerUser(a);
+    const attempt = (await a.http().post('/api/assessments/quiz-open/attempts').set(bearer(f.token))).body;
+    const candidate = a.socket(f.token);
+    const watcher = b.socket(proctor.token);
+    await Promise.all([connected(candidate), connected(watcher)]);
+    expect(await emitAck(candidate, 'attempt:join', { attemptId: attempt.id })).toMatchObject({ ok: true });
+    expect(await emitAck(watcher, 'proctor:watch', { attemptId: attempt.id })).toMatchObject({ ok: true });
+
+    const seen = nextEvent(watcher, 'attempt:signal');
+    await emitAck(candidate, 'attempt:signal', { attemptId: attempt.id, type: 'tab_hidden' });
+    expect(await seen).toMatchObject({ attemptId: attempt.id, type: 'tab_hidden' });
+
+    const warned = nextEvent(candidate, 'proctor:warning');
+    await emitAck(watcher, 'proctor:warn', { attemptId: attempt.id, message: 'From the other process' });
+    expect(await warned).toMatchObject({ message: 'From the other process' });
+  });
+});
