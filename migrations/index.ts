@@ -1,10 +1,14 @@
 import { Migration20261121000001_identity } from './Migration20261121000001_identity';
 import { Migration20261121000002_calendar } from './Migration20261121000002_calendar';
 import { Migration20261121000003_assessments } from './Migration20261121000003_assessments';
+import { Migration20261121000004_credentials } from './Migration20261121000004_credentials';
+import { Migration20261121000005_notifications } from './Migration20261121000005_notifications';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs apply the same set. */
 export const MIGRATIONS = [
   { name: 'Migration20261121000001_identity', class: Migration20261121000001_identity },
   { name: 'Migration20261121000002_calendar', class: Migration20261121000002_calendar },
   { name: 'Migration20261121000003_assessments', class: Migration20261121000003_assessments },
+  { name: 'Migration20261121000004_credentials', class: Migration20261121000004_credentials },
+  { name: 'Migration20261121000005_notifications', class: Migration20261121000005_notifications },
 ];

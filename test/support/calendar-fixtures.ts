@@ -40,3 +40,37 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export async function adminToken(t: TestApp) {
   return loginAdmin(t);
 }
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Walks a freelancer through the real path to Expert-Vetted: a booked call (needs short call policy:
+ * VETTING_CALL_LENGTH=PT20S, VETTING_MIN_BOOKING_LEAD=PT1S), both join, a passing scorecard after the
+ * start, a fresh profile and a verified identity. Resolves once the badge is granted.
+ */
+export async function makeExpertVetted(t: TestApp, admin: string, categorySlug: string) {
+  const { connected, emitAck } = await import('./test-app');
+  const tm = await talentManager(t, admin, categorySlug);
+  const f = await invitedFreelancer(t, admin, categorySlug);
+  await t.http().put('/api/freelancers/me/profile').set(bearer(f.token)).send({ title: 'Senior engineer', categorySlugs: [categorySlug], skills: ['TypeScript'] }).expect(200);
+  const startsAt = nextGridStart(20_000, 2500);
+  const call = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+  if (call.status !== 201) throw new Error(`book: ${call.status} ${JSON.stringify(call.body)}`);
+  const fs = t.socket(f.token);
+  const ts = t.socket(tm.token);
+  await Promise.all([connected(fs), connected(ts)]);
+  await emitAck(fs, 'call:join', { callId: call.body.id });
+  await emitAck(ts, 'call:join', { callId: call.body.id });
+  await pause(Math.max(0, startsAt.toMillis() - Date.now() + 200));
+  const card = await t.http().post(`/api/vetting/calls/${call.body.id}/scorecard`).set(bearer(tm.token)).send({
+    hardSkills: [{ skill: 'TypeScript', score: 5 }],
+    softSkills: { reliability: 5, communication: 5 },
+    decision: 'pass',
+  });
+  if (card.status !== 201) throw new Error(`scorecard: ${card.status} ${JSON.stringify(card.body)}`);
+  const verified = await t.http().post(`/api/admin/freelancers/${f.user.id}/identity-verification`).set(bearer(admin));
+  if (!verified.body.expertVetted?.expertVetted) throw new Error(`not expert-vetted: ${JSON.stringify(verified.body)}`);
+  fs.disconnect();
+  ts.disconnect();
+  return { freelancer: f, tm, callId: call.body.id as string };
+}

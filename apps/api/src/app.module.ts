@@ -10,6 +10,7 @@ import { NotificationsModule } from '@vetting/notifications';
 import { TalentModule } from '@vetting/talent';
 import { CalendarModule } from '@vetting/calendar';
 import { AssessmentsModule } from '@vetting/assessments';
+import { CredentialsModule } from '@vetting/credentials';
 import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 import { HealthController } from './health.controller';
 
@@ -57,6 +58,7 @@ export class AppModule {
         TalentModule,
         CalendarModule,
         AssessmentsModule,
+        CredentialsModule,
         LiveGatewayModule,
         ...worker,
       ],

@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, Clock, CoreModule, DatabaseModule, QueuesModule } from '@vetting/core';
 import { LiveModule } from '@vetting/live';
-import { NotificationsModule } from '@vetting/notifications';
+import { NotificationsModule, NotificationsWorkerModule } from '@vetting/notifications';
 import { CalendarWorkerModule } from '@vetting/calendar';
 import { AssessmentsWorkerModule } from '@vetting/assessments';
+import { CredentialsWorkerModule } from '@vetting/credentials';
 import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 
 /** The BullMQ processors of every domain. */
@@ -11,7 +12,7 @@ import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 export class WorkerModule {
   /** Processors only, to mount inside a process that already has core, database and queues. */
   static forFeature(): DynamicModule {
-    return { module: WorkerModule, imports: [CalendarWorkerModule, AssessmentsWorkerModule] };
+    return { module: WorkerModule, imports: [CalendarWorkerModule, AssessmentsWorkerModule, CredentialsWorkerModule, NotificationsWorkerModule] };
   }
 
   /** The standalone worker process. */

@@ -22,6 +22,15 @@ export const PROCTOR_LOBBY = 'proctor:lobby';
 export const deadlineJobId = (attemptId: string) => `attempt:${attemptId}:deadline`;
 export const gradingJobId = (attemptId: string) => `attempt:${attemptId}:grading`;
 
+/** What a candidate sees of a grading report: scores by section, competency and test case, never which options were right. */
+export function candidateReport(report: Record<string, any>) {
+  const { multipleChoice, items: _items, ...rest } = report;
+  return {
+    ...rest,
+    ...(multipleChoice ? { multipleChoice: { score: multipleChoice.score, sections: multipleChoice.sections } } : {}),
+  };
+}
+
 const randomUnit = () => randomInt(0, 2 ** 32) / 2 ** 32;
 const dt = (d: Date | null | undefined) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
 
@@ -342,7 +351,7 @@ export class AssessmentsService {
       answers: answers.map((x) => ({ itemId: x.itemId, answer: x.answer, savedAt: x.savedAt.toISOString(), revision: x.revision })),
       endedAt: a.endedAt?.toISOString() ?? null,
       endReason: a.endReason ?? null,
-      ...(a.gradedAt ? { score: a.score, passed: a.passed, gradedAt: a.gradedAt.toISOString() } : {}),
+      ...(a.gradedAt ? { score: a.score, passed: a.passed, gradedAt: a.gradedAt.toISOString(), report: candidateReport(a.report ?? {}) } : {}),
     };
   }
 

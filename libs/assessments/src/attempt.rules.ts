@@ -74,7 +74,7 @@ export function assertCanStart(c: StartCheck, now: DateTime): void {
 
 /** Draws `n` distinct ids with a Fisher–Yates shuffle driven by `random` (0 ≤ x < 1), so each attempt sees its own set. */
 export function drawItems<T>(pool: readonly T[], n: number, random: () => number): T[] {
-  if (n > pool.length) throw new RangeError(`cannot draw ${n} of ${pool.length}`);
+  if (!Number.isInteger(n) || n < 0 || n > pool.length) throw new RangeError(`cannot draw ${n} of ${pool.length}`);
   const a = [...pool];
   for (let i = 0; i < n; i++) {
     const j = i + Math.floor(random() * (a.length - i));

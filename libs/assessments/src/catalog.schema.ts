@@ -81,6 +81,7 @@ export const assessmentSchema = z
       if (it.type === 'multiple_choice') {
         const optionIds = new Set(it.options.map((o) => o.id));
         for (const c of it.correct) if (!optionIds.has(c)) ctx.addIssue({ code: 'custom', path: ['pool', i, 'correct'], message: `unknown option ${c}` });
+        if (new Set(it.correct).size !== it.correct.length) ctx.addIssue({ code: 'custom', path: ['pool', i, 'correct'], message: 'an option is listed twice' });
       }
     });
     const expected = { skill: ['multiple_choice'], 'cert-part1': ['coding'], 'cert-part2': ['multiple_choice', 'coding'], scenario: ['scenario'] }[a.kind];

@@ -1,7 +1,7 @@
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { withContext } from '@vetting/core';
+import { CREDENTIALS_QUEUE, withContext } from '@vetting/core';
 import { TalentModule } from '@vetting/talent';
 import { CalendarController } from './calendar.controller';
 import { ACTIVE_CALL_STATUSES, VettingCall } from './call.entities';
@@ -12,7 +12,7 @@ import { CallTimersProcessor } from './call-timers.processor';
 import { CallsService } from './calls.service';
 import { ScorecardsService } from './scorecards.service';
 
-const queue = BullModule.registerQueue({ name: CALL_TIMERS_QUEUE });
+const queue = BullModule.registerQueue({ name: CALL_TIMERS_QUEUE }, { name: CREDENTIALS_QUEUE });
 
 /** Invitations' calls: availability, slots, booking, reschedules, the live room, scorecards, invites. */
 @Module({

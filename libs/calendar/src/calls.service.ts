@@ -10,6 +10,7 @@ import { ACTIVE_CALL_STATUSES, CallHistoryEntry, TalentManagerAvailability, Vett
 import { callState } from './call-state';
 import { assertCanReschedule, cancellationOutcome, cooldownUntil } from './call.rules';
 import { CallTimersService, callPolicy } from './call-timers.service';
+import { callInvite } from './call-invite';
 import { BookedInterval, SlotPolicy, TalentManagerSchedule, availableSlots, offersSlot, rankTalentManagers } from './slot.rules';
 
 export const slotUnavailable = (startsAt: string) =>
@@ -374,7 +375,29 @@ export class CallsService {
     return { ...toCallView(result.fresh), countsAsMiss: late, ...(result.cooldown ? { eligibleAt: result.cooldown.until.toISOString() } : {}) };
   }
 
+  /** The call's iTIP invite (REQUEST while it stands, CANCEL once cancelled). */
+  async icsFor(call: VettingCall): Promise<string> {
+    const [tm, freelancer] = await withContext(this.orm, (em) => Promise.all([em.findOneOrFail(User, { id: call.talentManagerId }), em.findOneOrFail(User, { id: call.freelancerId })]));
+    return callInvite({
+      callId: call.id,
+      status: call.status,
+      startsAt: call.startsAt,
+      endsAt: call.endsAt,
+      sequence: call.icsSequence,
+      createdAt: call.createdAt,
+      updatedAt: call.updatedAt,
+      categorySlug: call.categorySlug,
+      joinUrl: `${this.config.env.PUBLIC_URL.replace(/\/$/, '')}/calls/${call.id}`,
+      organizer: { name: tm.name, email: tm.email },
+      freelancer: { name: freelancer.name, email: freelancer.email },
+      stamp: this.clock.now().toJSDate(),
+    });
+  }
+
+  /** Booked/rescheduled/cancelled: inbox + push + email with the .ics attached + webhooks. */
   async notifyParticipants(call: VettingCall, type: string, title: string, body: string, data: Record<string, unknown> = {}) {
+    const ics = await this.icsFor(call).catch(() => null);
+    const attachments = ics ? [{ filename: 'vetting-call.ics', contentType: 'text/calendar; charset=utf-8', content: ics }] : [];
     for (const userId of [call.freelancerId, call.talentManagerId]) {
       await this.notifications
         .notify({
@@ -384,6 +407,7 @@ export class CallsService {
           body,
           data: { callId: call.id, startsAt: call.startsAt.toISOString(), endsAt: call.endsAt.toISOString(), ...data },
           dedupeKey: `${type}:${call.id}:v${call.version}:${userId}`,
+          attachments,
         })
         .catch((err) => this.logger.warn(`notification ${type} for ${userId} failed: ${err}`));
     }

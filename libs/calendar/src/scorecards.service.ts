@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { AppConfig, Clock, badRequest, forbidden } from '@vetting/core';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { AppConfig, CREDENTIALS_QUEUE, Clock, badRequest, expertVettedJobId, forbidden } from '@vetting/core';
 import { User } from '@vetting/identity';
-import { Scorecard, VettingCall } from './call.entities';
+import { Scorecard } from './call.entities';
 import { callState } from './call-state';
 import { assertCanScore } from './call.rules';
 import { history } from './calls.service';
 import { ScorecardInput, scorecardProblems } from './scorecard.rules';
 import { CallsService } from './calls.service';
-import { callInvite } from './call-invite';
 
 export function toScorecardView(s: Scorecard) {
   return {
@@ -30,6 +31,7 @@ export class ScorecardsService {
     private readonly clock: Clock,
     private readonly calls: CallsService,
     private readonly config: AppConfig,
+    @InjectQueue(CREDENTIALS_QUEUE) private readonly credentials: Queue,
   ) {}
 
   async submit(tm: User, callId: string, input: ScorecardInput & { notes?: string }) {
@@ -65,6 +67,8 @@ export class ScorecardsService {
       }
       throw err;
     }
+    // Expert-Vetted is decided by the credentials worker from this scorecard, identity and profile.
+    await this.credentials.add('expert-vetted', { freelancerId: call.freelancerId }, { jobId: expertVettedJobId(call.freelancerId, callId), attempts: 3, backoff: { type: 'exponential', delay: 1000 } });
     return toScorecardView(card);
   }
 
@@ -76,21 +80,6 @@ export class ScorecardsService {
   }
 
   async ics(user: User, callId: string): Promise<string> {
-    const call: VettingCall = await this.calls.findVisible(user, callId);
-    const [tm, freelancer] = await Promise.all([this.em.findOneOrFail(User, { id: call.talentManagerId }), this.em.findOneOrFail(User, { id: call.freelancerId })]);
-    return callInvite({
-      callId: call.id,
-      status: call.status,
-      startsAt: call.startsAt,
-      endsAt: call.endsAt,
-      sequence: call.icsSequence,
-      createdAt: call.createdAt,
-      updatedAt: call.updatedAt,
-      categorySlug: call.categorySlug,
-      joinUrl: `${this.config.env.PUBLIC_URL.replace(/\/$/, '')}/calls/${call.id}`,
-      organizer: { name: tm.name, email: tm.email },
-      freelancer: { name: freelancer.name, email: freelancer.email },
-      stamp: this.clock.now().toJSDate(),
-    });
+    return this.calls.icsFor(await this.calls.findVisible(user, callId));
   }
 }

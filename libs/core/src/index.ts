@@ -10,3 +10,5 @@ export * from './database/embedded-postgres';
 export * from './redis/redis';
 export * from './core.module';
 export * from './queues/queues.module';
+export * from './queues/queue-names';
+export * from './reference/categories';

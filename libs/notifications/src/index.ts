@@ -1,3 +1,6 @@
 export * from './notification.entity';
+export * from './delivery.entities';
 export * from './notifications.service';
+export * from './fanout.service';
+export * from './webhook-signature';
 export * from './notifications.module';

@@ -15,6 +15,14 @@ export class Notification {
   @Property({ type: 'string', nullable: true, unique: true }) dedupeKey?: string | null;
   @Property({ type: 'datetime' }) createdAt!: Date;
   @Property({ type: 'datetime', nullable: true }) readAt?: Date | null;
+  /** Files sent with the email (e.g. the call's .ics). */
+  @Property({ type: 'json', lazy: true }) attachments: NotificationAttachment[] = [];
+}
+
+export interface NotificationAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
 }
 
 export function toNotificationView(n: Notification) {

@@ -1,7 +1,25 @@
 import { Global, Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { ChannelsController } from './channels.controller';
+import { ChannelsService } from './channels.service';
+import { DeliveryProcessor } from './delivery.processor';
+import { DeliveryService } from './delivery.service';
+import { FanoutService } from './fanout.service';
 import { NotificationsController } from './notifications.controller';
-import { NotificationsService } from './notifications.service';
+import { DELIVERY_QUEUE, NotificationsService } from './notifications.service';
 
+const queue = BullModule.registerQueue({ name: DELIVERY_QUEUE });
+
+/** The inbox and push (every process), plus the channels' HTTP API. */
 @Global()
-@Module({ controllers: [NotificationsController], providers: [NotificationsService], exports: [NotificationsService] })
+@Module({
+  imports: [queue],
+  controllers: [NotificationsController, ChannelsController],
+  providers: [NotificationsService, ChannelsService, FanoutService],
+  exports: [NotificationsService, FanoutService],
+})
 export class NotificationsModule {}
+
+/** Routing, webhook and email delivery, and fan-outs (worker). */
+@Module({ imports: [queue], providers: [DeliveryService, DeliveryProcessor] })
+export class NotificationsWorkerModule {}

@@ -1,9 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Clock, badRequest, notFound, withContext } from '@vetting/core';
 import { LivePublisher, userRoom } from '@vetting/live';
-import { Notification, toNotificationView } from './notification.entity';
+import { NotificationPreference } from './delivery.entities';
+import { Notification, NotificationAttachment, toNotificationView } from './notification.entity';
+
+export const DELIVERY_QUEUE = 'notification-delivery';
+export const routeJobId = (notificationId: string) => `notification:${notificationId}:route`;
 
 export interface NotifyInput {
   userId: string;
@@ -13,39 +19,83 @@ export interface NotifyInput {
   data?: Record<string, unknown>;
   /** Same key → stored and pushed once, however often this is called. */
   dedupeKey?: string;
+  attachments?: NotificationAttachment[];
 }
 
 @Injectable()
 export class NotificationsService {
+  private readonly logger = new Logger('Notifications');
+
   constructor(
     private readonly orm: MikroORM,
     private readonly em: EntityManager,
     private readonly clock: Clock,
     private readonly live: LivePublisher,
+    @InjectQueue(DELIVERY_QUEUE) private readonly delivery: Queue,
   ) {}
 
-  /** Stores the notification in the user's inbox and pushes `notification:new`; idempotent per dedupeKey. */
+  /**
+   * Stores the notification in the user's inbox, pushes `notification:new` and queues its email and
+   * webhook deliveries. Idempotent per dedupeKey: a retried job stores, pushes and delivers once.
+   */
   async notify(input: NotifyInput): Promise<boolean> {
-    const id = randomUUID();
+    return (await this.notifyMany([input])) > 0;
+  }
+
+  /** The batch form (fan-outs): one insert, then a push and a routing job per new notification. */
+  async notifyMany(inputs: NotifyInput[]): Promise<number> {
+    if (inputs.length === 0) return 0;
     const createdAt = this.clock.now().toJSDate();
-    const rows = await withContext(this.orm, (em) =>
+    const rows = inputs.map((i) => ({ id: randomUUID(), ...i }));
+    const inserted = await withContext(this.orm, (em) =>
       em.getConnection().execute<{ id: string }[]>(
-        `insert into notifications (id, user_id, type, title, body, data, dedupe_key, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (dedupe_key) do nothing returning id`,
-        [id, input.userId, input.type, input.title, input.body, JSON.stringify(input.data ?? {}), input.dedupeKey ?? null, createdAt],
+        `insert into notifications (id, user_id, type, title, body, data, dedupe_key, created_at, attachments)
+         select id, user_id, type, title, body, data, dedupe_key, ?::timestamptz, attachments
+           from jsonb_to_recordset(?::jsonb) as x(id uuid, user_id uuid, type text, title text, body text, data jsonb, dedupe_key text, attachments jsonb)
+         on conflict (dedupe_key) do nothing returning id`,
+        [
+          createdAt,
+          JSON.stringify(
+            rows.map((r) => ({
+              id: r.id,
+              user_id: r.userId,
+              type: r.type,
+              title: r.title,
+              body: r.body,
+              data: r.data ?? {},
+              dedupe_key: r.dedupeKey ?? null,
+              attachments: r.attachments ?? [],
+            })),
+          ),
+        ],
       ),
     );
-    if (rows.length === 0) return false;
-    await this.live.emit(userRoom(input.userId), 'notification:new', {
-      id,
-      type: input.type,
-      title: input.title,
-      body: input.body,
-      data: input.data ?? {},
-      createdAt: createdAt.toISOString(),
-      readAt: null,
-    });
-    return true;
+    if (inserted.length === 0) return 0;
+    const fresh = new Set(inserted.map((r) => r.id));
+    const created = rows.filter((r) => fresh.has(r.id));
+    const prefs = await withContext(this.orm, (em) => em.find(NotificationPreference, { userId: { $in: [...new Set(created.map((r) => r.userId))] } }));
+    const prefOf = new Map(prefs.map((p) => [p.userId, p]));
+    for (const r of created) {
+      const p = prefOf.get(r.userId);
+      if (p && (!p.push || p.mutedTypes.includes(r.type))) continue;
+      await this.live.emit(userRoom(r.userId), 'notification:new', {
+        id: r.id,
+        type: r.type,
+        title: r.title,
+        body: r.body,
+        data: r.data ?? {},
+        createdAt: createdAt.toISOString(),
+        readAt: null,
+      });
+    }
+    await this.delivery.addBulk(
+      created.map((r) => ({
+        name: 'route',
+        data: { notificationId: r.id },
+        opts: { jobId: routeJobId(r.id), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 } },
+      })),
+    );
+    return created.length;
   }
 
   async inbox(userId: string, opts: { cursor?: string; limit: number; unreadOnly: boolean }) {

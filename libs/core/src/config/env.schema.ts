@@ -92,6 +92,34 @@ export const envSchema = z
     INTEGRITY_MAJOR_AT: int(10, 1),
     /** 0 = never auto-terminate. */
     INTEGRITY_AUTO_TERMINATE_AT: int(0, 0),
+
+    CODE_RUNNER: z.enum(['local', 'judge0']).default('local'),
+    JUDGE0_URL: optionalString.pipe(z.string().url().optional()),
+    JUDGE0_API_KEY: optionalString,
+    GRADING_NORM_WINDOW: isoDuration('P1Y'),
+    BAND_MIN_NORM_GROUP: int(10, 1),
+    BAND_RECOMPUTE_EVERY: isoDuration('PT1H'),
+    BADGE_EVALUATE_EVERY: isoDuration('PT1H'),
+    EXPERT_VETTED_MIN_HARD_AVG: z.coerce.number().min(1).max(5).default(4),
+    EXPERT_VETTED_MIN_SOFT: z.coerce.number().min(1).max(5).default(4),
+    EXPERT_VETTED_PROFILE_FRESHNESS: isoDuration('P90D'),
+    BADGE_RISING_TALENT_MIN_JSS: int(90, 0, 100),
+    BADGE_RISING_TALENT_MIN_EARNINGS: int(1, 0),
+    BADGE_RISING_TALENT_MIN_AGE: isoDuration('P1D'),
+    BADGE_TOP_RATED_MIN_JSS: int(90, 0, 100),
+    BADGE_TOP_RATED_MIN_EARNINGS: int(1000, 0),
+    BADGE_TOP_RATED_MIN_AGE: isoDuration('P90D'),
+    BADGE_TOP_RATED_PLUS_MIN_JSS: int(90, 0, 100),
+    BADGE_TOP_RATED_PLUS_MIN_EARNINGS: int(10000, 0),
+    BADGE_TOP_RATED_PLUS_MIN_AGE: isoDuration('P180D'),
+
+    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
+    MAIL_FROM: z.string().default('Vetting Platform <no-reply@vetting.local>'),
+    WEBHOOK_ATTEMPTS: int(5, 1, 20),
+    WEBHOOK_BACKOFF: isoDuration('PT10S'),
+    WEBHOOK_TIMEOUT: isoDuration('PT5S'),
+    WEBHOOK_DISABLE_AFTER: int(3, 1),
+    FANOUT_BATCH_SIZE: int(500, 1, 10000),
     SWAGGER_ENABLED: bool(true),
   })
   .superRefine((env, ctx) => {
@@ -108,6 +136,9 @@ export const envSchema = z
     // Field errors leave non-durations behind; cross-field checks only make sense on valid fields.
     const grace = env.VETTING_GRACE_PERIOD as unknown;
     const length = env.VETTING_CALL_LENGTH as unknown;
+    if (env.CODE_RUNNER === 'judge0' && !env.JUDGE0_URL) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['JUDGE0_URL'], message: 'is required when CODE_RUNNER=judge0' });
+    }
     if (env.INTEGRITY_MAJOR_AT <= env.INTEGRITY_SOME_AT) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['INTEGRITY_MAJOR_AT'], message: 'must be above INTEGRITY_SOME_AT' });
     }

@@ -1,0 +1,273 @@
+/**
+ * bench/booking.ts — booking over HTTP against the real api (PostgreSQL + Redis, no worker).
+ *
+ *  (a) race: 1 talent manager, BENCH_RACE (200) invited freelancers, all POST /api/vetting/calls for
+ *      the same slot at once → successes (must be exactly 1), SLOT_UNAVAILABLE, 5xx, wall time;
+ *  (b) sustained: BENCH_TMS (20) talent managers available around the clock, BENCH_N (1000)
+ *      freelancers with invitations prepared beforehand (not timed), each books a distinct slot,
+ *      BENCH_CONCURRENCY (32) requests in flight → bookings/s (target ≥ 150/s);
+ *  (c) baseline, same run and concurrency: a bare insert of a vetting_calls-shaped row (same
+ *      exclusion constraint, no foreign keys) + one BullMQ queue.add per row → ops/s, and the ratio.
+ *
+ *   npx ts-node --transpile-only -r tsconfig-paths/register bench/booking.ts
+ *
+ * Creates its own database (bench_<random>, dropped at the end) and Redis prefix (bench:<random>:,
+ * deleted at the end). Prints figures and compares them to targets; never asserts timing.
+ */
+import { DateTime } from 'luxon';
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { Queue } from 'bullmq';
+import {
+  BenchDatabase,
+  HttpResult,
+  HttpTask,
+  REDIS_URL,
+  benchPg,
+  benchRedisPrefix,
+  createBenchDatabase,
+  createInvitedFreelancers,
+  createTalentManagers,
+  envInt,
+  fmt,
+  loginAdmin,
+  machineLine,
+  onCleanup,
+  round,
+  runBench,
+  meterPhase,
+  runHttp,
+  startApi,
+  summarize,
+  tally,
+  target,
+  usageJson,
+  usageLine,
+} from './support';
+
+const TARGET_BOOKINGS_PER_S = 150;
+const RACE_CATEGORY = 'writing';
+const SUSTAINED_CATEGORY = 'web-mobile-software-dev';
+const CALL_MS = 30 * 60_000; // default VETTING_CALL_LENGTH (PT30M)
+
+function describeResults(results: HttpResult[]) {
+  const byStatus = tally(results.map((r) => r.status));
+  const byCode = tally(results.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.code ?? r.error ?? '?'}`));
+  return {
+    ok: results.filter((r) => r.status === 201).length,
+    slotUnavailable: results.filter((r) => r.status === 409 && r.code === 'SLOT_UNAVAILABLE').length,
+    serverErrors: results.filter((r) => r.status >= 500).length,
+    connectionErrors: results.filter((r) => r.status === 0).length,
+    byStatus,
+    byCode,
+    latency: summarize(results.map((r) => r.ms)),
+  };
+}
+
+/** Runs `op(i)` for i in [0, n) with at most `concurrency` in flight; returns the wall time in ms. */
+async function pooled(n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<{ wallMs: number; latencies: number[]; errors: string[] }> {
+  let next = 0;
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      while (next < n) {
+        const i = next++;
+        const t0 = performance.now();
+        try {
+          await op(i);
+          latencies.push(performance.now() - t0);
+        } catch (err) {
+          errors.push((err as Error)?.message ?? String(err));
+        }
+      }
+    }),
+  );
+  return { wallMs: performance.now() - start, latencies, errors };
+}
+
+/** (c) the floor: what one insert + one queue.add per booking cost on this machine, at the same concurrency. */
+async function baseline(db: BenchDatabase, redisPrefix: string, n: number, concurrency: number, poolSize: number) {
+  const pool = new Pool({ connectionString: db.url, max: poolSize });
+  onCleanup('baseline pg pool', () => pool.end());
+  await pool.query(`create table bench_calls (
+      id uuid primary key,
+      invitation_id uuid not null,
+      freelancer_id uuid not null,
+      talent_manager_id uuid not null,
+      program varchar(50) not null,
+      category_slug varchar(100) not null,
+      status text not null,
+      starts_at timestamptz not null,
+      ends_at timestamptz not null,
+      reschedule_count int not null default 0,
+      version int not null default 1,
+      ics_sequence int not null default 0,
+      free_rebooking boolean not null default false,
+      created_at timestamptz not null,
+      updated_at timestamptz not null,
+      constraint bench_calls_no_overlap exclude using gist (talent_manager_id with =, tstzrange(starts_at, ends_at) with &&)
+        where (status in ('scheduled', 'rescheduled', 'in_progress'))
+    )`);
+  const url = new URL(REDIS_URL);
+  const queue = new Queue('bench-baseline', { connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null }, prefix: `${redisPrefix}bull` });
+  onCleanup('baseline queue', () => queue.close());
+  await queue.waitUntilReady();
+
+  const tms = Array.from({ length: 20 }, () => randomUUID());
+  const first = Math.ceil((Date.now() + 2 * 3600_000) / CALL_MS) * CALL_MS;
+  // Warm the pool and the connection (not timed).
+  await pooled(Math.min(concurrency, 32), concurrency, async () => {
+    await pool.query('select 1');
+  });
+  const meter = meterPhase();
+  const run = await pooled(n, concurrency, async (i) => {
+    const id = randomUUID();
+    const startsAt = new Date(first + i * CALL_MS);
+    const now = new Date();
+    await pool.query(
+      `insert into bench_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status, starts_at, ends_at, created_at, updated_at)
+       values ($1, $2, $3, $4, 'expert-vetted', $5, 'scheduled', $6, $7, $8, $8)`,
+      [id, randomUUID(), randomUUID(), tms[i % tms.length], SUSTAINED_CATEGORY, startsAt, new Date(startsAt.getTime() + CALL_MS), now],
+    );
+    await queue.add('grace', { callId: id, version: 1 }, { jobId: `call:${id}:grace-v1`, delay: startsAt.getTime() + 5 * 60_000 - Date.now(), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 7 * 24 * 3600 } });
+  });
+  return { ...run, usage: meter() };
+}
+
+async function main(): Promise<void> {
+  const raceN = envInt('BENCH_RACE', 200);
+  const tmCount = envInt('BENCH_TMS', 20);
+  const n = envInt('BENCH_N', 1000);
+  const concurrency = envInt('BENCH_CONCURRENCY', 32);
+  const prepConcurrency = envInt('BENCH_PREP_CONCURRENCY', 8);
+  if (n > tmCount * 48 * 29) throw new Error(`BENCH_N=${n} is more than ${tmCount} talent managers can take in the booking horizon`);
+  if (n * CALL_MS > 28 * 86_400_000) throw new Error(`BENCH_N=${n} distinct 30-min slots do not fit in the 30-day booking horizon`);
+
+  console.log(`bench/booking — POST /api/vetting/calls over HTTP; ${machineLine()}`);
+  const db = await createBenchDatabase();
+  const prefix = benchRedisPrefix();
+  const pg = await benchPg(db);
+  console.log(`database ${db.name}, redis prefix ${prefix}`);
+
+  const bootStart = performance.now();
+  const api = await startApi({ db, redisPrefix: prefix, withWorker: false, env: { VETTING_MIN_BOOKING_LEAD: 'PT1M' } });
+  const poolSize = api.config.env.DATABASE_POOL_SIZE;
+  console.log(`api up at ${api.baseUrl} in ${fmt(performance.now() - bootStart, 0)} ms (worker: off, DATABASE_POOL_SIZE ${poolSize}, call length ${api.config.policy.callLength.toISO()}, min lead ${api.config.policy.minBookingLead.toISO()})`);
+
+  // ---- preparation (not timed as part of any figure) -----------------------------------------
+  const prepStart = performance.now();
+  const admin = await loginAdmin(api.baseUrl);
+  const [raceTm] = await createTalentManagers(api.baseUrl, admin, [{ categorySlug: RACE_CATEGORY }], prepConcurrency);
+  const tms = await createTalentManagers(api.baseUrl, admin, Array.from({ length: tmCount }, () => ({ categorySlug: SUSTAINED_CATEGORY })), prepConcurrency);
+  const racers = await createInvitedFreelancers(api.baseUrl, admin, Array.from({ length: raceN }, () => RACE_CATEGORY), prepConcurrency);
+  console.log(`prep: ${1 + tms.length} talent managers, ${racers.length} race freelancers (${fmt((performance.now() - prepStart) / 1000)} s so far)`);
+  const bookers = await createInvitedFreelancers(api.baseUrl, admin, Array.from({ length: n }, () => SUSTAINED_CATEGORY), prepConcurrency);
+  console.log(`prep: ${bookers.length} freelancers registered (bcrypt) and invited in ${fmt((performance.now() - prepStart) / 1000)} s (concurrency ${prepConcurrency}; not timed)`);
+
+  // ---- (a) race --------------------------------------------------------------------------------
+  const raceSlot = DateTime.fromMillis(Math.ceil((Date.now() + 3 * 3600_000) / CALL_MS) * CALL_MS, { zone: 'utc' });
+  const deadlocksBefore = await deadlocks(pg);
+  const raceTasks: HttpTask[] = racers.map((f) => ({ method: 'POST', path: '/api/vetting/calls', token: f.token, body: { invitationId: f.invitationId, startsAt: raceSlot.toISO() } }));
+  const raceMeter = meterPhase();
+  const race = await runHttp(api.baseUrl, raceTasks, raceTasks.length);
+  const raceUsage = raceMeter();
+  const r = describeResults(race.results);
+  const raceRows = await pg.query<{ n: string }>(
+    `select count(*) as n from vetting_calls where talent_manager_id = $1 and starts_at = $2 and status in ('scheduled', 'rescheduled', 'in_progress')`,
+    [raceTm.id, raceSlot.toJSDate()],
+  );
+  console.log(`\n(a) race: ${raceN} concurrent POST /api/vetting/calls for one slot (${raceSlot.toISO()}) of 1 talent manager`);
+  console.log(`  successes (201): ${r.ok}  ${r.ok === 1 ? '(exactly 1: yes)' : '(exactly 1: NO)'}`);
+  console.log(`  SLOT_UNAVAILABLE (409): ${r.slotUnavailable}`);
+  console.log(`  5xx: ${r.serverErrors}   connection errors: ${r.connectionErrors}`);
+  console.log(`  answers by status/code: ${JSON.stringify(r.byCode)}`);
+  console.log(`  wall time: ${fmt(race.wallMs, 0)} ms   latency ms p50 ${fmt(r.latency.p50, 0)} / p95 ${fmt(r.latency.p95, 0)} / max ${fmt(r.latency.max, 0)}`);
+  console.log(`  active calls in the database for that slot: ${raceRows.rows[0].n}`);
+  console.log(`  ${usageLine(raceUsage)}`);
+  const raceTargets = [target('race successes', r.ok, '==', 1), target('race 5xx', r.serverErrors, '==', 0)];
+
+  // ---- (b) sustained throughput ------------------------------------------------------------------
+  const firstSlot = Math.ceil((Date.now() + 2 * 3600_000) / CALL_MS) * CALL_MS;
+  const bookTasks: HttpTask[] = bookers.map((f, i) => ({
+    method: 'POST',
+    path: '/api/vetting/calls',
+    token: f.token,
+    body: { invitationId: f.invitationId, startsAt: new Date(firstSlot + i * CALL_MS).toISOString() },
+  }));
+  const delayedBefore = await delayedJobs(api.config.env.REDIS_PREFIX);
+  const sustainedMeter = meterPhase();
+  const sustained = await runHttp(api.baseUrl, bookTasks, concurrency);
+  const sustainedUsage = sustainedMeter();
+  const s = describeResults(sustained.results);
+  const perSecond = s.ok / (sustained.wallMs / 1000);
+  const booked = await pg.query<{ n: string }>(`select count(*) as n from vetting_calls where category_slug = $1`, [SUSTAINED_CATEGORY]);
+  const delayedAfter = await delayedJobs(api.config.env.REDIS_PREFIX);
+  console.log(`\n(b) sustained: ${n} bookings of distinct slots, ${tmCount} talent managers, concurrency ${concurrency}`);
+  console.log(`  successes (201): ${s.ok}/${n}   non-201: ${JSON.stringify(s.byCode)}`);
+  console.log(`  wall time: ${fmt(sustained.wallMs, 0)} ms`);
+  console.log(`  latency ms: p50 ${fmt(s.latency.p50, 0)} / p95 ${fmt(s.latency.p95, 0)} / p99 ${fmt(s.latency.p99, 0)} / max ${fmt(s.latency.max, 0)}`);
+  console.log(`  rows in vetting_calls: ${booked.rows[0].n}; delayed timer jobs added: ${delayedAfter - delayedBefore}`);
+  const loopMsPerBooking = (sustainedUsage.elu * sustained.wallMs) / Math.max(1, s.ok);
+  console.log(`  ${usageLine(sustainedUsage)}`);
+  console.log(`  api event-loop time per booking: ${fmt(loopMsPerBooking, 1)} ms (so one api process tops out near ${fmt(1000 / loopMsPerBooking, 0)} bookings/s)`);
+  const throughputTarget = target('bookings/s', perSecond, '>=', TARGET_BOOKINGS_PER_S, '/s');
+  const deadlocksAfter = await deadlocks(pg);
+
+  // ---- (c) baseline ----------------------------------------------------------------------------------
+  const base = await baseline(db, prefix, n, concurrency, poolSize);
+  const baseOps = (n - base.errors.length) / (base.wallMs / 1000);
+  const bl = summarize(base.latencies);
+  console.log(`\n(c) baseline: ${n} × (insert into a vetting_calls-shaped table + BullMQ queue.add), concurrency ${concurrency}, pg pool ${poolSize}`);
+  console.log(`  wall time: ${fmt(base.wallMs, 0)} ms   errors: ${base.errors.length}${base.errors.length ? ` (first: ${base.errors[0]})` : ''}`);
+  console.log(`  latency ms: p50 ${fmt(bl.p50, 1)} / p95 ${fmt(bl.p95, 1)} / max ${fmt(bl.max, 1)}`);
+  console.log(`  ops/s: ${fmt(baseOps, 0)}`);
+  console.log(`  ${usageLine(base.usage).replace('api event-loop', 'event-loop')}`);
+  const ratio = perSecond / baseOps;
+  console.log(`  HTTP booking / baseline: ${fmt(perSecond, 0)} / ${fmt(baseOps, 0)} = ${fmt(ratio, 3)} (${fmt(100 * ratio, 1)} % of the floor)`);
+  console.log(`\ndeadlocks reported by pg_stat_database for ${db.name} during (a)+(b): ${deadlocksAfter - deadlocksBefore} (statistics may lag by up to a few seconds)`);
+
+  console.log(
+    JSON.stringify({
+      bench: 'booking',
+      race: { requests: raceN, successes: r.ok, slotUnavailable: r.slotUnavailable, serverErrors: r.serverErrors, connectionErrors: r.connectionErrors, other: r.byCode, wallMs: round(race.wallMs, 0), activeRows: Number(raceRows.rows[0].n) },
+      sustained: {
+        bookings: n,
+        talentManagers: tmCount,
+        concurrency,
+        successes: s.ok,
+        wallMs: round(sustained.wallMs, 0),
+        perSecond: round(perSecond, 1),
+        p50Ms: round(s.latency.p50, 1),
+        p95Ms: round(s.latency.p95, 1),
+        p99Ms: round(s.latency.p99, 1),
+        other: s.byCode,
+        loopMsPerBooking: round(loopMsPerBooking, 2),
+        ...usageJson(sustainedUsage),
+      },
+      baseline: { ops: n, concurrency, pgPool: poolSize, wallMs: round(base.wallMs, 0), perSecond: round(baseOps, 1), errors: base.errors.length, ...usageJson(base.usage) },
+      ratio: round(ratio, 3),
+      targets: [...raceTargets, throughputTarget],
+    }),
+  );
+}
+
+async function deadlocks(pg: import('pg').Client): Promise<number> {
+  await pg.query('select pg_stat_clear_snapshot()');
+  const res = await pg.query<{ deadlocks: string }>('select deadlocks from pg_stat_database where datname = current_database()');
+  return Number(res.rows[0]?.deadlocks ?? 0);
+}
+
+async function delayedJobs(prefix: string): Promise<number> {
+  const Redis = (await import('ioredis')).default;
+  const redis = new Redis(REDIS_URL);
+  try {
+    return await redis.zcard(`${prefix}bull:call-timers:delayed`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+runBench('bench/booking', 15 * 60_000, main);

@@ -1,0 +1,173 @@
+/**
+ * bench/slots.ts — the pure slot computation, in-process (no database, no Redis).
+ *
+ * 50 talent managers in mixed IANA zones, weekday windows 09:00–12:00 and 13:00–18:00 (local),
+ * a few exception days and booked calls (some days booked up to the daily cap), and
+ * `availableSlots(...)` over a 30-day range. Warm-up, then ≥ 50 timed iterations.
+ * Target: median ≤ 50 ms. Printed, never asserted.
+ *
+ *   npx ts-node --transpile-only -r tsconfig-paths/register bench/slots.ts
+ *
+ * Knobs (environment): BENCH_TMS (50), BENCH_DAYS (30), BENCH_ITERATIONS (100), BENCH_WARMUP (10),
+ * BENCH_NOW (2026-10-20T06:00:00Z: the range then crosses the EU and US daylight-saving changes).
+ */
+import { DateTime, Duration } from 'luxon';
+import { performance } from 'node:perf_hooks';
+import { BookedInterval, SlotPolicy, TalentManagerSchedule, availableSlots, mergeSlots, slotsForTalentManager } from '@vetting/calendar';
+import { envInt, fmt, machineLine, round, runBench, summarize, target } from './support';
+
+const TARGET_MEDIAN_MS = 50;
+
+const ZONES = [
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Kolkata',
+  'Australia/Sydney',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+  'Europe/London',
+  'America/Sao_Paulo',
+  'Africa/Lagos',
+  'Asia/Kathmandu', // +05:45
+  'Pacific/Auckland',
+  'America/St_Johns', // −03:30 / −02:30
+  'UTC',
+];
+
+/** Small deterministic PRNG (mulberry32), so every run computes the same data set. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface DataSet {
+  schedules: TalentManagerSchedule[];
+  booked: BookedInterval[];
+  policy: SlotPolicy;
+  now: DateTime;
+  from: DateTime;
+  to: DateTime;
+}
+
+function buildDataSet(tmCount: number, days: number, nowIso: string): DataSet {
+  const rand = prng(20261122);
+  const policy: SlotPolicy = { callLength: Duration.fromISO('PT30M'), minBookingLead: Duration.fromISO('PT1H'), bookingHorizon: Duration.fromObject({ days }) };
+  const now = DateTime.fromISO(nowIso, { zone: 'utc' });
+  if (!now.isValid) throw new Error(`BENCH_NOW is not an ISO instant: ${nowIso}`);
+  const from = now;
+  const to = now.plus({ days });
+  const weekly = [1, 2, 3, 4, 5].flatMap((weekday) => [
+    { weekday, start: '09:00', end: '12:00' },
+    { weekday, start: '13:00', end: '18:00' },
+  ]);
+  // Local grid of a day: 6 slots 09:00–12:00, 10 slots 13:00–18:00.
+  const grid = [...Array.from({ length: 6 }, (_, i) => 9 * 60 + 30 * i), ...Array.from({ length: 10 }, (_, i) => 13 * 60 + 30 * i)];
+  const dailyCap = 8;
+
+  const schedules: TalentManagerSchedule[] = [];
+  const booked: BookedInterval[] = [];
+  for (let i = 0; i < tmCount; i++) {
+    const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const timeZone = ZONES[i % ZONES.length];
+    const firstLocal = from.setZone(timeZone).startOf('day');
+    const exceptions: { date: string; available: false }[] = [];
+    for (let d = 0; d <= days; d++) {
+      const day = firstLocal.plus({ days: d });
+      if (rand() < 0.05) {
+        exceptions.push({ date: day.toISODate()!, available: false });
+        continue;
+      }
+      if (day.weekday > 5) continue;
+      // Mostly 0–3 calls a day; sometimes a full day (daily cap reached: no slots that day).
+      const count = rand() < 0.06 ? dailyCap : Math.floor(rand() * 4);
+      const picked = new Set<number>();
+      while (picked.size < count) picked.add(grid[Math.floor(rand() * grid.length)]);
+      for (const minutes of picked) {
+        const startsAt = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: timeZone }).toUTC();
+        booked.push({ talentManagerId: id, startsAt, endsAt: startsAt.plus(policy.callLength) });
+      }
+    }
+    schedules.push({ talentManagerId: id, timeZone, weekly, exceptions, dailyCap });
+  }
+  return { schedules, booked, policy, now, from, to };
+}
+
+async function main(): Promise<void> {
+  const tmCount = envInt('BENCH_TMS', 50);
+  const days = envInt('BENCH_DAYS', 30);
+  const iterations = Math.max(50, envInt('BENCH_ITERATIONS', 100));
+  const warmup = envInt('BENCH_WARMUP', 10);
+  const nowIso = process.env.BENCH_NOW ?? '2026-10-20T06:00:00Z';
+
+  console.log(`bench/slots — availableSlots() in-process; ${machineLine()}`);
+  const ds = buildDataSet(tmCount, days, nowIso);
+  const zones = new Set(ds.schedules.map((s) => s.timeZone));
+  console.log(
+    `data: ${ds.schedules.length} talent managers in ${zones.size} zones, ${ds.booked.length} booked calls, ` +
+      `${ds.schedules.reduce((n, s) => n + s.exceptions.length, 0)} exception days; range ${ds.from.toISO()} → ${ds.to.toISO()} (${days} days), call 30 min, lead 1 h`,
+  );
+
+  const run = (): { ms: number; slots: number; offers: number } => {
+    const t0 = performance.now();
+    const slots = availableSlots(ds.schedules, ds.booked, ds.policy, ds.now, ds.from, ds.to);
+    const ms = performance.now() - t0;
+    return { ms, slots: slots.length, offers: slots.reduce((n, s) => n + s.talentManagerIds.length, 0) };
+  };
+
+  // First call: cold (luxon zone objects, Intl formatters and the per-zone offset memo are built here).
+  const cold = run();
+  console.log(`cold first call: ${fmt(cold.ms)} ms`);
+  for (let i = 0; i < warmup; i++) run();
+
+  const times: number[] = [];
+  let slots = cold.slots;
+  let offers = cold.offers;
+  const deadline = Date.now() + 90_000;
+  for (let i = 0; i < iterations && Date.now() < deadline; i++) {
+    const r = run();
+    times.push(r.ms);
+    if (r.slots !== slots || r.offers !== offers) throw new Error(`non-deterministic result: ${r.slots}/${r.offers} vs ${slots}/${offers}`);
+    slots = r.slots;
+    offers = r.offers;
+  }
+  const s = summarize(times);
+
+  // Cross-check with the per-talent-manager API (same rules, different code path): same slots?
+  const perTm = ds.schedules.map((sc) => slotsForTalentManager(sc, ds.booked, ds.policy, ds.now, ds.from, ds.to));
+  const merged = mergeSlots(perTm);
+  const consistent = merged.length === slots && merged.reduce((n, m) => n + m.talentManagerIds.length, 0) === offers;
+
+  console.log(`iterations: ${s.n} (after ${warmup} warm-up)`);
+  console.log(`availableSlots ms: min ${fmt(s.min)} / median ${fmt(s.p50)} / p95 ${fmt(s.p95)} / max ${fmt(s.max)} (mean ${fmt(s.mean)})`);
+  console.log(`slots: ${slots} distinct start times, ${offers} (talent manager, slot) offers`);
+  console.log(`cross-check slotsForTalentManager × ${ds.schedules.length} + mergeSlots: ${consistent ? 'same result' : `DIFFERENT (${merged.length} slots)`}`);
+  const t = target('median', s.p50, '<=', TARGET_MEDIAN_MS, 'ms');
+
+  console.log(
+    JSON.stringify({
+      bench: 'slots',
+      talentManagers: ds.schedules.length,
+      zones: zones.size,
+      booked: ds.booked.length,
+      days,
+      iterations: s.n,
+      coldMs: round(cold.ms, 2),
+      minMs: round(s.min, 2),
+      medianMs: round(s.p50, 2),
+      p95Ms: round(s.p95, 2),
+      maxMs: round(s.max, 2),
+      slots,
+      offers,
+      consistent,
+      target: t,
+    }),
+  );
+}
+
+runBench('bench/slots', 120_000, main);

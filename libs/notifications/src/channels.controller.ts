@@ -1,0 +1,82 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ALL_CATEGORY_SLUGS, parseId } from '@vetting/core';
+import { CurrentUser, Roles, User } from '@vetting/identity';
+import { ChannelsService } from './channels.service';
+
+
+export class PreferencesDto {
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() push?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() email?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() webhook?: boolean;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) mutedTypes?: string[];
+}
+export class WebhookDto {
+  @ApiProperty({ example: 'https://example.com/hooks/vetting' }) @IsString() @MaxLength(2000) url!: string;
+  @ApiPropertyOptional({ description: 'generated when omitted; shown once' }) @IsOptional() @IsString() @MinLength(16) @MaxLength(200) secret?: string;
+  @ApiPropertyOptional({ type: [String], description: 'event types; empty = all' }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) events?: string[];
+}
+export class TalentAlertsDto {
+  @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) categorySlugs!: string[];
+}
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller()
+export class ChannelsController {
+  constructor(private readonly channels: ChannelsService) {}
+
+  @Get('notifications/preferences')
+  prefs(@CurrentUser() user: User) {
+    return this.channels.preferences(user.id);
+  }
+
+  @Put('notifications/preferences')
+  setPrefs(@CurrentUser() user: User, @Body() dto: PreferencesDto) {
+    return this.channels.setPreferences(user.id, dto);
+  }
+
+  @Roles('client', 'admin')
+  @Post('webhooks')
+  create(@CurrentUser() user: User, @Body() dto: WebhookDto) {
+    return this.channels.createWebhook(user, dto);
+  }
+
+  @Roles('client', 'admin')
+  @Get('webhooks')
+  list(@CurrentUser() user: User) {
+    return this.channels.webhooks(user.id);
+  }
+
+  @Roles('client', 'admin')
+  @Delete('webhooks/:id')
+  remove(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
+    return this.channels.deleteWebhook(user.id, id);
+  }
+
+  @Roles('client', 'admin')
+  @Post('webhooks/:id/enable')
+  @HttpCode(200)
+  enable(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
+    return this.channels.enableWebhook(user.id, id);
+  }
+
+  @Roles('client', 'admin')
+  @Get('webhooks/:id/deliveries')
+  deliveries(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
+    return this.channels.deliveries(user.id, id);
+  }
+
+  @Roles('client')
+  @Get('clients/me/talent-alerts')
+  alerts(@CurrentUser() user: User) {
+    return this.channels.talentAlerts(user.id);
+  }
+
+  @Roles('client')
+  @Put('clients/me/talent-alerts')
+  setAlerts(@CurrentUser() user: User, @Body() dto: TalentAlertsDto) {
+    return this.channels.setTalentAlerts(user.id, dto.categorySlugs, ALL_CATEGORY_SLUGS);
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Queue } from 'bullmq';
+import { AppConfig, withContext } from '@vetting/core';
+import { DELIVERY_QUEUE, NotificationsService } from './notifications.service';
+
+export interface FanoutJob {
+  alertId: string;
+  freelancerId: string;
+  freelancerName: string;
+  categorySlug: string;
+  /** Clients with a greater id are next. */
+  after: string | null;
+}
+
+export const fanoutJobId = (alertId: string, after: string | null) => `fanout:${alertId}:${after ?? 'first'}`;
+
+/**
+ * Vetted-talent alerts: every Business Plus / Enterprise client following the category, in batches of
+ * FANOUT_BATCH_SIZE, each batch its own job (so 10,000 followers never block a worker), each alert
+ * idempotent per (alert, client). Marketplace clients never see Expert-Vetted, so they never get one.
+ */
+@Injectable()
+export class FanoutService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly config: AppConfig,
+    private readonly notifications: NotificationsService,
+    @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
+  ) {}
+
+  async start(job: Omit<FanoutJob, 'after'>): Promise<void> {
+    await this.enqueue({ ...job, after: null });
+  }
+
+  private async enqueue(job: FanoutJob): Promise<void> {
+    await this.queue.add('fanout', job, { jobId: fanoutJobId(job.alertId, job.after), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 } });
+  }
+
+  async runBatch(job: FanoutJob): Promise<{ notified: number; next: string | null }> {
+    const size = this.config.env.FANOUT_BATCH_SIZE;
+    const clients = await withContext(this.orm, (em) =>
+      em.getConnection().execute<{ id: string }[]>(
+        `select u.id from talent_alert_subscriptions s join users u on u.id = s.client_id
+          where s.category_slug = ? and u.role = 'client' and u.plan in ('business_plus', 'enterprise') ${job.after ? 'and u.id > ?' : ''}
+          order by u.id limit ?`,
+        [job.categorySlug, ...(job.after ? [job.after] : []), size],
+      ),
+    );
+    const notified = await this.notifications.notifyMany(
+      clients.map((c) => ({
+        userId: c.id,
+        type: 'talent.vetted',
+        title: `New Expert-Vetted talent in ${job.categorySlug}`,
+        body: `${job.freelancerName} just became Expert-Vetted in a category you follow.`,
+        data: { freelancerId: job.freelancerId, categorySlug: job.categorySlug, badge: 'expert_vetted' },
+        dedupeKey: `talent.vetted:${job.alertId}:${c.id}`,
+      })),
+    );
+    const next = clients.length === size ? clients[clients.length - 1].id : null;
+    if (next) await this.enqueue({ ...job, after: next });
+    return { notified, next };
+  }
+}

@@ -1,0 +1,210 @@
+import { TestApp, connected, createStaff, emitAck, loginAdmin, registerUser, startTestApp } from '../support/test-app';
+import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
+
+jest.setTimeout(120_000);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Grading runs as a BullMQ job in the worker: wait until the attempt is graded. */
+async function graded(t: TestApp, token: string, attemptId: string, ms = 30_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const res = await t.http().get(`/api/attempts/${attemptId}`).set(bearer(token));
+    if (res.body.status === 'graded') return res.body;
+    if (Date.now() > end) throw new Error(`attempt ${attemptId} not graded: ${JSON.stringify(res.body.status)}`);
+    await sleep(200);
+  }
+}
+
+/** Starts, answers with `answerFor(item)` and submits an attempt over HTTP. */
+async function takeTest(t: TestApp, token: string, slug: string, answerFor: (item: any) => unknown) {
+  const created = await t.http().post(`/api/assessments/${slug}/attempts`).set(bearer(token));
+  if (created.status !== 201) throw new Error(`start ${slug}: ${created.status} ${JSON.stringify(created.body)}`);
+  const begun = await t.http().post(`/api/attempts/${created.body.id}/start`).set(bearer(token));
+  for (const item of begun.body.items) {
+    const answer = answerFor(item);
+    if (answer === undefined) continue;
+    const res = await t.http().put(`/api/attempts/${created.body.id}/answers/${item.id}`).set(bearer(token)).send({ answer });
+    if (res.status !== 200) throw new Error(`answer: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  const submitted = await t.http().post(`/api/attempts/${created.body.id}/submit`).set(bearer(token));
+  expect(submitted.body.status).toBe('submitted');
+  return created.body.id as string;
+}
+
+const allRight = (item: any) => ({ optionIds: ['a'] });
+const allWrong = (item: any) => ({ optionIds: ['b'] });
+
+describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startTestApp({
+      withWorker: true,
+      env: { BAND_MIN_NORM_GROUP: '1', VETTING_CALL_LENGTH: 'PT20S', VETTING_GRACE_PERIOD: 'PT3S', VETTING_MIN_BOOKING_LEAD: 'PT1S', VETTING_ENDING_SOON: 'PT5S' },
+    });
+    admin = await adminToken(t);
+  });
+  afterAll(async () => t?.close());
+
+  it('a passed skill test becomes a verified skill with a percentile band naming its norm group', async () => {
+    const best = await registerUser(t);
+    const id = await takeTest(t, best.token, 'quiz-open', allRight);
+    const result = await graded(t, best.token, id);
+    expect(result).toMatchObject({ score: 100, passed: true });
+    expect(result.report.percentile).toMatchObject({ band: 'Top 10%', normGroup: { test: 'quiz-open', size: expect.any(Number) } });
+    expect(JSON.stringify(result.report)).not.toContain('"correct"');
+
+    const weak = await registerUser(t);
+    const weakId = await takeTest(t, weak.token, 'quiz-open', allWrong);
+    const weakResult = await graded(t, weak.token, weakId);
+    expect(weakResult).toMatchObject({ score: 0, passed: false });
+
+    const viewer = await registerUser(t, { role: 'client', plan: 'marketplace' });
+    const profile = await t.http().get(`/api/freelancers/${best.user.id}`).set(bearer(viewer.token));
+    expect(profile.status).toBe(200);
+    expect(profile.body.verifiedSkills).toEqual([
+      expect.objectContaining({ skill: 'Arithmetic', verified: true, band: 'Top 10%', normGroup: expect.objectContaining({ test: 'quiz-open', size: expect.any(Number) }) }),
+    ]);
+    expect(profile.body.verifiedSkills[0].score).toBeUndefined();
+    const weakProfile = await t.http().get(`/api/freelancers/${weak.user.id}`).set(bearer(viewer.token));
+    expect(weakProfile.body.verifiedSkills).toEqual([]);
+
+    const inbox = await t.http().get('/api/notifications').set(bearer(best.token));
+    expect(inbox.body.items.map((n: { type: string }) => n.type)).toEqual(expect.arrayContaining(['attempt.graded', 'skill.verified']));
+  });
+
+  it('grades a coding attempt per hidden test case with partial credit, and certifies once both parts pass', async () => {
+    const f = await registerUser(t);
+    await t.http().post('/api/assessments/tracks/frontend-js/invitations').set(bearer(admin)).send({ freelancerId: f.user.id }).expect(201);
+    await t.http().post('/api/assessments/tracks/old-track/invitations').set(bearer(admin)).send({ freelancerId: f.user.id }).expect(201);
+    const codingId = await takeTest(t, f.token, 'algo-invited', (item) =>
+      item.id === 'sum'
+        ? { language: 'javascript', code: "const n = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number); console.log(n.reduce((a, b) => a + b, 0));" }
+        : // Wrong on purpose: echoes the line, so only the palindrome case passes.
+          { language: 'python', code: 'import sys\nprint(sys.stdin.read().strip())' },
+    );
+    const coding = await graded(t, f.token, codingId, 60_000);
+    const byItem = Object.fromEntries(coding.report.coding.items.map((i: any) => [i.itemId, i]));
+    expect(byItem.sum).toMatchObject({ score: 100, passedCases: 4, totalCases: 4, language: 'javascript' });
+    expect(byItem.reverse).toMatchObject({ passedCases: 1, totalCases: 3, language: 'python' });
+    expect(byItem.reverse.cases.map((c: any) => c.status)).toEqual(['wrong_answer', 'passed', 'wrong_answer']);
+    expect(coding.score).toBeCloseTo((100 + 33.33) / 2, 1);
+    expect(coding.passed).toBe(true);
+    expect(JSON.stringify(coding.report)).not.toContain('racecar');
+
+    const viewer = await registerUser(t);
+    let profile = await t.http().get(`/api/freelancers/${f.user.id}`).set(bearer(viewer.token));
+    expect(profile.body.certifications).toEqual([]);
+
+    const part2 = await takeTest(t, f.token, 'js-part2', allRight);
+    expect((await graded(t, f.token, part2)).passed).toBe(true);
+    for (let i = 0; i < 50; i++) {
+      profile = await t.http().get(`/api/freelancers/${f.user.id}`).set(bearer(viewer.token));
+      if (profile.body.certifications.length) break;
+      await sleep(100);
+    }
+    // The active track is awarded; the legacy one (js-part2 alone) makes no new awards.
+    expect(profile.body.certifications).toEqual([expect.objectContaining({ trackSlug: 'frontend-js', status: 'active' })]);
+    expect(profile.body.verifiedSkills.map((s: { skill: string }) => s.skill)).toEqual(['JavaScript']);
+  });
+
+  it('reports compile errors, runtime errors and timeouts per case, without running anything in the api', async () => {
+    const f = await registerUser(t);
+    await t.http().post('/api/assessments/tracks/frontend-js/invitations').set(bearer(admin)).send({ freelancerId: f.user.id }).expect(201);
+    const id = await takeTest(t, f.token, 'algo-invited', (item) =>
+      item.id === 'sum' ? { language: 'javascript', code: 'this is not javascript' } : { language: 'python', code: 'while True:\n    pass' },
+    );
+    const result = await graded(t, f.token, id, 90_000);
+    const byItem = Object.fromEntries(result.report.coding.items.map((i: any) => [i.itemId, i]));
+    expect(new Set(byItem.sum.cases.map((c: any) => c.status))).toEqual(new Set(['compile_error']));
+    expect(new Set(byItem.reverse.cases.map((c: any) => c.status))).toEqual(new Set(['timeout']));
+    expect(result).toMatchObject({ score: 0, passed: false });
+  });
+
+  it('profile approval: verified skills approve, an oversupplied category rejects with advice, otherwise human review; history kept', async () => {
+    const f = await registerUser(t);
+    const incomplete = await t.http().post('/api/freelancers/me/profile/submit').set(bearer(f.token));
+    expect(incomplete.status).toBe(400);
+    expect(incomplete.body.code).toBe('PROFILE_INCOMPLETE');
+    await t.http().put('/api/freelancers/me/profile').set(bearer(f.token)).send({ title: 'Data entry specialist', categorySlugs: ['admin-support'], skills: ['Data Entry'] }).expect(200);
+    const pending = await t.http().post('/api/freelancers/me/profile/submit').set(bearer(f.token));
+    expect(pending.body).toMatchObject({ status: 'pending_review', verifiedSkills: 0, requiredVerifiedSkills: 3 });
+
+    await t.http().put('/api/admin/categories/translation/supply').set(bearer(admin)).send({ openJobs: 1, maxFreelancersPerJob: 0.5 }).expect(200);
+    const g = await registerUser(t);
+    await t.http().put('/api/freelancers/me/profile').set(bearer(g.token)).send({ title: 'Translator', categorySlugs: ['translation'], skills: ['Translation English Filipino'] }).expect(200);
+    // One approved translator already makes one per job: above 0.5.
+    const other = await registerUser(t);
+    await t.http().put('/api/freelancers/me/profile').set(bearer(other.token)).send({ title: 'Translator', categorySlugs: ['translation'], skills: ['x'] }).expect(200);
+    await t.http().put('/api/admin/categories/translation/supply').set(bearer(admin)).send({ openJobs: 1, maxFreelancersPerJob: 5 }).expect(200);
+    await t.http().post('/api/freelancers/me/profile/submit').set(bearer(other.token)).expect(200);
+    await t.http().post(`/api/admin/profiles/${other.user.id}/review`).set(bearer(admin)).send({ decision: 'approved', reason: 'Good portfolio' }).expect(200);
+    await t.http().put('/api/admin/categories/translation/supply').set(bearer(admin)).send({ openJobs: 1, maxFreelancersPerJob: 0.5 }).expect(200);
+
+    const rejected = await t.http().post('/api/freelancers/me/profile/submit').set(bearer(g.token));
+    expect(rejected.body).toMatchObject({ status: 'rejected', code: 'SKILL_CATEGORY_OVERSUPPLIED', reason: expect.stringContaining('many freelancers'), advice: expect.stringContaining('verify') });
+    const inbox = await t.http().get('/api/notifications').set(bearer(g.token));
+    expect(inbox.body.items[0]).toMatchObject({ type: 'profile.rejected' });
+
+    // Three verified skills approve whatever the supply.
+    const h = await registerUser(t);
+    await t.http().put('/api/freelancers/me/profile').set(bearer(h.token)).send({ title: 'Translator', categorySlugs: ['translation'], skills: ['a'] }).expect(200);
+    const r1 = await t.http().post('/api/freelancers/me/profile/submit').set(bearer(h.token));
+    expect(r1.body.status).toBe('rejected');
+    await t.http().put('/api/freelancers/me/profile').set(bearer(h.token)).send({ title: 'Translator', categorySlugs: ['translation'], skills: ['a', 'b'] }).expect(200);
+    const history = await t.http().get('/api/freelancers/me/profile/reviews').set(bearer(h.token));
+    expect(history.body.reviews.map((r: { outcome: string }) => r.outcome)).toEqual(['rejected']);
+  });
+
+  it('a passing scorecard + verified identity + fresh profile → Expert-Vetted, visible to enterprise, hidden from marketplace', async () => {
+    const tm = await talentManager(t, admin, 'web-mobile-software-dev');
+    const f = await invitedFreelancer(t, admin, 'web-mobile-software-dev');
+    await t.http().put('/api/freelancers/me/profile').set(bearer(f.token)).send({ title: 'Senior TypeScript engineer', categorySlugs: ['web-mobile-software-dev'], skills: ['TypeScript'] }).expect(200);
+    const startsAt = nextGridStart(20_000, 2500);
+    const call = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+    expect(call.status).toBe(201);
+    const fs = t.socket(f.token);
+    const ts = t.socket(tm.token);
+    await Promise.all([connected(fs), connected(ts)]);
+    expect(await emitAck(fs, 'call:join', { callId: call.body.id })).toMatchObject({ ok: true });
+    expect(await emitAck(ts, 'call:join', { callId: call.body.id })).toMatchObject({ ok: true });
+    await sleep(Math.max(0, startsAt.toMillis() - Date.now() + 200));
+    const card = await t.http().post(`/api/vetting/calls/${call.body.id}/scorecard`).set(bearer(tm.token)).send({
+      hardSkills: [{ skill: 'TypeScript', score: 5 }, { skill: 'System design', score: 4 }],
+      softSkills: { reliability: 5, communication: 4 },
+      decision: 'pass',
+    });
+    expect(card.status).toBe(201);
+
+    await sleep(500);
+    const before = await t.http().get('/api/freelancers/me/expert-vetted').set(bearer(f.token));
+    expect(before.body).toMatchObject({ expertVetted: false, reasons: ['IDENTITY_NOT_VERIFIED'] });
+
+    const verified = await t.http().post(`/api/admin/freelancers/${f.user.id}/identity-verification`).set(bearer(tm.token));
+    expect(verified.status).toBe(200);
+    expect(verified.body.expertVetted).toMatchObject({ expertVetted: true, granted: true });
+
+    // Statistics badges too, so the marketplace client has something to see.
+    await t.http().post('/api/freelancers/me/profile/submit').set(bearer(f.token)).expect(200);
+    await t.http().post(`/api/admin/profiles/${f.user.id}/review`).set(bearer(admin)).send({ decision: 'approved', reason: 'ok' }).expect(200);
+    await t.http().put(`/api/admin/freelancers/${f.user.id}/stats`).set(bearer(admin)).send({ jobSuccessScore: 97, earnings12m: 50 }).expect(200);
+
+    const enterprise = await registerUser(t, { role: 'client', plan: 'enterprise' });
+    const businessPlus = await registerUser(t, { role: 'client', plan: 'business_plus' });
+    const marketplace = await registerUser(t, { role: 'client', plan: 'marketplace' });
+    const seen = async (token: string) => (await t.http().get(`/api/freelancers/${f.user.id}`).set(bearer(token))).body.badge;
+    expect(await seen(enterprise.token)).toEqual({ kind: 'expert_vetted', label: 'Expert-Vetted' });
+    expect(await seen(businessPlus.token)).toEqual({ kind: 'expert_vetted', label: 'Expert-Vetted' });
+    expect(await seen(marketplace.token)).toEqual({ kind: 'rising_talent', label: 'Rising Talent' });
+
+    // Criteria lapse → the statistics badge is revoked by the re-evaluation.
+    await t.http().put(`/api/admin/freelancers/${f.user.id}/stats`).set(bearer(admin)).send({ jobSuccessScore: 60, earnings12m: 50 }).expect(200);
+    expect(await seen(marketplace.token)).toBeNull();
+
+    const revoked = await t.http().post(`/api/admin/freelancers/${f.user.id}/badges/expert_vetted/revoke`).set(bearer(admin)).send({ reason: 'Misrepresented experience' });
+    expect(revoked.status).toBe(200);
+    expect(await seen(enterprise.token)).toBeNull();
+    const inbox = await t.http().get('/api/notifications').set(bearer(f.token));
+    expect(inbox.body.items.map((n: { type: string }) => n.type)).toEqual(expect.arrayContaining(['badge.awarded', 'badge.revoked']));
+  });
+});
