@@ -21,6 +21,8 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
         VETTING_MIN_BOOKING_LEAD: 'PT1S',
         VETTING_ENDING_SOON: 'PT5S',
         VETTING_RESCHEDULE_NOTICE: 'PT1H',
+        VETTING_REMINDERS: 'PT24H,PT2S',
+        VETTING_MISSED_COOLDOWN: 'PT12S',
       },
     });
     admin = await adminToken(t);
@@ -44,7 +46,7 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
     const socket = t.socket(f.token);
     await connected(socket);
     const missed = await nextEvent(socket, 'call:missed', until(startsAt, 3000));
-    const expectedEligibleAt = startsAt.plus({ months: 6 }).toUTC().toISO();
+    const expectedEligibleAt = startsAt.plus({ seconds: 12 }).toUTC().toISO();
     expect(missed).toMatchObject({ callId: call.id, eligibleAt: expectedEligibleAt });
     // The grace check fires at start + grace, not before.
     expect(Date.now()).toBeGreaterThanOrEqual(startsAt.toMillis() + 3000);
@@ -65,6 +67,23 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
 
     const history = await t.http().get(`/api/vetting/calls/${call.id}/history`).set(bearer(f.token));
     expect(history.body.history.map((h: { action: string }) => h.action)).toEqual(['booked', 'missed']);
+
+    // The reminder 2 s before the start was stored; the cooldown-expiry job tells the freelancer they are eligible again.
+    expect(inbox.body.items.map((n: { type: string }) => n.type)).toContain('call.reminder');
+    const again2 = await new Promise<any>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no eligible-again notification')), until(startsAt, 12_000));
+      socket.on('notification:new', (n: { type: string }) => {
+        if (n.type === 'vetting.eligible-again') {
+          clearTimeout(timer);
+          resolve(n);
+        }
+      });
+    });
+    expect(again2).toMatchObject({ type: 'vetting.eligible-again' });
+    expect(Date.now()).toBeGreaterThanOrEqual(DateTime.fromISO(expectedEligibleAt!).toMillis());
+    const after = await t.http().get('/api/vetting/eligibility').set(bearer(f.token));
+    // The cooldown is over; the missed call closed the invitation, so a new one is needed.
+    expect(after.body).toMatchObject({ eligible: false, reason: 'NOT_INVITED' });
   });
 
   it('a freelancer who joins in time completes the call and receives call:ending-soon and call:ended', async () => {

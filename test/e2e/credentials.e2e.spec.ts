@@ -40,7 +40,7 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
   beforeAll(async () => {
     t = await startTestApp({
       withWorker: true,
-      env: { BAND_MIN_NORM_GROUP: '1', VETTING_CALL_LENGTH: 'PT20S', VETTING_GRACE_PERIOD: 'PT3S', VETTING_MIN_BOOKING_LEAD: 'PT1S', VETTING_ENDING_SOON: 'PT5S' },
+      env: { BAND_MIN_NORM_GROUP: '1', BADGE_RISING_TALENT_MIN_AGE: 'PT1S', VETTING_CALL_LENGTH: 'PT20S', VETTING_GRACE_PERIOD: 'PT3S', VETTING_MIN_BOOKING_LEAD: 'PT1S', VETTING_ENDING_SOON: 'PT5S' },
     });
     admin = await adminToken(t);
   });

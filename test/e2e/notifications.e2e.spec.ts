@@ -179,8 +179,7 @@ describe('notifications: vetted-talent alerts, webhooks and email (PostgreSQL + 
     expect(page2.body.items).toHaveLength(1);
     expect(page2.body.items[0].id).not.toBe(page1.body.items[0].id);
     expect([page1.body.items[0].type, page2.body.items[0].type].sort()).toEqual(['call.booked', 'vetting.invited']);
-    const page3 = await t.http().get(`/api/notifications?limit=1&cursor=${page2.body.nextCursor}`).set(bearer(f.token));
-    expect(page3.body).toMatchObject({ items: [], nextCursor: null });
+    expect(page2.body.nextCursor).toBeNull();
 
     const read = await t.http().post(`/api/notifications/${page1.body.items[0].id}/read`).set(bearer(f.token));
     expect(read.body.readAt).not.toBeNull();

@@ -1,14 +1,22 @@
+import { AppConfig } from '@vetting/core';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { ATTEMPT_DEADLINES_QUEUE, AssessmentsService } from './assessments.service';
 
 /** Expires attempts still running at their deadline (re-reads the attempt; a duplicate job does nothing). */
 @Processor(ATTEMPT_DEADLINES_QUEUE, { concurrency: 10 })
-export class AttemptDeadlineProcessor extends WorkerHost {
+export class AttemptDeadlineProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger('AttemptDeadlines');
-  constructor(private readonly attempts: AssessmentsService) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly attempts: AssessmentsService,
+  ) {
     super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.env.WORKER_CONCURRENCY;
   }
   async process(job: Job<{ attemptId: string }>): Promise<void> {
     await this.attempts.expire(job.data.attemptId);

@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { AppConfig } from '@vetting/core';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { CallLifecycleService } from './call-lifecycle.service';
@@ -6,11 +7,18 @@ import { CALL_TIMERS_QUEUE, CallTimerJob, CooldownExpiryJob } from './call-timer
 
 /** Call timers and cooldown expiry. At-least-once: each handler re-reads the call and no-ops when stale. */
 @Processor(CALL_TIMERS_QUEUE, { concurrency: 10 })
-export class CallTimersProcessor extends WorkerHost {
+export class CallTimersProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger('CallTimersProcessor');
 
-  constructor(private readonly lifecycle: CallLifecycleService) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly lifecycle: CallLifecycleService,
+  ) {
     super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.env.WORKER_CONCURRENCY;
   }
 
   async process(job: Job): Promise<void> {

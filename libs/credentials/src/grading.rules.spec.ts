@@ -444,18 +444,18 @@ describe('gradeScenario', () => {
     expect(r.score).toBe(53.33); // (66.67 + 33.33 + 100 + 0 + 66.67) / 5 = 53.334
   });
 
-  it('a competency no option can score in counts as 0 in the mean (current behaviour)', () => {
-    // Every option scores 0 on listen_actively, so its maximum is 0 and it reports 0 — even for the best answer.
+  it('a competency no option can score in is null and left out of the mean', () => {
+    // Every option scores 0 on listen_actively: the best answer still reaches 100.
     const s = scenario('s', { a: sc(3, 3, 3, 0, 3), b: sc(1, 1, 1, 0, 1) });
     const r = gradeScenario([s], new Map([['s', { optionId: 'a' }]]));
-    expect(r.competencies.listen_actively).toBe(0);
-    expect(r.score).toBe(80);
+    expect(r.competencies.listen_actively).toBeNull();
+    expect(r.score).toBe(100);
   });
 
   it('an empty item list scores 0', () => {
     expect(gradeScenario([], new Map())).toEqual({
       score: 0,
-      competencies: { resolve_conflicts: 0, prioritize: 0, communicate_clearly: 0, listen_actively: 0, solve_problems: 0 },
+      competencies: { resolve_conflicts: null, prioritize: null, communicate_clearly: null, listen_actively: null, solve_problems: null },
       items: [],
     });
   });

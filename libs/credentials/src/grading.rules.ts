@@ -46,9 +46,10 @@ export function gradeScenario(items: Scenario[], answers: Map<string, unknown>) 
     }
     return { itemId: item.id, answered: Boolean(chosen), optionId: chosen?.id ?? null };
   });
-  const competencies = Object.fromEntries(COMPETENCIES.map((c) => [c, maxima[c] > 0 ? round2((sums[c] / maxima[c]) * 100) : 0]));
-  const values = Object.values(competencies);
-  return { score: round2(values.reduce((a, b) => a + b, 0) / values.length), competencies, items: perItem };
+  // A competency the drawn items cannot score is reported as null and left out of the mean.
+  const competencies = Object.fromEntries(COMPETENCIES.map((c) => [c, maxima[c] > 0 ? round2((sums[c] / maxima[c]) * 100) : null])) as Record<string, number | null>;
+  const values = Object.values(competencies).filter((v): v is number => v !== null);
+  return { score: values.length ? round2(values.reduce((a, b) => a + b, 0) / values.length) : 0, competencies, items: perItem };
 }
 
 /** Outputs compare line by line, ignoring trailing spaces and trailing blank lines. */

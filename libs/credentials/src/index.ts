@@ -4,4 +4,5 @@ export * from './grading.rules';
 export * from './credentials.service';
 export * from './grading.service';
 export * from './credentials.module';
-export * from './runner';
+export * from './runner/code-runner';
+export * from './runner/local-code-runner';

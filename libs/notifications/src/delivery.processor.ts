@@ -1,4 +1,5 @@
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@vetting/core';
+import { Logger, OnApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DELIVERY_QUEUE } from './notifications.service';
@@ -6,13 +7,18 @@ import { DeliveryService } from './delivery.service';
 import { FanoutService } from './fanout.service';
 
 @Processor(DELIVERY_QUEUE, { concurrency: 20 })
-export class DeliveryProcessor extends WorkerHost implements OnApplicationShutdown {
+export class DeliveryProcessor extends WorkerHost implements OnApplicationShutdown, OnApplicationBootstrap {
   private readonly logger = new Logger('DeliveryProcessor');
   constructor(
+    private readonly config: AppConfig,
     private readonly delivery: DeliveryService,
     private readonly fanout: FanoutService,
   ) {
     super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.env.WORKER_CONCURRENCY;
   }
 
   async process(job: Job): Promise<unknown> {
