@@ -213,8 +213,8 @@ describe('assertCanAnswer', () => {
   it.each(['submitted', 'terminated', 'graded'] as AttemptStatus[])('refuses a %s attempt with ATTEMPT_NOT_ACTIVE and details.status', (status) => {
     expectAppError(() => assertCanAnswer(clock(status), START), 409, 'ATTEMPT_NOT_ACTIVE', { status });
     expectAppError(() => assertCanAnswer(clock(status, null), START), 409, 'ATTEMPT_NOT_ACTIVE', { status });
-    // Even after the deadline the status, not the clock, is what is reported.
-    expectAppError(() => assertCanAnswer(clock(status), DEADLINE.plus({ minutes: 1 })), 409, 'ATTEMPT_NOT_ACTIVE', { status });
+    // After the deadline the answer is late, whatever the attempt's status became.
+    expectAppError(() => assertCanAnswer(clock(status), DEADLINE.plus({ minutes: 1 })), 409, 'ATTEMPT_DEADLINE_PASSED', { deadline: DEADLINE.toUTC().toISO() });
   });
 
   it('refuses an in-progress attempt without a deadline as not active', () => {

@@ -42,6 +42,8 @@ export interface AttemptClock {
 /** Answers are accepted only while the attempt runs and strictly before the deadline the server holds. */
 export function assertCanAnswer(a: AttemptClock, now: DateTime): void {
   if (a.status === 'created') throw new AppError(409, 'ATTEMPT_NOT_STARTED', 'Start the attempt first');
+  // Past the deadline the answer is late, whatever happened to the attempt since (expired, graded, ...).
+  if (a.deadline && now >= a.deadline) throw deadlinePassed(a.deadline);
   if (a.status !== 'in_progress' || !a.deadline) {
     if (a.status === 'expired') throw deadlinePassed(a.deadline);
     throw new AppError(409, 'ATTEMPT_NOT_ACTIVE', `The attempt is ${a.status}`, { status: a.status });

@@ -50,8 +50,12 @@ interface LaunchSpec {
   cwd: string;
   uid?: number;
   gid?: number;
-  /** Root-only directory holding the stdin/stdout/stderr files. */
+  /** Directory holding the stdin/stdout/stderr files (not listable by the sandbox uid). */
   ioDir: string;
+  /** Owner of the stdin/stdout/stderr files (the sandbox uid when privileges are dropped). */
+  ioOwner?: { uid: number; gid: number };
+  /** The wrapper reports the program's exit status on fd 3 (namespace mode, where the direct child is unshare). */
+  statusOnFd3?: boolean;
   stdin: string;
   wallTimeMs: number;
   memoryBytes: number;
@@ -84,20 +88,26 @@ const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const NODE_ADDRESS_SPACE_SLACK = GIB; // V8 reserves ~0.7 GiB of address space up front
 
-/** Runs as root inside fresh namespaces, then drops to the sandbox uid. "$@" = prlimit ... interpreter ... */
+/**
+ * Runs as root, as PID 1 of fresh namespaces: mounts a private tmpfs working dir, makes every other mount read-only,
+ * then runs "$@" (prlimit ... interpreter ...) as the sandbox uid, as a CHILD: the kernel ignores default-action signals
+ * (SIGXCPU...) sent to a namespace init, so the candidate must not be PID 1. Its status ($?, 128+n when killed by
+ * signal n) is written to fd 3, which the candidate does not inherit.
+ */
 const NS_SCRIPT = [
-  'set -eu',
+  'fail() { echo "sandbox-internal: $*" >&2; exit 121; }',
   'wd=$1; src=$2; name=$3; size=$4; uid=$5; gid=$6; setpriv=$7; shift 7',
-  'mount -t tmpfs -o "size=$size,nr_inodes=4096,mode=0700,uid=$uid,gid=$gid,nosuid,nodev,noexec" sandbox "$wd"',
-  'cp "$src" "$wd/$name"',
-  'chmod 0644 "$wd/$name"',
+  'mount -t tmpfs -o "size=$size,nr_inodes=4096,mode=0700,uid=$uid,gid=$gid,nosuid,nodev,noexec" sandbox "$wd" || fail "cannot mount the working directory"',
+  'cp "$src" "$wd/$name" && chmod 0644 "$wd/$name" || fail "cannot copy the program"',
   'awk \'{print $5}\' /proc/self/mountinfo | sort -ru | while IFS= read -r m; do',
-  '  if [ "$m" != "$wd" ]; then mount -o remount,bind,ro "$m" 2>/dev/null || true; fi',
+  '  if [ "$m" != "$wd" ]; then mount -o remount,bind,ro "$m" 2>/dev/null; fi',
   'done',
   'rw=$(awk -v wd="$wd" \'{top[$5]=$6} END {for (m in top) if (m != wd && top[m] !~ /^ro/) print m}\' /proc/self/mountinfo)',
-  'if [ -n "$rw" ]; then echo "sandbox-internal: could not make read-only: $rw" >&2; exit 121; fi',
-  'cd "$wd"',
-  'exec "$setpriv" --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"',
+  '[ -z "$rw" ] || fail "could not make read-only: $rw"',
+  'cd "$wd" || fail "cannot enter the working directory"',
+  'exec 4>&2 2>/dev/null', // the shell's own "Killed"/"CPU time limit exceeded" notices must not reach the program's stderr
+  '"$setpriv" --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@" 2>&4 3>&- 4>&-',
+  'echo "$?" >&3',
 ].join('\n');
 
 const NODE_MEMORY_PATTERN =
@@ -133,6 +143,19 @@ function readPrefix(fd: number, length: number): string {
     off += n;
   }
   return buf.subarray(0, off).toString('utf8');
+}
+
+const SIGNAL_NAMES: Record<number, NodeJS.Signals> = Object.fromEntries(
+  Object.entries(os.constants.signals).map(([name, num]) => [num, name as NodeJS.Signals]),
+);
+
+/** Decodes the "$?" the namespace wrapper wrote on fd 3; without it (wrapper killed/failed) keeps unshare's status. */
+function programStatus(text: string, raw: LaunchResult): Pick<LaunchResult, 'exitCode' | 'signal'> {
+  const m = /^(\d+)\s*$/.exec(text);
+  if (!m) return { exitCode: raw.exitCode, signal: raw.signal };
+  const rc = Number(m[1]);
+  if (rc > 128 && SIGNAL_NAMES[rc - 128]) return { exitCode: null, signal: SIGNAL_NAMES[rc - 128] };
+  return { exitCode: rc, signal: null };
 }
 
 function errorMessage(err: unknown): string {
@@ -397,7 +420,7 @@ export class LocalCodeRunner extends CodeRunner {
   }
 
   /** Wraps an inner command in namespaces + privilege drop (or a plain uid switch) + prlimit. */
-  private wrap(inner: string[], prepared: Prepared, namespaces: boolean, prlimit: string[]): Pick<LaunchSpec, 'file' | 'args' | 'cwd' | 'uid' | 'gid'> {
+  private wrap(inner: string[], prepared: Prepared, namespaces: boolean, prlimit: string[]): Pick<LaunchSpec, 'file' | 'args' | 'cwd' | 'uid' | 'gid' | 'statusOnFd3'> {
     if (namespaces) {
       const args = [
         '--mount',
@@ -423,7 +446,7 @@ export class LocalCodeRunner extends CodeRunner {
         ...prlimit,
         ...inner,
       ];
-      return { file: this.tools.unshare!, args, cwd: prepared.runDir };
+      return { file: this.tools.unshare!, args, cwd: prepared.runDir, statusOnFd3: true };
     }
     const full = [...prlimit, ...inner];
     const base = { file: full[0], args: full.slice(1), cwd: prepared.workDir };
@@ -436,6 +459,7 @@ export class LocalCodeRunner extends CodeRunner {
     return {
       ...this.wrap(inner, prepared, info.namespaces, prlimit),
       ioDir: prepared.runDir,
+      ioOwner: this.dropsPrivileges() ? { uid: this.uid, gid: this.gid } : undefined,
       stdin: req.stdin,
       wallTimeMs: req.limits.wallTimeMs,
       memoryBytes: req.limits.memoryBytes,
@@ -476,10 +500,19 @@ export class LocalCodeRunner extends CodeRunner {
     const stdinPath = path.join(spec.ioDir, 'stdin');
     const stdoutPath = path.join(spec.ioDir, 'stdout');
     const stderrPath = path.join(spec.ioDir, 'stderr');
-    await fsp.writeFile(stdinPath, spec.stdin, { mode: 0o600 });
-    const handles = await Promise.all([fsp.open(stdinPath, 'r'), fsp.open(stdoutPath, 'w+', 0o600), fsp.open(stderrPath, 'w+', 0o600)]);
+    await fsp.writeFile(stdinPath, spec.stdin, { mode: 0o400 });
+    // O_APPEND: writes through fd 1/2 and through a reopened /dev/stdout never overwrite each other
+    const handles = await Promise.all([
+      fsp.open(stdinPath, 'r'),
+      fsp.open(stdoutPath, 'a+', 0o600),
+      fsp.open(stderrPath, 'a+', 0o600),
+      ...(spec.statusOnFd3 ? [fsp.open(path.join(spec.ioDir, 'status'), 'w+', 0o600)] : []),
+    ]);
     try {
-      const raw = await this.spawnAndWatch(spec, handles[0].fd, handles[1].fd, handles[2].fd);
+      // reopening /dev/stdin or /dev/stdout by path goes through the file's permissions
+      if (spec.ioOwner) await Promise.all([stdinPath, stdoutPath, stderrPath].map((p) => fsp.chown(p, spec.ioOwner!.uid, spec.ioOwner!.gid)));
+      let raw = await this.spawnAndWatch(spec, handles.map((h) => h.fd));
+      if (spec.statusOnFd3) raw = { ...raw, ...programStatus(readPrefix(handles[3].fd, 64), raw) };
       const [outSize, errSize] = [fstatSync(handles[1].fd).size, fstatSync(handles[2].fd).size];
       const outKept = Math.min(outSize, spec.outputBytes);
       const errKept = Math.min(errSize, Math.max(0, spec.outputBytes - outKept));
@@ -494,7 +527,8 @@ export class LocalCodeRunner extends CodeRunner {
     }
   }
 
-  private spawnAndWatch(spec: LaunchSpec, stdinFd: number, stdoutFd: number, stderrFd: number): Promise<LaunchResult> {
+  private spawnAndWatch(spec: LaunchSpec, stdio: number[]): Promise<LaunchResult> {
+    const [, stdoutFd, stderrFd] = stdio;
     return new Promise<LaunchResult>((resolve) => {
       const started = performance.now();
       let killReason: KillReason | null = null;
@@ -514,7 +548,7 @@ export class LocalCodeRunner extends CodeRunner {
           uid: spec.uid,
           gid: spec.gid,
           detached: true,
-          stdio: [stdinFd, stdoutFd, stderrFd],
+          stdio,
           windowsHide: true,
         });
       } catch (err) {

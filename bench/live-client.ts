@@ -1,0 +1,243 @@
+/**
+ * The load-generating Socket.IO clients of bench/live.ts (forked by it; not meant to be run by hand).
+ * Every socket of the benchmark lives in this one process, so send and receive times come from the
+ * same clock (`performance.now()`).
+ *
+ * IPC commands:
+ *   candidates {url, list: [{token, attemptId}]}   connect one socket per candidate and `attempt:join`
+ *   proctor    {url, token, attemptIds}             connect a proctor and `proctor:watch` every attempt
+ *                                                   (a previous proctor `proctor:unwatch`es, stays connected)
+ *   idle       {url, tokens, count, concurrency}    connect idle sockets (tokens reused round-robin)
+ *   rawSetup   {url, senders}                       bare Socket.IO: one receiver in rooms r:0..n-1, n senders
+ *   run        {mode: 'api'|'raw', rate, durationMs, warmupMs, drainMs}
+ *   rawClose, counts, closeAll
+ */
+import { performance } from 'node:perf_hooks';
+import { io, Socket } from 'socket.io-client';
+import { mapLimit, serveRpc, sleep, withTimeout } from './live-support';
+
+const CONNECT_TIMEOUT_MS = 20_000;
+const ACK_TIMEOUT_MS = 10_000;
+
+interface Candidate {
+  socket: Socket;
+  attemptId: string;
+}
+
+const idle: Socket[] = [];
+const candidates: Candidate[] = [];
+const proctors: { socket: Socket; attemptIds: string[] }[] = [];
+const rawSenders: Socket[] = [];
+let rawReceiver: Socket | null = null;
+let disconnects = 0;
+/** Sequence of every signal sent by this process (unique across runs: it is the relay's match key). */
+let seq = 0;
+
+/** Sends waiting for their relay: key → send time and whether it counts (after the warm-up). */
+const pending = new Map<string, { at: number; measured: boolean }>();
+let collector: { latencies: number[]; duplicates: number; received: number } | null = null;
+const seen = new Set<string>();
+
+function received(key: string): void {
+  const now = performance.now();
+  const p = pending.get(key);
+  if (!p) {
+    if (seen.has(key) && collector) collector.duplicates++;
+    return;
+  }
+  pending.delete(key);
+  seen.add(key);
+  if (collector && p.measured) {
+    collector.received++;
+    collector.latencies.push(now - p.at);
+  }
+}
+
+function connect(url: string, token?: string): Promise<Socket> {
+  const s = io(url, {
+    auth: token ? { token } : {},
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    timeout: CONNECT_TIMEOUT_MS,
+  });
+  return withTimeout(
+    new Promise<Socket>((resolve, reject) => {
+      s.once('connect', () => {
+        s.on('disconnect', () => disconnects++);
+        resolve(s);
+      });
+      s.once('connect_error', (err) => {
+        s.close();
+        reject(err);
+      });
+    }),
+    CONNECT_TIMEOUT_MS + 1000,
+    `connect to ${url}`,
+  ).catch((err) => {
+    s.close();
+    throw err;
+  });
+}
+
+const emitAck = <T = any>(s: Socket, event: string, payload: unknown): Promise<T> => s.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload) as Promise<T>;
+
+async function onCandidates(msg: { url: string; list: { token: string; attemptId: string }[] }) {
+  const started = performance.now();
+  await mapLimit(msg.list, 10, async (c) => {
+    const socket = await connect(`${msg.url}/live`, c.token);
+    const joined = await emitAck(socket, 'attempt:join', { attemptId: c.attemptId });
+    if (!joined?.ok) throw new Error(`attempt:join refused: ${JSON.stringify(joined)}`);
+    candidates.push({ socket, attemptId: c.attemptId });
+  });
+  return { candidates: candidates.length, ms: Math.round(performance.now() - started) };
+}
+
+async function onProctor(msg: { url: string; token: string; attemptIds: string[] }) {
+  for (const old of proctors) {
+    old.socket.off('attempt:signal');
+    await mapLimit(old.attemptIds, 10, (attemptId) => emitAck(old.socket, 'proctor:unwatch', { attemptId }));
+    old.attemptIds = [];
+  }
+  const socket = await connect(`${msg.url}/live`, msg.token);
+  await mapLimit(msg.attemptIds, 10, async (attemptId) => {
+    const r = await emitAck(socket, 'proctor:watch', { attemptId });
+    if (!r?.ok) throw new Error(`proctor:watch refused: ${JSON.stringify(r)}`);
+  });
+  socket.on('attempt:signal', (p: any) => {
+    if (p?.source === 'candidate' && p?.type === 'tab_hidden') received(`${p.attemptId}:${p.data?.length}`);
+  });
+  proctors.push({ socket, attemptIds: msg.attemptIds });
+  return { watching: msg.attemptIds.length };
+}
+
+async function onIdle(msg: { url: string; tokens: string[]; count: number; concurrency: number }) {
+  const started = performance.now();
+  let failed = 0;
+  let firstError: string | null = null;
+  const slots = Array.from({ length: msg.count }, (_, i) => i);
+  await mapLimit(slots, msg.concurrency, async (i) => {
+    try {
+      idle.push(await connect(`${msg.url}/live`, msg.tokens[i % msg.tokens.length]));
+    } catch (err) {
+      failed++;
+      firstError ??= (err as Error).message;
+    }
+  });
+  return { connected: idle.length, failed, firstError, ms: Math.round(performance.now() - started) };
+}
+
+async function onRawSetup(msg: { url: string; senders: number }) {
+  rawReceiver = await connect(msg.url);
+  const rooms = Array.from({ length: msg.senders }, (_, i) => `r:${i}`);
+  const joined = await emitAck(rawReceiver, 'join', rooms);
+  if (!joined?.ok) throw new Error('raw join refused');
+  rawReceiver.on('signal', (m: any) => received(`raw:${m?.seq}`));
+  const list = await mapLimit(rooms, 10, () => connect(msg.url));
+  rawSenders.push(...list);
+  return { senders: rawSenders.length };
+}
+
+async function onRun(msg: { mode: 'api' | 'raw'; rate: number; durationMs: number; warmupMs: number; drainMs: number }) {
+  const senders = msg.mode === 'api' ? candidates.length : rawSenders.length;
+  if (senders === 0) throw new Error(`no ${msg.mode} senders`);
+  if (msg.mode === 'api' && proctors.length === 0) throw new Error('no proctor');
+  collector = { latencies: [], duplicates: 0, received: 0 };
+  const acks: number[] = [];
+  let ackErrors = 0;
+  let firstAckError: string | null = null;
+  const interval = 1000 / msg.rate;
+  const total = Math.ceil(((msg.warmupMs + msg.durationMs) / 1000) * msg.rate);
+  const measuredKeys: string[] = [];
+  const disconnectsBefore = disconnects;
+  const t0 = performance.now() + 20;
+  let firstMeasuredAt = NaN;
+  let lastSentAt = NaN;
+  for (let i = 0; i < total; i++) {
+    const due = t0 + i * interval;
+    const wait = due - performance.now();
+    if (wait >= 1) await sleep(wait);
+    const measured = i * interval >= msg.warmupMs;
+    seq++;
+    const sender = i % senders;
+    const at = performance.now();
+    if (measured && Number.isNaN(firstMeasuredAt)) firstMeasuredAt = at;
+    lastSentAt = at;
+    const c = msg.mode === 'api' ? candidates[sender] : null;
+    const key = c ? `${c.attemptId}:${seq}` : `raw:${seq}`;
+    const onAck = (err: Error | null, res: any) => {
+      if (err || !res?.ok) {
+        ackErrors++;
+        firstAckError ??= err ? err.message : JSON.stringify(res);
+        pending.delete(key);
+      } else if (measured) acks.push(performance.now() - at);
+    };
+    pending.set(key, { at, measured });
+    if (c) c.socket.timeout(ACK_TIMEOUT_MS).emit('attempt:signal', { attemptId: c.attemptId, type: 'tab_hidden', data: { length: seq } }, onAck);
+    else rawSenders[sender].timeout(ACK_TIMEOUT_MS).emit('signal', { room: `r:${sender}`, seq, sentAt: at }, onAck);
+    if (measured) measuredKeys.push(key);
+  }
+  const sendWindowMs = lastSentAt - firstMeasuredAt;
+  // Wait (bounded) for the relays still on their way.
+  const drainUntil = performance.now() + msg.drainMs;
+  while (performance.now() < drainUntil && measuredKeys.some((k) => pending.has(k))) await sleep(20);
+  const lost = measuredKeys.filter((k) => pending.has(k)).length;
+  for (const k of measuredKeys) pending.delete(k);
+  pending.clear();
+  const out = {
+    mode: msg.mode,
+    senders,
+    sent: measuredKeys.length,
+    received: collector.received,
+    lost,
+    duplicates: collector.duplicates,
+    ackErrors,
+    firstAckError,
+    disconnects: disconnects - disconnectsBefore,
+    achievedRate: sendWindowMs > 0 ? Math.round(((measuredKeys.length - 1) / sendWindowMs) * 1000 * 10) / 10 : null,
+    latencies: collector.latencies,
+    ackLatencies: acks,
+  };
+  collector = null;
+  return out;
+}
+
+async function closeAll(): Promise<void> {
+  for (const s of [...idle, ...candidates.map((c) => c.socket), ...proctors.map((p) => p.socket), ...rawSenders, ...(rawReceiver ? [rawReceiver] : [])]) s.close();
+  idle.length = 0;
+  candidates.length = 0;
+  proctors.length = 0;
+  rawSenders.length = 0;
+  rawReceiver = null;
+}
+
+serveRpc(
+  {
+    candidates: onCandidates,
+    proctor: onProctor,
+    idle: onIdle,
+    rawSetup: onRawSetup,
+    run: onRun,
+    rawClose: async () => {
+      for (const s of rawSenders) s.close();
+      rawSenders.length = 0;
+      rawReceiver?.close();
+      rawReceiver = null;
+      return null;
+    },
+    counts: async () => ({
+      idle: idle.filter((s) => s.connected).length,
+      candidates: candidates.filter((c) => c.socket.connected).length,
+      proctors: proctors.filter((p) => p.socket.connected).length,
+      raw: rawSenders.filter((s) => s.connected).length + (rawReceiver?.connected ? 1 : 0),
+      disconnects,
+      rssMb: Math.round(process.memoryUsage().rss / 1048576),
+    }),
+    closeAll: async () => {
+      await closeAll();
+      return null;
+    },
+  },
+  closeAll,
+  20 * 60_000,
+);

@@ -1,0 +1,93 @@
+/**
+ * One api process of bench/live.ts (forked by it; not meant to be run by hand).
+ *
+ * Boots the real api with `createApi` (Socket.IO /live with the Redis Streams adapter) on the
+ * configuration in BENCH_API_ENV (JSON), listens on 127.0.0.1:<free port>. With BENCH_RAW=1 it also
+ * runs, in this same process, a bare Socket.IO server (default in-memory adapter, no middleware, no
+ * database) that relays `signal` from a sender to a room — the raw baseline.
+ *
+ * IPC commands: `stats` (sockets connected, CPU and event-loop delay since `resetStats`), `resetStats`, `stop`.
+ */
+import 'reflect-metadata';
+import { createServer, Server as HttpServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { INestApplication } from '@nestjs/common';
+import { Server } from 'socket.io';
+import { AppConfig } from '@vetting/core';
+import { LiveGateway } from '@vetting/live';
+import { createApi } from '../apps/api/src/bootstrap';
+import { sendEvent, serveRpc } from './live-support';
+
+let app: INestApplication | undefined;
+let raw: Server | undefined;
+let rawHttp: HttpServer | undefined;
+
+const eld = monitorEventLoopDelay({ resolution: 10 });
+eld.enable();
+let cpuFrom = process.cpuUsage();
+let wallFrom = Date.now();
+
+function startRaw(): Promise<number> {
+  rawHttp = createServer();
+  raw = new Server(rawHttp, { serveClient: false });
+  raw.on('connection', (socket) => {
+    socket.on('join', (rooms: unknown, ack?: (r: unknown) => void) => {
+      const list = Array.isArray(rooms) ? rooms.filter((r): r is string => typeof r === 'string') : [];
+      socket.join(list);
+      ack?.({ ok: true, rooms: list.length });
+    });
+    // The relay: from one client to whoever is in the room (same shape of work as a proctor relay, minus the database and Redis).
+    socket.on('signal', (msg: any, ack?: (r: unknown) => void) => {
+      if (!msg || typeof msg.room !== 'string') return ack?.({ ok: false });
+      raw!.to(msg.room).emit('signal', msg);
+      ack?.({ ok: true });
+    });
+  });
+  return new Promise((resolve) => rawHttp!.listen(0, '127.0.0.1', () => resolve((rawHttp!.address() as AddressInfo).port)));
+}
+
+async function main(): Promise<void> {
+  const env = JSON.parse(process.env.BENCH_API_ENV ?? '{}') as Record<string, string>;
+  const config = AppConfig.fromEnv(env);
+  app = await createApi({ config, withWorker: process.env.BENCH_WITH_WORKER === '1', bufferLogs: false });
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const rawPort = process.env.BENCH_RAW === '1' ? await startRaw() : null;
+  const gateway = app.get(LiveGateway);
+
+  serveRpc(
+    {
+      resetStats: async () => {
+        eld.reset();
+        cpuFrom = process.cpuUsage();
+        wallFrom = Date.now();
+        return null;
+      },
+      stats: async () => {
+        const cpu = process.cpuUsage(cpuFrom);
+        const wall = Date.now() - wallFrom;
+        return {
+          liveSockets: gateway.server?.sockets.size ?? 0,
+          rawSockets: raw ? raw.of('/').sockets.size : 0,
+          cpuPercent: wall > 0 ? Math.round(((cpu.user + cpu.system) / 1000 / wall) * 1000) / 10 : 0,
+          eventLoopDelayP99Ms: Math.round((eld.percentile(99) / 1e6) * 100) / 100,
+          eventLoopDelayMaxMs: Math.round((eld.max / 1e6) * 100) / 100,
+          rssMb: Math.round(process.memoryUsage().rss / 1048576),
+        };
+      },
+    },
+    async () => {
+      if (raw) await new Promise<void>((resolve) => raw!.close(() => resolve()));
+      if (rawHttp?.listening) await new Promise<void>((resolve) => rawHttp!.close(() => resolve()));
+      await app?.close();
+    },
+    20 * 60_000,
+  );
+  sendEvent('ready', { port, rawPort, pid: process.pid });
+}
+
+main().catch((err) => {
+  console.error('live-server failed:', err?.stack ?? err);
+  process.exit(1);
+});

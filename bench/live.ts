@@ -1,0 +1,229 @@
+/**
+ * Live proctoring latency with 2,000 connected sockets.
+ *
+ *   node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/live.ts
+ *
+ * Processes (all forked from this one, which only orchestrates):
+ *   api A   bench/live-server.ts: the real api (createApi, Socket.IO /live + Redis Streams adapter), plus a
+ *           bare Socket.IO relay server in the same process (the raw baseline);
+ *   api B   bench/live-server.ts on the same database and Redis prefix (two-process mode only);
+ *   client  bench/live-client.ts: every socket (candidates, proctor, idle sockets, raw senders/receiver).
+ *
+ * Setup (not timed): register LIVE_CANDIDATES candidates + LIVE_IDLE_USERS idle users over HTTP, a proctor,
+ * each candidate starts a `quiz-open` attempt and `attempt:join`s it; one proctor `proctor:watch`es every
+ * attempt; idle sockets (reusing the idle users' tokens) bring api A to LIVE_SOCKETS connections.
+ *
+ * Timed, three modes, one after the other, same rate and duration (LIVE_RATE signals/s for LIVE_DURATION_MS,
+ * after LIVE_WARMUP_MS of warm-up that is not counted), round-robin over the senders:
+ *   raw      a sender emits `signal` to the bare server, which emits it to a room the receiver is in;
+ *   api-1    a candidate emits `attempt:signal` (tab_hidden) to api A; the proctor on api A receives
+ *            `attempt:signal`. The server writes the signal to PostgreSQL (a transaction) and publishes it
+ *            on Redis before it is relayed, so this is not a pure socket relay;
+ *   api-2    the same with the proctor connected to api B (candidates stay on api A).
+ * Latency = proctor receive time − candidate send time, both `performance.now()` in the client process;
+ * matched by attemptId + a sequence number sent as `data.length`.
+ *
+ * Targets: 2,000 sockets on one api process; api-1 p99 ≤ 50 ms; api-1 p99 ≤ 1.5 × raw p99; api-2 p99 ≤ 80 ms.
+ * Scale with LIVE_SOCKETS, LIVE_CANDIDATES, LIVE_IDLE_USERS, LIVE_RATE, LIVE_DURATION_MS, LIVE_WARMUP_MS.
+ */
+import {
+  ADMIN,
+  PASSWORD,
+  RpcChild,
+  Summary,
+  apiEnv,
+  benchRedisPrefix,
+  createBenchDatabase,
+  envInt,
+  fmtMs,
+  forkTs,
+  http,
+  mapLimit,
+  randomId,
+  runMain,
+  summarize,
+  summaryLine,
+  verdict,
+} from './live-support';
+
+const SOCKETS = envInt('LIVE_SOCKETS', 2000);
+const CANDIDATES = envInt('LIVE_CANDIDATES', 50);
+const IDLE_USERS = envInt('LIVE_IDLE_USERS', 5);
+const RATE = envInt('LIVE_RATE', 20);
+const DURATION_MS = envInt('LIVE_DURATION_MS', 15_000);
+const WARMUP_MS = envInt('LIVE_WARMUP_MS', 2_000);
+const DRAIN_MS = 5_000;
+const TARGET_SOCKETS = 2000;
+const TARGET_P99_1 = 50;
+const TARGET_RAW_FACTOR = 1.5;
+const TARGET_P99_2 = 80;
+
+interface ApiProcess {
+  rpc: RpcChild;
+  baseUrl: string;
+  rawUrl: string | null;
+}
+
+async function startServer(name: string, env: Record<string, string>, raw: boolean): Promise<ApiProcess> {
+  const rpc = forkTs(name, 'bench/live-server.ts', { BENCH_API_ENV: JSON.stringify(env), BENCH_RAW: raw ? '1' : '0', BENCH_WITH_WORKER: '0' });
+  const ready = await rpc.event<{ port: number; rawPort: number | null }>('ready', 180_000);
+  return { rpc, baseUrl: `http://127.0.0.1:${ready.port}`, rawUrl: ready.rawPort ? `http://127.0.0.1:${ready.rawPort}` : null };
+}
+
+interface RunResult {
+  mode: string;
+  senders: number;
+  sent: number;
+  received: number;
+  lost: number;
+  duplicates: number;
+  ackErrors: number;
+  firstAckError: string | null;
+  disconnects: number;
+  achievedRate: number | null;
+  latencies: number[];
+  ackLatencies: number[];
+}
+
+interface ModeReport {
+  latency: Summary;
+  ack: Summary;
+  sent: number;
+  received: number;
+  lost: number;
+  duplicates: number;
+  ackErrors: number;
+  disconnects: number;
+  achievedRate: number | null;
+  server: Record<string, unknown>;
+  serverB?: Record<string, unknown>;
+}
+
+async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', servers: ApiProcess[]): Promise<ModeReport> {
+  for (const s of servers) await s.rpc.call('resetStats');
+  const r = await client.call<RunResult>('run', { mode, rate: RATE, durationMs: DURATION_MS, warmupMs: WARMUP_MS, drainMs: DRAIN_MS }, WARMUP_MS + DURATION_MS + DRAIN_MS + 60_000);
+  const stats = await Promise.all(servers.map((s) => s.rpc.call('stats')));
+  const latency = summarize(r.latencies);
+  const ack = summarize(r.ackLatencies);
+  console.log(summaryLine(`${label} signal → receiver latency`, latency));
+  console.log(summaryLine(`${label} sender ack round trip      `, ack));
+  console.log(
+    `${label} sent=${r.sent} received=${r.received} lost=${r.lost} duplicates=${r.duplicates} ackErrors=${r.ackErrors}` +
+      `${r.firstAckError ? ` (first: ${r.firstAckError})` : ''} disconnects=${r.disconnects} senders=${r.senders} achieved rate=${r.achievedRate}/s`,
+  );
+  stats.forEach((s, i) =>
+    console.log(`${label} api ${i === 0 ? 'A' : 'B'} during the run: cpu=${s.cpuPercent}% of one core, event-loop delay p99=${s.eventLoopDelayP99Ms} ms max=${s.eventLoopDelayMaxMs} ms, rss=${s.rssMb} MB, /live sockets=${s.liveSockets}`),
+  );
+  return {
+    latency,
+    ack,
+    sent: r.sent,
+    received: r.received,
+    lost: r.lost,
+    duplicates: r.duplicates,
+    ackErrors: r.ackErrors,
+    disconnects: r.disconnects,
+    achievedRate: r.achievedRate,
+    server: stats[0],
+    ...(stats[1] ? { serverB: stats[1] } : {}),
+  };
+}
+
+runMain('live', 15 * 60_000, async () => {
+  const idleCount = SOCKETS - CANDIDATES - 1;
+  if (idleCount < 0) throw new Error('LIVE_SOCKETS must be at least LIVE_CANDIDATES + 1');
+  console.log(`live: ${SOCKETS} sockets on api A (${CANDIDATES} candidates, 1 proctor, ${idleCount} idle), ${RATE} signals/s for ${DURATION_MS} ms after ${WARMUP_MS} ms warm-up, per mode`);
+  const db = await createBenchDatabase();
+  const prefix = benchRedisPrefix();
+  const env = apiEnv(db, prefix);
+  console.log(`setup: database ${db.name}, redis prefix ${prefix}`);
+
+  const t0 = Date.now();
+  const a = await startServer('api-A', env, true);
+  const client = forkTs('client', 'bench/live-client.ts', {});
+  console.log(`setup: api A at ${a.baseUrl} (raw relay at ${a.rawUrl}) ready in ${Date.now() - t0} ms`);
+
+  // ---- users and attempts over HTTP (not timed) -------------------------------------------
+  const tag = randomId(3);
+  const admin = (await http(a.baseUrl, 'POST', '/api/auth/login', { body: ADMIN, expect: 200 })).accessToken as string;
+  const proctorEmail = `proctor-${tag}@bench-live.test`;
+  await http(a.baseUrl, 'POST', '/api/admin/users', {
+    token: admin,
+    body: { email: proctorEmail, password: PASSWORD, name: 'Bench Proctor', role: 'proctor', timeZone: 'UTC' },
+    expect: 201,
+  });
+  const proctor = (await http(a.baseUrl, 'POST', '/api/auth/login', { body: { email: proctorEmail, password: PASSWORD }, expect: 200 })).accessToken as string;
+  const register = (i: number, kind: string) =>
+    http(a.baseUrl, 'POST', '/api/auth/register', {
+      body: { email: `${kind}-${tag}-${i}@bench-live.test`, password: PASSWORD, name: `Bench ${kind} ${i}`, role: 'freelancer', timeZone: 'UTC' },
+      expect: 201,
+    }).then((b) => b.accessToken as string);
+  const t1 = Date.now();
+  const candidateTokens = await mapLimit(Array.from({ length: CANDIDATES }, (_, i) => i), 4, (i) => register(i, 'cand'));
+  const idleTokens = await mapLimit(Array.from({ length: IDLE_USERS }, (_, i) => i), 4, (i) => register(i, 'idle'));
+  const attempts = await mapLimit(candidateTokens, 4, async (token) => {
+    const attempt = await http(a.baseUrl, 'POST', '/api/assessments/quiz-open/attempts', { token, expect: 201 });
+    return { token, attemptId: attempt.id as string };
+  });
+  console.log(`setup: ${CANDIDATES} candidates + ${IDLE_USERS} idle users registered, ${attempts.length} quiz-open attempts created in ${Date.now() - t1} ms`);
+
+  // ---- sockets (not timed) -------------------------------------------------------------------
+  const c1 = await client.call('candidates', { url: a.baseUrl, list: attempts }, 180_000);
+  await client.call('proctor', { url: a.baseUrl, token: proctor, attemptIds: attempts.map((x) => x.attemptId) }, 120_000);
+  console.log(`setup: ${c1.candidates} candidates joined their attempts in ${c1.ms} ms; proctor on api A watches ${attempts.length} attempts`);
+  const idle = await client.call('idle', { url: a.baseUrl, tokens: idleTokens, count: idleCount, concurrency: 50 }, 600_000);
+  console.log(`setup: ${idle.connected} idle sockets connected in ${idle.ms} ms (${idle.failed} failed${idle.firstError ? `, first: ${idle.firstError}` : ''})`);
+  const aStats = await a.rpc.call('stats');
+  const connectedOnA = aStats.liveSockets as number;
+  console.log(`sockets connected to api A (/live, counted by the server): ${connectedOnA}  target ≥ ${TARGET_SOCKETS}: ${verdict(connectedOnA >= TARGET_SOCKETS)}`);
+
+  // ---- raw Socket.IO relay (same api process, same client process) ---------------------------
+  await client.call('rawSetup', { url: a.rawUrl, senders: CANDIDATES }, 60_000);
+  console.log(`raw: bare Socket.IO server in api A's process, ${CANDIDATES} senders → 1 receiver in ${CANDIDATES} rooms (the ${connectedOnA} /live sockets stay connected)`);
+  const raw = await timedRun('raw  ', client, 'raw', [a]);
+  await client.call('rawClose');
+
+  // ---- the api, one process ------------------------------------------------------------------
+  console.log('api-1: candidate attempt:signal → PostgreSQL transaction → Redis publish → proctor on the same api process');
+  const api1 = await timedRun('api-1', client, 'api', [a]);
+
+  // ---- the api, two processes ----------------------------------------------------------------
+  const t2 = Date.now();
+  const b = await startServer('api-B', env, false);
+  console.log(`setup: api B at ${b.baseUrl} (same database and Redis prefix) ready in ${Date.now() - t2} ms`);
+  await client.call('proctor', { url: b.baseUrl, token: proctor, attemptIds: attempts.map((x) => x.attemptId) }, 120_000);
+  console.log('api-2: candidates on api A, proctor on api B (the proctor on api A unwatched, still connected)');
+  const api2 = await timedRun('api-2', client, 'api', [a, b]);
+  const counts = await client.call('counts');
+  console.log(`client process: ${counts.idle + counts.candidates + counts.proctors} sockets still connected, ${counts.disconnects} unexpected disconnects, rss=${counts.rssMb} MB`);
+
+  // ---- verdicts ------------------------------------------------------------------------------
+  const ratio = api1.latency.p99 / raw.latency.p99;
+  const targets = {
+    sockets: { value: connectedOnA, target: `>= ${TARGET_SOCKETS}`, met: connectedOnA >= TARGET_SOCKETS },
+    api1P99: { value: api1.latency.p99, target: `<= ${TARGET_P99_1} ms`, met: api1.latency.p99 <= TARGET_P99_1 && api1.lost === 0 },
+    api1VsRaw: { value: Math.round(ratio * 100) / 100, target: `<= ${TARGET_RAW_FACTOR}x raw p99 (${fmtMs(raw.latency.p99 * TARGET_RAW_FACTOR)})`, met: ratio <= TARGET_RAW_FACTOR },
+    api2P99: { value: api2.latency.p99, target: `<= ${TARGET_P99_2} ms`, met: api2.latency.p99 <= TARGET_P99_2 && api2.lost === 0 },
+  };
+  console.log('');
+  console.log('note: every api signal is written to PostgreSQL (insert + integrity update, one transaction) and published on Redis before the proctor gets it; the raw relay does neither.');
+  console.log(`target: ${TARGET_SOCKETS} connected sockets on one api process: ${connectedOnA} → ${verdict(targets.sockets.met)}`);
+  console.log(`target: api-1 p99 ≤ ${TARGET_P99_1} ms: ${fmtMs(api1.latency.p99)} (lost ${api1.lost}) → ${verdict(targets.api1P99.met)}`);
+  console.log(`target: api-1 p99 ≤ ${TARGET_RAW_FACTOR} × raw p99 (${fmtMs(raw.latency.p99)} → ${fmtMs(raw.latency.p99 * TARGET_RAW_FACTOR)}): ${fmtMs(api1.latency.p99)} = ${ratio.toFixed(2)} × raw → ${verdict(targets.api1VsRaw.met)}`);
+  console.log(`target: api-2 p99 ≤ ${TARGET_P99_2} ms: ${fmtMs(api2.latency.p99)} (lost ${api2.lost}) → ${verdict(targets.api2P99.met)}`);
+
+  await client.call('closeAll');
+  const strip = (m: ModeReport) => ({ ...m });
+  console.log(
+    JSON.stringify({
+      bench: 'live',
+      at: new Date().toISOString(),
+      config: { sockets: SOCKETS, candidates: CANDIDATES, idleUsers: IDLE_USERS, rate: RATE, durationMs: DURATION_MS, warmupMs: WARMUP_MS },
+      connectedOnA,
+      raw: strip(raw),
+      api1: strip(api1),
+      api2: strip(api2),
+      targets,
+    }),
+  );
+});
