@@ -34,12 +34,14 @@ let disconnects = 0;
 let seq = 0;
 
 /** Sends waiting for their relay: key → send time and whether it counts (after the warm-up). */
-const pending = new Map<string, { at: number; measured: boolean }>();
-let collector: { latencies: number[]; duplicates: number; received: number } | null = null;
+const pending = new Map<string, { at: number; wall: number; measured: boolean }>();
+let collector: { latencies: number[]; toServer: number[]; fromServer: number[]; duplicates: number; received: number } | null = null;
 const seen = new Set<string>();
 
-function received(key: string): void {
+/** `serverAt`: the time the server stamped on the signal (ms since the epoch), for the split of the latency. */
+function received(key: string, serverAt?: number): void {
   const now = performance.now();
+  const wall = Date.now();
   const p = pending.get(key);
   if (!p) {
     if (seen.has(key) && collector) collector.duplicates++;
@@ -50,6 +52,10 @@ function received(key: string): void {
   if (collector && p.measured) {
     collector.received++;
     collector.latencies.push(now - p.at);
+    if (serverAt !== undefined && Number.isFinite(serverAt)) {
+      collector.toServer.push(serverAt - p.wall);
+      collector.fromServer.push(wall - serverAt);
+    }
   }
 }
 
@@ -64,7 +70,9 @@ function connect(url: string, token?: string): Promise<Socket> {
   return withTimeout(
     new Promise<Socket>((resolve, reject) => {
       s.once('connect', () => {
-        s.on('disconnect', () => disconnects++);
+        s.on('disconnect', (reason) => {
+          if (reason !== 'io client disconnect') disconnects++;
+        });
         resolve(s);
       });
       s.once('connect_error', (err) => {
@@ -105,7 +113,7 @@ async function onProctor(msg: { url: string; token: string; attemptIds: string[]
     if (!r?.ok) throw new Error(`proctor:watch refused: ${JSON.stringify(r)}`);
   });
   socket.on('attempt:signal', (p: any) => {
-    if (p?.source === 'candidate' && p?.type === 'tab_hidden') received(`${p.attemptId}:${p.data?.length}`);
+    if (p?.source === 'candidate' && p?.type === 'tab_hidden') received(`${p.attemptId}:${p.data?.length}`, Date.parse(p.at));
   });
   proctors.push({ socket, attemptIds: msg.attemptIds });
   return { watching: msg.attemptIds.length };
@@ -142,7 +150,7 @@ async function onRun(msg: { mode: 'api' | 'raw'; rate: number; durationMs: numbe
   const senders = msg.mode === 'api' ? candidates.length : rawSenders.length;
   if (senders === 0) throw new Error(`no ${msg.mode} senders`);
   if (msg.mode === 'api' && proctors.length === 0) throw new Error('no proctor');
-  collector = { latencies: [], duplicates: 0, received: 0 };
+  collector = { latencies: [], toServer: [], fromServer: [], duplicates: 0, received: 0 };
   const acks: number[] = [];
   let ackErrors = 0;
   let firstAckError: string | null = null;
@@ -172,7 +180,7 @@ async function onRun(msg: { mode: 'api' | 'raw'; rate: number; durationMs: numbe
         pending.delete(key);
       } else if (measured) acks.push(performance.now() - at);
     };
-    pending.set(key, { at, measured });
+    pending.set(key, { at, wall: Date.now(), measured });
     if (c) c.socket.timeout(ACK_TIMEOUT_MS).emit('attempt:signal', { attemptId: c.attemptId, type: 'tab_hidden', data: { length: seq } }, onAck);
     else rawSenders[sender].timeout(ACK_TIMEOUT_MS).emit('signal', { room: `r:${sender}`, seq, sentAt: at }, onAck);
     if (measured) measuredKeys.push(key);
@@ -196,6 +204,8 @@ async function onRun(msg: { mode: 'api' | 'raw'; rate: number; durationMs: numbe
     disconnects: disconnects - disconnectsBefore,
     achievedRate: sendWindowMs > 0 ? Math.round(((measuredKeys.length - 1) / sendWindowMs) * 1000 * 10) / 10 : null,
     latencies: collector.latencies,
+    toServer: collector.toServer,
+    fromServer: collector.fromServer,
     ackLatencies: acks,
   };
   collector = null;

@@ -26,8 +26,12 @@
  * Targets: 2,000 sockets on one api process; api-1 p99 ≤ 50 ms; api-1 p99 ≤ 1.5 × raw p99; api-2 p99 ≤ 80 ms.
  * Scale with LIVE_SOCKETS, LIVE_CANDIDATES, LIVE_IDLE_USERS, LIVE_RATE, LIVE_DURATION_MS, LIVE_WARMUP_MS.
  */
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
 import {
   ADMIN,
+  BenchDatabase,
   PASSWORD,
   RpcChild,
   Summary,
@@ -82,12 +86,16 @@ interface RunResult {
   disconnects: number;
   achievedRate: number | null;
   latencies: number[];
+  toServer: number[];
+  fromServer: number[];
   ackLatencies: number[];
 }
 
 interface ModeReport {
   latency: Summary;
   ack: Summary;
+  toServer?: Summary;
+  fromServer?: Summary;
   sent: number;
   received: number;
   lost: number;
@@ -95,6 +103,7 @@ interface ModeReport {
   ackErrors: number;
   disconnects: number;
   achievedRate: number | null;
+  loadavg: number[];
   server: Record<string, unknown>;
   serverB?: Record<string, unknown>;
 }
@@ -105,18 +114,26 @@ async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', se
   const stats = await Promise.all(servers.map((s) => s.rpc.call('stats')));
   const latency = summarize(r.latencies);
   const ack = summarize(r.ackLatencies);
+  const load = loadavg().map((x) => Math.round(x * 100) / 100);
   console.log(summaryLine(`${label} signal → receiver latency`, latency));
   console.log(summaryLine(`${label} sender ack round trip      `, ack));
+  const split = mode === 'api' ? { toServer: summarize(r.toServer), fromServer: summarize(r.fromServer) } : {};
+  if (split.toServer && split.fromServer) {
+    console.log(summaryLine(`${label}   split (1 ms clock): send → server stamps the signal  `, split.toServer));
+    console.log(summaryLine(`${label}   split (1 ms clock): stamp → DB commit, Redis, proctor`, split.fromServer));
+  }
   console.log(
     `${label} sent=${r.sent} received=${r.received} lost=${r.lost} duplicates=${r.duplicates} ackErrors=${r.ackErrors}` +
       `${r.firstAckError ? ` (first: ${r.firstAckError})` : ''} disconnects=${r.disconnects} senders=${r.senders} achieved rate=${r.achievedRate}/s`,
   );
+  console.log(`${label} machine load average (1/5/15 min) at the end: ${load.join(' / ')} on 2 cores`);
   stats.forEach((s, i) =>
     console.log(`${label} api ${i === 0 ? 'A' : 'B'} during the run: cpu=${s.cpuPercent}% of one core, event-loop delay p99=${s.eventLoopDelayP99Ms} ms max=${s.eventLoopDelayMaxMs} ms, rss=${s.rssMb} MB, /live sockets=${s.liveSockets}`),
   );
   return {
     latency,
     ack,
+    ...split,
     sent: r.sent,
     received: r.received,
     lost: r.lost,
@@ -124,14 +141,35 @@ async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', se
     ackErrors: r.ackErrors,
     disconnects: r.disconnects,
     achievedRate: r.achievedRate,
+    loadavg: load,
     server: stats[0],
     ...(stats[1] ? { serverB: stats[1] } : {}),
   };
 }
 
+/** Context figure: a one-row insert committed on its own, as seen from a client on this machine (commit = WAL flush). */
+async function commitProbe(db: BenchDatabase, n = 200): Promise<Summary> {
+  const pg = new Client({ connectionString: db.url });
+  await pg.connect();
+  try {
+    await pg.query('create table if not exists bench_commit_probe (id bigserial primary key, at timestamptz not null)');
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await pg.query('insert into bench_commit_probe (at) values (now())');
+      times.push(performance.now() - t);
+    }
+    await pg.query('drop table bench_commit_probe');
+    return summarize(times);
+  } finally {
+    await pg.end();
+  }
+}
+
 runMain('live', 15 * 60_000, async () => {
   const idleCount = SOCKETS - CANDIDATES - 1;
   if (idleCount < 0) throw new Error('LIVE_SOCKETS must be at least LIVE_CANDIDATES + 1');
+  console.log(`machine: load average ${loadavg().map((x) => x.toFixed(2)).join(' / ')} on 2 cores at the start (other work on the machine adds noise)`);
   console.log(`live: ${SOCKETS} sockets on api A (${CANDIDATES} candidates, 1 proctor, ${idleCount} idle), ${RATE} signals/s for ${DURATION_MS} ms after ${WARMUP_MS} ms warm-up, per mode`);
   const db = await createBenchDatabase();
   const prefix = benchRedisPrefix();
@@ -183,6 +221,10 @@ runMain('live', 15 * 60_000, async () => {
   const raw = await timedRun('raw  ', client, 'raw', [a]);
   await client.call('rawClose');
 
+  // ---- context: PostgreSQL commit latency on this machine --------------------------------------
+  const commit = await commitProbe(db);
+  console.log(summaryLine('context: PostgreSQL single-row insert + commit (autocommit, sequential)', commit));
+
   // ---- the api, one process ------------------------------------------------------------------
   console.log('api-1: candidate attempt:signal → PostgreSQL transaction → Redis publish → proctor on the same api process');
   const api1 = await timedRun('api-1', client, 'api', [a]);
@@ -220,6 +262,7 @@ runMain('live', 15 * 60_000, async () => {
       at: new Date().toISOString(),
       config: { sockets: SOCKETS, candidates: CANDIDATES, idleUsers: IDLE_USERS, rate: RATE, durationMs: DURATION_MS, warmupMs: WARMUP_MS },
       connectedOnA,
+      pgCommit: commit,
       raw: strip(raw),
       api1: strip(api1),
       api2: strip(api2),

@@ -569,7 +569,8 @@ export function usageLine(u: PhaseUsage): string {
   const groups = u.byGroupPct
     ? `; CPU in % of one core: this process ${fmt(u.byGroupPct.self, 0)}, postgres ${fmt(u.byGroupPct.postgres, 0)}, redis ${fmt(u.byGroupPct.redis, 0)}, other processes ${fmt(u.byGroupPct.other, 0)}`
     : `; this process ${fmt(u.processCpuPct, 0)} % of one core`;
-  return `api event-loop utilisation ${fmt(100 * u.elu, 0)} %${groups}; machine ${u.machineBusyPct === null ? '?' : fmt(u.machineBusyPct, 0)} % busy (${u.cores} cores)`;
+  const noisy = u.byGroupPct && u.byGroupPct.other > 25 ? `\n  WARNING: other processes on this machine used ${fmt(u.byGroupPct.other, 0)} % of a core during this phase: the figures above are pessimistic` : '';
+  return `api event-loop utilisation ${fmt(100 * u.elu, 0)} %${groups}; machine ${u.machineBusyPct === null ? '?' : fmt(u.machineBusyPct, 0)} % busy (${u.cores} cores)${noisy}`;
 }
 
 /** The per-group CPU figures rounded, for the JSON summaries. */

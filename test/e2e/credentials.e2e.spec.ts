@@ -108,7 +108,7 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
     expect(profile.body.verifiedSkills.map((s: { skill: string }) => s.skill)).toEqual(['JavaScript']);
   });
 
-  it('reports compile errors, runtime errors and timeouts per case, without running anything in the api', async () => {
+  it('reports compile errors and timeouts per case (candidate code runs in the worker sandbox)', async () => {
     const f = await registerUser(t);
     await t.http().post('/api/assessments/tracks/frontend-js/invitations').set(bearer(admin)).send({ freelancerId: f.user.id }).expect(201);
     const id = await takeTest(t, f.token, 'algo-invited', (item) =>

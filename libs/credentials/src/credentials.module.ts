@@ -6,8 +6,7 @@ import { CredentialsController } from './credentials.controller';
 import { CredentialsProcessor, GradingProcessor } from './credentials.processor';
 import { CredentialsService } from './credentials.service';
 import { GradingService } from './grading.service';
-import { CodeRunner } from './runner/code-runner';
-import { LocalCodeRunner } from './runner/local-code-runner';
+import { CodeRunner, Judge0CodeRunner, LocalCodeRunner } from './runner';
 
 const queues = BullModule.registerQueue({ name: CREDENTIALS_QUEUE }, { name: GRADING_QUEUE });
 
@@ -32,10 +31,7 @@ export class CredentialsModule {}
       provide: CodeRunner,
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
-        config.env.CODE_RUNNER === 'judge0'
-          ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-            new (require('./runner/judge0-code-runner').Judge0CodeRunner)({ url: config.env.JUDGE0_URL!, apiKey: config.env.JUDGE0_API_KEY })
-          : new LocalCodeRunner(),
+        config.env.CODE_RUNNER === 'judge0' ? new Judge0CodeRunner({ url: config.env.JUDGE0_URL!, apiKey: config.env.JUDGE0_API_KEY }) : new LocalCodeRunner(),
     },
   ],
 })

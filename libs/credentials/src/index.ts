@@ -4,5 +4,4 @@ export * from './grading.rules';
 export * from './credentials.service';
 export * from './grading.service';
 export * from './credentials.module';
-export * from './runner/code-runner';
-export * from './runner/local-code-runner';
+export * from './runner';

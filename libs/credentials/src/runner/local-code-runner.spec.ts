@@ -363,6 +363,32 @@ describe('LocalCodeRunner (real sandboxed processes)', () => {
       expect(readdirSync(tmpRoot)).toEqual([]);
     });
 
+    it('runs concurrent programs independently (threads of parallel runs do not exhaust RLIMIT_NPROC)', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          i % 2
+            ? run('python', 'import sys, time\ntime.sleep(0.5)\nprint(int(sys.stdin.read()) * 2)\n', String(i))
+            : run('javascript', "setTimeout(() => console.log(Number(require('fs').readFileSync(0, 'utf8')) * 2), 500);", String(i)),
+        ),
+      );
+      expect(results.map((r) => `${r.status}:${r.stdout}`)).toEqual(Array.from({ length: 8 }, (_, i) => `ok:${i * 2}\n`));
+    });
+
+    it('can give every run its own uid', async () => {
+      if (process.getuid?.() !== 0) return; // privilege drop needs root
+      const pooled = new LocalCodeRunner({ tmpRoot, sandboxUids: { from: 1_500_000, count: 100 } });
+      const uids = await Promise.all(
+        Array.from({ length: 3 }, () => pooled.run({ language: 'python', code: 'import os, time\ntime.sleep(0.2)\nprint(os.getuid(), os.getgid())\n', stdin: '', limits: LIMITS })),
+      );
+      const seen = uids.map((r) => r.stdout.trim().split(' ').map(Number));
+      for (const [uid, gid] of seen) {
+        expect(uid).toBeGreaterThanOrEqual(1_500_000);
+        expect(uid).toBeLessThan(1_500_100);
+        expect(gid).toBe(uid);
+      }
+      expect(new Set(seen.map(([uid]) => uid)).size).toBe(3);
+    });
+
     it('never throws: invalid requests are internal_error', async () => {
       const r = await runner.run({ language: 'cobol' as RunLanguage, code: '', stdin: '', limits: LIMITS });
       expect(r.status).toBe('internal_error');

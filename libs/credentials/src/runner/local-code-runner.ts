@@ -16,10 +16,20 @@ export interface LocalCodeRunnerOptions {
   pythonPath?: string;
   /** Directory under which per-run directories are created (default os.tmpdir()). Made searchable (o+x) when running as root. */
   tmpRoot?: string;
-  /** uid/gid the candidate runs as when the runner runs as root (default 65534 / 65534, "nobody"). */
+  /** uid/gid the candidate runs as when the runner runs as root (default 65534 / 65534, "nobody"). Shared by concurrent runs. */
   sandboxUid?: number;
   sandboxGid?: number;
-  /** RLIMIT_NPROC (counts processes AND threads of the sandbox uid, across concurrent runs). Only applied with a privilege drop. */
+  /**
+   * Give every concurrent run its own uid (= gid) from [from, from + count) instead of the shared sandboxUid: runs cannot
+   * signal each other or share the RLIMIT_NPROC budget. The range must not belong to real users (no passwd entry needed).
+   * Allocation is per runner instance: give different worker processes on one host disjoint ranges.
+   */
+  sandboxUids?: { from: number; count: number };
+  /**
+   * RLIMIT_NPROC, applied with a privilege drop only. It counts every process AND thread of the uid: with the shared
+   * sandboxUid all concurrent runs share it (Node alone starts ~10 threads), so the default is 2048 there and 64 with
+   * per-run uids. Forking is refused by seccomp / the Node permission model anyway; this is the backstop.
+   */
   maxProcesses?: number;
   /** RLIMIT_FSIZE: largest file the candidate may write (default 8 MiB). */
   maxFileBytes?: number;
@@ -75,7 +85,12 @@ interface LaunchResult {
   timeMs: number;
 }
 
-interface Prepared {
+interface Identity {
+  uid: number;
+  gid: number;
+}
+
+interface Prepared extends Identity {
   runDir: string;
   workDir: string;
   srcFile: string;
@@ -105,8 +120,11 @@ const NS_SCRIPT = [
   'rw=$(awk -v wd="$wd" \'{top[$5]=$6} END {for (m in top) if (m != wd && top[m] !~ /^ro/) print m}\' /proc/self/mountinfo)',
   '[ -z "$rw" ] || fail "could not make read-only: $rw"',
   'cd "$wd" || fail "cannot enter the working directory"',
-  'exec 4>&2 2>/dev/null', // the shell's own "Killed"/"CPU time limit exceeded" notices must not reach the program's stderr
-  '"$setpriv" --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@" 2>&4 3>&- 4>&-',
+  // the shell's own "Killed" / "CPU time limit exceeded" notices must not reach the program's stderr;
+  // a background job gets /dev/null as stdin unless redirected explicitly, hence fd 5
+  'exec 4>&2 5<&0 2>/dev/null',
+  '"$setpriv" --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@" 0<&5 2>&4 3>&- 4>&- 5<&- &',
+  'wait $!',
   'echo "$?" >&3',
 ].join('\n');
 
@@ -230,6 +248,19 @@ function isPythonCompileError(stdout: string, stderr: string): boolean {
   return stdout.length === 0 && !stderr.includes('Traceback (most recent call last)') && /^(SyntaxError|IndentationError|TabError)\b/m.test(stderr);
 }
 
+/**
+ * Runs candidate JavaScript / Python on this host, stdin -> stdout, in layers (each optional layer is probed once,
+ * see sandboxInfo()):
+ *  - a fresh run dir under tmpRoot, always removed; an empty environment (PATH only);
+ *  - as root: a dedicated unprivileged uid/gid, and (namespaces) fresh mount/pid/net/ipc/uts namespaces in which every
+ *    mount is read-only except a private size-limited tmpfs working dir, no network, no other processes visible;
+ *  - prlimit: CPU seconds, file size, processes (with a dedicated uid), open files, address space, no core dumps;
+ *  - seccomp (installed by a Python bootstrap): no execve (Node: only its own), no fork, no ptrace, no namespaces...;
+ *  - JavaScript: the Node permission model (fs read/write limited to the working dir, no child_process/workers/addons);
+ *    Python: rlimits + an audit hook (writes/reads outside the dir, process spawning, sockets, ctypes...);
+ *  - from outside: RSS of the process tree polled every ~25 ms, output size polled, wall-clock SIGKILL of the group.
+ * Never throws: candidate misbehaviour is a status, infrastructure trouble is internal_error.
+ */
 export class LocalCodeRunner extends CodeRunner {
   private readonly nodePath: string;
   private readonly pythonPath: string | null;
@@ -237,6 +268,8 @@ export class LocalCodeRunner extends CodeRunner {
   private readonly uid: number;
   private readonly gid: number;
   private readonly maxProcesses: number;
+  private readonly uidPool: { from: number; count: number } | null;
+  private readonly uidsInUse = new Set<number>();
   private readonly maxFileBytes: number;
   private readonly diskBytes: number;
   private readonly namespacesMode: SandboxFeatureMode;
@@ -253,7 +286,11 @@ export class LocalCodeRunner extends CodeRunner {
     this.tmpRoot = path.resolve(options.tmpRoot ?? os.tmpdir());
     this.uid = options.sandboxUid ?? 65534;
     this.gid = options.sandboxGid ?? 65534;
-    this.maxProcesses = options.maxProcesses ?? 64;
+    this.uidPool = options.sandboxUids ?? null;
+    if (this.uidPool && !(Number.isInteger(this.uidPool.from) && this.uidPool.from > 0 && Number.isInteger(this.uidPool.count) && this.uidPool.count > 0)) {
+      throw new Error('sandboxUids must be { from: positive integer, count: positive integer }');
+    }
+    this.maxProcesses = options.maxProcesses ?? (this.uidPool ? 64 : 2048);
     this.maxFileBytes = options.maxFileBytes ?? 8 * MIB;
     this.diskBytes = options.diskBytes ?? 32 * MIB;
     this.namespacesMode = options.namespaces ?? 'auto';
@@ -285,6 +322,7 @@ export class LocalCodeRunner extends CodeRunner {
   async run(req: RunRequest): Promise<RunResult> {
     const started = performance.now();
     let prepared: Prepared | null = null;
+    let identity: Identity | null = null;
     try {
       const invalid = this.validate(req);
       if (invalid) return this.internal(invalid, started);
@@ -297,7 +335,8 @@ export class LocalCodeRunner extends CodeRunner {
       }
       if (req.language === 'python' && !this.pythonPath) return this.internal('python3 not found', started);
       const mainName = req.language === 'javascript' ? 'main.js' : 'main.py';
-      prepared = await this.prepare(mainName, req.code, info.namespaces);
+      identity = this.allocateIdentity();
+      prepared = await this.prepare(mainName, req.code, info.namespaces, identity);
       const spec = this.buildLaunch(req, prepared, info);
       const raw = await this.launch(spec);
       return this.classify(req, raw);
@@ -305,7 +344,26 @@ export class LocalCodeRunner extends CodeRunner {
       return this.internal(`sandbox failure: ${errorMessage(err)}`, started);
     } finally {
       if (prepared) await fsp.rm(prepared.runDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+      if (identity) this.releaseIdentity(identity);
     }
+  }
+
+  private allocateIdentity(): Identity {
+    if (!this.uidPool) return { uid: this.uid, gid: this.gid };
+    const { from, count } = this.uidPool;
+    const start = Math.floor(Math.random() * count);
+    for (let i = 0; i < count; i++) {
+      const uid = from + ((start + i) % count);
+      if (!this.uidsInUse.has(uid)) {
+        this.uidsInUse.add(uid);
+        return { uid, gid: uid };
+      }
+    }
+    throw new Error('no free sandbox uid: too many concurrent runs for sandboxUids.count');
+  }
+
+  private releaseIdentity(identity: Identity): void {
+    if (this.uidPool) this.uidsInUse.delete(identity.uid);
   }
 
   private validate(req: RunRequest): string | null {
@@ -350,7 +408,7 @@ export class LocalCodeRunner extends CodeRunner {
     return this.tmpRootReady;
   }
 
-  private async prepare(mainName: string, code: string, namespaces: boolean): Promise<Prepared> {
+  private async prepare(mainName: string, code: string, namespaces: boolean, id: Identity): Promise<Prepared> {
     await this.ensureTmpRoot();
     const runDir = await fsp.realpath(await fsp.mkdtemp(path.join(this.tmpRoot, 'run-')));
     try {
@@ -370,10 +428,10 @@ export class LocalCodeRunner extends CodeRunner {
       }
       if (this.dropsPrivileges()) {
         await fsp.chmod(runDir, 0o711);
-        await fsp.chown(workDir, this.uid, this.gid);
-        if (!namespaces) await fsp.chown(srcFile, this.uid, this.gid);
+        await fsp.chown(workDir, id.uid, id.gid);
+        if (!namespaces) await fsp.chown(srcFile, id.uid, id.gid);
       }
-      return { runDir, workDir, srcFile, mainName };
+      return { runDir, workDir, srcFile, mainName, ...id };
     } catch (err) {
       await fsp.rm(runDir, { recursive: true, force: true }).catch(() => undefined);
       throw err;
@@ -440,8 +498,8 @@ export class LocalCodeRunner extends CodeRunner {
         prepared.srcFile,
         prepared.mainName,
         String(this.diskBytes),
-        String(this.uid),
-        String(this.gid),
+        String(prepared.uid),
+        String(prepared.gid),
         this.tools.setpriv!,
         ...prlimit,
         ...inner,
@@ -450,7 +508,7 @@ export class LocalCodeRunner extends CodeRunner {
     }
     const full = [...prlimit, ...inner];
     const base = { file: full[0], args: full.slice(1), cwd: prepared.workDir };
-    return this.dropsPrivileges() ? { ...base, uid: this.uid, gid: this.gid } : base;
+    return this.dropsPrivileges() ? { ...base, uid: prepared.uid, gid: prepared.gid } : base;
   }
 
   private buildLaunch(req: RunRequest, prepared: Prepared, info: SandboxInfo): LaunchSpec {
@@ -459,7 +517,7 @@ export class LocalCodeRunner extends CodeRunner {
     return {
       ...this.wrap(inner, prepared, info.namespaces, prlimit),
       ioDir: prepared.runDir,
-      ioOwner: this.dropsPrivileges() ? { uid: this.uid, gid: this.gid } : undefined,
+      ioOwner: this.dropsPrivileges() ? { uid: prepared.uid, gid: prepared.gid } : undefined,
       stdin: req.stdin,
       wallTimeMs: req.limits.wallTimeMs,
       memoryBytes: req.limits.memoryBytes,
@@ -493,15 +551,16 @@ export class LocalCodeRunner extends CodeRunner {
 
   /**
    * Spawns the wrapped command and enforces wall time / RSS / output size, always reaping the whole tree.
-   * stdin/stdout/stderr are regular files in the (root-only) run dir: Node writes synchronously to files, whereas on a
-   * pipe it queues writes in memory once the pipe is full and a busy print loop would never flush them.
+   * stdin/stdout/stderr are regular files in the run dir (which the sandbox cannot list): Node writes synchronously to
+   * files, whereas on a pipe it queues writes in memory once the pipe is full, so a busy print loop would never get its
+   * output out (and would end as memory_limit instead of output_limit). Output size is polled with fstat.
    */
   private async launch(spec: LaunchSpec): Promise<LaunchResult> {
     const stdinPath = path.join(spec.ioDir, 'stdin');
     const stdoutPath = path.join(spec.ioDir, 'stdout');
     const stderrPath = path.join(spec.ioDir, 'stderr');
     await fsp.writeFile(stdinPath, spec.stdin, { mode: 0o400 });
-    // O_APPEND: writes through fd 1/2 and through a reopened /dev/stdout never overwrite each other
+    // O_APPEND: writes through fd 1/2 always land at the end, even after the program reopened /dev/stdout itself
     const handles = await Promise.all([
       fsp.open(stdinPath, 'r'),
       fsp.open(stdoutPath, 'a+', 0o600),
@@ -653,7 +712,7 @@ export class LocalCodeRunner extends CodeRunner {
         problems.push(`namespaces unavailable: missing ${missing.join(', ')}`);
       } else {
         const r = await this.probeCommand([this.tools.id!, '-u'], true);
-        if (r.exitCode === 0 && r.stdout.trim() === String(this.uid)) info.namespaces = true;
+        if (r.exitCode === 0 && r.stdout.trim() === String(r.uid)) info.namespaces = true;
         else problems.push(`namespaces unavailable: ${r.spawnError?.message ?? ''}${r.stderr.trim()} (exit ${r.exitCode}, signal ${r.signal})`);
       }
     }
@@ -670,14 +729,20 @@ export class LocalCodeRunner extends CodeRunner {
     return info;
   }
 
-  private async probeCommand(inner: string[], namespaces: boolean): Promise<LaunchResult> {
-    const prepared = await this.prepare('probe.txt', '', namespaces);
+  private async probeCommand(inner: string[], namespaces: boolean): Promise<LaunchResult & Identity> {
+    const identity = this.allocateIdentity();
+    let prepared: Prepared | null = null;
     try {
+      prepared = await this.prepare('probe.txt', '', namespaces, identity);
       const spec = this.wrap(inner, prepared, namespaces, []);
-      return await this.launch({ ...spec, ioDir: prepared.runDir, stdin: '', wallTimeMs: 10000, memoryBytes: 512 * MIB, outputBytes: 64 * 1024 });
+      const ioOwner = this.dropsPrivileges() ? identity : undefined;
+      const r = await this.launch({ ...spec, ioDir: prepared.runDir, ioOwner, stdin: '', wallTimeMs: 10000, memoryBytes: 512 * MIB, outputBytes: 64 * 1024 });
+      return { ...r, ...identity };
     } finally {
-      await fsp.rm(prepared.runDir, { recursive: true, force: true }).catch(() => undefined);
+      if (prepared) await fsp.rm(prepared.runDir, { recursive: true, force: true }).catch(() => undefined);
+      this.releaseIdentity(identity);
     }
   }
+
 }
 
