@@ -236,3 +236,29 @@ describe('two api processes share rooms through the Redis adapter', () => {
     expect(await warned).toMatchObject({ message: 'From the other process' });
   });
 });
+
+describe('auto-terminate above the integrity threshold', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ withWorker: true, env: { INTEGRITY_SOME_AT: '2', INTEGRITY_MAJOR_AT: '4', INTEGRITY_AUTO_TERMINATE_AT: '6' } });
+  });
+  afterAll(async () => t?.close());
+
+  it('terminates the attempt once the points reach the threshold, and says so on the timeline', async () => {
+    const f = await registerUser(t);
+    const attempt = (await t.http().post('/api/assessments/quiz-open/attempts').set(bearer(f.token))).body;
+    const cs = t.socket(f.token);
+    await connected(cs);
+    await emitAck(cs, 'attempt:join', { attemptId: attempt.id });
+    const terminated = nextEvent(cs, 'attempt:terminated');
+    expect(await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'devtools_open' })).toMatchObject({ ok: true });
+    expect(await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'extended_display' })).toMatchObject({ ok: true });
+    expect(await terminated).toMatchObject({ attemptId: attempt.id, reason: 'integrity threshold reached' });
+    const view = await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(f.token));
+    expect(['terminated', 'graded']).toContain(view.body.status);
+    const admin = await loginAdmin(t);
+    const timeline = await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(admin));
+    expect(timeline.body.timeline.map((s: { type: string }) => s.type)).toEqual(['devtools_open', 'extended_display', 'auto_terminate']);
+    expect(timeline.body.attempt.integrity).toEqual({ points: 6, tier: 'major' });
+  });
+});

@@ -71,6 +71,20 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
 
     const inbox = await t.http().get('/api/notifications').set(bearer(best.token));
     expect(inbox.body.items.map((n: { type: string }) => n.type)).toEqual(expect.arrayContaining(['attempt.graded', 'skill.verified']));
+
+    // Bands are recomputed by a job as the norm group grows; the attempt's report keeps its original figures.
+    const sizeAtGrading = result.report.percentile.normGroup.size;
+    await t.http().post('/api/admin/jobs/recompute-bands').set(bearer(admin)).expect(202);
+    let current: any;
+    for (let i = 0; i < 50; i++) {
+      current = (await t.http().get(`/api/freelancers/${best.user.id}`).set(bearer(viewer.token))).body.verifiedSkills[0];
+      if (current.normGroup.size > sizeAtGrading) break;
+      await sleep(100);
+    }
+    expect(current.normGroup.size).toBeGreaterThan(sizeAtGrading);
+    expect(current.band).toBe('Top 10%');
+    const again = await t.http().get(`/api/attempts/${id}`).set(bearer(best.token));
+    expect(again.body.report.percentile.normGroup.size).toBe(sizeAtGrading);
   });
 
   it('grades a coding attempt per hidden test case with partial credit, and certifies once both parts pass', async () => {
