@@ -44,6 +44,7 @@ import {
   target,
   usageJson,
   usageLine,
+  waitForQuiet,
 } from './support';
 
 const TARGET_BOOKINGS_PER_S = 150;
@@ -169,6 +170,7 @@ async function main(): Promise<void> {
 
   // ---- (a) race --------------------------------------------------------------------------------
   const raceSlot = DateTime.fromMillis(Math.ceil((Date.now() + 3 * 3600_000) / CALL_MS) * CALL_MS, { zone: 'utc' });
+  await waitForQuiet('race');
   const deadlocksBefore = await deadlocks(pg);
   const raceTasks: HttpTask[] = racers.map((f) => ({ method: 'POST', path: '/api/vetting/calls', token: f.token, body: { invitationId: f.invitationId, startsAt: raceSlot.toISO() } }));
   const raceMeter = meterPhase();
@@ -190,6 +192,7 @@ async function main(): Promise<void> {
   const raceTargets = [target('race successes', r.ok, '==', 1), target('race 5xx', r.serverErrors, '==', 0)];
 
   // ---- (b) sustained throughput ------------------------------------------------------------------
+  await waitForQuiet('sustained');
   const firstSlot = Math.ceil((Date.now() + 2 * 3600_000) / CALL_MS) * CALL_MS;
   const bookTasks: HttpTask[] = bookers.map((f, i) => ({
     method: 'POST',
@@ -217,6 +220,7 @@ async function main(): Promise<void> {
   const deadlocksAfter = await deadlocks(pg);
 
   // ---- (c) baseline ----------------------------------------------------------------------------------
+  await waitForQuiet('baseline');
   const base = await baseline(db, prefix, n, concurrency, poolSize);
   const baseOps = (n - base.errors.length) / (base.wallMs / 1000);
   const bl = summarize(base.latencies);
@@ -270,4 +274,4 @@ async function delayedJobs(prefix: string): Promise<number> {
   }
 }
 
-runBench('bench/booking', 15 * 60_000, main);
+runBench('bench/booking', 25 * 60_000, main);

@@ -177,7 +177,6 @@ async function onRun(msg: { mode: 'api' | 'raw'; rate: number; durationMs: numbe
       if (err || !res?.ok) {
         ackErrors++;
         firstAckError ??= err ? err.message : JSON.stringify(res);
-        pending.delete(key);
       } else if (measured) acks.push(performance.now() - at);
     };
     pending.set(key, { at, wall: Date.now(), measured });

@@ -13,6 +13,7 @@ import { createServer, Server as HttpServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { INestApplication } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { Server } from 'socket.io';
 import { AppConfig } from '@vetting/core';
 import { LiveGateway } from '@vetting/live';
@@ -27,6 +28,19 @@ const eld = monitorEventLoopDelay({ resolution: 10 });
 eld.enable();
 let cpuFrom = process.cpuUsage();
 let wallFrom = Date.now();
+
+/** The database pool (knex/tarn) sampled every 100 ms: how full it got and how long acquirers waited. */
+const POOL_SAMPLE_MS = 100;
+let pool: { numUsed(): number; numFree(): number; numPendingAcquires(): number } | null = null;
+let poolStats = { size: 0, maxUsed: 0, maxPendingAcquires: 0, exhaustedMs: 0 };
+function samplePool(): void {
+  if (!pool) return;
+  const used = pool.numUsed();
+  const pendingAcquires = pool.numPendingAcquires();
+  poolStats.maxUsed = Math.max(poolStats.maxUsed, used);
+  poolStats.maxPendingAcquires = Math.max(poolStats.maxPendingAcquires, pendingAcquires);
+  if (pendingAcquires > 0 && used >= poolStats.size) poolStats.exhaustedMs += POOL_SAMPLE_MS;
+}
 
 function startRaw(): Promise<number> {
   rawHttp = createServer();
@@ -55,6 +69,10 @@ async function main(): Promise<void> {
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const rawPort = process.env.BENCH_RAW === '1' ? await startRaw() : null;
   const gateway = app.get(LiveGateway);
+  const knex = (app.get(MikroORM).em.getConnection() as any).getKnex();
+  pool = knex.client.pool ?? null;
+  poolStats.size = config.env.DATABASE_POOL_SIZE;
+  setInterval(samplePool, POOL_SAMPLE_MS).unref();
 
   serveRpc(
     {
@@ -62,6 +80,7 @@ async function main(): Promise<void> {
         eld.reset();
         cpuFrom = process.cpuUsage();
         wallFrom = Date.now();
+        poolStats = { size: poolStats.size, maxUsed: 0, maxPendingAcquires: 0, exhaustedMs: 0 };
         return null;
       },
       stats: async () => {
@@ -74,6 +93,7 @@ async function main(): Promise<void> {
           eventLoopDelayP99Ms: Math.round((eld.percentile(99) / 1e6) * 100) / 100,
           eventLoopDelayMaxMs: Math.round((eld.max / 1e6) * 100) / 100,
           rssMb: Math.round(process.memoryUsage().rss / 1048576),
+          pool: { ...poolStats, usedNow: pool?.numUsed() ?? null, pendingAcquiresNow: pool?.numPendingAcquires() ?? null },
         };
       },
     },

@@ -104,14 +104,45 @@ interface ModeReport {
   disconnects: number;
   achievedRate: number | null;
   loadavg: number[];
+  backends: Record<string, number>;
   server: Record<string, unknown>;
   serverB?: Record<string, unknown>;
 }
 
-async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', servers: ApiProcess[]): Promise<ModeReport> {
+/** Samples pg_stat_activity of the bench database every 250 ms until stopped: the most backends seen per state. */
+function watchBackends(db: BenchDatabase): { stop: () => Promise<Record<string, number>> } {
+  const pg = new Client({ connectionString: db.url });
+  const max: Record<string, number> = {};
+  let running = true;
+  const loop = (async () => {
+    await pg.connect();
+    try {
+      for (let i = 0; running && i < 4 * 600; i++) {
+        const rows = (
+          await pg.query(`select coalesce(state, 'none') as state, count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() group by 1`)
+        ).rows as { state: string; n: number }[];
+        for (const r of rows) max[r.state] = Math.max(max[r.state] ?? 0, r.n);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    } finally {
+      await pg.end();
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop.catch(() => undefined);
+      return max;
+    },
+  };
+}
+
+async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', servers: ApiProcess[], db: BenchDatabase): Promise<ModeReport> {
   for (const s of servers) await s.rpc.call('resetStats');
+  const backends = watchBackends(db);
   const r = await client.call<RunResult>('run', { mode, rate: RATE, durationMs: DURATION_MS, warmupMs: WARMUP_MS, drainMs: DRAIN_MS }, WARMUP_MS + DURATION_MS + DRAIN_MS + 60_000);
   const stats = await Promise.all(servers.map((s) => s.rpc.call('stats')));
+  const maxBackends = await backends.stop();
   const latency = summarize(r.latencies);
   const ack = summarize(r.ackLatencies);
   const load = loadavg().map((x) => Math.round(x * 100) / 100);
@@ -128,8 +159,12 @@ async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', se
   );
   console.log(`${label} machine load average (1/5/15 min) at the end: ${load.join(' / ')} on 2 cores`);
   stats.forEach((s, i) =>
-    console.log(`${label} api ${i === 0 ? 'A' : 'B'} during the run: cpu=${s.cpuPercent}% of one core, event-loop delay p99=${s.eventLoopDelayP99Ms} ms max=${s.eventLoopDelayMaxMs} ms, rss=${s.rssMb} MB, /live sockets=${s.liveSockets}`),
+    console.log(
+      `${label} api ${i === 0 ? 'A' : 'B'} during the run: cpu=${s.cpuPercent}% of one core, event-loop delay p99=${s.eventLoopDelayP99Ms} ms max=${s.eventLoopDelayMaxMs} ms, rss=${s.rssMb} MB, /live sockets=${s.liveSockets}; ` +
+        `db pool: max ${s.pool.maxUsed}/${s.pool.size} in use, max ${s.pool.maxPendingAcquires} waiting to acquire, ${s.pool.exhaustedMs} ms full with waiters (now ${s.pool.usedNow} in use, ${s.pool.pendingAcquiresNow} waiting)`,
+    ),
   );
+  console.log(`${label} PostgreSQL backends of the bench database, most seen per state: ${JSON.stringify(maxBackends)}`);
   return {
     latency,
     ack,
@@ -142,6 +177,7 @@ async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', se
     disconnects: r.disconnects,
     achievedRate: r.achievedRate,
     loadavg: load,
+    backends: maxBackends,
     server: stats[0],
     ...(stats[1] ? { serverB: stats[1] } : {}),
   };
@@ -173,8 +209,9 @@ runMain('live', 15 * 60_000, async () => {
   console.log(`live: ${SOCKETS} sockets on api A (${CANDIDATES} candidates, 1 proctor, ${idleCount} idle), ${RATE} signals/s for ${DURATION_MS} ms after ${WARMUP_MS} ms warm-up, per mode`);
   const db = await createBenchDatabase();
   const prefix = benchRedisPrefix();
-  const env = apiEnv(db, prefix);
-  console.log(`setup: database ${db.name}, redis prefix ${prefix}`);
+  // LIVE_DATABASE_POOL_SIZE: the api's DATABASE_POOL_SIZE (default: the product default, 10).
+  const env = apiEnv(db, prefix, process.env.LIVE_DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: String(envInt('LIVE_DATABASE_POOL_SIZE', 10)) } : {});
+  console.log(`setup: database ${db.name}, redis prefix ${prefix}, api DATABASE_POOL_SIZE=${env.DATABASE_POOL_SIZE ?? '10 (default)'}`);
 
   const t0 = Date.now();
   const a = await startServer('api-A', env, true);
@@ -218,7 +255,7 @@ runMain('live', 15 * 60_000, async () => {
   // ---- raw Socket.IO relay (same api process, same client process) ---------------------------
   await client.call('rawSetup', { url: a.rawUrl, senders: CANDIDATES }, 60_000);
   console.log(`raw: bare Socket.IO server in api A's process, ${CANDIDATES} senders → 1 receiver in ${CANDIDATES} rooms (the ${connectedOnA} /live sockets stay connected)`);
-  const raw = await timedRun('raw  ', client, 'raw', [a]);
+  const raw = await timedRun('raw  ', client, 'raw', [a], db);
   await client.call('rawClose');
 
   // ---- context: PostgreSQL commit latency on this machine --------------------------------------
@@ -227,7 +264,7 @@ runMain('live', 15 * 60_000, async () => {
 
   // ---- the api, one process ------------------------------------------------------------------
   console.log('api-1: candidate attempt:signal → PostgreSQL transaction → Redis publish → proctor on the same api process');
-  const api1 = await timedRun('api-1', client, 'api', [a]);
+  const api1 = await timedRun('api-1', client, 'api', [a], db);
 
   // ---- the api, two processes ----------------------------------------------------------------
   const t2 = Date.now();
@@ -235,7 +272,7 @@ runMain('live', 15 * 60_000, async () => {
   console.log(`setup: api B at ${b.baseUrl} (same database and Redis prefix) ready in ${Date.now() - t2} ms`);
   await client.call('proctor', { url: b.baseUrl, token: proctor, attemptIds: attempts.map((x) => x.attemptId) }, 120_000);
   console.log('api-2: candidates on api A, proctor on api B (the proctor on api A unwatched, still connected)');
-  const api2 = await timedRun('api-2', client, 'api', [a, b]);
+  const api2 = await timedRun('api-2', client, 'api', [a, b], db);
   const counts = await client.call('counts');
   console.log(`client process: ${counts.idle + counts.candidates + counts.proctors} sockets still connected, ${counts.disconnects} unexpected disconnects, rss=${counts.rssMb} MB`);
 
@@ -249,6 +286,16 @@ runMain('live', 15 * 60_000, async () => {
   };
   console.log('');
   console.log('note: every api signal is written to PostgreSQL (insert + integrity update, one transaction) and published on Redis before the proctor gets it; the raw relay does neither.');
+  for (const [name, m] of [['api-1', api1], ['api-2', api2]] as const) {
+    const pool = (m.server as any).pool;
+    if (pool.exhaustedMs > 0 || m.ackErrors > 0 || m.lost > 0) {
+      console.log(
+        `observed in ${name}: api A's database pool was full (${pool.maxUsed}/${pool.size}) with up to ${pool.maxPendingAcquires} acquirers waiting for ${pool.exhaustedMs} ms, ` +
+          `${m.lost} signals never reached the proctor, ${m.ackErrors} got no ack within 10 s, most 'idle in transaction' backends seen: ${m.backends['idle in transaction'] ?? 0} ` +
+          `(see bench/LIVE-RESULTS.md: a signal holds a transaction connection and needs a second pool connection for its raw updates)`,
+      );
+    }
+  }
   console.log(`target: ${TARGET_SOCKETS} connected sockets on one api process: ${connectedOnA} → ${verdict(targets.sockets.met)}`);
   console.log(`target: api-1 p99 ≤ ${TARGET_P99_1} ms: ${fmtMs(api1.latency.p99)} (lost ${api1.lost}) → ${verdict(targets.api1P99.met)}`);
   console.log(`target: api-1 p99 ≤ ${TARGET_RAW_FACTOR} × raw p99 (${fmtMs(raw.latency.p99)} → ${fmtMs(raw.latency.p99 * TARGET_RAW_FACTOR)}): ${fmtMs(api1.latency.p99)} = ${ratio.toFixed(2)} × raw → ${verdict(targets.api1VsRaw.met)}`);

@@ -581,3 +581,30 @@ export function usageJson(u: PhaseUsage) {
     cpuPctOfOneCore: u.byGroupPct ? Object.fromEntries(Object.entries(u.byGroupPct).map(([k, v]) => [k, round(v, 0)])) : { self: round(u.processCpuPct, 0) },
   };
 }
+
+/**
+ * Before a timed phase: waits (bounded by BENCH_QUIET_WAIT_S, default 180 s; 0 disables) until
+ * processes other than this one, PostgreSQL and Redis use < 20 % of a core over two consecutive
+ * 2-s samples — the machine may be shared. Prints what it found; never fails.
+ */
+export async function waitForQuiet(label: string): Promise<void> {
+  const maxS = process.env.BENCH_QUIET_WAIT_S === undefined ? 180 : Number(process.env.BENCH_QUIET_WAIT_S);
+  if (!(maxS > 0) || processCpuTicks() === null) return;
+  const start = Date.now();
+  let quiet = 0;
+  let last = Number.NaN;
+  while (Date.now() - start < maxS * 1000) {
+    const a = processCpuTicks()!;
+    await sleep(2000);
+    const b = processCpuTicks()!;
+    last = ticksBetween(a, b).other * 10 / 20; // % of one core over 2 s
+    quiet = last < 20 ? quiet + 1 : 0;
+    if (quiet >= 2) break;
+  }
+  const waited = (Date.now() - start) / 1000;
+  console.log(
+    quiet >= 2
+      ? `[${label}] machine quiet (other processes ${fmt(last, 0)} % of a core) after ${fmt(waited, 0)} s`
+      : `[${label}] machine still busy after ${fmt(waited, 0)} s (other processes ${fmt(last, 0)} % of a core); measuring anyway`,
+  );
+}

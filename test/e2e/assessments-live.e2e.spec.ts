@@ -67,7 +67,8 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     await t.http().post(`/api/attempts/${a.id}/start`).set(bearer(f.token)).expect(200);
     const submitted = await t.http().post(`/api/attempts/${a.id}/submit`).set(bearer(f.token));
     expect(submitted.status).toBe(200);
-    expect(submitted.body.status).toBe('submitted');
+    // Grading may already have finished by the time the answer is read back.
+    expect(['submitted', 'graded']).toContain(submitted.body.status);
     const retake = await t.http().post('/api/assessments/algo-invited/attempts').set(bearer(f.token));
     expect(retake.status).toBe(409);
     expect(retake.body).toMatchObject({ code: 'RETAKE_COOLDOWN', details: { eligibleAt: expect.any(String) } });

@@ -27,7 +27,8 @@ async function takeTest(t: TestApp, token: string, slug: string, answerFor: (ite
     if (res.status !== 200) throw new Error(`answer: ${res.status} ${JSON.stringify(res.body)}`);
   }
   const submitted = await t.http().post(`/api/attempts/${created.body.id}/submit`).set(bearer(token));
-  expect(submitted.body.status).toBe('submitted');
+  // Grading may already have finished by the time the answer is read back.
+    expect(['submitted', 'graded']).toContain(submitted.body.status);
   return created.body.id as string;
 }
 

@@ -98,7 +98,7 @@ export class DeliveryService {
     }
     const timestamp = String(Math.floor(this.clock.now().toSeconds()));
     const body = JSON.stringify({ id: n.id, type: n.type, title: n.title, body: n.body, data: n.data, createdAt: n.createdAt.toISOString() });
-    const started = Date.now();
+    const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
@@ -122,7 +122,7 @@ export class DeliveryService {
     } catch (err) {
       error = (err as Error).message ?? String(err);
     }
-    const entry = { at: this.clock.now().toISO()!, statusCode, error, durationMs: Date.now() - started };
+    const entry = { at: this.clock.now().toISO()!, statusCode, error, durationMs: Math.round(performance.now() - started) };
     const ok = error === null;
     await withContext(this.orm, async (em) => {
       const conn = em.getConnection();
