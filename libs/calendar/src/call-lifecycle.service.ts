@@ -6,7 +6,7 @@ import { NotificationsService } from '@vetting/notifications';
 import { Cooldown, Invitation, TalentService } from '@vetting/talent';
 import { VettingCall, toCallView } from './call.entities';
 import { callState } from './call-state';
-import { Participant, assertCanJoin, cooldownUntil, endOutcome, graceOutcome } from './call.rules';
+import { CallState, Participant, assertCanJoin, cooldownUntil, endOutcome, graceOutcome } from './call.rules';
 import { CallTimersService } from './call-timers.service';
 import { history } from './calls.service';
 
@@ -72,17 +72,8 @@ export class CallLifecycleService {
   }
 
   /** start + grace: the freelancer absent → missed + cooldown; the talent manager absent → interviewer_absent + free rebooking. */
-  async onGrace(callId: string, version: number): Promise<void> {
-    const outcome = await withContext(this.orm, (em) =>
-      em.transactional(async (tem) => {
-        const call = await tem.findOne(VettingCall, { id: callId, version }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (!call) return null;
-        const result = graceOutcome(callState(call));
-        if (!result) return null;
-        return this.finish(tem, call, result);
-      }),
-    );
-    if (outcome) await this.afterFinish(outcome);
+  onGrace(callId: string, version: number): Promise<void> {
+    return this.settle(callId, version, graceOutcome);
   }
 
   async onEndingSoon(callId: string, version: number): Promise<void> {
@@ -92,14 +83,17 @@ export class CallLifecycleService {
   }
 
   /** The hard end at start + length: completed when the freelancer attended; the room closes. */
-  async onEnd(callId: string, version: number): Promise<void> {
+  onEnd(callId: string, version: number): Promise<void> {
+    return this.settle(callId, version, endOutcome);
+  }
+
+  /** Locks the call at this version, asks the rule what it becomes, and finishes it if anything. */
+  private async settle(callId: string, version: number, decide: (c: CallState) => 'missed' | 'interviewer_absent' | 'completed' | null): Promise<void> {
     const outcome = await withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
         const call = await tem.findOne(VettingCall, { id: callId, version }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (!call) return null;
-        const result = endOutcome(callState(call));
-        if (!result) return null;
-        return this.finish(tem, call, result);
+        const result = call ? decide(callState(call)) : null;
+        return call && result ? this.finish(tem, call, result) : null;
       }),
     );
     if (outcome) await this.afterFinish(outcome);
@@ -152,7 +146,7 @@ export class CallLifecycleService {
       await tem.nativeUpdate(Invitation, { id: call.invitationId }, { freeRebooking: true });
     }
     await tem.flush();
-    return { call: toCallView(call), cooldown: cooldown ? { id: cooldown.id, until: cooldown.until } : null, raw: { ...call } as VettingCall };
+    return { call: toCallView(call), cooldown: cooldown ? { id: cooldown.id, until: cooldown.until } : null };
   }
 
   private async afterFinish(o: { call: ReturnType<typeof toCallView>; cooldown: { id: string; until: Date } | null }) {
