@@ -89,6 +89,7 @@ async function main(): Promise<void> {
         return {
           liveSockets: gateway.server?.sockets.size ?? 0,
           rawSockets: raw ? raw.of('/').sockets.size : 0,
+          cpuMs: Math.round((cpu.user + cpu.system) / 1000),
           cpuPercent: wall > 0 ? Math.round(((cpu.user + cpu.system) / 1000 / wall) * 1000) / 10 : 0,
           eventLoopDelayP99Ms: Math.round((eld.percentile(99) / 1e6) * 100) / 100,
           eventLoopDelayMaxMs: Math.round((eld.max / 1e6) * 100) / 100,

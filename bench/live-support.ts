@@ -206,10 +206,10 @@ export interface RpcChild {
 }
 
 /** Forks a TypeScript entry (ts-node, transpile only, tsconfig paths) with an IPC channel; stopped by the clean-up. */
-export function forkTs(name: string, entry: string, env: Record<string, string>): RpcChild {
+export function forkTs(name: string, entry: string, env: Record<string, string>, extraExecArgv: string[] = []): RpcChild {
   const child = fork(join(ROOT, entry), [], {
     cwd: ROOT,
-    execArgv: TS_EXEC_ARGV,
+    execArgv: [...extraExecArgv, ...TS_EXEC_ARGV],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

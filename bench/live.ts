@@ -69,7 +69,9 @@ interface ApiProcess {
 }
 
 async function startServer(name: string, env: Record<string, string>, raw: boolean): Promise<ApiProcess> {
-  const rpc = forkTs(name, 'bench/live-server.ts', { BENCH_API_ENV: JSON.stringify(env), BENCH_RAW: raw ? '1' : '0', BENCH_WITH_WORKER: '0' });
+  // LIVE_CPU_PROF_DIR: write a V8 CPU profile of each api process there (for finding where the time goes).
+  const prof = process.env.LIVE_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LIVE_CPU_PROF_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const rpc = forkTs(name, 'bench/live-server.ts', { BENCH_API_ENV: JSON.stringify(env), BENCH_RAW: raw ? '1' : '0', BENCH_WITH_WORKER: '0' }, prof);
   const ready = await rpc.event<{ port: number; rawPort: number | null }>('ready', 180_000);
   return { rpc, baseUrl: `http://127.0.0.1:${ready.port}`, rawUrl: ready.rawPort ? `http://127.0.0.1:${ready.rawPort}` : null };
 }
@@ -164,6 +166,8 @@ async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', se
         `db pool: max ${s.pool.maxUsed}/${s.pool.size} in use, max ${s.pool.maxPendingAcquires} waiting to acquire, ${s.pool.exhaustedMs} ms full with waiters (now ${s.pool.usedNow} in use, ${s.pool.pendingAcquiresNow} waiting)`,
     ),
   );
+  const signalsSent = Math.ceil(((WARMUP_MS + DURATION_MS) / 1000) * RATE);
+  console.log(`${label} api A CPU time per ${mode === 'raw' ? 'relayed message' : 'signal'}: ${(stats[0].cpuMs / signalsSent).toFixed(2)} ms (CPU used during the run, warm-up and drain included, ÷ ${signalsSent} sent; the idle cost of the connected sockets is not subtracted)`);
   console.log(`${label} PostgreSQL backends of the bench database, most seen per state: ${JSON.stringify(maxBackends)}`);
   return {
     latency,
