@@ -55,9 +55,8 @@ async function main(): Promise<void> {
   const aheadMs = envInt('BENCH_AHEAD_MS', 25_000);
   const bookConcurrency = envInt('BENCH_CONCURRENCY', 8);
   const prepConcurrency = envInt('BENCH_PREP_CONCURRENCY', 8);
-  // What-if knobs (off by default, so the default figures are the product as shipped):
-  //  BENCH_WORKER_CONCURRENCY sets the running call-timers Worker's concurrency (the processor
-  //  hard-codes 10; WORKER_CONCURRENCY is not wired to it); BENCH_DB_POOL sets DATABASE_POOL_SIZE.
+  // What-if knobs (off by default, so the default figures are the product's defaults):
+  //  BENCH_WORKER_CONCURRENCY is passed as WORKER_CONCURRENCY; BENCH_DB_POOL as DATABASE_POOL_SIZE.
   const workerConcurrency = process.env.BENCH_WORKER_CONCURRENCY ? envInt('BENCH_WORKER_CONCURRENCY', 10) : null;
   const dbPool = process.env.BENCH_DB_POOL ? envInt('BENCH_DB_POOL', 10) : null;
 
@@ -80,16 +79,17 @@ async function main(): Promise<void> {
       VETTING_RESCHEDULE_NOTICE: 'PT1H',
       VETTING_REMINDERS: 'PT24H',
       ...(dbPool ? { DATABASE_POOL_SIZE: String(dbPool) } : {}),
+      ...(workerConcurrency ? { WORKER_CONCURRENCY: String(workerConcurrency) } : {}),
     },
   });
+  // The concurrency the running call-timers Worker really has (read back, not assumed from the env).
   const { CallTimersProcessor } = await import('../libs/calendar/src/call-timers.processor');
   const timerWorker = api.app.get(CallTimersProcessor, { strict: false }).worker;
-  if (workerConcurrency) timerWorker.concurrency = workerConcurrency;
   const p = api.config.policy;
   console.log(
     `api + worker up at ${api.baseUrl} in ${fmt(performance.now() - bootStart, 0)} ms (call ${p.callLength.toISO()}, grace ${p.gracePeriod.toISO()}, ` +
       `min lead ${p.minBookingLead.toISO()}, reminders ${p.reminders.map((r) => r.toISO()).join(',')}, DATABASE_POOL_SIZE ${api.config.env.DATABASE_POOL_SIZE}, ` +
-      `call-timers worker concurrency ${timerWorker.concurrency}${workerConcurrency ? ' (set by BENCH_WORKER_CONCURRENCY)' : ''}; WORKER_CONCURRENCY env ${api.config.env.WORKER_CONCURRENCY})`,
+      `WORKER_CONCURRENCY ${api.config.env.WORKER_CONCURRENCY}, running call-timers worker concurrency ${timerWorker.concurrency})`,
   );
 
   // ---- preparation ---------------------------------------------------------------------------
@@ -125,6 +125,7 @@ async function main(): Promise<void> {
   // Measure CPU from the moment the first grace checks fall due.
   await sleep(Math.max(0, first + GRACE_MS - 20 - Date.now()));
   const meter = meterPhase();
+  const backlog = await queueBacklog(prefix);
   const deadline = lastDue + 60_000;
   let pending = ok;
   while (Date.now() < deadline) {
@@ -191,6 +192,7 @@ async function main(): Promise<void> {
   if (pickup.length) {
     console.log(`BullMQ breakdown (${pickup.length} jobs): picked up after due ms p50 ${fmt(pk.p50, 0)} / p99 ${fmt(pk.p99, 0)} / max ${fmt(pk.max, 0)}; job duration ms p50 ${fmt(pr.p50, 0)} / p99 ${fmt(pr.p99, 0)} / max ${fmt(pr.max, 0)}`);
   }
+  console.log(`jobs waiting or active in the other queues when the grace checks fell due: ${JSON.stringify(backlog)}`);
   console.log(usageLine(usage));
   const t = target('p99 lateness', s.p99, '<=', TARGET_P99_MS, 'ms');
 
@@ -209,10 +211,35 @@ async function main(): Promise<void> {
       historyAgrees: missed.length - historyMismatch,
       pickupMs: { p50: round(pk.p50, 0), p99: round(pk.p99, 0), max: round(pk.max, 0) },
       jobDurationMs: { p50: round(pr.p50, 0), p99: round(pr.p99, 0), max: round(pr.max, 0) },
+      otherQueuesAtDue: backlog,
       ...usageJson(usage),
       target: t,
     }),
   );
+}
+
+/** Waiting + active jobs of every BullMQ queue under the prefix except call-timers (work competing for the same process). */
+async function queueBacklog(prefix: string): Promise<Record<string, number>> {
+  const redis = new Redis(REDIS_URL);
+  const out: Record<string, number> = {};
+  try {
+    const base = `${prefix}bull:`;
+    const queues = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${base}*:meta`, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) queues.add(k.slice(base.length, -':meta'.length));
+    } while (cursor !== '0');
+    for (const q of queues) {
+      if (q === 'call-timers') continue;
+      const [wait, active, prioritized] = await Promise.all([redis.llen(`${base}${q}:wait`), redis.llen(`${base}${q}:active`), redis.zcard(`${base}${q}:prioritized`)]);
+      out[q] = wait + active + prioritized;
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return out;
 }
 
 runBench('bench/timers', 10 * 60_000, main);

@@ -183,7 +183,7 @@ export class AssessmentsService {
       const problems = answerProblems(item, answer);
       if (problems.length) throw badRequest('VALIDATION_FAILED', `Invalid answer: ${problems.join('; ')}`, { fields: problems.map((p) => ({ field: 'answer', problems: [p] })) });
       // The write itself re-checks status and deadline, so an answer racing the deadline job cannot land late.
-      const rows = await em.getConnection().execute<{ saved_at: Date; revision: number }[]>(
+      const rows = await em.execute<{ saved_at: Date; revision: number }[]>(
         `insert into attempt_answers (id, attempt_id, item_id, answer, saved_at, revision)
          select gen_random_uuid(), a.id, ?, ?::jsonb, ?, 1 from attempts a
           where a.id = ? and a.status = 'in_progress' and a.deadline > ?
@@ -262,13 +262,13 @@ export class AssessmentsService {
         const s = tem.create(IntegritySignal, { attemptId, type, source, actorId, data, at: this.clock.now().toJSDate() } as IntegritySignal);
         tem.persist(s);
         await tem.flush();
-        const rows = await tem.getConnection().execute<{ integrity_points: number }[]>(
+        const rows = await tem.execute<{ integrity_points: number }[]>(
           `update attempts set integrity_points = integrity_points + ? where id = ? returning integrity_points`,
           [points, attemptId],
         );
         const total = rows[0]?.integrity_points ?? 0;
         const tier = tierOf(total, this.thresholds);
-        await tem.getConnection().execute(`update attempts set integrity_tier = ? where id = ?`, [tier, attemptId]);
+        await tem.execute(`update attempts set integrity_tier = ? where id = ?`, [tier, attemptId]);
         const a = await tem.findOneOrFail(Attempt, { id: attemptId }, { refresh: true });
         return { signal: s, attempt: a };
       }),

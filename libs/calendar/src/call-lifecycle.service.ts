@@ -38,7 +38,7 @@ export class CallLifecycleService {
       assertCanJoin(callState(call), who, now, this.config.policy);
 
       const column = who === 'freelancer' ? 'freelancer_joined_at' : 'talent_manager_joined_at';
-      const rows = await em.getConnection().execute<{ id: string; first: boolean; prev_status: string }[]>(
+      const rows = await em.execute<{ id: string; first: boolean; prev_status: string }[]>(
         `update vetting_calls c
             set ${column} = coalesce(c.${column}, ?),
                 status = case when c.status in ('scheduled', 'rescheduled') then 'in_progress' else c.status end,

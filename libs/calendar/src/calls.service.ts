@@ -77,7 +77,7 @@ export class CallsService {
   // ---- slots --------------------------------------------------------------------------------
 
   private async schedulesFor(em: EntityManager, categorySlug: string): Promise<TalentManagerSchedule[]> {
-    const rows = await em.getConnection().execute<{ talent_manager_id: string; time_zone: string; weekly: any; exceptions: any; daily_cap: number }[]>(
+    const rows = await em.execute<{ talent_manager_id: string; time_zone: string; weekly: any; exceptions: any; daily_cap: number }[]>(
       `select a.talent_manager_id, a.time_zone, a.weekly, a.exceptions, a.daily_cap
          from talent_manager_availability a join users u on u.id = a.talent_manager_id and u.role = 'talent_manager'
         where a.category_slugs @> ?::jsonb`,
@@ -90,7 +90,7 @@ export class CallsService {
   private async bookedFor(em: EntityManager, tmIds: string[], from: DateTime, to: DateTime, excludeCallId?: string): Promise<BookedInterval[]> {
     if (tmIds.length === 0) return [];
     // Two extra days either side cover daily caps counted on the talent managers' local days.
-    const rows = await em.getConnection().execute<{ talent_manager_id: string; starts_at: Date; ends_at: Date }[]>(
+    const rows = await em.execute<{ talent_manager_id: string; starts_at: Date; ends_at: Date }[]>(
       `select talent_manager_id, starts_at, ends_at from vetting_calls
         where talent_manager_id = any(?::uuid[]) and status = any(?::text[])
           and ends_at > ? and starts_at < ? ${excludeCallId ? 'and id <> ?' : ''}`,
@@ -283,14 +283,13 @@ export class CallsService {
     try {
       return await withContext(this.orm, (em) =>
         em.transactional(async (tem) => {
-          const conn = tem.getConnection();
-          const inv = await conn.execute<{ reschedules_used: number }[]>(
+          const inv = await tem.execute<{ reschedules_used: number }[]>(
             `update vetting_invitations set reschedules_used = reschedules_used + 1
               where id = ? and reschedules_used < ? returning reschedules_used`,
             [invitationId, policy.maxReschedules],
           );
           if (inv.length === 0) return 'lost' as const;
-          const rows = await conn.execute<{ id: string }[]>(
+          const rows = await tem.execute<{ id: string }[]>(
             `update vetting_calls
                 set starts_at = ?, ends_at = ?, talent_manager_id = ?, status = 'rescheduled',
                     reschedule_count = ?, version = version + 1, ics_sequence = ics_sequence + 1, updated_at = ?
@@ -336,7 +335,7 @@ export class CallsService {
     const oldVersion = call.version;
     const result = await withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
-        const rows = await tem.getConnection().execute<{ id: string }[]>(
+        const rows = await tem.execute<{ id: string }[]>(
           `update vetting_calls set status = 'cancelled', version = version + 1, ics_sequence = ics_sequence + 1,
                   cancel_reason = ?, ended_at = ?, updated_at = ?
             where id = ? and version = ? and status in ('scheduled', 'rescheduled') returning id`,

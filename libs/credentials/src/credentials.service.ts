@@ -67,7 +67,7 @@ export class CredentialsService {
   async onPassed(attempt: Attempt, assessment: Assessment, score: number, band: string | null, normGroupSize: number, now: DateTime): Promise<void> {
     if (assessment.skill) {
       await withContext(this.orm, (em) =>
-        em.getConnection().execute(
+        em.execute(
           `insert into verified_skills (id, freelancer_id, skill, assessment_slug, attempt_id, score, band, norm_group_size, band_computed_at, verified_at)
            values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?)
            on conflict (freelancer_id, skill) do update set assessment_slug = excluded.assessment_slug, attempt_id = excluded.attempt_id,
@@ -99,7 +99,7 @@ export class CredentialsService {
           existing > 0,
         );
         if (!decision.award) return null;
-        const rows = await em.getConnection().execute<{ id: string }[]>(
+        const rows = await em.execute<{ id: string }[]>(
           `insert into certifications (id, freelancer_id, track_slug, parts, awarded_at) values (gen_random_uuid(), ?, ?, ?::jsonb, ?)
            on conflict (freelancer_id, track_slug) do nothing returning id`,
           [freelancerId, track.slug, JSON.stringify(decision.parts.map((p) => ({ assessmentSlug: p.assessmentSlug, attemptId: p.attemptId, passedAt: p.passedAt.toISO() }))), this.clock.now().toJSDate()],
@@ -129,7 +129,7 @@ export class CredentialsService {
       let updated = 0;
       for (const s of skills) {
         if (!groups.has(s.assessmentSlug)) {
-          const rows = await em.getConnection().execute<{ score: number }[]>(
+          const rows = await em.execute<{ score: number }[]>(
             `select score from attempts where assessment_slug = ? and status = 'graded' and score is not null and graded_at >= ?`,
             [s.assessmentSlug, windowStart],
           );
@@ -191,7 +191,7 @@ export class CredentialsService {
     const limit = await this.em.findOne(CategorySupplyLimit, { categorySlug: category });
     let supply = null;
     if (limit) {
-      const approved = await this.em.getConnection().execute<{ n: string }[]>(
+      const approved = await this.em.execute<{ n: string }[]>(
         `select count(*) as n from freelancer_profiles where approval_status = 'approved' and category_slugs @> ?::jsonb`,
         [JSON.stringify([category])],
       );
@@ -311,7 +311,7 @@ export class CredentialsService {
       let granted: { id: string; categorySlug: string | null } | null = null;
       if (decision.grant && !active) {
         const call = card ? await em.findOne(VettingCall, { id: card.callId }) : null;
-        const rows = await em.getConnection().execute<{ id: string }[]>(
+        const rows = await em.execute<{ id: string }[]>(
           `insert into badges (id, freelancer_id, kind, granted_at, evidence) values (gen_random_uuid(), ?, 'expert_vetted', ?, ?::jsonb)
            on conflict (freelancer_id, kind) where revoked_at is null do nothing returning id`,
           [freelancerId, now.toJSDate(), JSON.stringify({ callId: card?.callId, categorySlug: call?.categorySlug ?? null, hardSkillAverage: decision.hardSkillAverage })],

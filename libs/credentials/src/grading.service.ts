@@ -49,7 +49,7 @@ export class GradingService {
     // The norm group: graded attempts of the same test within the window, this one included.
     const windowStart = now.minus(this.config.env.GRADING_NORM_WINDOW).toJSDate();
     const group = await withContext(this.orm, (em) =>
-      em.getConnection().execute<{ score: number }[]>(
+      em.execute<{ score: number }[]>(
         `select score from attempts where assessment_slug = ? and status = 'graded' and score is not null and graded_at >= ? and id <> ?`,
         [assessment.slug, windowStart, attempt.id],
       ),

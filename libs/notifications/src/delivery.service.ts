@@ -42,7 +42,7 @@ export class DeliveryService {
         const hooks = await em.find(Webhook, { userId: n.userId, active: true });
         for (const h of hooks) {
           if (h.events.length && !h.events.includes(n.type)) continue;
-          const rows = await em.getConnection().execute<{ id: string }[]>(
+          const rows = await em.execute<{ id: string }[]>(
             `insert into webhook_deliveries (id, webhook_id, notification_id, event_type, status, created_at)
              values (gen_random_uuid(), ?, ?, ?, 'pending', ?)
              on conflict (webhook_id, notification_id) do update set event_type = excluded.event_type returning id`,
@@ -55,7 +55,7 @@ export class DeliveryService {
       if (!muted && (prefs?.email ?? true)) {
         const user = await em.findOne(User, { id: n.userId });
         if (user) {
-          await em.getConnection().execute(
+          await em.execute(
             `insert into email_deliveries (notification_id, "to", status) values (?, ?, 'pending') on conflict (notification_id) do nothing`,
             [n.id, user.email],
           );
@@ -125,15 +125,14 @@ export class DeliveryService {
     const entry = { at: this.clock.now().toISO()!, statusCode, error, durationMs: Math.round(performance.now() - started) };
     const ok = error === null;
     await withContext(this.orm, async (em) => {
-      const conn = em.getConnection();
-      await conn.execute(
+      await em.execute(
         `update webhook_deliveries set attempts = attempts + 1, last_status_code = ?, last_error = ?, log = log || ?::jsonb,
                 status = ?, delivered_at = ? where id = ?`,
         [statusCode, error, JSON.stringify([entry]), ok ? 'delivered' : finalAttempt ? 'failed' : 'pending', ok ? this.clock.now().toJSDate() : null, deliveryId],
       );
-      if (ok) await conn.execute(`update webhooks set consecutive_failures = 0 where id = ?`, [hook.id]);
+      if (ok) await em.execute(`update webhooks set consecutive_failures = 0 where id = ?`, [hook.id]);
       else if (finalAttempt) {
-        await conn.execute(
+        await em.execute(
           `update webhooks set consecutive_failures = consecutive_failures + 1,
                   active = case when consecutive_failures + 1 >= ? then false else active end,
                   disabled_at = case when consecutive_failures + 1 >= ? then ? else disabled_at end,

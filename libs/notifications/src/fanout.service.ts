@@ -41,7 +41,7 @@ export class FanoutService {
   async runBatch(job: FanoutJob): Promise<{ notified: number; next: string | null }> {
     const size = this.config.env.FANOUT_BATCH_SIZE;
     const clients = await withContext(this.orm, (em) =>
-      em.getConnection().execute<{ id: string }[]>(
+      em.execute<{ id: string }[]>(
         `select u.id from talent_alert_subscriptions s join users u on u.id = s.client_id
           where s.category_slug = ? and u.role = 'client' and u.plan in ('business_plus', 'enterprise') ${job.after ? 'and u.id > ?' : ''}
           order by u.id limit ?`,

@@ -48,7 +48,7 @@ export class NotificationsService {
     const createdAt = this.clock.now().toJSDate();
     const rows = inputs.map((i) => ({ id: randomUUID(), ...i }));
     const inserted = await withContext(this.orm, (em) =>
-      em.getConnection().execute<{ id: string }[]>(
+      em.execute<{ id: string }[]>(
         `insert into notifications (id, user_id, type, title, body, data, dedupe_key, created_at, attachments)
          select id, user_id, type, title, body, data, dedupe_key, ?::timestamptz, attachments
            from jsonb_to_recordset(?::jsonb) as x(id uuid, user_id uuid, type text, title text, body text, data jsonb, dedupe_key text, attachments jsonb)
