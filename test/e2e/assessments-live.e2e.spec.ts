@@ -199,6 +199,7 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     expect(await emitAck(os, 'proctor:watch', { attemptId: attempt.id })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await emitAck(os, 'attempt:join', { attemptId: attempt.id })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await emitAck(os, 'proctor:terminate', { attemptId: attempt.id, reason: 'x' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await emitAck(os, 'attempt:signal', { attemptId: attempt.id, type: 'copy' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect((await t.http().get('/api/proctoring/live').set(bearer(other.token))).status).toBe(403);
     expect((await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(other.token))).status).toBe(403);
   });

@@ -253,38 +253,64 @@ export class AssessmentsService {
 
   // ---- integrity ----------------------------------------------------------------------------
 
-  /** Appends a signal with the server's time, updates the tier, streams it to watching proctors. */
-  async recordSignal(attemptId: string, type: SignalType, source: 'candidate' | 'proctor' | 'system', actorId: string | null, data: Record<string, unknown>, mayAutoTerminate = true) {
-    const fact: SignalFact = { type, data: data as SignalFact['data'] };
-    const points = signalPoints(fact);
-    const { signal, attempt } = await withContext(this.orm, async (em) =>
-      em.transactional(async (tem) => {
-        const s = tem.create(IntegritySignal, { attemptId, type, source, actorId, data, at: this.clock.now().toJSDate() } as IntegritySignal);
-        tem.persist(s);
-        await tem.flush();
-        const rows = await tem.execute<{ integrity_points: number }[]>(
-          `update attempts set integrity_points = integrity_points + ? where id = ? returning integrity_points`,
-          [points, attemptId],
-        );
-        const total = rows[0]?.integrity_points ?? 0;
-        const tier = tierOf(total, this.thresholds);
-        await tem.execute(`update attempts set integrity_tier = ? where id = ?`, [tier, attemptId]);
-        const a = await tem.findOneOrFail(Attempt, { id: attemptId }, { refresh: true });
-        return { signal: s, attempt: a };
-      }),
+  /**
+   * Appends a signal with the server's time, adds its points and re-tiers the attempt in one statement
+   * (the hot path of live proctoring), then streams it to watching proctors. With `owner`, the signal is
+   * only recorded for that candidate's running attempt.
+   */
+  async recordSignal(
+    attemptId: string,
+    type: SignalType,
+    source: 'candidate' | 'proctor' | 'system',
+    actorId: string | null,
+    data: Record<string, unknown>,
+    mayAutoTerminate = true,
+    owner?: string,
+  ) {
+    const points = signalPoints({ type, data: data as SignalFact['data'] });
+    const t = this.thresholds;
+    const at = this.clock.now().toJSDate();
+    const rows = await withContext(this.orm, (em) =>
+      em.execute<{ id: string; at: Date; integrity_points: number; integrity_tier: string; status: AttemptStatus }[]>(
+        `with a as (
+           update attempts set integrity_points = integrity_points + ?,
+             integrity_tier = case when integrity_points + ? >= ? then 'major' when integrity_points + ? >= ? then 'some' else 'none' end
+           where id = ? ${owner ? `and freelancer_id = ? and status = 'in_progress'` : ''}
+           returning id, integrity_points, integrity_tier, status
+         ), s as (
+           insert into integrity_signals (attempt_id, type, source, actor_id, data, at)
+           select a.id, ?, ?, ?, ?::jsonb, ? from a returning id, at
+         )
+         select s.id, s.at, a.integrity_points, a.integrity_tier, a.status from s, a`,
+        [points, points, t.majorAt, points, t.someAt, attemptId, ...(owner ? [owner] : []), type, source, actorId, JSON.stringify(data), at],
+      ),
     );
-    const view = { ...toSignalView(signal), integrity: { points: attempt.integrityPoints, tier: attempt.integrityTier } };
+    if (rows.length === 0) {
+      const a = await withContext(this.orm, (em) => em.findOne(Attempt, { id: attemptId }));
+      if (!a) throw notFound('Attempt', { attemptId });
+      if (owner && a.freelancerId !== owner) throw forbidden('This attempt is not yours');
+      throw new AppError(409, 'ATTEMPT_NOT_ACTIVE', `The attempt is ${a.status}`, { status: a.status });
+    }
+    const row = rows[0];
+    const view = {
+      id: String(row.id),
+      attemptId,
+      type,
+      source,
+      actorId,
+      data,
+      at: new Date(row.at).toISOString(),
+      integrity: { points: row.integrity_points, tier: row.integrity_tier },
+    };
     await this.live.emit(proctorRoom(attemptId), 'attempt:signal', view);
-    if (mayAutoTerminate && attempt.status === 'in_progress' && shouldAutoTerminate(attempt.integrityPoints, this.thresholds)) {
+    if (mayAutoTerminate && row.status === 'in_progress' && shouldAutoTerminate(row.integrity_points, t)) {
       await this.terminate({ id: 'system', role: 'system' }, attemptId, 'integrity threshold reached', true).catch(() => undefined);
     }
     return view;
   }
 
-  async candidateSignal(user: { id: string }, attemptId: string, type: SignalType, data: Record<string, unknown>) {
-    const a = await withContext(this.orm, (em) => this.owned(em, user, attemptId));
-    if (a.status !== 'in_progress') throw new AppError(409, 'ATTEMPT_NOT_ACTIVE', `The attempt is ${a.status}`);
-    return this.recordSignal(a.id, type, 'candidate', user.id, data);
+  candidateSignal(user: { id: string }, attemptId: string, type: SignalType, data: Record<string, unknown>) {
+    return this.recordSignal(attemptId, type, 'candidate', user.id, data, true, user.id);
   }
 
   async timeline(attemptId: string) {
