@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { AppConfig } from '@vetting/core';
-import { DELIVERY_QUEUE, FanoutService } from '../libs/notifications/src';
+import { DELIVERY_QUEUE, FANOUT_QUEUE, FanoutService } from '../libs/notifications/src';
 import { createApi } from '../apps/api/src/bootstrap';
 import { apiEnv, benchRedisPrefix, createBenchDatabase, envInt, onCleanup, randomId, runMain, sleep } from './live-support';
 
@@ -97,6 +97,10 @@ runMain('fanout', 15 * 60_000, async () => {
   const events = new QueueEvents(DELIVERY_QUEUE, { connection: queue.opts.connection as any, prefix: queue.opts.prefix });
   onCleanup('queue events', () => events.close());
   await events.waitUntilReady();
+  // Fan-out batches run on their own queue, so a batch never waits behind the previous one's deliveries.
+  const fanoutEvents = new QueueEvents(FANOUT_QUEUE, { connection: queue.opts.connection as any, prefix: queue.opts.prefix });
+  onCleanup('fan-out queue events', () => fanoutEvents.close());
+  await fanoutEvents.waitUntilReady();
   const before = await queue.getJobCounts();
   const busyBefore = (before.waiting ?? 0) + (before.active ?? 0) + (before.delayed ?? 0) + (before.prioritized ?? 0);
   if (busyBefore > 0) throw new Error(`the delivery queue is not empty before the run: ${JSON.stringify(before)}`);
@@ -109,7 +113,7 @@ runMain('fanout', 15 * 60_000, async () => {
   const fanoutJobIds: string[] = [];
   const kindOf = (jobId: string): 'route' | 'email' | 'fanout' | 'other' =>
     jobId.startsWith('fanout:') ? 'fanout' : jobId.endsWith(':route') ? 'route' : jobId.endsWith(':email') ? 'email' : 'other';
-  events.on('completed', ({ jobId, returnvalue }) => {
+  const onCompleted = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
     const kind = kindOf(jobId);
     done[kind]++;
     if (kind === 'fanout') {
@@ -118,11 +122,15 @@ runMain('fanout', 15 * 60_000, async () => {
       if (value && (value as any).notified > 0) done.fanoutWithClients++;
     }
     if (kind === 'route' && done.route === CLIENTS && routeAllAt === null) routeAllAt = performance.now() - start;
-  });
-  events.on('failed', ({ jobId, failedReason }) => {
+  };
+  const onFailed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
     failed[kindOf(jobId)]++;
     firstFailure ??= `${jobId}: ${failedReason}`;
-  });
+  };
+  for (const e of [events, fanoutEvents]) {
+    e.on('completed', onCompleted);
+    e.on('failed', onFailed);
+  }
 
   // ---- timed ------------------------------------------------------------------------------------------
   const fanout = app.get(FanoutService);

@@ -4,7 +4,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DELIVERY_QUEUE } from './notifications.service';
 import { DeliveryService } from './delivery.service';
-import { FanoutService } from './fanout.service';
+import { FANOUT_QUEUE, FanoutJob, FanoutService } from './fanout.service';
 
 @Processor(DELIVERY_QUEUE, { concurrency: 20 })
 export class DeliveryProcessor extends WorkerHost implements OnApplicationShutdown, OnApplicationBootstrap {
@@ -12,7 +12,6 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationShutdo
   constructor(
     private readonly config: AppConfig,
     private readonly delivery: DeliveryService,
-    private readonly fanout: FanoutService,
   ) {
     super();
   }
@@ -29,8 +28,6 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationShutdo
         return this.delivery.sendWebhook(job.data.deliveryId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
       case 'email':
         return this.delivery.sendEmail(job.data.notificationId);
-      case 'fanout':
-        return this.fanout.runBatch(job.data);
       default:
         this.logger.warn(`unknown job ${job.name}`);
     }
@@ -43,5 +40,16 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationShutdo
 
   async onApplicationShutdown(): Promise<void> {
     await this.delivery.close();
+  }
+}
+
+/** Vetted-talent alert batches. */
+@Processor(FANOUT_QUEUE, { concurrency: 2 })
+export class FanoutProcessor extends WorkerHost {
+  constructor(private readonly fanout: FanoutService) {
+    super();
+  }
+  process(job: Job<FanoutJob>): Promise<unknown> {
+    return this.fanout.runBatch(job.data);
   }
 }

@@ -3,7 +3,10 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
 import { AppConfig, withContext } from '@vetting/core';
-import { DELIVERY_QUEUE, NotificationsService } from './notifications.service';
+import { NotificationsService } from './notifications.service';
+
+/** Its own queue, so the next batch never waits behind the previous batch's deliveries. */
+export const FANOUT_QUEUE = 'talent-alerts';
 
 export interface FanoutJob {
   alertId: string;
@@ -27,7 +30,7 @@ export class FanoutService {
     private readonly orm: MikroORM,
     private readonly config: AppConfig,
     private readonly notifications: NotificationsService,
-    @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
+    @InjectQueue(FANOUT_QUEUE) private readonly queue: Queue,
   ) {}
 
   async start(job: Omit<FanoutJob, 'after'>): Promise<void> {

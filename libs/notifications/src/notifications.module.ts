@@ -2,13 +2,13 @@ import { Global, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { ChannelsController } from './channels.controller';
 import { ChannelsService } from './channels.service';
-import { DeliveryProcessor } from './delivery.processor';
+import { DeliveryProcessor, FanoutProcessor } from './delivery.processor';
 import { DeliveryService } from './delivery.service';
-import { FanoutService } from './fanout.service';
+import { FANOUT_QUEUE, FanoutService } from './fanout.service';
 import { NotificationsController } from './notifications.controller';
 import { DELIVERY_QUEUE, NotificationsService } from './notifications.service';
 
-const queue = BullModule.registerQueue({ name: DELIVERY_QUEUE });
+const queue = BullModule.registerQueue({ name: DELIVERY_QUEUE }, { name: FANOUT_QUEUE });
 
 /** The inbox and push (every process), plus the channels' HTTP API. */
 @Global()
@@ -21,5 +21,5 @@ const queue = BullModule.registerQueue({ name: DELIVERY_QUEUE });
 export class NotificationsModule {}
 
 /** Routing, webhook and email delivery, and fan-outs (worker). */
-@Module({ imports: [queue], providers: [DeliveryService, DeliveryProcessor] })
+@Module({ imports: [queue], providers: [DeliveryService, DeliveryProcessor, FanoutProcessor] })
 export class NotificationsWorkerModule {}
