@@ -75,19 +75,25 @@ export class NotificationsService {
     const created = rows.filter((r) => fresh.has(r.id));
     const prefs = await withContext(this.orm, (em) => em.find(NotificationPreference, { userId: { $in: [...new Set(created.map((r) => r.userId))] } }));
     const prefOf = new Map(prefs.map((p) => [p.userId, p]));
-    for (const r of created) {
-      const p = prefOf.get(r.userId);
-      if (p && (!p.push || p.mutedTypes.includes(r.type))) continue;
-      await this.live.emit(userRoom(r.userId), 'notification:new', {
-        id: r.id,
-        type: r.type,
-        title: r.title,
-        body: r.body,
-        data: r.data ?? {},
-        createdAt: createdAt.toISOString(),
-        readAt: null,
-      });
-    }
+    // Pushes go out together (one round of Redis writes for a whole fan-out batch).
+    await Promise.all(
+      created
+        .filter((r) => {
+          const p = prefOf.get(r.userId);
+          return !p || (p.push && !p.mutedTypes.includes(r.type));
+        })
+        .map((r) =>
+          this.live.emit(userRoom(r.userId), 'notification:new', {
+            id: r.id,
+            type: r.type,
+            title: r.title,
+            body: r.body,
+            data: r.data ?? {},
+            createdAt: createdAt.toISOString(),
+            readAt: null,
+          }),
+        ),
+    );
     await this.delivery.addBulk(
       created.map((r) => ({
         name: 'route',
