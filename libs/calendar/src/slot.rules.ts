@@ -488,7 +488,8 @@ export function rankTalentManagers(
   const ranked = [...new Set(candidateIds)].map((id) => {
     const zoneName = zoneById.get(id);
     const zone = ianaZone(zoneName) ?? IANAZone.create('UTC');
-    const offset: OffsetFn = (ms) => zone.offset(ms);
+    // The memoised per-day offsets around the slot (luxon's zone.offset is costly on the booking path).
+    const offset = offsetTable(zone, slotMs - 2 * MS_PER_DAY, slotMs + 2 * MS_PER_DAY);
     const [dayStart, dayEnd] = localDayBounds(offset, localDayNumber(offset, slotMs));
     let sameDay = 0;
     let upcoming = 0;

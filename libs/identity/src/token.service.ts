@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { KeyObject, createSecretKey } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig, Clock, unauthenticated } from '@vetting/core';
 import type { UserRole } from './user.entity';
@@ -10,15 +11,20 @@ export interface TokenClaims {
 
 @Injectable()
 export class TokenService {
+  /** A ready HMAC key: with a string secret, jsonwebtoken first tries (and fails) to read a public key on every call. */
+  private readonly key: KeyObject;
+
   constructor(
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.key = createSecretKey(Buffer.from(this.config.jwtSecret));
+  }
 
   issue(userId: string, role: UserRole): string {
     const iat = Math.floor(this.clock.now().toSeconds());
-    return this.jwt.sign({ sub: userId, role, iat }, { secret: this.config.jwtSecret, expiresIn: Math.floor(this.config.env.JWT_TTL.as('seconds')) });
+    return this.jwt.sign({ sub: userId, role, iat }, { secret: this.key as unknown as string, algorithm: 'HS256', expiresIn: Math.floor(this.config.env.JWT_TTL.as('seconds')) });
   }
 
   /** Verifies signature and expiry; throws 401 UNAUTHENTICATED otherwise. */
@@ -26,7 +32,8 @@ export class TokenService {
     if (!token) throw unauthenticated('A bearer token is required');
     try {
       const claims = this.jwt.verify<TokenClaims>(token, {
-        secret: this.config.jwtSecret,
+        secret: this.key as unknown as string,
+        algorithms: ['HS256'],
         clockTimestamp: Math.floor(this.clock.now().toSeconds()),
       });
       if (typeof claims.sub !== 'string') throw new Error('no subject');
