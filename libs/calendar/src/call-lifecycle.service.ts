@@ -71,9 +71,37 @@ export class CallLifecycleService {
     }
   }
 
-  /** start + grace: the freelancer absent → missed + cooldown; the talent manager absent → interviewer_absent + free rebooking. */
-  onGrace(callId: string, version: number): Promise<void> {
-    return this.settle(callId, version, graceOutcome);
+  /**
+   * start + grace: the freelancer absent → missed + cooldown; the talent manager absent →
+   * interviewer_absent + free rebooking. One job settles every call whose grace period has passed (this
+   * one if it still applies, and any other due), so timers falling due together cost one transaction
+   * instead of a queue of jobs; the others' jobs then find nothing to do. SKIP LOCKED lets concurrent
+   * sweeps share the work.
+   */
+  async onGrace(callId: string, version: number): Promise<void> {
+    const dueBefore = this.clock.now().minus(this.config.policy.gracePeriod).toJSDate();
+    const outcomes = await withContext(this.orm, (em) =>
+      em.transactional(async (tem) => {
+        const calls = await tem.find(
+          VettingCall,
+          {
+            $or: [
+              { id: callId, version },
+              { status: { $in: ['scheduled', 'rescheduled', 'in_progress'] }, startsAt: { $lte: dueBefore }, $or: [{ freelancerJoinedAt: null }, { talentManagerJoinedAt: null }] },
+            ],
+          },
+          { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, limit: 500, orderBy: { startsAt: 'asc' } },
+        );
+        const settled = [];
+        for (const call of calls) {
+          const result = graceOutcome(callState(call));
+          if (result) settled.push(await this.finish(tem, call, result));
+        }
+        await tem.flush();
+        return settled;
+      }),
+    );
+    for (const outcome of outcomes) await this.afterFinish(outcome);
   }
 
   async onEndingSoon(callId: string, version: number): Promise<void> {
@@ -93,7 +121,10 @@ export class CallLifecycleService {
       em.transactional(async (tem) => {
         const call = await tem.findOne(VettingCall, { id: callId, version }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         const result = call ? decide(callState(call)) : null;
-        return call && result ? this.finish(tem, call, result) : null;
+        if (!call || !result) return null;
+        const finished = await this.finish(tem, call, result);
+        await tem.flush();
+        return finished;
       }),
     );
     if (outcome) await this.afterFinish(outcome);
@@ -145,7 +176,7 @@ export class CallLifecycleService {
     } else if (to === 'interviewer_absent') {
       await tem.nativeUpdate(Invitation, { id: call.invitationId }, { freeRebooking: true });
     }
-    await tem.flush();
+    // The caller flushes (once for a whole sweep).
     return { call: toCallView(call), cooldown: cooldown ? { id: cooldown.id, until: cooldown.until } : null };
   }
 
