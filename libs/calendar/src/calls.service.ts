@@ -376,7 +376,9 @@ export class CallsService {
 
   /** The call's iTIP invite (REQUEST while it stands, CANCEL once cancelled). */
   async icsFor(call: VettingCall): Promise<string> {
-    const [tm, freelancer] = await withContext(this.orm, (em) => Promise.all([em.findOneOrFail(User, { id: call.talentManagerId }), em.findOneOrFail(User, { id: call.freelancerId })]));
+    const users = await withContext(this.orm, (em) => em.find(User, { id: { $in: [call.talentManagerId, call.freelancerId] } }));
+    const tm = users.find((u) => u.id === call.talentManagerId)!;
+    const freelancer = users.find((u) => u.id === call.freelancerId)!;
     return callInvite({
       callId: call.id,
       status: call.status,
@@ -397,9 +399,9 @@ export class CallsService {
   async notifyParticipants(call: VettingCall, type: string, title: string, body: string, data: Record<string, unknown> = {}) {
     const ics = await this.icsFor(call).catch(() => null);
     const attachments = ics ? [{ filename: 'vetting-call.ics', contentType: 'text/calendar; charset=utf-8', content: ics }] : [];
-    for (const userId of [call.freelancerId, call.talentManagerId]) {
-      await this.notifications
-        .notify({
+    await this.notifications
+      .notifyMany(
+        [call.freelancerId, call.talentManagerId].map((userId) => ({
           userId,
           type,
           title,
@@ -407,9 +409,9 @@ export class CallsService {
           data: { callId: call.id, startsAt: call.startsAt.toISOString(), endsAt: call.endsAt.toISOString(), ...data },
           dedupeKey: `${type}:${call.id}:v${call.version}:${userId}`,
           attachments,
-        })
-        .catch((err) => this.logger.warn(`notification ${type} for ${userId} failed: ${err}`));
-    }
+        })),
+      )
+      .catch((err) => this.logger.warn(`notification ${type} for call ${call.id} failed: ${err}`));
   }
 }
 
