@@ -92,11 +92,8 @@ export class CallLifecycleService {
           },
           { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, limit: 500, orderBy: { startsAt: 'asc' } },
         );
-        const settled = [];
-        for (const call of calls) {
-          const result = graceOutcome(callState(call));
-          if (result) settled.push(await this.finish(tem, call, result));
-        }
+        const decided = calls.map((call) => ({ call, to: graceOutcome(callState(call)) })).filter((d) => d.to !== null);
+        const settled = await this.finishAll(tem, decided as { call: VettingCall; to: 'missed' | 'interviewer_absent' }[]);
         await tem.flush();
         return settled;
       }),
@@ -122,7 +119,7 @@ export class CallLifecycleService {
         const call = await tem.findOne(VettingCall, { id: callId, version }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         const result = call ? decide(callState(call)) : null;
         if (!call || !result) return null;
-        const finished = await this.finish(tem, call, result);
+        const [finished] = await this.finishAll(tem, [{ call, to: result }]);
         await tem.flush();
         return finished;
       }),
@@ -156,28 +153,37 @@ export class CallLifecycleService {
     return withContext(this.orm, (em) => em.findOne(VettingCall, { id: callId, version }));
   }
 
-  private async finish(tem: EntityManager, call: VettingCall, to: 'missed' | 'interviewer_absent' | 'completed') {
+  /**
+   * Applies the outcomes in the unit of work (the caller flushes once): statuses and history, one update
+   * closing the invitations of missed calls with their cooldowns, one granting free rebookings.
+   */
+  private async finishAll(tem: EntityManager, decided: { call: VettingCall; to: 'missed' | 'interviewer_absent' | 'completed' }[]) {
     const now = this.clock.now().toJSDate();
-    const from = call.status;
-    call.status = to;
-    call.endedAt = now;
-    call.updatedAt = now;
-    tem.persist(history(call.id, now, null, 'system', to === 'completed' ? 'ended' : to, from, to));
-    let cooldown: Cooldown | null = null;
-    if (to === 'missed') {
-      cooldown = await this.talent.recordMiss(tem, {
+    for (const { call, to } of decided) {
+      tem.persist(history(call.id, now, null, 'system', to === 'completed' ? 'ended' : to, call.status, to));
+      call.status = to;
+      call.endedAt = now;
+      call.updatedAt = now;
+    }
+    const missed = decided.filter((d) => d.to === 'missed').map((d) => d.call);
+    const cooldowns = await this.talent.recordMisses(
+      tem,
+      missed.map((call) => ({
         invitationId: call.invitationId,
         freelancerId: call.freelancerId,
         program: call.program,
         callId: call.id,
-        reason: 'missed',
+        reason: 'missed' as const,
         until: cooldownUntil(callState(call), this.config.policy),
-      });
-    } else if (to === 'interviewer_absent') {
-      await tem.nativeUpdate(Invitation, { id: call.invitationId }, { freeRebooking: true });
-    }
-    // The caller flushes (once for a whole sweep).
-    return { call: toCallView(call), cooldown: cooldown ? { id: cooldown.id, until: cooldown.until } : null };
+      })),
+    );
+    const absent = decided.filter((d) => d.to === 'interviewer_absent').map((d) => d.call.invitationId);
+    if (absent.length) await tem.nativeUpdate(Invitation, { id: { $in: absent } }, { freeRebooking: true });
+    const cooldownOf = new Map(cooldowns.map((c) => [c.callId!, c]));
+    return decided.map(({ call }) => {
+      const c = cooldownOf.get(call.id);
+      return { call: toCallView(call), cooldown: c ? { id: c.id, until: c.until } : null };
+    });
   }
 
   private async afterFinish(o: { call: ReturnType<typeof toCallView>; cooldown: { id: string; until: Date } | null }) {

@@ -30,6 +30,15 @@ export function toInvitationView(i: Invitation) {
   };
 }
 
+export interface MissInput {
+  invitationId: string;
+  freelancerId: string;
+  program: string;
+  callId: string;
+  reason: 'missed' | 'late_cancellation';
+  until: DateTime;
+}
+
 export interface Eligibility {
   eligible: boolean;
   reason?: 'COOLDOWN_ACTIVE' | 'NOT_INVITED';
@@ -160,23 +169,32 @@ export class TalentService {
   }
 
   /** Writes the cooldown a missed call (or a late cancellation) costs, and closes the invitation. */
-  async recordMiss(
-    em: EntityManager,
-    input: { invitationId: string; freelancerId: string; program: string; callId: string; reason: 'missed' | 'late_cancellation'; until: DateTime },
-  ): Promise<Cooldown> {
+  async recordMiss(em: EntityManager, input: MissInput): Promise<Cooldown> {
+    return (await this.recordMisses(em, [input]))[0];
+  }
+
+  /** The batch form (a grace sweep): one update closes every invitation, the cooldowns are inserted on flush. */
+  async recordMisses(em: EntityManager, inputs: MissInput[]): Promise<Cooldown[]> {
+    if (inputs.length === 0) return [];
     const now = this.clock.now().toJSDate();
-    await em.nativeUpdate(Invitation, { id: input.invitationId, status: 'open' }, { status: 'closed', closedAt: now, closedReason: input.reason });
-    const cooldown = em.create(Cooldown, {
-      freelancerId: input.freelancerId,
-      program: input.program,
-      reason: input.reason,
-      callId: input.callId,
-      startsAt: now,
-      until: input.until.toJSDate(),
-      expiredNotifiedAt: null,
+    const reasons = new Set(inputs.map((i) => i.reason));
+    for (const reason of reasons) {
+      const ids = inputs.filter((i) => i.reason === reason).map((i) => i.invitationId);
+      await em.nativeUpdate(Invitation, { id: { $in: ids }, status: 'open' }, { status: 'closed', closedAt: now, closedReason: reason });
+    }
+    return inputs.map((input) => {
+      const cooldown = em.create(Cooldown, {
+        freelancerId: input.freelancerId,
+        program: input.program,
+        reason: input.reason,
+        callId: input.callId,
+        startsAt: now,
+        until: input.until.toJSDate(),
+        expiredNotifiedAt: null,
+      });
+      em.persist(cooldown);
+      return cooldown;
     });
-    em.persist(cooldown);
-    return cooldown;
   }
 
   private async createInvitation(input: { freelancerId: string; program: string; categorySlug: string; source: 'invitation' | 'application'; invitedById: string | null }) {
