@@ -9,40 +9,30 @@
  *   targets ("met" / "not met").
  */
 import { ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import Redis from 'ioredis';
 
 export const ROOT = join(__dirname, '..');
-export const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// The primitives shared with the calendar benchmarks (clean-up, hard timeout, database and Redis of a run).
+export {
+  ADMIN_DATABASE_URL,
+  REDIS_URL,
+  PASSWORD,
+  randomId,
+  sleep,
+  envInt,
+  withTimeout,
+  onCleanup,
+  runCleanups,
+  runBench as runMain,
+  createBenchDatabase,
+  benchRedisPrefix,
+  deleteRedisKeys,
+} from './support';
+export type { BenchDatabase } from './support';
+import { BenchDatabase, REDIS_URL, onCleanup, withTimeout } from './support';
+
 export const ADMIN = { email: 'admin@bench-live.test', password: 'bench-admin-password-1' };
-export const PASSWORD = 'bench-password-1';
 export const TS_EXEC_ARGV = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
-
-export const randomId = (bytes = 4) => randomBytes(bytes).toString('hex');
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Positive integer from the environment (to scale a run), else the default. */
-export function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-      timer.unref();
-    }),
-  ]);
-}
 
 /** Runs `fn` over `items` with at most `concurrency` at a time; results in input order. */
 export async function mapLimit<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -57,119 +47,6 @@ export async function mapLimit<T, R>(items: readonly T[], concurrency: number, f
     }),
   );
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Clean-up and hard timeout
-// ---------------------------------------------------------------------------------------------
-
-const cleanups: { label: string; fn: () => Promise<unknown> }[] = [];
-let cleaning: Promise<void> | null = null;
-
-/** Registers a clean-up step; steps run once, in reverse order of registration, each bounded to 30 s. */
-export function onCleanup(label: string, fn: () => Promise<unknown>): void {
-  cleanups.push({ label, fn });
-}
-
-export function runCleanups(): Promise<void> {
-  cleaning ??= (async () => {
-    while (cleanups.length) {
-      const c = cleanups.pop()!;
-      try {
-        await withTimeout(c.fn(), 30_000, `clean-up "${c.label}"`);
-      } catch (err) {
-        console.error(`clean-up "${c.label}" failed: ${(err as Error)?.message ?? err}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-
-/** Runs `main` under a hard timeout, always cleans up (also on SIGINT/SIGTERM), exits 0 / 1 (error) / 2 (timeout). */
-export function runMain(name: string, hardTimeoutMs: number, main: () => Promise<void>): void {
-  const finish = async (code: number) => {
-    await runCleanups();
-    process.exit(code);
-  };
-  const timer = setTimeout(() => {
-    console.error(`${name}: hard timeout of ${Math.round(hardTimeoutMs / 1000)} s reached; cleaning up and exiting`);
-    setTimeout(() => process.exit(2), 60_000).unref();
-    void finish(2);
-  }, hardTimeoutMs);
-  timer.unref();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.error(`${name}: ${signal}; cleaning up`);
-      setTimeout(() => process.exit(130), 60_000).unref();
-      void finish(130);
-    });
-  }
-  main().then(
-    () => finish(0),
-    (err) => {
-      console.error(`${name} failed:`, err?.stack ?? err);
-      void finish(1);
-    },
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Database and Redis of one run
-// ---------------------------------------------------------------------------------------------
-
-export interface BenchDatabase {
-  name: string;
-  url: string;
-}
-
-/** `create database bench_<random>`; dropped `with (force)` by the clean-up. */
-export async function createBenchDatabase(): Promise<BenchDatabase> {
-  const name = `bench_${randomId(5)}`;
-  const pg = new Client({ connectionString: ADMIN_DATABASE_URL });
-  await pg.connect();
-  try {
-    await pg.query(`create database "${name}"`);
-  } finally {
-    await pg.end();
-  }
-  onCleanup(`drop database ${name}`, async () => {
-    const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
-    await admin.connect();
-    try {
-      await admin.query(`drop database if exists "${name}" with (force)`);
-      console.log(`cleanup: dropped database ${name}`);
-    } finally {
-      await admin.end();
-    }
-  });
-  const url = new URL(ADMIN_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString() };
-}
-
-/** A fresh `bench:<random>:` prefix; every key under it is deleted by the clean-up. */
-export function benchRedisPrefix(): string {
-  const prefix = `bench:${randomId(4)}:`;
-  onCleanup(`redis keys ${prefix}*`, () => deleteRedisKeys(prefix));
-  return prefix;
-}
-
-export async function deleteRedisKeys(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  let deleted = 0;
-  try {
-    let cursor = '0';
-    let rounds = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.del(...keys);
-    } while (cursor !== '0' && ++rounds < 1_000_000);
-    console.log(`cleanup: deleted ${deleted} redis keys under ${prefix}`);
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
 }
 
 /** The environment an api of this run reads with `AppConfig.fromEnv` (only these variables, nothing inherited). */
