@@ -218,6 +218,9 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
 
     const revoked = await t.http().post(`/api/admin/freelancers/${f.user.id}/badges/expert_vetted/revoke`).set(bearer(admin)).send({ reason: 'Misrepresented experience' });
     expect(revoked.status).toBe(200);
+    const unknownKind = await t.http().post(`/api/admin/freelancers/${f.user.id}/badges/gold_star/revoke`).set(bearer(admin)).send({ reason: 'x' });
+    expect(unknownKind.status).toBe(404);
+    expect(unknownKind.body.code).toBe('NOT_FOUND');
     expect(await seen(enterprise.token)).toBeNull();
     const inbox = await t.http().get('/api/notifications').set(bearer(f.token));
     expect(inbox.body.items.map((n: { type: string }) => n.type)).toEqual(expect.arrayContaining(['badge.awarded', 'badge.revoked']));

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
@@ -60,8 +60,6 @@ export class AssessmentCatalog implements OnModuleInit {
 
 @Injectable()
 export class AssessmentsService {
-  private readonly logger = new Logger('Assessments');
-
   constructor(
     private readonly orm: MikroORM,
     private readonly em: EntityManager,

@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { AppConfig, CREDENTIALS_QUEUE, Clock, badRequest, expertVettedJobId, forbidden } from '@vetting/core';
+import { CREDENTIALS_QUEUE, Clock, badRequest, expertVettedJobId, forbidden } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { Scorecard } from './call.entities';
 import { callState } from './call-state';
 import { assertCanScore } from './call.rules';
-import { history } from './calls.service';
 import { ScorecardInput, scorecardProblems } from './scorecard.rules';
-import { CallsService } from './calls.service';
+import { CallsService, history } from './calls.service';
 
 export function toScorecardView(s: Scorecard) {
   return {
@@ -30,7 +29,6 @@ export class ScorecardsService {
     private readonly em: EntityManager,
     private readonly clock: Clock,
     private readonly calls: CallsService,
-    private readonly config: AppConfig,
     @InjectQueue(CREDENTIALS_QUEUE) private readonly credentials: Queue,
   ) {}
 

@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Queue } from 'bullmq';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { CREDENTIALS_QUEUE, parseId } from '@vetting/core';
+import { CREDENTIALS_QUEUE, notFound, parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
 import { CredentialsService } from './credentials.service';
 import { BADGES, BadgeKind } from './credentials.rules';
@@ -112,7 +112,7 @@ export class CredentialsController {
   @Post('admin/freelancers/:id/badges/:kind/revoke')
   @HttpCode(200)
   revoke(@Param('id', parseId()) id: string, @Param('kind') kind: string, @Body() dto: RevokeDto) {
-    if (!(BADGES as readonly string[]).includes(kind)) return this.credentials.revokeBadge(id, 'none' as BadgeKind, dto.reason);
+    if (!(BADGES as readonly string[]).includes(kind)) throw notFound('Badge', { kind });
     return this.credentials.revokeBadge(id, kind as BadgeKind, dto.reason);
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DateTime, Duration } from 'luxon';
 import { AppConfig, AppError, Clock, badRequest, notFound, withContext } from '@vetting/core';
@@ -35,8 +35,6 @@ export interface ProfileInput {
 
 @Injectable()
 export class CredentialsService {
-  private readonly logger = new Logger('Credentials');
-
   constructor(
     private readonly orm: MikroORM,
     private readonly em: EntityManager,
