@@ -201,9 +201,11 @@ async function main(): Promise<void> {
     body: { invitationId: f.invitationId, startsAt: new Date(firstSlot + i * CALL_MS).toISOString() },
   }));
   const delayedBefore = await delayedJobs(api.config.env.REDIS_PREFIX);
+  const stopProfile = await startCpuProfile();
   const sustainedMeter = meterPhase();
   const sustained = await runHttp(api.baseUrl, bookTasks, concurrency);
   const sustainedUsage = sustainedMeter();
+  await stopProfile();
   const s = describeResults(sustained.results);
   const perSecond = s.ok / (sustained.wallMs / 1000);
   const booked = await pg.query<{ n: string }>(`select count(*) as n from vetting_calls where category_slug = $1`, [SUSTAINED_CATEGORY]);
@@ -256,6 +258,26 @@ async function main(): Promise<void> {
       targets: [...raceTargets, throughputTarget],
     }),
   );
+}
+
+/** BENCH_CPU_PROF=<file>: a V8 CPU profile of the main thread (the api) during the sustained phase only. */
+async function startCpuProfile(): Promise<() => Promise<void>> {
+  const file = process.env.BENCH_CPU_PROF;
+  if (!file) return async () => undefined;
+  const { Session } = await import('node:inspector');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    console.log(`  CPU profile of the sustained phase written to ${file}`);
+  };
 }
 
 async function deadlocks(pg: import('pg').Client): Promise<number> {

@@ -166,6 +166,19 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       expect(bad.body.details.fields.map((x: { field: string }) => x.field).sort()).toEqual(['invitationId', 'startsAt']);
     });
 
+    it('one freelancer booking many slots at once gets exactly one call; the rest are CALL_ALREADY_BOOKED', async () => {
+      await talentManager(t, admin, 'design-creative');
+      await talentManager(t, admin, 'design-creative');
+      const f = await invitedFreelancer(t, admin, 'design-creative');
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => book(f, slotIn(30 + i))));
+      expect(answers.filter((r) => r.status === 201)).toHaveLength(1);
+      expect(answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`)).toEqual(Array(11).fill('409 CALL_ALREADY_BOOKED'));
+      const mine = await t.http().get('/api/vetting/calls').set(bearer(f.token));
+      expect(mine.body.calls.filter((c: { status: string }) => c.status === 'scheduled')).toHaveLength(1);
+      const history = await t.http().get(`/api/vetting/calls/${answers.find((r) => r.status === 201)!.body.id}/history`).set(bearer(f.token));
+      expect(history.body.history).toEqual([expect.objectContaining({ action: 'booked', actorId: f.user.id, toStatus: 'scheduled' })]);
+    });
+
     it('assigns the least-loaded talent manager', async () => {
       const a = await talentManager(t, admin, 'sales-marketing');
       const b = await talentManager(t, admin, 'sales-marketing');

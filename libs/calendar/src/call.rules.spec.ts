@@ -8,6 +8,8 @@ import {
   assertCanJoin,
   assertCanReschedule,
   assertCanScore,
+  bookingEntitlement,
+  BookingFacts,
   callNotActive,
   callTimers,
   cancellationOutcome,
@@ -721,5 +723,105 @@ describe('assertCanScore', () => {
   it('rejects an in_progress call the freelancer has not joined', () => {
     const err = appError(() => assertCanScore(call({ status: 'in_progress', freelancerJoinedAt: null }), during, false));
     expect(err.code).toBe('CALL_NOT_STARTED');
+  });
+});
+
+describe('bookingEntitlement', () => {
+  const ME = 'freelancer-1';
+  const NOW = utc('2026-03-10T09:00:00Z');
+  const policy = { maxReschedules: 1 };
+  const facts = (over: Partial<BookingFacts> = {}, inv: Partial<NonNullable<BookingFacts['invitation']>> = {}): BookingFacts => ({
+    invitation: { freelancerId: ME, status: 'open', reschedulesUsed: 0, freeRebooking: false, ...inv },
+    cooldownUntil: null,
+    hasActiveCall: false,
+    hasCancelledCall: false,
+    ...over,
+  });
+  const codeOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as AppError).code;
+    }
+    return 'no error';
+  };
+
+  it('a first booking with an open invitation is neither free nor a reschedule', () => {
+    expect(bookingEntitlement(facts(), ME, NOW, policy)).toEqual({ freeRebooking: false, reschedulesUsed: 0 });
+  });
+
+  it("someone else's invitation is NOT_INVITED (403), before any cooldown of the caller", () => {
+    const err = (() => {
+      try {
+        bookingEntitlement(facts({ cooldownUntil: NOW.plus({ days: 1 }) }, { freelancerId: 'someone-else' }), ME, NOW, policy);
+      } catch (e) {
+        return e as AppError;
+      }
+    })()!;
+    expect(err.code).toBe('NOT_INVITED');
+    expect(err.getStatus()).toBe(403);
+    expect(err.message).toMatch(/not yours/);
+  });
+
+  it('a running cooldown is COOLDOWN_ACTIVE with eligibleAt, even when the invitation was closed by the miss', () => {
+    const until = NOW.plus({ days: 30 });
+    for (const status of ['open', 'closed', 'revoked']) {
+      let err: AppError | undefined;
+      try {
+        bookingEntitlement(facts({ cooldownUntil: until }, { status }), ME, NOW, policy);
+      } catch (e) {
+        err = e as AppError;
+      }
+      expect(err?.code).toBe('COOLDOWN_ACTIVE');
+      expect(err?.details).toEqual({ eligibleAt: until.toUTC().toISO({ suppressMilliseconds: false }) });
+    }
+  });
+
+  it('a cooldown with no invitation at all is still reported as the cooldown', () => {
+    expect(codeOf(() => bookingEntitlement(facts({ invitation: null, cooldownUntil: NOW.plus({ hours: 1 }) }), ME, NOW, policy))).toBe('COOLDOWN_ACTIVE');
+  });
+
+  it('a cooldown ending exactly now, or 1 ms ago, no longer blocks; 1 ms ahead still does', () => {
+    expect(codeOf(() => bookingEntitlement(facts({ cooldownUntil: NOW }), ME, NOW, policy))).toBe('no error');
+    expect(codeOf(() => bookingEntitlement(facts({ cooldownUntil: NOW.minus(MS) }), ME, NOW, policy))).toBe('no error');
+    expect(codeOf(() => bookingEntitlement(facts({ cooldownUntil: NOW.plus(MS) }), ME, NOW, policy))).toBe('COOLDOWN_ACTIVE');
+  });
+
+  it('no invitation, or one that is closed or revoked, is NOT_INVITED', () => {
+    expect(codeOf(() => bookingEntitlement(facts({ invitation: null }), ME, NOW, policy))).toBe('NOT_INVITED');
+    expect(codeOf(() => bookingEntitlement(facts({}, { status: 'closed' }), ME, NOW, policy))).toBe('NOT_INVITED');
+    expect(codeOf(() => bookingEntitlement(facts({}, { status: 'revoked' }), ME, NOW, policy))).toBe('NOT_INVITED');
+  });
+
+  it('an invitation with an active call is CALL_ALREADY_BOOKED, whatever is owed on it', () => {
+    expect(codeOf(() => bookingEntitlement(facts({ hasActiveCall: true }), ME, NOW, policy))).toBe('CALL_ALREADY_BOOKED');
+    expect(codeOf(() => bookingEntitlement(facts({ hasActiveCall: true }, { freeRebooking: true }), ME, NOW, policy))).toBe('CALL_ALREADY_BOOKED');
+  });
+
+  it('booking again after a cancellation uses up a reschedule', () => {
+    expect(bookingEntitlement(facts({ hasCancelledCall: true }), ME, NOW, policy)).toEqual({ freeRebooking: false, reschedulesUsed: 1 });
+    expect(bookingEntitlement(facts({ hasCancelledCall: true }, { reschedulesUsed: 1 }), ME, NOW, { maxReschedules: 2 })).toEqual({ freeRebooking: false, reschedulesUsed: 2 });
+  });
+
+  it('booking again after a cancellation with no reschedule left is RESCHEDULE_LIMIT_REACHED with the counts', () => {
+    let err: AppError | undefined;
+    try {
+      bookingEntitlement(facts({ hasCancelledCall: true }, { reschedulesUsed: 1 }), ME, NOW, policy);
+    } catch (e) {
+      err = e as AppError;
+    }
+    expect(err?.code).toBe('RESCHEDULE_LIMIT_REACHED');
+    expect(err?.getStatus()).toBe(409);
+    expect(err?.details).toEqual({ rescheduleCount: 1, maxReschedules: 1 });
+    expect(codeOf(() => bookingEntitlement(facts({ hasCancelledCall: true }), ME, NOW, { maxReschedules: 0 }))).toBe('RESCHEDULE_LIMIT_REACHED');
+  });
+
+  it('the free rebooking after an absent talent manager costs nothing, even with no reschedule left', () => {
+    expect(bookingEntitlement(facts({}, { freeRebooking: true }), ME, NOW, policy)).toEqual({ freeRebooking: true, reschedulesUsed: 0 });
+    expect(bookingEntitlement(facts({ hasCancelledCall: true }, { freeRebooking: true, reschedulesUsed: 1 }), ME, NOW, policy)).toEqual({ freeRebooking: true, reschedulesUsed: 1 });
+  });
+
+  it('without a cancellation the reschedules already used are carried, not added to', () => {
+    expect(bookingEntitlement(facts({}, { reschedulesUsed: 1 }), ME, NOW, policy)).toEqual({ freeRebooking: false, reschedulesUsed: 1 });
   });
 });

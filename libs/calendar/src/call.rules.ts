@@ -1,5 +1,6 @@
 import { DateTime, Duration } from 'luxon';
 import { AppError } from '@vetting/core';
+import { cooldownActive, notInvited } from '@vetting/talent';
 import type { CallStatus } from './call.entities';
 
 /** What the call rules need to know about a call. */
@@ -49,6 +50,45 @@ export function assertCanReschedule(call: CallState, now: DateTime, policy: Pick
       rescheduleDeadline: deadline.toUTC().toISO(),
     });
   }
+}
+
+/** What a booking needs to know about the freelancer's invitation and its calls (read in one statement). */
+export interface BookingFacts {
+  invitation: { freelancerId: string; status: string; reschedulesUsed: number; freeRebooking: boolean } | null;
+  /** The latest running cooldown of the freelancer in the invitation's program. */
+  cooldownUntil: DateTime | null;
+  hasActiveCall: boolean;
+  hasCancelledCall: boolean;
+}
+
+export interface BookingEntitlement {
+  /** This booking is the free rebooking owed after a talent manager's absence. */
+  freeRebooking: boolean;
+  /** The invitation's reschedules used once this booking stands. */
+  reschedulesUsed: number;
+}
+
+/**
+ * May this freelancer book with this invitation, and what does it cost? Checked in the order a freelancer
+ * learns most from: someone else's invitation, then a running cooldown (with when it ends), then no open
+ * invitation, then a call already booked. A booking after a cancellation is a reschedule in disguise and
+ * uses one up, unless it is the free rebooking owed after a talent manager's absence.
+ */
+export function bookingEntitlement(facts: BookingFacts, freelancerId: string, now: DateTime, policy: Pick<CallPolicy, 'maxReschedules'>): BookingEntitlement {
+  const inv = facts.invitation;
+  if (inv && inv.freelancerId !== freelancerId) throw notInvited('This invitation is not yours');
+  if (facts.cooldownUntil && facts.cooldownUntil > now) throw cooldownActive(facts.cooldownUntil.toJSDate());
+  if (!inv || inv.status !== 'open') throw notInvited();
+  if (facts.hasActiveCall) throw new AppError(409, 'CALL_ALREADY_BOOKED', 'This invitation already has a booked call; reschedule it instead');
+  if (inv.freeRebooking) return { freeRebooking: true, reschedulesUsed: inv.reschedulesUsed };
+  if (!facts.hasCancelledCall) return { freeRebooking: false, reschedulesUsed: inv.reschedulesUsed };
+  if (inv.reschedulesUsed >= policy.maxReschedules) {
+    throw new AppError(409, 'RESCHEDULE_LIMIT_REACHED', 'Booking again after a cancellation counts as a reschedule, and none is left', {
+      rescheduleCount: inv.reschedulesUsed,
+      maxReschedules: policy.maxReschedules,
+    });
+  }
+  return { freeRebooking: false, reschedulesUsed: inv.reschedulesUsed + 1 };
 }
 
 /** A cancellation is always allowed while the call has not started; inside the notice window it counts as a miss. */

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { AppConfig, AppError, Clock, badRequest, forbidden, notFound, sqlState, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
@@ -8,7 +9,7 @@ import { ELIGIBLE_CATEGORY_SLUGS, Invitation, TalentService } from '@vetting/tal
 import { AvailabilityInput, validateAvailability } from './availability.rules';
 import { ACTIVE_CALL_STATUSES, CallHistoryEntry, TalentManagerAvailability, VettingCall, toCallView } from './call.entities';
 import { callState } from './call-state';
-import { assertCanReschedule, cancellationOutcome, cooldownUntil } from './call.rules';
+import { BookingEntitlement, BookingFacts, assertCanReschedule, bookingEntitlement, cancellationOutcome, cooldownUntil } from './call.rules';
 import { CallTimersService, callPolicy } from './call-timers.service';
 import { callInvite } from './call-invite';
 import { BookedInterval, SlotPolicy, TalentManagerSchedule, availableSlots, offersSlot, rankTalentManagers } from './slot.rules';
@@ -126,81 +127,194 @@ export class CallsService {
   // ---- booking ------------------------------------------------------------------------------
 
   /**
-   * Books the least-loaded talent manager offering the slot. The exclusion constraint decides races:
-   * a conflict moves on to the next talent manager, and when none is left the answer is SLOT_UNAVAILABLE.
+   * Books the least-loaded talent manager offering the slot. One statement reads everything the decision
+   * needs, one statement books (the exclusion constraint decides races: a conflict moves on to the next
+   * talent manager, and when none is left the answer is SLOT_UNAVAILABLE).
    */
   async book(freelancer: User, input: { invitationId: string; startsAt: string }) {
     const startsAt = parseInstant('startsAt', input.startsAt);
-    const invitation = await this.talent.requireBookableInvitation(freelancer.id, input.invitationId);
-    const active = await this.em.count(VettingCall, { invitationId: invitation.id, status: { $in: ACTIVE_CALL_STATUSES as any } });
-    if (active > 0) throw new AppError(409, 'CALL_ALREADY_BOOKED', 'This invitation already has a booked call; reschedule it instead');
+    const endsAt = startsAt.plus(this.config.policy.callLength);
+    // A second round only when the invitation changed between reading and booking.
+    for (let round = 0; round < 3; round++) {
+      const now = this.clock.now();
+      const facts = await this.bookingFacts(freelancer.id, input.invitationId, startsAt, endsAt, now);
+      const entitlement = bookingEntitlement(facts, freelancer.id, now, this.config.policy);
+      const offering = facts.schedules.filter((s) => offersSlot(s, facts.booked, this.slotPolicy, now, startsAt)).map((s) => s.talentManagerId);
+      const ranked = rankTalentManagers(offering, facts.schedules, facts.booked, now, startsAt);
+      if (ranked.length === 0) throw slotUnavailable(startsAt.toISO()!);
 
-    const now = this.clock.now();
-    const schedules = await this.schedulesFor(this.em, invitation.categorySlug);
-    const booked = await this.bookedFor(this.em, schedules.map((s) => s.talentManagerId), startsAt, startsAt.plus(this.config.policy.callLength));
-    const offering = schedules.filter((s) => offersSlot(s, booked, this.slotPolicy, now, startsAt)).map((s) => s.talentManagerId);
-    const ranked = rankTalentManagers(offering, schedules, booked, now, startsAt);
-    if (ranked.length === 0) throw slotUnavailable(startsAt.toISO()!);
-
-    for (const tmId of ranked) {
-      const call = await this.tryInsertCall(invitation.id, freelancer.id, tmId, startsAt);
-      if (call) {
-        await this.timers.schedule(call);
-        await this.notifyParticipants(call, 'call.booked', 'Vetting call booked', `Your vetting call is booked for ${call.startsAt.toISOString()}.`);
-        return toCallView(call);
+      let changed = false;
+      for (const tmId of ranked) {
+        const outcome = await this.insertCall(freelancer.id, input.invitationId, tmId, startsAt, endsAt, facts, entitlement, now);
+        if (outcome === 'taken') continue;
+        if (outcome === 'changed') {
+          changed = true;
+          break;
+        }
+        const tm = facts.schedules.find((s) => s.talentManagerId === tmId)!;
+        await this.timers.schedule(outcome);
+        await this.notifyParticipants(outcome, 'call.booked', 'Vetting call booked', `Your vetting call is booked for ${outcome.startsAt.toISOString()}.`, {}, {
+          talentManager: { name: tm.name, email: tm.email },
+          freelancer: { name: freelancer.name, email: freelancer.email },
+        });
+        return toCallView(outcome);
       }
+      if (!changed) throw slotUnavailable(startsAt.toISO()!);
     }
-    throw slotUnavailable(startsAt.toISO()!);
+    throw new AppError(409, 'CALL_CHANGED', 'The invitation changed meanwhile; try again');
   }
 
-  /** One attempt in its own transaction; null when the talent manager's time was taken meanwhile. */
-  private async tryInsertCall(invitationId: string, freelancerId: string, tmId: string, startsAt: DateTime): Promise<VettingCall | null> {
+  /**
+   * The invitation (whoever it belongs to), the freelancer's running cooldown, whether the invitation has
+   * active or cancelled calls, the schedules of the category's talent managers and their calls around the
+   * slot, in one round trip (booking is the hot path).
+   */
+  private async bookingFacts(freelancerId: string, invitationId: string, startsAt: DateTime, endsAt: DateTime, now: DateTime) {
+    const [row] = await this.em.execute<
+      {
+        invitation: { freelancer_id: string; program: string; category_slug: string; status: string; reschedules_used: number; free_rebooking: boolean } | null;
+        cooldown_until: Date | null;
+        has_active: boolean | null;
+        has_cancelled: boolean | null;
+        schedules: { talent_manager_id: string; time_zone: string; weekly: any; exceptions: any; daily_cap: number; name: string; email: string }[];
+        booked: [string, number, number][];
+      }[]
+    >(
+      `with inv as (
+         select freelancer_id, program, category_slug, status, reschedules_used, free_rebooking from vetting_invitations where id = ?
+       ), sched as (
+         select a.talent_manager_id, a.time_zone, a.weekly, a.exceptions, a.daily_cap, u.name, u.email
+           from talent_manager_availability a join users u on u.id = a.talent_manager_id and u.role = 'talent_manager'
+          where a.category_slugs @> (select jsonb_build_array(category_slug) from inv)
+       )
+       select (select row_to_json(inv) from inv) as invitation,
+              (select max(until) from vetting_cooldowns
+                where freelancer_id = ? and program = coalesce((select program from inv), 'expert-vetted') and until > ?) as cooldown_until,
+              (select bool_or(status = any(?::text[])) from vetting_calls where invitation_id = ?) as has_active,
+              (select bool_or(status = 'cancelled') from vetting_calls where invitation_id = ?) as has_cancelled,
+              (select coalesce(json_agg(sched), '[]') from sched) as schedules,
+              (select coalesce(json_agg(json_build_array(c.talent_manager_id, extract(epoch from c.starts_at) * 1000, extract(epoch from c.ends_at) * 1000)), '[]')
+                 from vetting_calls c
+                where c.talent_manager_id in (select talent_manager_id from sched) and c.status = any(?::text[])
+                  and c.ends_at > ? and c.starts_at < ?) as booked`,
+      [
+        invitationId,
+        freelancerId,
+        now.toJSDate(),
+        `{${ACTIVE.join(',')}}`,
+        invitationId,
+        invitationId,
+        `{${ACTIVE.join(',')}}`,
+        // Two extra days either side cover daily caps counted on the talent managers' local days.
+        startsAt.minus({ days: 2 }).toJSDate(),
+        endsAt.plus({ days: 2 }).toJSDate(),
+      ],
+    );
+    const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+    const inv = json<(typeof row)['invitation']>(row.invitation);
+    const facts: BookingFacts = {
+      invitation: inv ? { freelancerId: inv.freelancer_id, status: inv.status, reschedulesUsed: inv.reschedules_used, freeRebooking: inv.free_rebooking } : null,
+      cooldownUntil: row.cooldown_until ? DateTime.fromJSDate(new Date(row.cooldown_until), { zone: 'utc' }) : null,
+      hasActiveCall: row.has_active === true,
+      hasCancelledCall: row.has_cancelled === true,
+    };
+    const schedules = json<(typeof row)['schedules']>(row.schedules).map((r) => ({
+      talentManagerId: r.talent_manager_id,
+      timeZone: r.time_zone,
+      weekly: r.weekly,
+      exceptions: r.exceptions,
+      dailyCap: r.daily_cap,
+      name: r.name,
+      email: r.email,
+    }));
+    const booked: BookedInterval[] = json<(typeof row)['booked']>(row.booked).map(([talentManagerId, s, e]) => ({
+      talentManagerId,
+      startsAt: DateTime.fromMillis(Number(s), { zone: 'utc' }),
+      endsAt: DateTime.fromMillis(Number(e), { zone: 'utc' }),
+    }));
+    return { ...facts, program: inv?.program ?? 'expert-vetted', categorySlug: inv?.category_slug ?? '', schedules, booked };
+  }
+
+  /**
+   * Books in one statement: the invitation is updated only if it is still as read (open, same counters, no
+   * cooldown or cancellation since), and the call and its history entry are inserted with it.
+   * 'taken': the talent manager's time went meanwhile; 'changed': the invitation did.
+   */
+  private async insertCall(
+    freelancerId: string,
+    invitationId: string,
+    tmId: string,
+    startsAt: DateTime,
+    endsAt: DateTime,
+    facts: BookingFacts & { program: string; categorySlug: string },
+    entitlement: BookingEntitlement,
+    now: DateTime,
+  ): Promise<VettingCall | 'taken' | 'changed'> {
+    const inv = facts.invitation!;
+    const call = Object.assign(new VettingCall(), {
+        invitationId,
+        freelancerId,
+        talentManagerId: tmId,
+        program: facts.program,
+        categorySlug: facts.categorySlug,
+        status: 'scheduled',
+        startsAt: startsAt.toJSDate(),
+        endsAt: endsAt.toJSDate(),
+        rescheduleCount: entitlement.reschedulesUsed,
+        version: 1,
+        icsSequence: 0,
+        freeRebooking: entitlement.freeRebooking,
+        createdAt: now.toJSDate(),
+        updatedAt: now.toJSDate(),
+    });
+    const details = { startsAt: startsAt.toISO(), talentManagerId: tmId, freeRebooking: entitlement.freeRebooking };
     try {
-      return await withContext(this.orm, (em) =>
-        em.transactional(async (tem) => {
-          const invitation = await this.talent.requireBookableInvitation(freelancerId, invitationId, tem);
-          const now = this.clock.now().toJSDate();
-          // A rebooking after a cancellation is a reschedule in disguise, unless it is owed to the freelancer.
-          const cancelledBefore = await tem.count(VettingCall, { invitationId, status: 'cancelled' });
-          let freeRebooking = false;
-          if (invitation.freeRebooking) {
-            freeRebooking = true;
-            invitation.freeRebooking = false;
-          } else if (cancelledBefore > 0) {
-            if (invitation.reschedulesUsed >= this.config.policy.maxReschedules) {
-              throw new AppError(409, 'RESCHEDULE_LIMIT_REACHED', 'Booking again after a cancellation counts as a reschedule, and none is left', {
-                rescheduleCount: invitation.reschedulesUsed,
-                maxReschedules: this.config.policy.maxReschedules,
-              });
-            }
-            invitation.reschedulesUsed += 1;
-          }
-          const call = tem.create(VettingCall, {
-            invitationId,
-            freelancerId,
-            talentManagerId: tmId,
-            program: invitation.program,
-            categorySlug: invitation.categorySlug,
-            status: 'scheduled',
-            startsAt: startsAt.toJSDate(),
-            endsAt: startsAt.plus(this.config.policy.callLength).toJSDate(),
-            rescheduleCount: invitation.reschedulesUsed,
-            version: 1,
-            icsSequence: 0,
-            freeRebooking,
-            createdAt: now,
-            updatedAt: now,
-          });
-          tem.persist(call);
-          await tem.flush(); // the call row first: its history references it
-          tem.persist(history(call.id, now, freelancerId, 'freelancer', 'booked', null, 'scheduled', { startsAt: startsAt.toISO(), talentManagerId: tmId, freeRebooking }));
-          await tem.flush();
-          return call;
-        }),
+      const rows = await this.em.execute<{ id: string }[]>(
+        `with inv as (
+           update vetting_invitations i set reschedules_used = ?::int, free_rebooking = false
+            where i.id = ?::uuid and i.freelancer_id = ?::uuid and i.status = 'open' and i.reschedules_used = ?::int and i.free_rebooking = ?::boolean
+              and not exists (select 1 from vetting_cooldowns d where d.freelancer_id = i.freelancer_id and d.program = i.program and d.until > ?::timestamptz)
+              and (?::boolean or not exists (select 1 from vetting_calls x where x.invitation_id = i.id and x.status = 'cancelled'))
+           returning i.id
+         ), c as (
+           insert into vetting_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status, starts_at, ends_at,
+                                      reschedule_count, version, ics_sequence, free_rebooking, created_at, updated_at)
+           select ?::uuid, inv.id, ?::uuid, ?::uuid, ?::text, ?::text, 'scheduled', ?::timestamptz, ?::timestamptz, ?::int, 1, 0, ?::boolean, ?::timestamptz, ?::timestamptz from inv
+           returning id
+         ), h as (
+           insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
+           select ?::uuid, c.id, ?::timestamptz, ?::uuid, 'freelancer', 'booked', null, 'scheduled', ?::jsonb from c
+         )
+         select id from c`,
+        [
+          entitlement.reschedulesUsed,
+          invitationId,
+          freelancerId,
+          inv.reschedulesUsed,
+          inv.freeRebooking,
+          now.toJSDate(),
+          facts.hasCancelledCall,
+          call.id,
+          freelancerId,
+          tmId,
+          call.program,
+          call.categorySlug,
+          call.startsAt,
+          call.endsAt,
+          call.rescheduleCount,
+          call.freeRebooking,
+          call.createdAt,
+          call.updatedAt,
+          randomUUID(),
+          call.createdAt,
+          freelancerId,
+          JSON.stringify(details),
+        ],
       );
+      return rows.length ? call : 'changed';
     } catch (err) {
       const state = sqlState(err);
-      if (state === '23P01') return null; // the talent manager's time is taken
+      if (state === '23P01') return 'taken';
       if (state === '23505') throw new AppError(409, 'CALL_ALREADY_BOOKED', 'This invitation already has a booked call; reschedule it instead');
       throw err;
     }
@@ -375,10 +489,8 @@ export class CallsService {
   }
 
   /** The call's iTIP invite (REQUEST while it stands, CANCEL once cancelled). */
-  async icsFor(call: VettingCall): Promise<string> {
-    const users = await withContext(this.orm, (em) => em.find(User, { id: { $in: [call.talentManagerId, call.freelancerId] } }));
-    const tm = users.find((u) => u.id === call.talentManagerId)!;
-    const freelancer = users.find((u) => u.id === call.freelancerId)!;
+  async icsFor(call: VettingCall, participants?: CallParticipants): Promise<string> {
+    const people = participants ?? (await this.participantsOf(call));
     return callInvite({
       callId: call.id,
       status: call.status,
@@ -389,15 +501,22 @@ export class CallsService {
       updatedAt: call.updatedAt,
       categorySlug: call.categorySlug,
       joinUrl: `${this.config.env.PUBLIC_URL.replace(/\/$/, '')}/calls/${call.id}`,
-      organizer: { name: tm.name, email: tm.email },
-      freelancer: { name: freelancer.name, email: freelancer.email },
+      organizer: people.talentManager,
+      freelancer: people.freelancer,
       stamp: this.clock.now().toJSDate(),
     });
   }
 
+  private async participantsOf(call: VettingCall): Promise<CallParticipants> {
+    const users = await withContext(this.orm, (em) => em.find(User, { id: { $in: [call.talentManagerId, call.freelancerId] } }));
+    const tm = users.find((u) => u.id === call.talentManagerId)!;
+    const freelancer = users.find((u) => u.id === call.freelancerId)!;
+    return { talentManager: { name: tm.name, email: tm.email }, freelancer: { name: freelancer.name, email: freelancer.email } };
+  }
+
   /** Booked/rescheduled/cancelled: inbox + push + email with the .ics attached + webhooks. */
-  async notifyParticipants(call: VettingCall, type: string, title: string, body: string, data: Record<string, unknown> = {}) {
-    const ics = await this.icsFor(call).catch(() => null);
+  async notifyParticipants(call: VettingCall, type: string, title: string, body: string, data: Record<string, unknown> = {}, participants?: CallParticipants) {
+    const ics = await this.icsFor(call, participants).catch(() => null);
     const attachments = ics ? [{ filename: 'vetting-call.ics', contentType: 'text/calendar; charset=utf-8', content: ics }] : [];
     await this.notifications
       .notifyMany(
@@ -416,6 +535,11 @@ export class CallsService {
 }
 
 class LostRace extends Error {}
+
+interface CallParticipants {
+  talentManager: { name: string; email: string };
+  freelancer: { name: string; email: string };
+}
 
 export function history(callId: string, at: Date, actorId: string | null, actorRole: string, action: string, fromStatus: string | null, toStatus: string | null, details: Record<string, unknown> = {}) {
   const e = new CallHistoryEntry();

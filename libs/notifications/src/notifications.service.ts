@@ -5,7 +5,6 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Clock, badRequest, notFound, withContext } from '@vetting/core';
 import { LivePublisher, userRoom } from '@vetting/live';
-import { NotificationPreference } from './delivery.entities';
 import { Notification, NotificationAttachment, toNotificationView } from './notification.entity';
 
 export const DELIVERY_QUEUE = 'notification-delivery';
@@ -47,12 +46,17 @@ export class NotificationsService {
     if (inputs.length === 0) return 0;
     const createdAt = this.clock.now().toJSDate();
     const rows = inputs.map((i) => ({ id: randomUUID(), ...i }));
+    // One statement stores the batch and answers, per stored notification, whether its user wants a push.
     const inserted = await withContext(this.orm, (em) =>
-      em.execute<{ id: string }[]>(
-        `insert into notifications (id, user_id, type, title, body, data, dedupe_key, created_at, attachments)
-         select id, user_id, type, title, body, data, dedupe_key, ?::timestamptz, attachments
-           from jsonb_to_recordset(?::jsonb) as x(id uuid, user_id uuid, type text, title text, body text, data jsonb, dedupe_key text, attachments jsonb)
-         on conflict (dedupe_key) do nothing returning id`,
+      em.execute<{ id: string; push: boolean }[]>(
+        `with ins as (
+           insert into notifications (id, user_id, type, title, body, data, dedupe_key, created_at, attachments)
+           select id, user_id, type, title, body, data, dedupe_key, ?::timestamptz, attachments
+             from jsonb_to_recordset(?::jsonb) as x(id uuid, user_id uuid, type text, title text, body text, data jsonb, dedupe_key text, attachments jsonb)
+           on conflict (dedupe_key) do nothing returning id, user_id, type
+         )
+         select ins.id, coalesce(p.push and not (p.muted_types @> jsonb_build_array(ins.type)), true) as push
+           from ins left join notification_preferences p on p.user_id = ins.user_id`,
         [
           createdAt,
           JSON.stringify(
@@ -71,17 +75,12 @@ export class NotificationsService {
       ),
     );
     if (inserted.length === 0) return 0;
-    const fresh = new Set(inserted.map((r) => r.id));
-    const created = rows.filter((r) => fresh.has(r.id));
-    const prefs = await withContext(this.orm, (em) => em.find(NotificationPreference, { userId: { $in: [...new Set(created.map((r) => r.userId))] } }));
-    const prefOf = new Map(prefs.map((p) => [p.userId, p]));
+    const wantsPush = new Map(inserted.map((r) => [r.id, r.push]));
+    const created = rows.filter((r) => wantsPush.has(r.id));
     // Pushes go out together (one round of Redis writes for a whole fan-out batch).
     await Promise.all(
       created
-        .filter((r) => {
-          const p = prefOf.get(r.userId);
-          return !p || (p.push && !p.mutedTypes.includes(r.type));
-        })
+        .filter((r) => wantsPush.get(r.id))
         .map((r) =>
           this.live.emit(userRoom(r.userId), 'notification:new', {
             id: r.id,
