@@ -3,6 +3,7 @@ import { Migration20261121000002_calendar } from './Migration20261121000002_cale
 import { Migration20261121000003_assessments } from './Migration20261121000003_assessments';
 import { Migration20261121000004_credentials } from './Migration20261121000004_credentials';
 import { Migration20261121000005_notifications } from './Migration20261121000005_notifications';
+import { Migration20261122000006_signal_ids } from './Migration20261122000006_signal_ids';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs apply the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261121000003_assessments', class: Migration20261121000003_assessments },
   { name: 'Migration20261121000004_credentials', class: Migration20261121000004_credentials },
   { name: 'Migration20261121000005_notifications', class: Migration20261121000005_notifications },
+  { name: 'Migration20261122000006_signal_ids', class: Migration20261122000006_signal_ids },
 ];

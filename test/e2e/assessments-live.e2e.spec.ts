@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { Socket } from 'socket.io-client';
 import { TestApp, connected, createStaff, emitAck, loginAdmin, nextEvent, registerUser, startTestApp } from '../support/test-app';
 import { bearer } from '../support/calendar-fixtures';
@@ -186,8 +187,107 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     expect(late).toMatchObject({ ok: false });
     const timeline = await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(admin));
     expect(timeline.body.timeline.map((s: { type: string }) => s.type)).toEqual(['focus_lost', 'focus_regained', 'paste', 'proctor_warning', 'proctor_flag', 'proctor_terminate']);
-    const ids = timeline.body.timeline.map((s: { id: string }) => Number(s.id));
-    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    // The ids proctors saw live name the stored signals; the timeline is in server-time order.
+    expect(timeline.body.timeline.map((s: { id: string }) => s.id)).toEqual(signals.map((s) => s.id));
+    const ats = timeline.body.timeline.map((s: { at: string }) => Date.parse(s.at));
+    expect([...ats].sort((a, b) => a - b)).toEqual(ats);
+  });
+
+  describe('signals are relayed to proctors ahead of their write', () => {
+    let db: Client;
+    beforeAll(async () => {
+      db = new Client({ connectionString: t.databaseUrl });
+      await db.connect();
+    });
+    afterAll(async () => db?.end());
+
+    const watched = async () => {
+      const f = await registerUser(t);
+      const attempt = await start(f.token);
+      const cs = t.socket(f.token);
+      const ps = t.socket(proctor.token);
+      await Promise.all([connected(cs), connected(ps)]);
+      expect(await emitAck(cs, 'attempt:join', { attemptId: attempt.id })).toMatchObject({ ok: true });
+      expect(await emitAck(ps, 'proctor:watch', { attemptId: attempt.id })).toMatchObject({ ok: true });
+      return { f, attempt, cs, ps };
+    };
+
+    it('a burst: proctors see every signal with its running integrity, the timeline stores them in arrival order under the same ids', async () => {
+      const { attempt, cs, ps } = await watched();
+      const seen = collect(ps, 'attempt:signal');
+      const corrections = collect(ps, 'attempt:integrity');
+      const types = ['focus_lost', 'copy', 'tab_hidden', 'paste', 'fullscreen_exit', 'devtools_open', 'focus_lost', 'copy', 'tab_hidden', 'fullscreen_exit'];
+      // Sent without waiting for answers: the writes queue behind each other.
+      const acks = await Promise.all(types.map((type) => emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type, data: { length: 10 } })));
+      expect(acks.every((a) => a.ok)).toBe(true);
+      await sleep(200);
+      expect(seen.map((s) => s.type)).toEqual(types);
+      expect(seen.map((s) => s.id)).toEqual(acks.map((a) => a.signal.id));
+      // Running totals: 1,1,1,2,1,3,1,1,1,1 points.
+      expect(seen.map((s) => s.integrity.points)).toEqual([1, 2, 3, 5, 6, 9, 10, 11, 12, 13]);
+      expect(seen[9].integrity.tier).toBe('major');
+      expect(corrections).toEqual([]);
+      const timeline = (await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token))).body;
+      expect(timeline.timeline.map((s: { id: string }) => s.id)).toEqual(seen.map((s) => s.id));
+      expect(timeline.timeline.map((s: { at: string }) => s.at)).toEqual(seen.map((s) => s.at));
+      expect(timeline.attempt.integrity).toEqual(seen[9].integrity);
+      cs.disconnect();
+      ps.disconnect();
+    });
+
+    it('points stored through another process: the relayed total is corrected with attempt:integrity', async () => {
+      const { attempt, cs, ps } = await watched();
+      // As if a proctor on another api had flagged the attempt: 5 points this process has not seen.
+      await db.query(`update attempts set integrity_points = integrity_points + 5 where id = $1`, [attempt.id]);
+      const signal = nextEvent(ps, 'attempt:signal');
+      const corrected = nextEvent(ps, 'attempt:integrity');
+      const answer = await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'copy' });
+      expect(answer).toMatchObject({ ok: true });
+      const relayed = await signal;
+      expect(relayed).toMatchObject({ id: answer.signal.id, type: 'copy', integrity: { points: 1 } });
+      expect(await corrected).toEqual({ attemptId: attempt.id, signalId: answer.signal.id, points: 6, tier: 'some' });
+      // The next signal starts from the stored total.
+      const next = nextEvent(ps, 'attempt:signal');
+      await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'copy' });
+      expect((await next).integrity).toEqual({ points: 7, tier: 'some' });
+      cs.disconnect();
+      ps.disconnect();
+    });
+
+    it('a signal that cannot be stored (the attempt ended meanwhile) is withdrawn from proctors and refused to the candidate', async () => {
+      const { attempt, cs, ps } = await watched();
+      // The attempt ends in the database before this process has closed the candidate's room.
+      await db.query(`update attempts set status = 'terminated', ended_at = now(), end_reason = 'test' where id = $1`, [attempt.id]);
+      const signal = nextEvent(ps, 'attempt:signal');
+      const withdrawn = nextEvent(ps, 'attempt:signal-withdrawn');
+      const answer = await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'tab_hidden' });
+      expect(answer).toMatchObject({ ok: false, code: 'ATTEMPT_NOT_ACTIVE', details: { status: 'terminated' } });
+      const relayed = await signal;
+      expect(await withdrawn).toEqual({ attemptId: attempt.id, id: relayed.id, reason: 'ATTEMPT_NOT_ACTIVE' });
+      const timeline = (await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token))).body;
+      expect(timeline.timeline).toEqual([]);
+      cs.disconnect();
+      ps.disconnect();
+    });
+
+    it('a candidate who did not join the room is written first and relayed after (no relay ahead without a join)', async () => {
+      const f = await registerUser(t);
+      const attempt = await start(f.token);
+      await t.http().post(`/api/attempts/${attempt.id}/start`).set(bearer(f.token)).expect(200);
+      const cs = t.socket(f.token);
+      const ps = t.socket(proctor.token);
+      await Promise.all([connected(cs), connected(ps)]);
+      await emitAck(ps, 'proctor:watch', { attemptId: attempt.id });
+      await db.query(`update attempts set status = 'terminated', ended_at = now(), end_reason = 'test' where id = $1`, [attempt.id]);
+      const seen = collect(ps, 'attempt:signal');
+      const withdrawn = collect(ps, 'attempt:signal-withdrawn');
+      expect(await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'copy' })).toMatchObject({ ok: false, code: 'ATTEMPT_NOT_ACTIVE' });
+      await sleep(200);
+      expect(seen).toEqual([]);
+      expect(withdrawn).toEqual([]);
+      cs.disconnect();
+      ps.disconnect();
+    });
   });
 
   it('a freelancer can neither watch nor join another’s attempt', async () => {

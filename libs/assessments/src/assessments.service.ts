@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
 import { DateTime, Duration } from 'luxon';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { AppConfig, AppError, Clock, badRequest, forbidden, notFound, sqlState, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { LivePublisher } from '@vetting/live';
@@ -13,6 +13,7 @@ import { AttemptStatus, OPEN_ATTEMPT_STATUSES, assertCanAnswer, assertCanStart, 
 import { assessmentSummary, loadCatalog, publicItem } from './catalog';
 import { Assessment, AssessmentItem, Track } from './catalog.schema';
 import { IntegrityThresholds, SignalFact, SignalType, integrityPoints, shouldAutoTerminate, signalCounts, signalPoints, tierOf } from './integrity.rules';
+import { SignalRelay } from './signal-relay';
 
 export const ATTEMPT_DEADLINES_QUEUE = 'attempt-deadlines';
 export const GRADING_QUEUE = 'grading';
@@ -58,8 +59,17 @@ export class AssessmentCatalog implements OnModuleInit {
   }
 }
 
+interface SignalRow {
+  at: Date;
+  integrity_points: number;
+  integrity_tier: string;
+  status: AttemptStatus;
+}
+
 @Injectable()
 export class AssessmentsService {
+  private readonly relay = new SignalRelay();
+
   constructor(
     private readonly orm: MikroORM,
     private readonly em: EntityManager,
@@ -158,6 +168,7 @@ export class AssessmentsService {
       }
       return fresh;
     });
+    if (attempt.status === 'in_progress') this.relay.stored(attempt.id, attempt.integrityPoints);
     return this.state(user, attempt.id);
   }
 
@@ -238,6 +249,7 @@ export class AssessmentsService {
       em.nativeUpdate(Attempt, { id: attemptId, status: from }, { status: to, endedAt: now.toJSDate(), endReason: reason }),
     );
     if (!updated) return false;
+    this.relay.forget(attemptId);
     await this.deadlines.remove(deadlineJobId(attemptId)).catch(() => undefined);
     await this.grading.add('grade', { attemptId }, { jobId: gradingJobId(attemptId), attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 * 7 } });
     const payload = { attemptId, status: to, reason, endedAt: now.toISO() };
@@ -252,9 +264,9 @@ export class AssessmentsService {
   // ---- integrity ----------------------------------------------------------------------------
 
   /**
-   * Appends a signal with the server's time, adds its points and re-tiers the attempt in one statement
-   * (the hot path of live proctoring), then streams it to watching proctors. With `owner`, the signal is
-   * only recorded for that candidate's running attempt.
+   * Appends a signal with the server's time, adds its points and re-tiers the attempt in one statement,
+   * then streams it to watching proctors (proctor and system signals, and candidates who did not join
+   * through this process). With `owner`, the signal is only recorded for that candidate's running attempt.
    */
   async recordSignal(
     attemptId: string,
@@ -265,33 +277,11 @@ export class AssessmentsService {
     mayAutoTerminate = true,
     owner?: string,
   ) {
-    const points = signalPoints({ type, data: data as SignalFact['data'] });
-    const t = this.thresholds;
-    const at = this.clock.now().toJSDate();
-    const rows = await withContext(this.orm, (em) =>
-      em.execute<{ id: string; at: Date; integrity_points: number; integrity_tier: string; status: AttemptStatus }[]>(
-        `with a as (
-           update attempts set integrity_points = integrity_points + ?,
-             integrity_tier = case when integrity_points + ? >= ? then 'major' when integrity_points + ? >= ? then 'some' else 'none' end
-           where id = ? ${owner ? `and freelancer_id = ? and status = 'in_progress'` : ''}
-           returning id, integrity_points, integrity_tier, status
-         ), s as (
-           insert into integrity_signals (attempt_id, type, source, actor_id, data, at)
-           select a.id, ?, ?, ?, ?::jsonb, ? from a returning id, at
-         )
-         select s.id, s.at, a.integrity_points, a.integrity_tier, a.status from s, a`,
-        [points, points, t.majorAt, points, t.someAt, attemptId, ...(owner ? [owner] : []), type, source, actorId, JSON.stringify(data), at],
-      ),
-    );
-    if (rows.length === 0) {
-      const a = await withContext(this.orm, (em) => em.findOne(Attempt, { id: attemptId }));
-      if (!a) throw notFound('Attempt', { attemptId });
-      if (owner && a.freelancerId !== owner) throw forbidden('This attempt is not yours');
-      throw new AppError(409, 'ATTEMPT_NOT_ACTIVE', `The attempt is ${a.status}`, { status: a.status });
-    }
-    const row = rows[0];
+    const signalId = randomUUID();
+    const row = await this.writeSignal(attemptId, signalId, this.clock.now().toJSDate(), type, source, actorId, data, owner);
+    if (this.relay.knows(attemptId)) this.relay.stored(attemptId, row.integrity_points);
     const view = {
-      id: String(row.id),
+      id: signalId,
       attemptId,
       type,
       source,
@@ -301,21 +291,96 @@ export class AssessmentsService {
       integrity: { points: row.integrity_points, tier: row.integrity_tier },
     };
     await this.live.emit(proctorRoom(attemptId), 'attempt:signal', view);
-    if (mayAutoTerminate && row.status === 'in_progress' && shouldAutoTerminate(row.integrity_points, t)) {
-      await this.terminate({ id: 'system', role: 'system' }, attemptId, 'integrity threshold reached', true).catch(() => undefined);
-    }
+    await this.afterSignal(attemptId, row, mayAutoTerminate);
     return view;
   }
 
-  candidateSignal(user: { id: string }, attemptId: string, type: SignalType, data: Record<string, unknown>) {
-    return this.recordSignal(attemptId, type, 'candidate', user.id, data, true, user.id);
+  /**
+   * A candidate's signal. From a socket that joined the running attempt through this process, the signal
+   * goes to watching proctors as it arrives, with the running integrity, and is stored right after, in
+   * arrival order; the candidate's answer waits for the row. If the row cannot be written (the attempt
+   * ended meanwhile), proctors get `attempt:signal-withdrawn`; if the stored total differs from the one
+   * relayed (points added through another process), they get `attempt:integrity`.
+   */
+  async candidateSignal(user: { id: string }, attemptId: string, type: SignalType, data: Record<string, unknown>, joinedHere = false) {
+    if (!joinedHere || !this.relay.knows(attemptId)) return this.recordSignal(attemptId, type, 'candidate', user.id, data, true, user.id);
+    const t = this.thresholds;
+    const at = this.clock.now();
+    const signalId = randomUUID();
+    const points = signalPoints({ type, data: data as SignalFact['data'] });
+    const running = this.relay.reserve(attemptId, points);
+    const view = { id: signalId, attemptId, type, source: 'candidate' as const, actorId: user.id, data, at: at.toISO()!, integrity: { points: running, tier: tierOf(running, t) } };
+    const relayed = this.live.emit(proctorRoom(attemptId), 'attempt:signal', view);
+    let row: SignalRow;
+    try {
+      row = await this.relay.inOrder(attemptId, () => this.writeSignal(attemptId, signalId, at.toJSDate(), type, 'candidate', user.id, data, user.id));
+    } catch (err) {
+      this.relay.settle(attemptId, points);
+      await relayed.catch(() => undefined);
+      await this.live.emit(proctorRoom(attemptId), 'attempt:signal-withdrawn', { attemptId, id: signalId, reason: err instanceof AppError ? err.code : 'NOT_RECORDED' });
+      throw err;
+    }
+    this.relay.settle(attemptId, points, row.integrity_points);
+    await relayed;
+    if (row.integrity_points !== running) {
+      await this.live.emit(proctorRoom(attemptId), 'attempt:integrity', { attemptId, signalId, points: row.integrity_points, tier: row.integrity_tier });
+    }
+    await this.afterSignal(attemptId, row, true);
+    return { ...view, integrity: { points: row.integrity_points, tier: row.integrity_tier } };
+  }
+
+  /** One statement: the signal row, its points on the attempt, the new tier; refused with the reason when it may not be stored. */
+  private async writeSignal(
+    attemptId: string,
+    signalId: string,
+    at: Date,
+    type: SignalType,
+    source: 'candidate' | 'proctor' | 'system',
+    actorId: string | null,
+    data: Record<string, unknown>,
+    owner?: string,
+  ): Promise<SignalRow> {
+    const points = signalPoints({ type, data: data as SignalFact['data'] });
+    const t = this.thresholds;
+    const rows = await withContext(this.orm, (em) =>
+      em.execute<SignalRow[]>(
+        `with a as (
+           update attempts set integrity_points = integrity_points + ?,
+             integrity_tier = case when integrity_points + ? >= ? then 'major' when integrity_points + ? >= ? then 'some' else 'none' end
+           where id = ? ${owner ? `and freelancer_id = ? and status = 'in_progress'` : ''}
+           returning id, integrity_points, integrity_tier, status
+         ), s as (
+           insert into integrity_signals (signal_id, attempt_id, type, source, actor_id, data, at)
+           select ?::uuid, a.id, ?, ?, ?, ?::jsonb, ? from a returning at
+         )
+         select s.at, a.integrity_points, a.integrity_tier, a.status from s, a`,
+        [points, points, t.majorAt, points, t.someAt, attemptId, ...(owner ? [owner] : []), signalId, type, source, actorId, JSON.stringify(data), at],
+      ),
+    );
+    if (rows.length > 0) return rows[0];
+    const a = await withContext(this.orm, (em) => em.findOne(Attempt, { id: attemptId }));
+    if (!a) throw notFound('Attempt', { attemptId });
+    if (owner && a.freelancerId !== owner) throw forbidden('This attempt is not yours');
+    throw new AppError(409, 'ATTEMPT_NOT_ACTIVE', `The attempt is ${a.status}`, { status: a.status });
+  }
+
+  private async afterSignal(attemptId: string, row: SignalRow, mayAutoTerminate: boolean): Promise<void> {
+    if (mayAutoTerminate && row.status === 'in_progress' && shouldAutoTerminate(row.integrity_points, this.thresholds)) {
+      await this.terminate({ id: 'system', role: 'system' }, attemptId, 'integrity threshold reached', true).catch(() => undefined);
+    }
+  }
+
+  /** Signal writes still queued (shutdown waits for them before the database closes). */
+  drainSignals(): Promise<void> {
+    return this.relay.drain();
   }
 
   async timeline(attemptId: string) {
+    await this.relay.idle(attemptId);
     return withContext(this.orm, async (em) => {
       const a = await em.findOne(Attempt, { id: attemptId });
       if (!a) throw notFound('Attempt', { attemptId });
-      const signals = await em.find(IntegritySignal, { attemptId }, { orderBy: { id: 'asc' } });
+      const signals = await em.find(IntegritySignal, { attemptId }, { orderBy: { at: 'asc', id: 'asc' } });
       return { attempt: await this.liveSummary(em, a), timeline: signals.map(toSignalView) };
     });
   }
@@ -331,7 +396,7 @@ export class AssessmentsService {
   private async liveSummary(em: EntityManager, a: Attempt) {
     const [candidate, signals, answered] = await Promise.all([
       em.findOne(User, { id: a.freelancerId }),
-      em.find(IntegritySignal, { attemptId: a.id }, { orderBy: { id: 'asc' } }),
+      em.find(IntegritySignal, { attemptId: a.id }, { orderBy: { at: 'asc', id: 'asc' } }),
       em.count(AttemptAnswer, { attemptId: a.id }),
     ]);
     const assessment = this.catalog.assessments.get(a.assessmentSlug);

@@ -26,6 +26,7 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
     for (const t of this.tickers.values()) clearInterval(t);
     this.tickers.clear();
     await Promise.allSettled([...this.pending]);
+    await this.attempts.drainSignals();
   }
 
   private track(p: Promise<unknown>): void {
@@ -112,7 +113,9 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
           data[key] = Math.round(v);
         }
       }
-      const signal = await this.attempts.candidateSignal(liveUser(socket), attemptId, type as SignalType, data);
+      // Joined through this socket and still in the room (it is closed when the attempt ends): relay ahead of the write.
+      const joinedHere = Boolean((socket.data as AttemptSocketData).attempts?.[attemptId]) && socket.rooms.has(attemptRoom(attemptId));
+      const signal = await this.attempts.candidateSignal(liveUser(socket), attemptId, type as SignalType, data, joinedHere);
       return { signal: { id: signal.id, type: signal.type, at: signal.at } };
     });
   }

@@ -34,10 +34,12 @@ export class AttemptAnswer {
   @Property({ type: 'integer' }) revision: number = 1;
 }
 
-/** The ordered, server-timestamped integrity timeline (id orders it). */
+/** The ordered, server-timestamped integrity timeline (ordered by `at`, then by `id`). */
 @Entity({ tableName: 'integrity_signals' })
 export class IntegritySignal {
   @PrimaryKey({ type: 'bigint', autoincrement: true }) id!: string;
+  /** The id clients see, assigned when the signal arrives (before it is stored). */
+  @Property({ type: 'uuid' }) signalId!: string;
   @Property({ type: 'uuid' }) @Index() attemptId!: string;
   @Property({ type: 'string' }) type!: string;
   @Property({ type: 'string' }) source!: 'candidate' | 'proctor' | 'system';
@@ -57,5 +59,5 @@ export class TrackInvitation {
 }
 
 export function toSignalView(s: IntegritySignal) {
-  return { id: String(s.id), attemptId: s.attemptId, type: s.type, source: s.source, actorId: s.actorId ?? null, data: s.data, at: s.at.toISOString() };
+  return { id: s.signalId, attemptId: s.attemptId, type: s.type, source: s.source, actorId: s.actorId ?? null, data: s.data, at: s.at.toISOString() };
 }

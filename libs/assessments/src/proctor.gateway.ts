@@ -40,9 +40,14 @@ export class ProctorGateway implements OnGatewayConnection {
     return ack(async () => {
       this.proctor(socket);
       const attemptId = uuidField(body, 'attemptId');
-      const timeline = await this.attempts.timeline(attemptId);
+      // Join first, then read: a signal arriving in between is in both (signal ids tell them apart), never in neither.
       await socket.join(proctorRoom(attemptId));
-      return timeline;
+      try {
+        return await this.attempts.timeline(attemptId);
+      } catch (err) {
+        await socket.leave(proctorRoom(attemptId));
+        throw err;
+      }
     });
   }
 

@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import type { Namespace, Socket } from 'socket.io';
 import { AppConfig, REDIS, withContext } from '@vetting/core';
 import { TokenService, User, bearerToken } from '@vetting/identity';
-import { LiveMessage, liveChannel } from './live.publisher';
+import { LiveMessage, LivePublisher, liveChannel } from './live.publisher';
 import { userRoom } from './live-user';
 
 /**
@@ -23,6 +23,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     private readonly orm: MikroORM,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly publisher: LivePublisher,
   ) {}
 
   afterInit(ns: Namespace): void {
@@ -35,6 +36,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
           next(e);
         });
     });
+    this.publisher.attach(ns);
     this.subscriber = this.redis.duplicate();
     this.subscriber.on('message', (_channel, raw) => this.relay(raw));
     void this.subscriber.subscribe(liveChannel(this.config));
@@ -65,7 +67,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     } catch {
       return;
     }
-    if (!this.server) return;
+    if (!this.server || msg.origin === this.publisher.origin) return; // already delivered here by the publisher
     if (msg.kind === 'emit') this.server.local.to(msg.room).emit(msg.event, msg.payload);
     else if (msg.kind === 'close-room') this.server.local.in(msg.room).socketsLeave(msg.room);
   }

@@ -1,29 +1,44 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import type { Namespace } from 'socket.io';
 import { AppConfig, REDIS } from '@vetting/core';
 
 /** What travels from any process (api or worker) to the socket servers of every api process. */
-export type LiveMessage =
+export type LiveMessage = { origin: string } & (
   | { kind: 'emit'; room: string; event: string; payload: unknown }
-  | { kind: 'close-room'; room: string };
+  | { kind: 'close-room'; room: string }
+);
 
 export const liveChannel = (config: AppConfig) => `${config.env.REDIS_PREFIX}live:events`;
 
 /**
- * Emits to Socket.IO rooms from anywhere. Each api process delivers to its own sockets
- * (`local`), so a message reaches every socket once whichever process published it.
+ * Emits to Socket.IO rooms from anywhere. Each api process delivers to its own sockets (`local`), so a
+ * message reaches every socket once whichever process published it. In an api process the publisher is
+ * attached to the socket server and delivers to its own sockets at once, with no Redis round trip first;
+ * the other processes get the message on the channel and skip it when it comes back to its origin.
  */
 @Injectable()
 export class LivePublisher {
+  readonly origin = randomUUID();
+  private sockets?: Namespace;
+
   constructor(@Inject(REDIS) private readonly redis: Redis, private readonly config: AppConfig) {}
 
+  /** Called by this process's socket gateway. */
+  attach(sockets: Namespace): void {
+    this.sockets = sockets;
+  }
+
   async emit(room: string, event: string, payload: unknown): Promise<void> {
-    await this.publish({ kind: 'emit', room, event, payload });
+    this.sockets?.local.to(room).emit(event, payload);
+    await this.publish({ origin: this.origin, kind: 'emit', room, event, payload });
   }
 
   /** Makes every socket leave the room (e.g. a call that has ended). */
   async closeRoom(room: string): Promise<void> {
-    await this.publish({ kind: 'close-room', room });
+    this.sockets?.local.in(room).socketsLeave(room);
+    await this.publish({ origin: this.origin, kind: 'close-room', room });
   }
 
   private async publish(message: LiveMessage): Promise<void> {

@@ -1,0 +1,118 @@
+import { SignalRelay } from './signal-relay';
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('SignalRelay', () => {
+  it('knows an attempt once a stored total is given, until forgotten', () => {
+    const r = new SignalRelay();
+    expect(r.knows('a')).toBe(false);
+    r.stored('a', 3);
+    expect(r.knows('a')).toBe(true);
+    r.forget('a');
+    expect(r.knows('a')).toBe(false);
+  });
+
+  it('answers the running total: stored base plus every relayed signal not yet stored', () => {
+    const r = new SignalRelay();
+    r.stored('a', 4);
+    expect(r.reserve('a', 1)).toBe(5);
+    expect(r.reserve('a', 3)).toBe(8);
+    r.settle('a', 1, 5); // the first write stored 5
+    expect(r.reserve('a', 0)).toBe(8);
+    r.settle('a', 3, 8);
+    expect(r.reserve('a', 2)).toBe(10);
+  });
+
+  it('a failed write takes its points back out', () => {
+    const r = new SignalRelay();
+    r.stored('a', 0);
+    r.reserve('a', 3);
+    r.settle('a', 3);
+    expect(r.reserve('a', 1)).toBe(1);
+  });
+
+  it('the base never moves down: an older stored total arriving late is ignored', () => {
+    const r = new SignalRelay();
+    r.stored('a', 10);
+    r.stored('a', 7);
+    expect(r.reserve('a', 0)).toBe(10);
+    r.reserve('a', 2);
+    r.settle('a', 2, 9); // a write that saw an older total
+    expect(r.reserve('a', 0)).toBe(10);
+  });
+
+  it('points stored by others (a proctor flag on another process) raise the base', () => {
+    const r = new SignalRelay();
+    r.stored('a', 1);
+    r.reserve('a', 1);
+    r.settle('a', 1, 7); // 5 points of a flag were stored meanwhile
+    expect(r.reserve('a', 1)).toBe(8);
+  });
+
+  it('keeps at most `capacity` attempts, dropping the least recently used', () => {
+    const r = new SignalRelay(2);
+    r.stored('a', 1);
+    r.stored('b', 2);
+    r.stored('a', 3); // a is now the most recent
+    r.stored('c', 4);
+    expect(r.knows('b')).toBe(false);
+    expect(r.knows('a')).toBe(true);
+    expect(r.knows('c')).toBe(true);
+  });
+
+  it('runs the writes of one attempt one after another in arrival order, even when one fails', async () => {
+    const r = new SignalRelay();
+    const log: string[] = [];
+    const gates: Array<() => void> = [];
+    const write = (name: string, fail = false) => () =>
+      new Promise<string>((resolve, reject) => {
+        log.push(`start ${name}`);
+        gates.push(() => {
+          log.push(`end ${name}`);
+          if (fail) reject(new Error(name));
+          else resolve(name);
+        });
+      });
+    const first = r.inOrder('a', write('1', true));
+    const second = r.inOrder('a', write('2'));
+    const other = r.inOrder('b', write('b1'));
+    await tick();
+    expect(log).toEqual(['start 1', 'start b1']);
+    gates.shift()!(); // 1 fails
+    await expect(first).rejects.toThrow('1');
+    await tick();
+    expect(log).toEqual(['start 1', 'start b1', 'end 1', 'start 2']);
+    gates.shift()!(); // b1
+    gates.shift()!(); // 2
+    await expect(second).resolves.toBe('2');
+    await expect(other).resolves.toBe('b1');
+    await r.drain();
+  });
+
+  it('idle waits for the queued writes of that attempt only', async () => {
+    const r = new SignalRelay();
+    const done: string[] = [];
+    let release!: () => void;
+    void r.inOrder('a', async () => {
+      await tick();
+      done.push('a');
+    });
+    void r.inOrder('b', () => new Promise<void>((resolve) => (release = resolve)));
+    await r.idle('a');
+    expect(done).toEqual(['a']);
+    await r.idle('unknown');
+    release();
+    await r.drain();
+  });
+
+  it('drain waits for queued writes', async () => {
+    const r = new SignalRelay();
+    let done = false;
+    void r.inOrder('a', async () => {
+      await tick();
+      done = true;
+    });
+    await r.drain();
+    expect(done).toBe(true);
+  });
+});
