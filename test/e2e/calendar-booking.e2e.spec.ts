@@ -304,3 +304,59 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
     });
   });
 });
+
+/** The daily cap is enforced by the database, like double booking: concurrent bookings cannot exceed it. */
+describe('daily cap under concurrency (PostgreSQL)', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startTestApp({ withWorker: false });
+    admin = await adminToken(t);
+  });
+  afterAll(async () => t?.close());
+
+  const book = (f: { token: string; invitationId: string }, startsAt: DateTime) =>
+    t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+  // A UTC day three days ahead: far from the notice window and the lead time.
+  const day = DateTime.utc().plus({ days: 3 }).startOf('day');
+  const at = (hour: number, minute = 0) => day.set({ hour, minute });
+
+  it('8 freelancers booking 8 different slots of one day at once, cap 2: exactly 2 calls; cancel and reschedule free a place', async () => {
+    await talentManager(t, admin, 'consulting', ALL_DAY_UTC, 2);
+    const fs = await Promise.all(Array.from({ length: 9 }, () => invitedFreelancer(t, admin, 'consulting')));
+    const answers = await Promise.all(fs.slice(0, 8).map((f, i) => book(f, at(8 + i))));
+    const won = answers.filter((r) => r.status === 201);
+    expect(won).toHaveLength(2);
+    expect(answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`)).toEqual(Array(6).fill('409 SLOT_UNAVAILABLE'));
+
+    // The day is full: no slot of it is offered, and the ninth freelancer cannot book it.
+    const ninth = fs[8];
+    const slots = await t.http().get('/api/vetting/slots').query({ invitationId: ninth.invitationId, from: day.toISO(), to: day.plus({ days: 1 }).toISO() }).set(bearer(ninth.token));
+    expect(slots.status).toBe(200);
+    expect(slots.body.slots).toEqual([]);
+    expect((await book(ninth, at(20))).body.code).toBe('SLOT_UNAVAILABLE');
+
+    // A cancellation frees a place on that day.
+    const winner = fs[answers.indexOf(won[0])];
+    expect((await t.http().post(`/api/vetting/calls/${won[0].body.id}/cancel`).set(bearer(winner.token)).send({})).status).toBe(200);
+    expect((await book(ninth, at(20))).status).toBe(201);
+    expect((await book(fs[answers.findIndex((r) => r.status !== 201)], at(21))).body.code).toBe('SLOT_UNAVAILABLE');
+
+    // A reschedule to another day frees its place too.
+    const mover = fs[answers.indexOf(won[1])];
+    const moved = await t.http().post(`/api/vetting/calls/${won[1].body.id}/reschedule`).set(bearer(mover.token)).send({ startsAt: at(10).plus({ days: 1 }).toISO() });
+    expect(moved.status).toBe(200);
+    const loser = fs[answers.findIndex((r) => r.status !== 201)];
+    expect((await book(loser, at(22))).status).toBe(201);
+  });
+
+  it('a lower cap set later is enforced for new bookings on a day already holding calls', async () => {
+    const tm = await talentManager(t, admin, 'writing', ALL_DAY_UTC, 3);
+    const fs = await Promise.all(Array.from({ length: 3 }, () => invitedFreelancer(t, admin, 'writing')));
+    expect((await book(fs[0], at(9))).status).toBe(201);
+    expect((await book(fs[1], at(10))).status).toBe(201);
+    const lowered = await t.http().put('/api/talent-managers/me/availability').set(bearer(tm.token)).send({ ...ALL_DAY_UTC, categorySlugs: ['writing'], dailyCap: 2 });
+    expect(lowered.status).toBe(200);
+    expect((await book(fs[2], at(11))).body.code).toBe('SLOT_UNAVAILABLE');
+  });
+});

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { Client } from 'pg';
 import { TestApp, connected, emitAck, nextEvent, startTestApp } from '../support/test-app';
 import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
 
@@ -29,6 +30,18 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
   });
   afterAll(async () => t?.close());
 
+  /** The talent manager's active calls counted against the daily cap, across days (the database's own count). */
+  async function dayLoad(talentManagerId: string): Promise<number> {
+    const db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      const res = await db.query<{ calls: string | null }>('select sum(calls) as calls from talent_manager_day_load where talent_manager_id = $1', [talentManagerId]);
+      return Number(res.rows[0].calls ?? 0);
+    } finally {
+      await db.end();
+    }
+  }
+
   async function book(category: string, aheadMs = 2500) {
     const tm = await talentManager(t, admin, category);
     const f = await invitedFreelancer(t, admin, category);
@@ -42,7 +55,8 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
   }
 
   it('a freelancer who never joins is missed, then gets COOLDOWN_ACTIVE with eligibleAt', async () => {
-    const { f, call, startsAt } = await book('writing');
+    const { tm, f, call, startsAt } = await book('writing');
+    expect(await dayLoad(tm.user.id)).toBe(1);
     const socket = t.socket(f.token);
     await connected(socket);
     const missed = await nextEvent(socket, 'call:missed', until(startsAt, 3000));
@@ -54,6 +68,8 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
     const view = await t.http().get(`/api/vetting/calls/${call.id}`).set(bearer(f.token));
     expect(view.body.status).toBe('missed');
     expect(view.body.freelancerJoinedAt).toBeNull();
+    // A missed call no longer holds a place of the talent manager's day.
+    expect(await dayLoad(tm.user.id)).toBe(0);
 
     const again = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: nextGridStart(CALL_MS, 60_000).toISO() });
     expect(again.status).toBe(409);
@@ -107,6 +123,7 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
     const ended = await nextEvent(fs, 'call:ended', until(startsAt, CALL_MS));
     expect(ended).toMatchObject({ callId: call.id, call: { status: 'completed' } });
     expect(Date.now()).toBeGreaterThanOrEqual(startsAt.toMillis() + CALL_MS);
+    expect(await dayLoad(tm.user.id)).toBe(0);
 
     const view = await t.http().get(`/api/vetting/calls/${call.id}`).set(bearer(tm.token));
     expect(view.body.status).toBe('completed');

@@ -314,7 +314,7 @@ export class CallsService {
       return rows.length ? call : 'changed';
     } catch (err) {
       const state = sqlState(err);
-      if (state === '23P01') return 'taken';
+      if (state === '23P01' || isDayFull(err)) return 'taken';
       if (state === '23505') throw new AppError(409, 'CALL_ALREADY_BOOKED', 'This invitation already has a booked call; reschedule it instead');
       throw err;
     }
@@ -434,7 +434,7 @@ export class CallsService {
       );
     } catch (err) {
       if (err instanceof LostRace) return 'lost';
-      if (sqlState(err) === '23P01') return 'conflict';
+      if (sqlState(err) === '23P01' || isDayFull(err)) return 'conflict';
       throw err;
     }
   }
@@ -535,6 +535,9 @@ export class CallsService {
 }
 
 class LostRace extends Error {}
+
+/** The talent manager's daily cap, enforced by `talent_manager_day_load_cap` (a concurrent booking took the day's last place). */
+const isDayFull = (err: unknown) => sqlState(err) === '23514' && String((err as Error)?.message).includes('talent_manager_day_load_cap');
 
 interface CallParticipants {
   talentManager: { name: string; email: string };
