@@ -436,9 +436,7 @@ export class AssessmentsService {
       deadline: a.deadline?.toISOString() ?? null,
       remainingMs: remainingMs(dt(a.deadline), this.clock.now()),
       serverTime: this.clock.now().toISO(),
-      // The questions are shown once the clock runs, never before (no reading ahead of the start).
-      items: a.status === 'created' ? [] : a.itemIds.map((id) => publicItem(byId.get(id)!)),
-      itemCount: a.itemIds.length,
+      items: a.itemIds.map((id) => publicItem(byId.get(id)!)),
       answers: answers.map((x) => ({ itemId: x.itemId, answer: x.answer, savedAt: x.savedAt.toISOString(), revision: x.revision })),
       endedAt: a.endedAt?.toISOString() ?? null,
       endReason: a.endReason ?? null,
