@@ -32,6 +32,7 @@ export class Migration20261122000007_daily_cap extends Migration {
         is_active boolean := false;
         tz text;
         day_cap int;
+        new_day date;
       begin
         if TG_OP <> 'INSERT' then
           was_active := OLD.status in ('scheduled', 'rescheduled', 'in_progress') and OLD.tm_local_day is not null;
@@ -48,6 +49,16 @@ export class Migration20261122000007_daily_cap extends Migration {
             return NEW;
           end if;
         end if;
+        if is_active then
+          select a.time_zone, a.daily_cap into tz, day_cap from talent_manager_availability a where a.talent_manager_id = NEW.talent_manager_id;
+          new_day := (NEW.starts_at at time zone coalesce(tz, 'UTC'))::date;
+        end if;
+        if was_active and is_active then
+          -- A move takes two days' rows: lock them in one order, so two crossing reschedules cannot deadlock.
+          perform 1 from talent_manager_day_load
+            where (talent_manager_id, day) in ((OLD.talent_manager_id, OLD.tm_local_day), (NEW.talent_manager_id, new_day))
+            order by talent_manager_id, day for update;
+        end if;
         if was_active then
           update talent_manager_day_load set calls = greatest(calls - 1, 0)
            where talent_manager_id = OLD.talent_manager_id and day = OLD.tm_local_day;
@@ -56,10 +67,9 @@ export class Migration20261122000007_daily_cap extends Migration {
           return OLD;
         end if;
         if is_active then
-          select a.time_zone, a.daily_cap into tz, day_cap from talent_manager_availability a where a.talent_manager_id = NEW.talent_manager_id;
-          NEW.tm_local_day := (NEW.starts_at at time zone coalesce(tz, 'UTC'))::date;
+          NEW.tm_local_day := new_day;
           insert into talent_manager_day_load as l (talent_manager_id, day, calls, cap)
-          values (NEW.talent_manager_id, NEW.tm_local_day, 1, coalesce(day_cap, 2147483647))
+          values (NEW.talent_manager_id, new_day, 1, coalesce(day_cap, 2147483647))
           on conflict (talent_manager_id, day) do update set calls = l.calls + 1, cap = excluded.cap;
         end if;
         return NEW;

@@ -215,7 +215,7 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     it('a burst: proctors see every signal with its running integrity, the timeline stores them in arrival order under the same ids', async () => {
       const { attempt, cs, ps } = await watched();
       const seen = collect(ps, 'attempt:signal');
-      const corrections = collect(ps, 'attempt:integrity');
+      const stored = collect(ps, 'attempt:signal-stored');
       const types = ['focus_lost', 'copy', 'tab_hidden', 'paste', 'fullscreen_exit', 'devtools_open', 'focus_lost', 'copy', 'tab_hidden', 'fullscreen_exit'];
       // Sent without waiting for answers: the writes queue behind each other.
       const acks = await Promise.all(types.map((type) => emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type, data: { length: 10 } })));
@@ -226,7 +226,9 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
       // Running totals: 1,1,1,2,1,3,1,1,1,1 points.
       expect(seen.map((s) => s.integrity.points)).toEqual([1, 2, 3, 5, 6, 9, 10, 11, 12, 13]);
       expect(seen[9].integrity.tier).toBe('major');
-      expect(corrections).toEqual([]);
+      // Each signal is confirmed once stored, under the same id, with the same total (nothing came from elsewhere).
+      expect(stored.map((s) => s.id)).toEqual(seen.map((s) => s.id));
+      expect(stored.map((s) => s.integrity)).toEqual(seen.map((s) => s.integrity));
       const timeline = (await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token))).body;
       expect(timeline.timeline.map((s: { id: string }) => s.id)).toEqual(seen.map((s) => s.id));
       expect(timeline.timeline.map((s: { at: string }) => s.at)).toEqual(seen.map((s) => s.at));
@@ -235,17 +237,17 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
       ps.disconnect();
     });
 
-    it('points stored through another process: the relayed total is corrected with attempt:integrity', async () => {
+    it('points stored through another process: the relayed total is corrected by attempt:signal-stored', async () => {
       const { attempt, cs, ps } = await watched();
       // As if a proctor on another api had flagged the attempt: 5 points this process has not seen.
       await db.query(`update attempts set integrity_points = integrity_points + 5 where id = $1`, [attempt.id]);
       const signal = nextEvent(ps, 'attempt:signal');
-      const corrected = nextEvent(ps, 'attempt:integrity');
+      const corrected = nextEvent(ps, 'attempt:signal-stored');
       const answer = await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'copy' });
       expect(answer).toMatchObject({ ok: true });
       const relayed = await signal;
       expect(relayed).toMatchObject({ id: answer.signal.id, type: 'copy', integrity: { points: 1 } });
-      expect(await corrected).toEqual({ attemptId: attempt.id, signalId: answer.signal.id, points: 6, tier: 'some' });
+      expect(await corrected).toEqual({ ...relayed, integrity: { points: 6, tier: 'some' } });
       // The next signal starts from the stored total.
       const next = nextEvent(ps, 'attempt:signal');
       await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'copy' });
@@ -260,10 +262,12 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
       await db.query(`update attempts set status = 'terminated', ended_at = now(), end_reason = 'test' where id = $1`, [attempt.id]);
       const signal = nextEvent(ps, 'attempt:signal');
       const withdrawn = nextEvent(ps, 'attempt:signal-withdrawn');
+      const stored = collect(ps, 'attempt:signal-stored');
       const answer = await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'tab_hidden' });
       expect(answer).toMatchObject({ ok: false, code: 'ATTEMPT_NOT_ACTIVE', details: { status: 'terminated' } });
       const relayed = await signal;
       expect(await withdrawn).toEqual({ attemptId: attempt.id, id: relayed.id, reason: 'ATTEMPT_NOT_ACTIVE' });
+      expect(stored).toEqual([]);
       const timeline = (await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token))).body;
       expect(timeline.timeline).toEqual([]);
       cs.disconnect();

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import ical from 'node-ical';
+import { Client } from 'pg';
 import { TestApp, startTestApp } from '../support/test-app';
 import { ALL_DAY_UTC, adminToken, bearer, invitedFreelancer, talentManager } from '../support/calendar-fixtures';
 import { registerUser } from '../support/test-app';
@@ -348,6 +349,55 @@ describe('daily cap under concurrency (PostgreSQL)', () => {
     expect(moved.status).toBe(200);
     const loser = fs[answers.findIndex((r) => r.status !== 201)];
     expect((await book(loser, at(22))).status).toBe(201);
+  });
+
+  const dayLoads = async (talentManagerId: string) => {
+    const db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      const res = await db.query<{ day: string; calls: number }>(
+        `select to_char(day, 'YYYY-MM-DD') as day, calls from talent_manager_day_load where talent_manager_id = $1 and calls > 0 order by day`,
+        [talentManagerId],
+      );
+      return Object.fromEntries(res.rows.map((r) => [r.day, r.calls]));
+    } finally {
+      await db.end();
+    }
+  };
+
+  it('crossing reschedules of one talent manager (Monday ↔ Tuesday, all at once) all succeed and keep the counts', async () => {
+    const tm = await talentManager(t, admin, 'it-networking', ALL_DAY_UTC, 10);
+    const fs = await Promise.all(Array.from({ length: 8 }, () => invitedFreelancer(t, admin, 'it-networking')));
+    const d1 = day.plus({ days: 2 });
+    const d2 = day.plus({ days: 3 });
+    const calls = [];
+    for (const [i, f] of fs.entries()) {
+      const res = await book(f, (i < 4 ? d1 : d2).set({ hour: 9 + (i % 4) }));
+      expect(res.status).toBe(201);
+      calls.push(res.body.id);
+    }
+    expect(await dayLoads(tm.user.id)).toEqual({ [d1.toISODate()!]: 4, [d2.toISODate()!]: 4 });
+    const moved = await Promise.all(
+      fs.map((f, i) =>
+        t.http().post(`/api/vetting/calls/${calls[i]}/reschedule`).set(bearer(f.token)).send({ startsAt: (i < 4 ? d2 : d1).set({ hour: 14 + (i % 4) }).toISO() }),
+      ),
+    );
+    expect(moved.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(await dayLoads(tm.user.id)).toEqual({ [d1.toISODate()!]: 4, [d2.toISODate()!]: 4 });
+  });
+
+  it('a change of time zone moves the calls to the local days of the new zone', async () => {
+    const tm = await talentManager(t, admin, 'hr', ALL_DAY_UTC, 1);
+    const [f1, f2] = await Promise.all([invitedFreelancer(t, admin, 'hr'), invitedFreelancer(t, admin, 'hr')]);
+    // 23:30 UTC is 00:30 of the next day in Berlin (UTC+1 in winter, UTC+2 in summer).
+    const late = day.set({ hour: 23, minute: 0 });
+    expect((await book(f1, late)).status).toBe(201);
+    expect(await dayLoads(tm.user.id)).toEqual({ [day.toISODate()!]: 1 });
+    const berlin = { ...ALL_DAY_UTC, timeZone: 'Europe/Berlin', categorySlugs: ['hr'], dailyCap: 1 };
+    expect((await t.http().put('/api/talent-managers/me/availability').set(bearer(tm.token)).send(berlin)).status).toBe(200);
+    expect(await dayLoads(tm.user.id)).toEqual({ [day.plus({ days: 1 }).toISODate()!]: 1 });
+    // The talent manager's Berlin day of `day` is free again: a call at 10:00 UTC fits under the cap of 1.
+    expect((await book(f2, day.set({ hour: 10 }))).status).toBe(201);
   });
 
   it('a lower cap set later is enforced for new bookings on a day already holding calls', async () => {

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
@@ -69,6 +69,7 @@ interface SignalRow {
 @Injectable()
 export class AssessmentsService {
   private readonly relay = new SignalRelay();
+  private readonly logger = new Logger('Assessments');
 
   constructor(
     private readonly orm: MikroORM,
@@ -297,10 +298,12 @@ export class AssessmentsService {
 
   /**
    * A candidate's signal. From a socket that joined the running attempt through this process, the signal
-   * goes to watching proctors as it arrives, with the running integrity, and is stored right after, in
-   * arrival order; the candidate's answer waits for the row. If the row cannot be written (the attempt
-   * ended meanwhile), proctors get `attempt:signal-withdrawn`; if the stored total differs from the one
-   * relayed (points added through another process), they get `attempt:integrity`.
+   * goes to watching proctors as it arrives (`attempt:signal`, with the running integrity), and is stored
+   * right after, in arrival order; the candidate's answer waits for the row. Once stored, proctors get
+   * `attempt:signal-stored` (the same signal with the stored integrity: it corrects a total that missed
+   * points added through another process, and reaches a proctor on another process who started watching
+   * between the relay and the write); if it cannot be stored (the attempt ended meanwhile),
+   * `attempt:signal-withdrawn`.
    */
   async candidateSignal(user: { id: string }, attemptId: string, type: SignalType, data: Record<string, unknown>, joinedHere = false) {
     if (!joinedHere || !this.relay.knows(attemptId)) return this.recordSignal(attemptId, type, 'candidate', user.id, data, true, user.id);
@@ -310,23 +313,25 @@ export class AssessmentsService {
     const points = signalPoints({ type, data: data as SignalFact['data'] });
     const running = this.relay.reserve(attemptId, points);
     const view = { id: signalId, attemptId, type, source: 'candidate' as const, actorId: user.id, data, at: at.toISO()!, integrity: { points: running, tier: tierOf(running, t) } };
-    const relayed = this.live.emit(proctorRoom(attemptId), 'attempt:signal', view);
+    // Proctors on this process have it once this returns; a failed publish to the others must not fail the signal.
+    const relayed = this.live.emit(proctorRoom(attemptId), 'attempt:signal', view).catch((err) => this.logger.warn(`relay of signal ${signalId} failed: ${err}`));
     let row: SignalRow;
     try {
       row = await this.relay.inOrder(attemptId, () => this.writeSignal(attemptId, signalId, at.toJSDate(), type, 'candidate', user.id, data, user.id));
     } catch (err) {
       this.relay.settle(attemptId, points);
-      await relayed.catch(() => undefined);
-      await this.live.emit(proctorRoom(attemptId), 'attempt:signal-withdrawn', { attemptId, id: signalId, reason: err instanceof AppError ? err.code : 'NOT_RECORDED' });
+      await relayed;
+      await this.live
+        .emit(proctorRoom(attemptId), 'attempt:signal-withdrawn', { attemptId, id: signalId, reason: err instanceof AppError ? err.code : 'NOT_RECORDED' })
+        .catch((e) => this.logger.warn(`withdrawal of signal ${signalId} failed: ${e}`));
       throw err;
     }
     this.relay.settle(attemptId, points, row.integrity_points);
+    const stored = { ...view, integrity: { points: row.integrity_points, tier: row.integrity_tier } };
     await relayed;
-    if (row.integrity_points !== running) {
-      await this.live.emit(proctorRoom(attemptId), 'attempt:integrity', { attemptId, signalId, points: row.integrity_points, tier: row.integrity_tier });
-    }
+    await this.live.emit(proctorRoom(attemptId), 'attempt:signal-stored', stored).catch((err) => this.logger.warn(`stored-signal event ${signalId} failed: ${err}`));
     await this.afterSignal(attemptId, row, true);
-    return { ...view, integrity: { points: row.integrity_points, tier: row.integrity_tier } };
+    return stored;
   }
 
   /** One statement: the signal row, its points on the attempt, the new tier; refused with the reason when it may not be stored. */

@@ -60,6 +60,16 @@ describe('SignalRelay', () => {
     expect(r.knows('c')).toBe(true);
   });
 
+  it('a relayed signal counts as use: the attempt it belongs to is not the one dropped', () => {
+    const r = new SignalRelay(2);
+    r.stored('a', 1);
+    r.stored('b', 2);
+    r.reserve('a', 1); // a is now the most recent
+    r.stored('c', 4);
+    expect(r.knows('a')).toBe(true);
+    expect(r.knows('b')).toBe(false);
+  });
+
   it('runs the writes of one attempt one after another in arrival order, even when one fails', async () => {
     const r = new SignalRelay();
     const log: string[] = [];

@@ -28,6 +28,7 @@ export class SignalRelay {
   reserve(attemptId: string, points: number): number {
     const cur = this.attempts.get(attemptId) ?? { base: 0, pending: 0 };
     cur.pending += points;
+    this.attempts.delete(attemptId);
     this.attempts.set(attemptId, cur);
     return cur.base + cur.pending;
   }

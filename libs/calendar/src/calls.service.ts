@@ -56,8 +56,10 @@ export class CallsService {
         fields: problems.map((p) => ({ field: p.field, problems: [p.problem] })),
       });
     }
+    const existing = await this.em.findOne(TalentManagerAvailability, { talentManagerId: tm.id });
+    const zoneChanged = existing !== null && existing.timeZone !== input.timeZone;
     const row =
-      (await this.em.findOne(TalentManagerAvailability, { talentManagerId: tm.id })) ??
+      existing ??
       this.em.create(TalentManagerAvailability, { talentManagerId: tm.id, timeZone: input.timeZone, weekly: [], exceptions: [], categorySlugs: [], dailyCap: this.config.policy.dailyCap, updatedAt: new Date(0) });
     row.timeZone = input.timeZone;
     row.weekly = input.weekly.map((w) => ({ weekday: w.weekday, start: w.start, end: w.end }));
@@ -66,7 +68,35 @@ export class CallsService {
     row.dailyCap = input.dailyCap ?? this.config.policy.dailyCap;
     row.updatedAt = this.clock.now().toJSDate();
     await this.em.persistAndFlush(row);
+    if (zoneChanged) await this.recountDays(tm.id, row.timeZone, row.dailyCap);
     return availabilityView(row);
+  }
+
+  /**
+   * After a change of time zone, the talent manager's active calls belong to the local days of the new zone:
+   * their day and the per-day counts the daily cap is enforced on are computed again. Locks are taken in the
+   * order bookings and reschedules take them (the calls, then the counts), so none can deadlock with this.
+   */
+  private async recountDays(talentManagerId: string, timeZone: string, dailyCap: number): Promise<void> {
+    await withContext(this.orm, (em) =>
+      em.transactional(async (tem) => {
+        const active = `{${ACTIVE.join(',')}}`;
+        await tem.execute(`select id from vetting_calls where talent_manager_id = ? and status = any(?::text[]) for update`, [talentManagerId, active]);
+        await tem.execute(`lock table talent_manager_day_load in share row exclusive mode`);
+        await tem.execute(`update vetting_calls set tm_local_day = (starts_at at time zone ?)::date where talent_manager_id = ? and status = any(?::text[])`, [
+          timeZone,
+          talentManagerId,
+          active,
+        ]);
+        await tem.execute(`delete from talent_manager_day_load where talent_manager_id = ?`, [talentManagerId]);
+        await tem.execute(
+          `insert into talent_manager_day_load (talent_manager_id, day, calls, cap)
+           select talent_manager_id, tm_local_day, count(*), greatest(count(*), ?) from vetting_calls
+            where talent_manager_id = ? and status = any(?::text[]) group by talent_manager_id, tm_local_day`,
+          [dailyCap, talentManagerId, active],
+        );
+      }),
+    );
   }
 
   async getAvailability(tm: User) {
@@ -316,6 +346,7 @@ export class CallsService {
       const state = sqlState(err);
       if (state === '23P01' || isDayFull(err)) return 'taken';
       if (state === '23505') throw new AppError(409, 'CALL_ALREADY_BOOKED', 'This invitation already has a booked call; reschedule it instead');
+      if (isRetryable(err)) throw callChanged();
       throw err;
     }
   }
@@ -435,6 +466,7 @@ export class CallsService {
     } catch (err) {
       if (err instanceof LostRace) return 'lost';
       if (sqlState(err) === '23P01' || isDayFull(err)) return 'conflict';
+      if (isRetryable(err)) throw callChanged();
       throw err;
     }
   }
@@ -535,6 +567,10 @@ export class CallsService {
 }
 
 class LostRace extends Error {}
+
+/** A deadlock or serialization failure: nothing was written, the client may simply try again. */
+const isRetryable = (err: unknown) => sqlState(err) === '40P01' || sqlState(err) === '40001';
+const callChanged = () => new AppError(409, 'CALL_CHANGED', 'The call changed meanwhile; load it and try again');
 
 /** The talent manager's daily cap, enforced by `talent_manager_day_load_cap` (a concurrent booking took the day's last place). */
 const isDayFull = (err: unknown) => sqlState(err) === '23514' && String((err as Error)?.message).includes('talent_manager_day_load_cap');
