@@ -9,7 +9,9 @@
  *                                                   (a previous proctor `proctor:unwatch`es, stays connected)
  *   idle       {url, tokens, count, concurrency}    connect idle sockets (tokens reused round-robin)
  *   rawSetup   {url, senders}                       bare Socket.IO: one receiver in rooms r:0..n-1, n senders
- *   run        {mode: 'api'|'raw', rate, durationMs, warmupMs, drainMs}
+ *   run        {mode: 'api'|'raw'|'paired', rate, durationMs, warmupMs, drainMs}
+ *              paired: api and raw signals interleaved in one window (each at `rate`, half an interval
+ *              apart), so both see the same background load; answers {api, raw}
  *   rawClose, counts, closeAll
  */
 import { performance } from 'node:perf_hooks';
@@ -35,13 +37,22 @@ let seq = 0;
 
 /** Sends waiting for their relay: key → send time and whether it counts (after the warm-up). */
 const pending = new Map<string, { at: number; wall: number; measured: boolean }>();
-let collector: { latencies: number[]; toServer: number[]; fromServer: number[]; duplicates: number; received: number } | null = null;
+type Kind = 'api' | 'raw';
+interface Collector {
+  latencies: number[];
+  toServer: number[];
+  fromServer: number[];
+  duplicates: number;
+  received: number;
+}
+const collectors: Record<Kind, Collector | null> = { api: null, raw: null };
 const seen = new Set<string>();
 
 /** `serverAt`: the time the server stamped on the signal (ms since the epoch), for the split of the latency. */
 function received(key: string, serverAt?: number): void {
   const now = performance.now();
   const wall = Date.now();
+  const collector = collectors[key.startsWith('raw:') ? 'raw' : 'api'];
   const p = pending.get(key);
   if (!p) {
     if (seen.has(key) && collector) collector.duplicates++;
@@ -146,69 +157,79 @@ async function onRawSetup(msg: { url: string; senders: number }) {
   return { senders: rawSenders.length };
 }
 
-async function onRun(msg: { mode: 'api' | 'raw'; rate: number; durationMs: number; warmupMs: number; drainMs: number }) {
-  const senders = msg.mode === 'api' ? candidates.length : rawSenders.length;
-  if (senders === 0) throw new Error(`no ${msg.mode} senders`);
-  if (msg.mode === 'api' && proctors.length === 0) throw new Error('no proctor');
-  collector = { latencies: [], toServer: [], fromServer: [], duplicates: 0, received: 0 };
-  const acks: number[] = [];
-  let ackErrors = 0;
-  let firstAckError: string | null = null;
+async function onRun(msg: { mode: Kind | 'paired'; rate: number; durationMs: number; warmupMs: number; drainMs: number }) {
+  const kinds: Kind[] = msg.mode === 'paired' ? ['api', 'raw'] : [msg.mode];
+  const sendersOf = (k: Kind) => (k === 'api' ? candidates.length : rawSenders.length);
+  for (const k of kinds) if (sendersOf(k) === 0) throw new Error(`no ${k} senders`);
+  if (kinds.includes('api') && proctors.length === 0) throw new Error('no proctor');
+  const state = Object.fromEntries(
+    kinds.map((k) => [k, { acks: [] as number[], ackErrors: 0, firstAckError: null as string | null, measuredKeys: [] as string[], firstMeasuredAt: NaN, lastSentAt: NaN }]),
+  ) as Record<Kind, { acks: number[]; ackErrors: number; firstAckError: string | null; measuredKeys: string[]; firstMeasuredAt: number; lastSentAt: number }>;
+  for (const k of kinds) collectors[k] = { latencies: [], toServer: [], fromServer: [], duplicates: 0, received: 0 };
   const interval = 1000 / msg.rate;
+  const step = interval / kinds.length;
   const total = Math.ceil(((msg.warmupMs + msg.durationMs) / 1000) * msg.rate);
-  const measuredKeys: string[] = [];
   const disconnectsBefore = disconnects;
   const t0 = performance.now() + 20;
-  let firstMeasuredAt = NaN;
-  let lastSentAt = NaN;
-  for (let i = 0; i < total; i++) {
-    const due = t0 + i * interval;
+  for (let j = 0; j < total * kinds.length; j++) {
+    const kind = kinds[j % kinds.length];
+    const i = Math.floor(j / kinds.length);
+    const st = state[kind];
+    const due = t0 + j * step;
     const wait = due - performance.now();
     if (wait >= 1) await sleep(wait);
     const measured = i * interval >= msg.warmupMs;
     seq++;
-    const sender = i % senders;
+    const sender = i % sendersOf(kind);
     const at = performance.now();
-    if (measured && Number.isNaN(firstMeasuredAt)) firstMeasuredAt = at;
-    lastSentAt = at;
-    const c = msg.mode === 'api' ? candidates[sender] : null;
+    if (measured && Number.isNaN(st.firstMeasuredAt)) st.firstMeasuredAt = at;
+    st.lastSentAt = at;
+    const c = kind === 'api' ? candidates[sender] : null;
     const key = c ? `${c.attemptId}:${seq}` : `raw:${seq}`;
     const onAck = (err: Error | null, res: any) => {
       if (err || !res?.ok) {
-        ackErrors++;
-        firstAckError ??= err ? err.message : JSON.stringify(res);
-      } else if (measured) acks.push(performance.now() - at);
+        st.ackErrors++;
+        st.firstAckError ??= err ? err.message : JSON.stringify(res);
+      } else if (measured) st.acks.push(performance.now() - at);
     };
     pending.set(key, { at, wall: Date.now(), measured });
     if (c) c.socket.timeout(ACK_TIMEOUT_MS).emit('attempt:signal', { attemptId: c.attemptId, type: 'tab_hidden', data: { length: seq } }, onAck);
     else rawSenders[sender].timeout(ACK_TIMEOUT_MS).emit('signal', { room: `r:${sender}`, seq, sentAt: at }, onAck);
-    if (measured) measuredKeys.push(key);
+    if (measured) st.measuredKeys.push(key);
   }
-  const sendWindowMs = lastSentAt - firstMeasuredAt;
   // Wait (bounded) for the relays still on their way.
+  const allKeys = kinds.flatMap((k) => state[k].measuredKeys);
   const drainUntil = performance.now() + msg.drainMs;
-  while (performance.now() < drainUntil && measuredKeys.some((k) => pending.has(k))) await sleep(20);
-  const lost = measuredKeys.filter((k) => pending.has(k)).length;
-  for (const k of measuredKeys) pending.delete(k);
+  while (performance.now() < drainUntil && allKeys.some((k) => pending.has(k))) await sleep(20);
+  const results = Object.fromEntries(
+    kinds.map((k) => {
+      const st = state[k];
+      const col = collectors[k]!;
+      const sendWindowMs = st.lastSentAt - st.firstMeasuredAt;
+      return [
+        k,
+        {
+          mode: k,
+          senders: sendersOf(k),
+          sent: st.measuredKeys.length,
+          received: col.received,
+          lost: st.measuredKeys.filter((key) => pending.has(key)).length,
+          duplicates: col.duplicates,
+          ackErrors: st.ackErrors,
+          firstAckError: st.firstAckError,
+          disconnects: disconnects - disconnectsBefore,
+          achievedRate: sendWindowMs > 0 ? Math.round(((st.measuredKeys.length - 1) / sendWindowMs) * 1000 * 10) / 10 : null,
+          latencies: col.latencies,
+          toServer: col.toServer,
+          fromServer: col.fromServer,
+          ackLatencies: st.acks,
+        },
+      ];
+    }),
+  );
   pending.clear();
-  const out = {
-    mode: msg.mode,
-    senders,
-    sent: measuredKeys.length,
-    received: collector.received,
-    lost,
-    duplicates: collector.duplicates,
-    ackErrors,
-    firstAckError,
-    disconnects: disconnects - disconnectsBefore,
-    achievedRate: sendWindowMs > 0 ? Math.round(((measuredKeys.length - 1) / sendWindowMs) * 1000 * 10) / 10 : null,
-    latencies: collector.latencies,
-    toServer: collector.toServer,
-    fromServer: collector.fromServer,
-    ackLatencies: acks,
-  };
-  collector = null;
-  return out;
+  for (const k of kinds) collectors[k] = null;
+  return msg.mode === 'paired' ? { mode: 'paired', ...results } : results[msg.mode];
 }
 
 async function closeAll(): Promise<void> {

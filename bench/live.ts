@@ -55,7 +55,9 @@ const CANDIDATES = envInt('LIVE_CANDIDATES', 50);
 const IDLE_USERS = envInt('LIVE_IDLE_USERS', 5);
 const RATE = envInt('LIVE_RATE', 20);
 const DURATION_MS = envInt('LIVE_DURATION_MS', 15_000);
-const WARMUP_MS = envInt('LIVE_WARMUP_MS', 2_000);
+// Not counted: at least 2 s and at least two signals from every sender, so no sender's first signal (a
+// pool connection opened, code compiled on first use) falls into the timed window.
+const WARMUP_MS = Math.max(envInt('LIVE_WARMUP_MS', 2_000), Math.ceil(((2 * CANDIDATES) / RATE) * 1000));
 const DRAIN_MS = 5_000;
 const TARGET_SOCKETS = 2000;
 const TARGET_P99_1 = 50;
@@ -71,7 +73,7 @@ interface ApiProcess {
 async function startServer(name: string, env: Record<string, string>, raw: boolean): Promise<ApiProcess> {
   // LIVE_CPU_PROF_DIR: write a V8 CPU profile of each api process there (for finding where the time goes).
   const prof = process.env.LIVE_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LIVE_CPU_PROF_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-  const rpc = forkTs(name, 'bench/live-server.ts', { BENCH_API_ENV: JSON.stringify(env), BENCH_RAW: raw ? '1' : '0', BENCH_WITH_WORKER: '0' }, prof);
+  const rpc = forkTs(name, 'bench/live-server.ts', { BENCH_API_ENV: JSON.stringify(env), BENCH_RAW: raw ? '1' : '0', BENCH_WITH_WORKER: '0' }, ['--expose-gc', ...prof]);
   const ready = await rpc.event<{ port: number; rawPort: number | null }>('ready', 180_000);
   return { rpc, baseUrl: `http://127.0.0.1:${ready.port}`, rawUrl: ready.rawPort ? `http://127.0.0.1:${ready.rawPort}` : null };
 }
@@ -187,6 +189,20 @@ async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', se
   };
 }
 
+/** Raw relay and api-1 interleaved in one timed window on api A: same process, same moment, same load. */
+async function pairedRun(client: RpcChild, a: ApiProcess) {
+  await a.rpc.call('resetStats');
+  const r = await client.call<{ api: RunResult; raw: RunResult }>('run', { mode: 'paired', rate: RATE, durationMs: DURATION_MS, warmupMs: WARMUP_MS, drainMs: DRAIN_MS }, WARMUP_MS + DURATION_MS + DRAIN_MS + 60_000);
+  const stats = await a.rpc.call('stats');
+  const raw = summarize(r.raw.latencies);
+  const api = summarize(r.api.latencies);
+  console.log(summaryLine('paired raw   signal → receiver latency', raw));
+  console.log(summaryLine('paired api-1 signal → receiver latency', api));
+  console.log(`paired sent raw=${r.raw.sent} api=${r.api.sent}, lost raw=${r.raw.lost} api=${r.api.lost}, ack errors raw=${r.raw.ackErrors} api=${r.api.ackErrors}, disconnects=${r.api.disconnects}`);
+  console.log(`paired api A during the run: cpu=${stats.cpuPercent}% of one core, event-loop delay p99=${stats.eventLoopDelayP99Ms} ms max=${stats.eventLoopDelayMaxMs} ms, rss=${stats.rssMb} MB`);
+  return { raw, api, rawLost: r.raw.lost, apiLost: r.api.lost, server: stats };
+}
+
 /** Context figure: a one-row insert committed on its own, as seen from a client on this machine (commit = WAL flush). */
 async function commitProbe(db: BenchDatabase, n = 200): Promise<Summary> {
   const pg = new Client({ connectionString: db.url });
@@ -260,7 +276,6 @@ runMain('live', 15 * 60_000, async () => {
   await client.call('rawSetup', { url: a.rawUrl, senders: CANDIDATES }, 60_000);
   console.log(`raw: bare Socket.IO server in api A's process, ${CANDIDATES} senders → 1 receiver in ${CANDIDATES} rooms (the ${connectedOnA} /live sockets stay connected)`);
   const raw = await timedRun('raw  ', client, 'raw', [a], db);
-  await client.call('rawClose');
 
   // ---- context: PostgreSQL commit latency on this machine --------------------------------------
   const commit = await commitProbe(db);
@@ -269,6 +284,11 @@ runMain('live', 15 * 60_000, async () => {
   // ---- the api, one process ------------------------------------------------------------------
   console.log('api-1: candidate attempt:signal → validated, stamped, relayed to the proctor on the same api process (then stored; the candidate ack waits for the row)');
   const api1 = await timedRun('api-1', client, 'api', [a], db);
+
+  // ---- paired: raw and api-1 interleaved in one window, so both see the same background load --------
+  console.log(`paired: raw and api-1 signals interleaved in one window (${RATE}/s each, half an interval apart); the target compares these two`);
+  const paired = await pairedRun(client, a);
+  await client.call('rawClose');
 
   // ---- the api, two processes ----------------------------------------------------------------
   const t2 = Date.now();
@@ -281,11 +301,14 @@ runMain('live', 15 * 60_000, async () => {
   console.log(`client process: ${counts.idle + counts.candidates + counts.proctors} sockets still connected, ${counts.disconnects} unexpected disconnects, rss=${counts.rssMb} MB`);
 
   // ---- verdicts ------------------------------------------------------------------------------
-  const ratio = api1.latency.p99 / raw.latency.p99;
+  // The ratio target is read from the paired run: the sequential modes see different moments of the
+  // process (ping bursts of 2,000 sockets, collections), which moves a 300-sample p99 either way.
+  const ratio = paired.api.p99 / paired.raw.p99;
+  const sequentialRatio = api1.latency.p99 / raw.latency.p99;
   const targets = {
     sockets: { value: connectedOnA, target: `>= ${TARGET_SOCKETS}`, met: connectedOnA >= TARGET_SOCKETS },
     api1P99: { value: api1.latency.p99, target: `<= ${TARGET_P99_1} ms`, met: api1.latency.p99 <= TARGET_P99_1 && api1.lost === 0 },
-    api1VsRaw: { value: Math.round(ratio * 100) / 100, target: `<= ${TARGET_RAW_FACTOR}x raw p99 (${fmtMs(raw.latency.p99 * TARGET_RAW_FACTOR)})`, met: ratio <= TARGET_RAW_FACTOR },
+    api1VsRaw: { value: Math.round(ratio * 100) / 100, target: `<= ${TARGET_RAW_FACTOR}x raw p99 in the paired run (${fmtMs(paired.raw.p99 * TARGET_RAW_FACTOR)})`, met: ratio <= TARGET_RAW_FACTOR && paired.apiLost === 0, sequential: Math.round(sequentialRatio * 100) / 100 },
     api2P99: { value: api2.latency.p99, target: `<= ${TARGET_P99_2} ms`, met: api2.latency.p99 <= TARGET_P99_2 && api2.lost === 0 },
   };
   console.log('');
@@ -302,7 +325,8 @@ runMain('live', 15 * 60_000, async () => {
   }
   console.log(`target: ${TARGET_SOCKETS} connected sockets on one api process: ${connectedOnA} → ${verdict(targets.sockets.met)}`);
   console.log(`target: api-1 p99 ≤ ${TARGET_P99_1} ms: ${fmtMs(api1.latency.p99)} (lost ${api1.lost}) → ${verdict(targets.api1P99.met)}`);
-  console.log(`target: api-1 p99 ≤ ${TARGET_RAW_FACTOR} × raw p99 (${fmtMs(raw.latency.p99)} → ${fmtMs(raw.latency.p99 * TARGET_RAW_FACTOR)}): ${fmtMs(api1.latency.p99)} = ${ratio.toFixed(2)} × raw → ${verdict(targets.api1VsRaw.met)}`);
+  console.log(`target: api-1 p99 ≤ ${TARGET_RAW_FACTOR} × raw p99, paired run (${fmtMs(paired.raw.p99)} → ${fmtMs(paired.raw.p99 * TARGET_RAW_FACTOR)}): ${fmtMs(paired.api.p99)} = ${ratio.toFixed(2)} × raw → ${verdict(targets.api1VsRaw.met)}`);
+  console.log(`      (the sequential modes above: api-1 ${fmtMs(api1.latency.p99)} vs raw ${fmtMs(raw.latency.p99)} = ${sequentialRatio.toFixed(2)} ×, for information)`);
   console.log(`target: api-2 p99 ≤ ${TARGET_P99_2} ms: ${fmtMs(api2.latency.p99)} (lost ${api2.lost}) → ${verdict(targets.api2P99.met)}`);
 
   await client.call('closeAll');
@@ -316,6 +340,7 @@ runMain('live', 15 * 60_000, async () => {
       pgCommit: commit,
       raw: strip(raw),
       api1: strip(api1),
+      paired,
       api2: strip(api2),
       targets,
     }),

@@ -370,7 +370,7 @@ describe('daily cap under concurrency (PostgreSQL)', () => {
     const fs = await Promise.all(Array.from({ length: 8 }, () => invitedFreelancer(t, admin, 'it-networking')));
     const d1 = day.plus({ days: 2 });
     const d2 = day.plus({ days: 3 });
-    const calls = [];
+    const calls: string[] = [];
     for (const [i, f] of fs.entries()) {
       const res = await book(f, (i < 4 ? d1 : d2).set({ hour: 9 + (i % 4) }));
       expect(res.status).toBe(201);

@@ -347,8 +347,8 @@ export class AssessmentsService {
   ): Promise<SignalRow> {
     const points = signalPoints({ type, data: data as SignalFact['data'] });
     const t = this.thresholds;
-    const rows = await withContext(this.orm, (em) =>
-      em.execute<SignalRow[]>(
+    // One autocommit statement, run on the connection directly: no EntityManager to fork on the hot path.
+    const rows = await this.orm.em.getConnection().execute<SignalRow[]>(
         `with a as (
            update attempts set integrity_points = integrity_points + ?,
              integrity_tier = case when integrity_points + ? >= ? then 'major' when integrity_points + ? >= ? then 'some' else 'none' end
@@ -360,7 +360,7 @@ export class AssessmentsService {
          )
          select s.at, a.integrity_points, a.integrity_tier, a.status from s, a`,
         [points, points, t.majorAt, points, t.someAt, attemptId, ...(owner ? [owner] : []), signalId, type, source, actorId, JSON.stringify(data), at],
-      ),
+        'all',
     );
     if (rows.length > 0) return rows[0];
     const a = await withContext(this.orm, (em) => em.findOne(Attempt, { id: attemptId }));

@@ -42,6 +42,7 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
 
   /** A recovered connection keeps its rooms; restart its clock and note the reconnect on the timeline. */
   async handleConnection(socket: Socket): Promise<void> {
+    this.listenForSignals(socket);
     if (!socket.recovered) return;
     const data = socket.data as AttemptSocketData;
     for (const [attemptId, deadline] of Object.entries(data.attempts ?? {})) {
@@ -96,8 +97,20 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
     return ack(async () => ({ attempt: await this.attempts.submit(liveUser(socket), uuidField(body, 'attemptId')) }));
   }
 
-  @SubscribeMessage('attempt:signal')
-  signal(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+  /**
+   * `attempt:signal` is listened to on the socket itself rather than through a @SubscribeMessage handler:
+   * the relay to proctors then runs synchronously in Socket.IO's packet dispatch, before anything else is
+   * allocated or awaited (the hot path of live proctoring).
+   */
+  private listenForSignals(socket: Socket): void {
+    socket.on('attempt:signal', (body: unknown, reply?: unknown) => {
+      void this.signal(socket, body).then((answer) => {
+        if (typeof reply === 'function') reply(answer);
+      });
+    });
+  }
+
+  signal(socket: Socket, body: unknown) {
     return ack(async () => {
       const attemptId = uuidField(body, 'attemptId');
       const type = stringField(body, 'type', 40)!;
