@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
 import ical from 'node-ical';
-import { Client } from 'pg';
 import { TestApp, startTestApp } from '../support/test-app';
-import { ALL_DAY_UTC, adminToken, bearer, invitedFreelancer, talentManager } from '../support/calendar-fixtures';
+import { ALL_DAY_UTC, adminToken, bearer, dayLoads, invitedFreelancer, talentManager } from '../support/calendar-fixtures';
 import { registerUser } from '../support/test-app';
 
 /** Default policy (30-minute calls, 24 h notice, one reschedule, 1 h lead) over HTTP. */
@@ -351,20 +350,6 @@ describe('daily cap under concurrency (PostgreSQL)', () => {
     expect((await book(loser, at(22))).status).toBe(201);
   });
 
-  const dayLoads = async (talentManagerId: string) => {
-    const db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
-    try {
-      const res = await db.query<{ day: string; calls: number }>(
-        `select to_char(day, 'YYYY-MM-DD') as day, calls from talent_manager_day_load where talent_manager_id = $1 and calls > 0 order by day`,
-        [talentManagerId],
-      );
-      return Object.fromEntries(res.rows.map((r) => [r.day, r.calls]));
-    } finally {
-      await db.end();
-    }
-  };
-
   it('crossing reschedules of one talent manager (Monday ↔ Tuesday, all at once) all succeed and keep the counts', async () => {
     const tm = await talentManager(t, admin, 'it-networking', ALL_DAY_UTC, 10);
     const fs = await Promise.all(Array.from({ length: 8 }, () => invitedFreelancer(t, admin, 'it-networking')));
@@ -376,14 +361,14 @@ describe('daily cap under concurrency (PostgreSQL)', () => {
       expect(res.status).toBe(201);
       calls.push(res.body.id);
     }
-    expect(await dayLoads(tm.user.id)).toEqual({ [d1.toISODate()!]: 4, [d2.toISODate()!]: 4 });
+    expect(await dayLoads(t, tm.user.id)).toEqual({ [d1.toISODate()!]: 4, [d2.toISODate()!]: 4 });
     const moved = await Promise.all(
       fs.map((f, i) =>
         t.http().post(`/api/vetting/calls/${calls[i]}/reschedule`).set(bearer(f.token)).send({ startsAt: (i < 4 ? d2 : d1).set({ hour: 14 + (i % 4) }).toISO() }),
       ),
     );
     expect(moved.map((r) => r.status)).toEqual(Array(8).fill(200));
-    expect(await dayLoads(tm.user.id)).toEqual({ [d1.toISODate()!]: 4, [d2.toISODate()!]: 4 });
+    expect(await dayLoads(t, tm.user.id)).toEqual({ [d1.toISODate()!]: 4, [d2.toISODate()!]: 4 });
   });
 
   it('a change of time zone moves the calls to the local days of the new zone', async () => {
@@ -392,10 +377,10 @@ describe('daily cap under concurrency (PostgreSQL)', () => {
     // 23:30 UTC is 00:30 of the next day in Berlin (UTC+1 in winter, UTC+2 in summer).
     const late = day.set({ hour: 23, minute: 0 });
     expect((await book(f1, late)).status).toBe(201);
-    expect(await dayLoads(tm.user.id)).toEqual({ [day.toISODate()!]: 1 });
+    expect(await dayLoads(t, tm.user.id)).toEqual({ [day.toISODate()!]: 1 });
     const berlin = { ...ALL_DAY_UTC, timeZone: 'Europe/Berlin', categorySlugs: ['hr'], dailyCap: 1 };
     expect((await t.http().put('/api/talent-managers/me/availability').set(bearer(tm.token)).send(berlin)).status).toBe(200);
-    expect(await dayLoads(tm.user.id)).toEqual({ [day.plus({ days: 1 }).toISODate()!]: 1 });
+    expect(await dayLoads(t, tm.user.id)).toEqual({ [day.plus({ days: 1 }).toISODate()!]: 1 });
     // The talent manager's Berlin day of `day` is free again: a call at 10:00 UTC fits under the cap of 1.
     expect((await book(f2, day.set({ hour: 10 }))).status).toBe(201);
   });

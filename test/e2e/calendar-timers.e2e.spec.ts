@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon';
-import { Client } from 'pg';
 import { TestApp, connected, emitAck, nextEvent, startTestApp } from '../support/test-app';
-import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
+import { adminToken, bearer, dayLoads, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
 
 const CALL_MS = 20_000;
 jest.setTimeout(120_000);
@@ -31,16 +30,7 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
   afterAll(async () => t?.close());
 
   /** The talent manager's active calls counted against the daily cap, across days (the database's own count). */
-  async function dayLoad(talentManagerId: string): Promise<number> {
-    const db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
-    try {
-      const res = await db.query<{ calls: string | null }>('select sum(calls) as calls from talent_manager_day_load where talent_manager_id = $1', [talentManagerId]);
-      return Number(res.rows[0].calls ?? 0);
-    } finally {
-      await db.end();
-    }
-  }
+  const dayLoad = async (talentManagerId: string) => Object.values(await dayLoads(t, talentManagerId)).reduce((sum, n) => sum + n, 0);
 
   async function book(category: string, aheadMs = 2500) {
     const tm = await talentManager(t, admin, category);

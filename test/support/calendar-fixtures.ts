@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { Client } from 'pg';
 import { TestApp, createStaff, loginAdmin, registerUser } from './test-app';
 
 export const ALL_DAY_UTC = {
@@ -73,4 +74,19 @@ export async function makeExpertVetted(t: TestApp, admin: string, categorySlug: 
   fs.disconnect();
   ts.disconnect();
   return { freelancer: f, tm, callId: call.body.id as string };
+}
+
+/** A talent manager's active calls per local day as the database counts them for the daily cap (days with none left out). */
+export async function dayLoads(t: TestApp, talentManagerId: string): Promise<Record<string, number>> {
+  const db = new Client({ connectionString: t.databaseUrl });
+  await db.connect();
+  try {
+    const res = await db.query<{ day: string; calls: number }>(
+      `select to_char(day, 'YYYY-MM-DD') as day, calls from talent_manager_day_load where talent_manager_id = $1 and calls > 0 order by day`,
+      [talentManagerId],
+    );
+    return Object.fromEntries(res.rows.map((r) => [r.day, r.calls]));
+  } finally {
+    await db.end();
+  }
 }

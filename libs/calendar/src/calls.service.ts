@@ -17,7 +17,27 @@ import { BookedInterval, SlotPolicy, TalentManagerSchedule, availableSlots, offe
 export const slotUnavailable = (startsAt: string) =>
   new AppError(409, 'SLOT_UNAVAILABLE', 'This slot is not available (taken, outside availability or too soon)', { startsAt });
 
-const ACTIVE = ACTIVE_CALL_STATUSES as string[];
+/** The active statuses as a PostgreSQL text[] literal. */
+const ACTIVE_SQL = `{${ACTIVE_CALL_STATUSES.join(',')}}`;
+/** Daily caps are counted on the talent managers' local days: calls this far either side of a slot can count. */
+const CAP_MARGIN = { days: 2 };
+/** A jsonb value, whether the driver handed it over parsed or as text. */
+const fromJson = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+interface ScheduleRow {
+  talent_manager_id: string;
+  time_zone: string;
+  weekly: unknown;
+  exceptions: unknown;
+  daily_cap: number;
+}
+const toSchedule = (r: ScheduleRow): TalentManagerSchedule => ({
+  talentManagerId: r.talent_manager_id,
+  timeZone: r.time_zone,
+  weekly: fromJson(r.weekly),
+  exceptions: fromJson(r.exceptions),
+  dailyCap: r.daily_cap,
+});
 
 export function parseInstant(field: string, value: string): DateTime {
   const d = DateTime.fromISO(value, { setZone: true });
@@ -80,7 +100,7 @@ export class CallsService {
   private async recountDays(talentManagerId: string, timeZone: string, dailyCap: number): Promise<void> {
     await withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
-        const active = `{${ACTIVE.join(',')}}`;
+        const active = ACTIVE_SQL;
         await tem.execute(`select id from vetting_calls where talent_manager_id = ? and status = any(?::text[]) for update`, [talentManagerId, active]);
         await tem.execute(`lock table talent_manager_day_load in share row exclusive mode`);
         await tem.execute(`update vetting_calls set tm_local_day = (starts_at at time zone ?)::date where talent_manager_id = ? and status = any(?::text[])`, [
@@ -108,24 +128,22 @@ export class CallsService {
   // ---- slots --------------------------------------------------------------------------------
 
   private async schedulesFor(em: EntityManager, categorySlug: string): Promise<TalentManagerSchedule[]> {
-    const rows = await em.execute<{ talent_manager_id: string; time_zone: string; weekly: any; exceptions: any; daily_cap: number }[]>(
+    const rows = await em.execute<ScheduleRow[]>(
       `select a.talent_manager_id, a.time_zone, a.weekly, a.exceptions, a.daily_cap
          from talent_manager_availability a join users u on u.id = a.talent_manager_id and u.role = 'talent_manager'
         where a.category_slugs @> ?::jsonb`,
       [JSON.stringify([categorySlug])],
     );
-    const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
-    return rows.map((r) => ({ talentManagerId: r.talent_manager_id, timeZone: r.time_zone, weekly: json(r.weekly), exceptions: json(r.exceptions), dailyCap: r.daily_cap }));
+    return rows.map(toSchedule);
   }
 
   private async bookedFor(em: EntityManager, tmIds: string[], from: DateTime, to: DateTime, excludeCallId?: string): Promise<BookedInterval[]> {
     if (tmIds.length === 0) return [];
-    // Two extra days either side cover daily caps counted on the talent managers' local days.
     const rows = await em.execute<{ talent_manager_id: string; starts_at: Date; ends_at: Date }[]>(
       `select talent_manager_id, starts_at, ends_at from vetting_calls
         where talent_manager_id = any(?::uuid[]) and status = any(?::text[])
           and ends_at > ? and starts_at < ? ${excludeCallId ? 'and id <> ?' : ''}`,
-      [`{${tmIds.join(',')}}`, `{${ACTIVE.join(',')}}`, from.minus({ days: 2 }).toJSDate(), to.plus({ days: 2 }).toJSDate(), ...(excludeCallId ? [excludeCallId] : [])],
+      [`{${tmIds.join(',')}}`, ACTIVE_SQL, from.minus(CAP_MARGIN).toJSDate(), to.plus(CAP_MARGIN).toJSDate(), ...(excludeCallId ? [excludeCallId] : [])],
     );
     return rows.map((r) => ({
       talentManagerId: r.talent_manager_id,
@@ -206,7 +224,7 @@ export class CallsService {
         cooldown_until: Date | null;
         has_active: boolean | null;
         has_cancelled: boolean | null;
-        schedules: { talent_manager_id: string; time_zone: string; weekly: any; exceptions: any; daily_cap: number; name: string; email: string }[];
+        schedules: (ScheduleRow & { name: string; email: string })[];
         booked: [string, number, number][];
       }[]
     >(
@@ -231,33 +249,23 @@ export class CallsService {
         invitationId,
         freelancerId,
         now.toJSDate(),
-        `{${ACTIVE.join(',')}}`,
+        ACTIVE_SQL,
         invitationId,
         invitationId,
-        `{${ACTIVE.join(',')}}`,
-        // Two extra days either side cover daily caps counted on the talent managers' local days.
-        startsAt.minus({ days: 2 }).toJSDate(),
-        endsAt.plus({ days: 2 }).toJSDate(),
+        ACTIVE_SQL,
+        startsAt.minus(CAP_MARGIN).toJSDate(),
+        endsAt.plus(CAP_MARGIN).toJSDate(),
       ],
     );
-    const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-    const inv = json<(typeof row)['invitation']>(row.invitation);
+    const inv = fromJson<(typeof row)['invitation']>(row.invitation);
     const facts: BookingFacts = {
       invitation: inv ? { freelancerId: inv.freelancer_id, status: inv.status, reschedulesUsed: inv.reschedules_used, freeRebooking: inv.free_rebooking } : null,
       cooldownUntil: row.cooldown_until ? DateTime.fromJSDate(new Date(row.cooldown_until), { zone: 'utc' }) : null,
       hasActiveCall: row.has_active === true,
       hasCancelledCall: row.has_cancelled === true,
     };
-    const schedules = json<(typeof row)['schedules']>(row.schedules).map((r) => ({
-      talentManagerId: r.talent_manager_id,
-      timeZone: r.time_zone,
-      weekly: r.weekly,
-      exceptions: r.exceptions,
-      dailyCap: r.daily_cap,
-      name: r.name,
-      email: r.email,
-    }));
-    const booked: BookedInterval[] = json<(typeof row)['booked']>(row.booked).map(([talentManagerId, s, e]) => ({
+    const schedules = fromJson<(typeof row)['schedules']>(row.schedules).map((r) => ({ ...toSchedule(r), name: r.name, email: r.email }));
+    const booked: BookedInterval[] = fromJson<(typeof row)['booked']>(row.booked).map(([talentManagerId, s, e]) => ({
       talentManagerId,
       startsAt: DateTime.fromMillis(Number(s), { zone: 'utc' }),
       endsAt: DateTime.fromMillis(Number(e), { zone: 'utc' }),
@@ -282,20 +290,20 @@ export class CallsService {
   ): Promise<VettingCall | 'taken' | 'changed'> {
     const inv = facts.invitation!;
     const call = Object.assign(new VettingCall(), {
-        invitationId,
-        freelancerId,
-        talentManagerId: tmId,
-        program: facts.program,
-        categorySlug: facts.categorySlug,
-        status: 'scheduled',
-        startsAt: startsAt.toJSDate(),
-        endsAt: endsAt.toJSDate(),
-        rescheduleCount: entitlement.reschedulesUsed,
-        version: 1,
-        icsSequence: 0,
-        freeRebooking: entitlement.freeRebooking,
-        createdAt: now.toJSDate(),
-        updatedAt: now.toJSDate(),
+      invitationId,
+      freelancerId,
+      talentManagerId: tmId,
+      program: facts.program,
+      categorySlug: facts.categorySlug,
+      status: 'scheduled',
+      startsAt: startsAt.toJSDate(),
+      endsAt: endsAt.toJSDate(),
+      rescheduleCount: entitlement.reschedulesUsed,
+      version: 1,
+      icsSequence: 0,
+      freeRebooking: entitlement.freeRebooking,
+      createdAt: now.toJSDate(),
+      updatedAt: now.toJSDate(),
     });
     const details = { startsAt: startsAt.toISO(), talentManagerId: tmId, freeRebooking: entitlement.freeRebooking };
     try {
@@ -408,7 +416,7 @@ export class CallsService {
         const fresh = await withContext(this.orm, (em) => em.findOneOrFail(VettingCall, { id }));
         const inv = await withContext(this.orm, (em) => em.findOneOrFail(Invitation, { id: call.invitationId }));
         assertCanReschedule(callState(fresh), this.clock.now(), policy, inv.reschedulesUsed);
-        throw new AppError(409, 'CALL_CHANGED', 'The call changed meanwhile; load it and try again');
+        throw callChanged();
       }
       await this.timers.unschedule(outcome, oldVersion);
       await this.timers.schedule(outcome);
@@ -487,7 +495,7 @@ export class CallsService {
             where id = ? and version = ? and status in ('scheduled', 'rescheduled') returning id`,
           [late ? 'late_cancellation' : (input.reason ?? 'cancelled'), now.toJSDate(), now.toJSDate(), call.id, call.version],
         );
-        if (rows.length === 0) throw new AppError(409, 'CALL_CHANGED', 'The call changed meanwhile; load it and try again');
+        if (rows.length === 0) throw callChanged();
         tem.persist(history(call.id, now.toJSDate(), user.id, user.role, 'cancelled', call.status, 'cancelled', { countsAsMiss: late, reason: input.reason ?? null }));
         let cooldown: { id: string; until: Date } | null = null;
         if (late) {
