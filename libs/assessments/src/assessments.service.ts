@@ -59,6 +59,13 @@ export class AssessmentCatalog implements OnModuleInit {
   }
 }
 
+type SignalSource = 'candidate' | 'proctor' | 'system';
+
+/** What proctors receive for a signal, relayed or stored (one shape for both paths). */
+function signalView(id: string, attemptId: string, type: SignalType, source: SignalSource, actorId: string | null, data: Record<string, unknown>, at: string, points: number, tier: string) {
+  return { id, attemptId, type, source, actorId, data, at, integrity: { points, tier } };
+}
+
 interface SignalRow {
   at: Date;
   integrity_points: number;
@@ -272,25 +279,17 @@ export class AssessmentsService {
   async recordSignal(
     attemptId: string,
     type: SignalType,
-    source: 'candidate' | 'proctor' | 'system',
+    source: SignalSource,
     actorId: string | null,
     data: Record<string, unknown>,
     mayAutoTerminate = true,
     owner?: string,
   ) {
     const signalId = randomUUID();
-    const row = await this.writeSignal(attemptId, signalId, this.clock.now().toJSDate(), type, source, actorId, data, owner);
+    const points = signalPoints({ type, data: data as SignalFact['data'] });
+    const row = await this.writeSignal(attemptId, signalId, this.clock.now().toJSDate(), type, points, source, actorId, data, owner);
     if (this.relay.knows(attemptId)) this.relay.stored(attemptId, row.integrity_points);
-    const view = {
-      id: signalId,
-      attemptId,
-      type,
-      source,
-      actorId,
-      data,
-      at: new Date(row.at).toISOString(),
-      integrity: { points: row.integrity_points, tier: row.integrity_tier },
-    };
+    const view = signalView(signalId, attemptId, type, source, actorId, data, new Date(row.at).toISOString(), row.integrity_points, row.integrity_tier);
     await this.live.emit(proctorRoom(attemptId), 'attempt:signal', view);
     await this.afterSignal(attemptId, row, mayAutoTerminate);
     return view;
@@ -312,12 +311,12 @@ export class AssessmentsService {
     const signalId = randomUUID();
     const points = signalPoints({ type, data: data as SignalFact['data'] });
     const running = this.relay.reserve(attemptId, points);
-    const view = { id: signalId, attemptId, type, source: 'candidate' as const, actorId: user.id, data, at: at.toISO()!, integrity: { points: running, tier: tierOf(running, t) } };
+    const view = signalView(signalId, attemptId, type, 'candidate', user.id, data, at.toISO()!, running, tierOf(running, t));
     // Proctors on this process have it once this returns; a failed publish to the others must not fail the signal.
     const relayed = this.live.emit(proctorRoom(attemptId), 'attempt:signal', view).catch((err) => this.logger.warn(`relay of signal ${signalId} failed: ${err}`));
     let row: SignalRow;
     try {
-      row = await this.relay.inOrder(attemptId, () => this.writeSignal(attemptId, signalId, at.toJSDate(), type, 'candidate', user.id, data, user.id));
+      row = await this.relay.inOrder(attemptId, () => this.writeSignal(attemptId, signalId, at.toJSDate(), type, points, 'candidate', user.id, data, user.id));
     } catch (err) {
       this.relay.settle(attemptId, points);
       await relayed;
@@ -340,27 +339,27 @@ export class AssessmentsService {
     signalId: string,
     at: Date,
     type: SignalType,
-    source: 'candidate' | 'proctor' | 'system',
+    points: number,
+    source: SignalSource,
     actorId: string | null,
     data: Record<string, unknown>,
     owner?: string,
   ): Promise<SignalRow> {
-    const points = signalPoints({ type, data: data as SignalFact['data'] });
     const t = this.thresholds;
     // One autocommit statement, run on the connection directly: no EntityManager to fork on the hot path.
     const rows = await this.orm.em.getConnection().execute<SignalRow[]>(
-        `with a as (
-           update attempts set integrity_points = integrity_points + ?,
-             integrity_tier = case when integrity_points + ? >= ? then 'major' when integrity_points + ? >= ? then 'some' else 'none' end
-           where id = ? ${owner ? `and freelancer_id = ? and status = 'in_progress'` : ''}
-           returning id, integrity_points, integrity_tier, status
-         ), s as (
-           insert into integrity_signals (signal_id, attempt_id, type, source, actor_id, data, at)
-           select ?::uuid, a.id, ?, ?, ?, ?::jsonb, ? from a returning at
-         )
-         select s.at, a.integrity_points, a.integrity_tier, a.status from s, a`,
-        [points, points, t.majorAt, points, t.someAt, attemptId, ...(owner ? [owner] : []), signalId, type, source, actorId, JSON.stringify(data), at],
-        'all',
+      `with a as (
+         update attempts set integrity_points = integrity_points + ?,
+           integrity_tier = case when integrity_points + ? >= ? then 'major' when integrity_points + ? >= ? then 'some' else 'none' end
+         where id = ? ${owner ? `and freelancer_id = ? and status = 'in_progress'` : ''}
+         returning id, integrity_points, integrity_tier, status
+       ), s as (
+         insert into integrity_signals (signal_id, attempt_id, type, source, actor_id, data, at)
+         select ?::uuid, a.id, ?, ?, ?, ?::jsonb, ? from a returning at
+       )
+       select s.at, a.integrity_points, a.integrity_tier, a.status from s, a`,
+      [points, points, t.majorAt, points, t.someAt, attemptId, ...(owner ? [owner] : []), signalId, type, source, actorId, JSON.stringify(data), at],
+      'all',
     );
     if (rows.length > 0) return rows[0];
     const a = await withContext(this.orm, (em) => em.findOne(Attempt, { id: attemptId }));

@@ -110,7 +110,7 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
     });
   }
 
-  signal(socket: Socket, body: unknown) {
+  private signal(socket: Socket, body: unknown) {
     return ack(async () => {
       const attemptId = uuidField(body, 'attemptId');
       const type = stringField(body, 'type', 40)!;
