@@ -40,6 +40,8 @@ const pending = new Map<string, { at: number; wall: number; measured: boolean }>
 type Kind = 'api' | 'raw';
 interface Collector {
   latencies: number[];
+  /** LIVE_TRACE: [seq, send time, receive time] in epoch ms with sub-ms precision (timeOrigin + now), comparable with the server's. */
+  trace: [number, number, number][];
   toServer: number[];
   fromServer: number[];
   duplicates: number;
@@ -47,6 +49,7 @@ interface Collector {
 }
 const collectors: Record<Kind, Collector | null> = { api: null, raw: null };
 const seen = new Set<string>();
+let tracing = false;
 
 /** `serverAt`: the time the server stamped on the signal (ms since the epoch), for the split of the latency. */
 function received(key: string, serverAt?: number): void {
@@ -63,6 +66,7 @@ function received(key: string, serverAt?: number): void {
   if (collector && p.measured) {
     collector.received++;
     collector.latencies.push(now - p.at);
+    if (tracing) collector.trace.push([Number(key.slice(key.lastIndexOf(':') + 1)), performance.timeOrigin + p.at, performance.timeOrigin + now]);
     if (serverAt !== undefined && Number.isFinite(serverAt)) {
       collector.toServer.push(serverAt - p.wall);
       collector.fromServer.push(wall - serverAt);
@@ -157,7 +161,8 @@ async function onRawSetup(msg: { url: string; senders: number }) {
   return { senders: rawSenders.length };
 }
 
-async function onRun(msg: { mode: Kind | 'paired'; rate: number; durationMs: number; warmupMs: number; drainMs: number }) {
+async function onRun(msg: { mode: Kind | 'paired'; rate: number; durationMs: number; warmupMs: number; drainMs: number; trace?: boolean }) {
+  tracing = Boolean(msg.trace);
   const kinds: Kind[] = msg.mode === 'paired' ? ['api', 'raw'] : [msg.mode];
   const sendersOf = (k: Kind) => (k === 'api' ? candidates.length : rawSenders.length);
   for (const k of kinds) if (sendersOf(k) === 0) throw new Error(`no ${k} senders`);
@@ -165,7 +170,7 @@ async function onRun(msg: { mode: Kind | 'paired'; rate: number; durationMs: num
   const state = Object.fromEntries(
     kinds.map((k) => [k, { acks: [] as number[], ackErrors: 0, firstAckError: null as string | null, measuredKeys: [] as string[], firstMeasuredAt: NaN, lastSentAt: NaN }]),
   ) as Record<Kind, { acks: number[]; ackErrors: number; firstAckError: string | null; measuredKeys: string[]; firstMeasuredAt: number; lastSentAt: number }>;
-  for (const k of kinds) collectors[k] = { latencies: [], toServer: [], fromServer: [], duplicates: 0, received: 0 };
+  for (const k of kinds) collectors[k] = { latencies: [], trace: [], toServer: [], fromServer: [], duplicates: 0, received: 0 };
   const interval = 1000 / msg.rate;
   const step = interval / kinds.length;
   const total = Math.ceil(((msg.warmupMs + msg.durationMs) / 1000) * msg.rate);
@@ -220,6 +225,7 @@ async function onRun(msg: { mode: Kind | 'paired'; rate: number; durationMs: num
           disconnects: disconnects - disconnectsBefore,
           achievedRate: sendWindowMs > 0 ? Math.round(((st.measuredKeys.length - 1) / sendWindowMs) * 1000 * 10) / 10 : null,
           latencies: col.latencies,
+          trace: col.trace,
           toServer: col.toServer,
           fromServer: col.fromServer,
           ackLatencies: st.acks,

@@ -11,10 +11,10 @@
 import 'reflect-metadata';
 import { createServer, Server as HttpServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Server } from 'socket.io';
+import { Server, Socket } from 'socket.io';
 import { AppConfig } from '@vetting/core';
 import { LiveGateway } from '@vetting/live';
 import { createApi } from '../apps/api/src/bootstrap';
@@ -40,6 +40,41 @@ function samplePool(): void {
   poolStats.maxUsed = Math.max(poolStats.maxUsed, used);
   poolStats.maxPendingAcquires = Math.max(poolStats.maxPendingAcquires, pendingAcquires);
   if (pendingAcquires > 0 && used >= poolStats.size) poolStats.exhaustedMs += POOL_SAMPLE_MS;
+}
+
+/**
+ * LIVE_TRACE (diagnostic): per signal sequence, when this process got it (`recv`, before any middleware),
+ * handed it to the receiver's socket (`emit`) and wrote it to the receiver's transport (`flush`), in epoch ms
+ * with sub-ms precision, comparable with the client's `timeOrigin + now()`.
+ */
+const trace = new Map<number, { recv?: number; emit?: number; flush?: number }>();
+const hr = () => performance.timeOrigin + performance.now();
+const traced = new WeakSet<Socket>();
+const entry = (seq: number) => trace.get(seq) ?? (trace.set(seq, {}), trace.get(seq)!);
+/** The relayed signal's sequence: `data.length` of a candidate `attempt:signal`, `seq` of a raw `signal`. */
+function seqOf(event: string, body: any): number | undefined {
+  const seq = event === 'attempt:signal' ? (body?.source === undefined || body?.source === 'candidate' ? body?.data?.length : undefined) : event === 'signal' ? body?.seq : undefined;
+  return typeof seq === 'number' ? seq : undefined;
+}
+function traceSocket(s: Socket): void {
+  if (traced.has(s)) return;
+  traced.add(s);
+  s.prependAny((event: string, body: any) => {
+    const seq = seqOf(event, body);
+    if (seq !== undefined) entry(seq).recv ??= hr();
+  });
+  s.prependAnyOutgoing((event: string, body: any) => {
+    const seq = seqOf(event, body);
+    if (seq !== undefined) entry(seq).emit ??= hr();
+  });
+  s.conn.on('flush', (packets: { data?: unknown }[]) => {
+    const at = hr();
+    for (const p of packets) {
+      if (typeof p.data !== 'string') continue;
+      const m = p.data.includes('"attempt:signal"') && p.data.includes('"source":"candidate"') ? /"length":(\d+)/.exec(p.data) : p.data.includes('["signal",') ? /"seq":(\d+)/.exec(p.data) : null;
+      if (m) entry(Number(m[1])).flush ??= at;
+    }
+  });
 }
 
 function startRaw(): Promise<number> {
@@ -85,6 +120,17 @@ async function main(): Promise<void> {
         wallFrom = Date.now();
         poolStats = { size: poolStats.size, maxUsed: 0, maxPendingAcquires: 0, exhaustedMs: 0 };
         return null;
+      },
+      traceOn: async () => {
+        for (const s of gateway.server.sockets.values()) traceSocket(s);
+        if (raw) for (const s of raw.of('/').sockets.values()) traceSocket(s);
+        trace.clear();
+        return { traced: gateway.server.sockets.size + (raw ? raw.of('/').sockets.size : 0) };
+      },
+      traceDump: async () => {
+        const rows = [...trace].map(([seq, t]) => [seq, t.recv ?? null, t.emit ?? null, t.flush ?? null]);
+        trace.clear();
+        return rows;
       },
       stats: async () => {
         const cpu = process.cpuUsage(cpuFrom);

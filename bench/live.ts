@@ -64,6 +64,10 @@ const DRAIN_MS = 5_000;
 // The paired run (raw and api-1 interleaved) decides the ratio target: 900 samples of each by default, so
 // its p99 is the 9th slowest rather than the 3rd and one garbage collection does not decide it.
 const PAIRED_DURATION_MS = envInt('LIVE_PAIRED_DURATION_MS', 45_000);
+// Diagnostics: LIVE_TRACE=1 splits each paired signal's latency at the server (see traceReport);
+// LIVE_PAIRED_ONLY=1 runs only the paired window (no sequential modes, no api B).
+const TRACE = process.env.LIVE_TRACE === '1';
+const PAIRED_ONLY = process.env.LIVE_PAIRED_ONLY === '1';
 const TARGET_SOCKETS = 2000;
 const TARGET_P99_1 = 50;
 const TARGET_RAW_FACTOR = 1.5;
@@ -96,6 +100,7 @@ interface RunResult {
   disconnects: number;
   achievedRate: number | null;
   latencies: number[];
+  trace?: [number, number, number][];
   toServer: number[];
   fromServer: number[];
   ackLatencies: number[];
@@ -197,9 +202,11 @@ async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', se
 
 /** Raw relay and api-1 interleaved in one timed window on api A: same process, same moment, same load. */
 async function pairedRun(client: RpcChild, a: ApiProcess) {
+  if (TRACE) await a.rpc.call('traceOn');
   await a.rpc.call('resetStats');
-  const r = await client.call<{ api: RunResult; raw: RunResult }>('run', { mode: 'paired', rate: RATE, durationMs: PAIRED_DURATION_MS, warmupMs: WARMUP_MS, drainMs: DRAIN_MS }, WARMUP_MS + PAIRED_DURATION_MS + DRAIN_MS + 60_000);
+  const r = await client.call<{ api: RunResult; raw: RunResult }>('run', { mode: 'paired', rate: RATE, durationMs: PAIRED_DURATION_MS, warmupMs: WARMUP_MS, drainMs: DRAIN_MS, trace: TRACE }, WARMUP_MS + PAIRED_DURATION_MS + DRAIN_MS + 60_000);
   const stats = await a.rpc.call('stats');
+  if (TRACE) traceReport(await a.rpc.call<[number, number | null, number | null, number | null][]>('traceDump'), r);
   const raw = summarize(r.raw.latencies);
   const api = summarize(r.api.latencies);
   console.log(summaryLine('paired raw   signal → receiver latency', raw));
@@ -207,6 +214,29 @@ async function pairedRun(client: RpcChild, a: ApiProcess) {
   console.log(`paired sent raw=${r.raw.sent} api=${r.api.sent}, lost raw=${r.raw.lost} api=${r.api.lost}, ack errors raw=${r.raw.ackErrors} api=${r.api.ackErrors}, disconnects=${r.api.disconnects}`);
   console.log(`paired api A during the run: cpu=${stats.cpuPercent}% of one core, event-loop delay p99=${stats.eventLoopDelayP99Ms} ms max=${stats.eventLoopDelayMaxMs} ms, rss=${stats.rssMb} MB`);
   return { raw, api, rawLost: r.raw.lost, apiLost: r.api.lost, server: stats };
+}
+
+/**
+ * LIVE_TRACE: each paired signal's latency cut in four at the server's timestamps — client send → server got
+ * it (inbound), → emitted to the receiver's socket (handler), → written to its transport (write), → client
+ * got it (outbound). The two processes' clocks may be offset by a constant; raw and api share it, so the
+ * difference between them per segment is what counts. The tail line averages the segments of the slowest 5 %.
+ */
+function traceReport(server: [number, number | null, number | null, number | null][], r: { api: RunResult; raw: RunResult }): void {
+  const bySeq = new Map(server.map(([seq, recv, emit, flush]) => [seq, { recv, emit, flush }]));
+  for (const kind of ['raw', 'api'] as const) {
+    const rows = (r[kind].trace ?? []).flatMap(([seq, sent, got]) => {
+      const t = bySeq.get(seq);
+      if (!t || t.recv === null || t.emit === null || t.flush === null) return [];
+      return [{ total: got - sent, inbound: t.recv - sent, handler: t.emit - t.recv, write: t.flush - t.emit, outbound: got - t.flush }];
+    });
+    const segments = ['total', 'inbound', 'handler', 'write', 'outbound'] as const;
+    console.log(`trace ${kind}: ${rows.length} of ${(r[kind].trace ?? []).length} signals traced`);
+    for (const seg of segments) console.log(summaryLine(`trace ${kind} ${seg.padEnd(8)}`, summarize(rows.map((x) => x[seg]))));
+    const tail = [...rows].sort((x, y) => y.total - x.total).slice(0, Math.max(1, Math.ceil(rows.length / 20)));
+    const mean = (seg: (typeof segments)[number]) => (tail.reduce((a, x) => a + x[seg], 0) / tail.length).toFixed(3);
+    console.log(`trace ${kind} slowest 5 % (${tail.length}), mean ms: ${segments.map((seg) => `${seg}=${mean(seg)}`).join(' ')}`);
+  }
 }
 
 /** Context figure: a one-row insert committed on its own, as seen from a client on this machine (commit = WAL flush). */
@@ -281,6 +311,12 @@ runMain('live', 15 * 60_000, async () => {
   // ---- raw Socket.IO relay (same api process, same client process) ---------------------------
   await client.call('rawSetup', { url: a.rawUrl, senders: CANDIDATES }, 60_000);
   console.log(`raw: bare Socket.IO server in api A's process, ${CANDIDATES} senders → 1 receiver in ${CANDIDATES} rooms (the ${connectedOnA} /live sockets stay connected)`);
+  if (PAIRED_ONLY) {
+    const paired = await pairedRun(client, a);
+    console.log(`paired ratio (p99 api ÷ raw): ${(paired.api.p99 / paired.raw.p99).toFixed(2)}`);
+    await client.call('closeAll');
+    return;
+  }
   const raw = await timedRun('raw  ', client, 'raw', [a], db);
 
   // ---- context: PostgreSQL commit latency on this machine --------------------------------------

@@ -307,16 +307,16 @@ export class AssessmentsService {
   async candidateSignal(user: { id: string }, attemptId: string, type: SignalType, data: Record<string, unknown>, joinedHere = false) {
     if (!joinedHere || !this.relay.knows(attemptId)) return this.recordSignal(attemptId, type, 'candidate', user.id, data, true, user.id);
     const t = this.thresholds;
-    const at = this.clock.now();
+    const at = new Date(this.clock.nowMillis());
     const signalId = randomUUID();
     const points = signalPoints({ type, data: data as SignalFact['data'] });
     const running = this.relay.reserve(attemptId, points);
-    const view = signalView(signalId, attemptId, type, 'candidate', user.id, data, at.toISO()!, running, tierOf(running, t));
+    const view = signalView(signalId, attemptId, type, 'candidate', user.id, data, at.toISOString(), running, tierOf(running, t));
     // Proctors on this process have it once this returns; a failed publish to the others must not fail the signal.
     const relayed = this.live.emit(proctorRoom(attemptId), 'attempt:signal', view).catch((err) => this.logger.warn(`relay of signal ${signalId} failed: ${err}`));
     let row: SignalRow;
     try {
-      row = await this.relay.inOrder(attemptId, () => this.writeSignal(attemptId, signalId, at.toJSDate(), type, points, 'candidate', user.id, data, user.id));
+      row = await this.relay.inOrder(attemptId, () => this.writeSignal(attemptId, signalId, at, type, points, 'candidate', user.id, data, user.id));
     } catch (err) {
       this.relay.settle(attemptId, points);
       await relayed;

@@ -3,11 +3,20 @@ import { DateTime } from 'luxon';
 /** The only source of "now" for domain code. */
 export abstract class Clock {
   abstract now(): DateTime;
+
+  /** Now as epoch milliseconds: for hot paths that only stamp a time (no DateTime allocated). */
+  nowMillis(): number {
+    return this.now().toMillis();
+  }
 }
 
 export class SystemClock extends Clock {
   now(): DateTime {
     return DateTime.utc();
+  }
+
+  override nowMillis(): number {
+    return Date.now();
   }
 }
 
