@@ -309,6 +309,97 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
   });
 });
 
+describe('relayed signals are stored in batches (group commit)', () => {
+  const WINDOW_MS = 400;
+  let t: TestApp;
+  let proctor: { token: string };
+  let db: Client;
+  beforeAll(async () => {
+    t = await startTestApp({ withWorker: true, env: { SIGNAL_WRITE_WINDOW_MS: String(WINDOW_MS) } });
+    proctor = await createStaff(t, await loginAdmin(t), 'proctor');
+    db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await t?.close();
+  });
+
+  const joined = async () => {
+    const f = await registerUser(t);
+    const attempt = (await t.http().post('/api/assessments/quiz-open/attempts').set(bearer(f.token))).body;
+    const cs = t.socket(f.token);
+    await connected(cs);
+    expect(await emitAck(cs, 'attempt:join', { attemptId: attempt.id })).toMatchObject({ ok: true });
+    return { attempt, cs };
+  };
+  const rows = async (attemptIds: string[]) =>
+    (await db.query(`select signal_id::text as id, attempt_id::text as attempt, xmin::text as tx from integrity_signals where attempt_id = any($1::uuid[]) order by integrity_signals.at, integrity_signals.id`, [attemptIds])).rows as {
+      id: string;
+      attempt: string;
+      tx: string;
+    }[];
+
+  it('signals of several attempts in one window share one statement; an ended attempt’s are refused alone', async () => {
+    const one = await joined();
+    const two = await joined();
+    const ended = await joined();
+    const ps = t.socket(proctor.token);
+    await connected(ps);
+    for (const x of [one, two, ended]) expect(await emitAck(ps, 'proctor:watch', { attemptId: x.attempt.id })).toMatchObject({ ok: true });
+    await db.query(`update attempts set status = 'terminated', ended_at = now(), end_reason = 'test' where id = $1`, [ended.attempt.id]);
+    const seen = collect(ps, 'attempt:signal');
+    const stored = collect(ps, 'attempt:signal-stored');
+    const withdrawn = collect(ps, 'attempt:signal-withdrawn');
+    const sent = Date.now();
+    const answers = Promise.all([
+      emitAck(one.cs, 'attempt:signal', { attemptId: one.attempt.id, type: 'copy' }),
+      emitAck(two.cs, 'attempt:signal', { attemptId: two.attempt.id, type: 'paste', data: { length: 500 } }),
+      emitAck(ended.cs, 'attempt:signal', { attemptId: ended.attempt.id, type: 'copy' }),
+      emitAck(one.cs, 'attempt:signal', { attemptId: one.attempt.id, type: 'tab_hidden' }),
+    ]);
+    // Relayed at once; nothing written before the window ends.
+    await sleep(WINDOW_MS / 4);
+    expect(seen).toHaveLength(4);
+    expect(await rows([one.attempt.id, two.attempt.id, ended.attempt.id])).toEqual([]);
+    const [a1, b1, refused, a2] = await answers;
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(WINDOW_MS - 50);
+    expect([a1, b1, a2].every((a) => a.ok)).toBe(true);
+    expect(refused).toMatchObject({ ok: false, code: 'ATTEMPT_NOT_ACTIVE', details: { status: 'terminated' } });
+    const written = await rows([one.attempt.id, two.attempt.id, ended.attempt.id]);
+    // Two sockets' packets may reach the server in either order; one socket's keep theirs.
+    expect(written.map((r) => r.id).sort()).toEqual([a1.signal.id, b1.signal.id, a2.signal.id].sort());
+    expect(written.filter((r) => r.attempt === one.attempt.id).map((r) => r.id)).toEqual([a1.signal.id, a2.signal.id]);
+    expect(new Set(written.map((r) => r.tx)).size).toBe(1); // one transaction
+    await sleep(100);
+    // Each stored signal is confirmed with the total right after it, per attempt.
+    const byId = new Map(stored.map((s) => [s.id, s.integrity]));
+    expect(byId.get(a1.signal.id)).toEqual({ points: 1, tier: 'none' });
+    expect(byId.get(a2.signal.id)).toEqual({ points: 2, tier: 'none' });
+    expect(byId.get(b1.signal.id)).toEqual({ points: 3, tier: 'some' });
+    expect(withdrawn).toEqual([{ attemptId: ended.attempt.id, id: seen.find((s) => s.attemptId === ended.attempt.id).id, reason: 'ATTEMPT_NOT_ACTIVE' }]);
+    const points = (await db.query(`select id::text, integrity_points, integrity_tier from attempts where id = any($1::uuid[])`, [[one.attempt.id, two.attempt.id, ended.attempt.id]])).rows;
+    expect(Object.fromEntries(points.map((r) => [r.id, [r.integrity_points, r.integrity_tier]]))).toEqual({
+      [one.attempt.id]: [2, 'none'],
+      [two.attempt.id]: [3, 'some'],
+      [ended.attempt.id]: [0, 'none'],
+    });
+    for (const s of [one.cs, two.cs, ended.cs, ps]) s.disconnect();
+  });
+
+  it('reading the timeline writes what is queued without waiting for the window', async () => {
+    const { attempt, cs } = await joined();
+    const answer = emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'focus_lost' });
+    await sleep(20);
+    const asked = Date.now();
+    const timeline = (await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token))).body;
+    expect(Date.now() - asked).toBeLessThan(WINDOW_MS - 100);
+    expect(timeline.timeline.map((s: { type: string }) => s.type)).toEqual(['focus_lost']);
+    expect((await answer).signal.id).toBe(timeline.timeline[0].id);
+    cs.disconnect();
+  });
+});
+
 describe('two api processes share rooms through the Redis adapter', () => {
   let a: TestApp;
   let b: TestApp;

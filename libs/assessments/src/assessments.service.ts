@@ -14,6 +14,7 @@ import { assessmentSummary, loadCatalog, publicItem } from './catalog';
 import { Assessment, AssessmentItem, Track } from './catalog.schema';
 import { IntegrityThresholds, SignalFact, SignalType, integrityPoints, shouldAutoTerminate, signalCounts, signalPoints, tierOf } from './integrity.rules';
 import { SignalRelay } from './signal-relay';
+import { SignalWriteBatch, runningTotals } from './signal-batch';
 
 export const ATTEMPT_DEADLINES_QUEUE = 'attempt-deadlines';
 export const GRADING_QUEUE = 'grading';
@@ -73,9 +74,24 @@ interface SignalRow {
   status: AttemptStatus;
 }
 
+/** A relayed candidate signal waiting for its batch write. */
+interface QueuedSignal {
+  signalId: string;
+  attemptId: string;
+  owner: string;
+  type: SignalType;
+  points: number;
+  data: Record<string, unknown>;
+  at: Date;
+}
+
+/** A batch write that lost a deadlock against another process's batch is tried again, this many times in all. */
+const SIGNAL_BATCH_TRIES = 3;
+
 @Injectable()
 export class AssessmentsService {
   private readonly relay = new SignalRelay();
+  private readonly signalWrites: SignalWriteBatch<QueuedSignal, SignalRow>;
   private readonly logger = new Logger('Assessments');
 
   constructor(
@@ -87,7 +103,9 @@ export class AssessmentsService {
     private readonly live: LivePublisher,
     @InjectQueue(ATTEMPT_DEADLINES_QUEUE) private readonly deadlines: Queue,
     @InjectQueue(GRADING_QUEUE) private readonly grading: Queue,
-  ) {}
+  ) {
+    this.signalWrites = new SignalWriteBatch((batch) => this.writeSignalBatch(batch), config.env.SIGNAL_WRITE_WINDOW_MS, config.env.SIGNAL_WRITE_BATCH_MAX);
+  }
 
   get thresholds(): IntegrityThresholds {
     const e = this.config.env;
@@ -298,7 +316,9 @@ export class AssessmentsService {
   /**
    * A candidate's signal. From a socket that joined the running attempt through this process, the signal
    * goes to watching proctors as it arrives (`attempt:signal`, with the running integrity), and is stored
-   * right after, in arrival order; the candidate's answer waits for the row. Once stored, proctors get
+   * in arrival order by the next batch write (group commit: at most SIGNAL_WRITE_WINDOW_MS later, so the
+   * relay has the CPU first and signals under load share a commit); the candidate's answer waits for the
+   * row. Once stored, proctors get
    * `attempt:signal-stored` (the same signal with the stored integrity: it corrects a total that missed
    * points added through another process, and reaches a proctor on another process who started watching
    * between the relay and the write); if it cannot be stored (the attempt ended meanwhile),
@@ -316,7 +336,7 @@ export class AssessmentsService {
     const relayed = this.live.emit(proctorRoom(attemptId), 'attempt:signal', view).catch((err) => this.logger.warn(`relay of signal ${signalId} failed: ${err}`));
     let row: SignalRow;
     try {
-      row = await this.relay.inOrder(attemptId, () => this.writeSignal(attemptId, signalId, at, type, points, 'candidate', user.id, data, user.id));
+      row = await this.signalWrites.add({ signalId, attemptId, owner: user.id, type, points, data, at });
     } catch (err) {
       this.relay.settle(attemptId, points);
       await relayed;
@@ -362,10 +382,69 @@ export class AssessmentsService {
       'all',
     );
     if (rows.length > 0) return rows[0];
+    throw await this.signalRefusal(attemptId, owner);
+  }
+
+  /** Why a signal for this attempt was not stored. */
+  private async signalRefusal(attemptId: string, owner?: string): Promise<AppError> {
     const a = await withContext(this.orm, (em) => em.findOne(Attempt, { id: attemptId }));
-    if (!a) throw notFound('Attempt', { attemptId });
-    if (owner && a.freelancerId !== owner) throw forbidden('This attempt is not yours');
-    throw new AppError(409, 'ATTEMPT_NOT_ACTIVE', `The attempt is ${a.status}`, { status: a.status });
+    if (!a) return notFound('Attempt', { attemptId });
+    if (owner && a.freelancerId !== owner) return forbidden('This attempt is not yours');
+    return new AppError(409, 'ATTEMPT_NOT_ACTIVE', `The attempt is ${a.status}`, { status: a.status });
+  }
+
+  /**
+   * One statement for a batch of relayed candidate signals: the rows in arrival order, each attempt's points
+   * added at once and its tier set. Signals of an attempt that is no longer running (or not the sender's)
+   * are refused with the reason; the others answer the stored total right after them.
+   */
+  private async writeSignalBatch(batch: QueuedSignal[]): Promise<(SignalRow | Error)[]> {
+    const t = this.thresholds;
+    const records = batch.map((b, ord) => ({ ord, signal_id: b.signalId, attempt_id: b.attemptId, owner: b.owner, type: b.type, points: b.points, data: b.data, at: b.at.toISOString() }));
+    let stored: { id: string; integrity_points: number; status: AttemptStatus }[] = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        stored = await this.orm.em.getConnection().execute(
+          `with b as (
+             select * from jsonb_to_recordset(?::jsonb)
+               as b(ord int, signal_id uuid, attempt_id uuid, owner uuid, type text, points int, data jsonb, at timestamptz)
+           ), totals as (
+             select attempt_id, owner, sum(points)::int as points from b group by attempt_id, owner
+           ), a as (
+             update attempts t set integrity_points = t.integrity_points + totals.points,
+               integrity_tier = case when t.integrity_points + totals.points >= ? then 'major' when t.integrity_points + totals.points >= ? then 'some' else 'none' end
+             from totals
+             where t.id = totals.attempt_id and t.freelancer_id = totals.owner and t.status = 'in_progress'
+             returning t.id, t.freelancer_id, t.integrity_points, t.status
+           ), s as (
+             insert into integrity_signals (signal_id, attempt_id, type, source, actor_id, data, at)
+             select b.signal_id, b.attempt_id, b.type, 'candidate', b.owner, b.data, b.at
+             from b join a on a.id = b.attempt_id and a.freelancer_id = b.owner
+             order by b.ord
+           )
+           select a.id, a.integrity_points, a.status from a`,
+          [JSON.stringify(records), t.majorAt, t.someAt],
+          'all',
+        );
+        break;
+      } catch (err) {
+        if (attempt >= SIGNAL_BATCH_TRIES || sqlState(err) !== '40P01') throw err;
+      }
+    }
+    const totals = new Map(stored.map((r) => [r.id, r.integrity_points]));
+    const statuses = new Map(stored.map((r) => [r.id, r.status]));
+    const after = runningTotals(batch, totals);
+    const refusals = new Map<string, Promise<AppError>>();
+    return Promise.all(
+      batch.map(async (b, i) => {
+        const points = after[i];
+        if (points === undefined) {
+          if (!refusals.has(b.attemptId)) refusals.set(b.attemptId, this.signalRefusal(b.attemptId, b.owner));
+          return refusals.get(b.attemptId)!;
+        }
+        return { at: b.at, integrity_points: points, integrity_tier: tierOf(points, t), status: statuses.get(b.attemptId)! };
+      }),
+    );
   }
 
   private async afterSignal(attemptId: string, row: SignalRow, mayAutoTerminate: boolean): Promise<void> {
@@ -376,11 +455,11 @@ export class AssessmentsService {
 
   /** Signal writes still queued (shutdown waits for them before the database closes). */
   drainSignals(): Promise<void> {
-    return this.relay.drain();
+    return this.signalWrites.idle();
   }
 
   async timeline(attemptId: string) {
-    await this.relay.idle(attemptId);
+    await this.signalWrites.idle();
     return withContext(this.orm, async (em) => {
       const a = await em.findOne(Attempt, { id: attemptId });
       if (!a) throw notFound('Attempt', { attemptId });

@@ -1,7 +1,5 @@
 import { SignalRelay } from './signal-relay';
 
-const tick = () => new Promise((r) => setImmediate(r));
-
 describe('SignalRelay', () => {
   it('knows an attempt once a stored total is given, until forgotten', () => {
     const r = new SignalRelay();
@@ -68,61 +66,5 @@ describe('SignalRelay', () => {
     r.stored('c', 4);
     expect(r.knows('a')).toBe(true);
     expect(r.knows('b')).toBe(false);
-  });
-
-  it('runs the writes of one attempt one after another in arrival order, even when one fails', async () => {
-    const r = new SignalRelay();
-    const log: string[] = [];
-    const gates: Array<() => void> = [];
-    const write = (name: string, fail = false) => () =>
-      new Promise<string>((resolve, reject) => {
-        log.push(`start ${name}`);
-        gates.push(() => {
-          log.push(`end ${name}`);
-          if (fail) reject(new Error(name));
-          else resolve(name);
-        });
-      });
-    const first = r.inOrder('a', write('1', true));
-    const second = r.inOrder('a', write('2'));
-    const other = r.inOrder('b', write('b1'));
-    await tick();
-    expect(log).toEqual(['start 1', 'start b1']);
-    gates.shift()!(); // 1 fails
-    await expect(first).rejects.toThrow('1');
-    await tick();
-    expect(log).toEqual(['start 1', 'start b1', 'end 1', 'start 2']);
-    gates.shift()!(); // b1
-    gates.shift()!(); // 2
-    await expect(second).resolves.toBe('2');
-    await expect(other).resolves.toBe('b1');
-    await r.drain();
-  });
-
-  it('idle waits for the queued writes of that attempt only', async () => {
-    const r = new SignalRelay();
-    const done: string[] = [];
-    let release!: () => void;
-    void r.inOrder('a', async () => {
-      await tick();
-      done.push('a');
-    });
-    void r.inOrder('b', () => new Promise<void>((resolve) => (release = resolve)));
-    await r.idle('a');
-    expect(done).toEqual(['a']);
-    await r.idle('unknown');
-    release();
-    await r.drain();
-  });
-
-  it('drain waits for queued writes', async () => {
-    const r = new SignalRelay();
-    let done = false;
-    void r.inOrder('a', async () => {
-      await tick();
-      done = true;
-    });
-    await r.drain();
-    expect(done).toBe(true);
   });
 });

@@ -1,13 +1,12 @@
 /**
  * Process-local state of the live signal path. For each running attempt a candidate joined here it keeps
  * the integrity points last known to be stored (`base`) and the points of signals relayed but not yet
- * stored (`pending`), so a signal can go to proctors with its running tier before its row is written; and
- * a write queue per attempt, so the timeline stores one candidate's signals in the order they arrived.
- * Integrity points only ever grow, so the highest stored total seen is the newest.
+ * stored (`pending`), so a signal can go to proctors with its running tier before its row is written
+ * (the rows are written in arrival order by `SignalWriteBatch`). Integrity points only ever grow, so the
+ * highest stored total seen is the newest.
  */
 export class SignalRelay {
   private readonly attempts = new Map<string, { base: number; pending: number }>();
-  private readonly tails = new Map<string, Promise<unknown>>();
 
   constructor(private readonly capacity = 50_000) {}
 
@@ -43,27 +42,5 @@ export class SignalRelay {
 
   forget(attemptId: string): void {
     this.attempts.delete(attemptId);
-  }
-
-  /** Runs `write` after every earlier write of the same attempt has settled. */
-  inOrder<T>(attemptId: string, write: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(attemptId) ?? Promise.resolve();
-    const next = previous.then(write, write);
-    const tail = next.catch(() => undefined);
-    this.tails.set(attemptId, tail);
-    void tail.then(() => {
-      if (this.tails.get(attemptId) === tail) this.tails.delete(attemptId);
-    });
-    return next;
-  }
-
-  /** Waits for the attempt's queued writes (a timeline read then includes what was already relayed). */
-  async idle(attemptId: string): Promise<void> {
-    await this.tails.get(attemptId);
-  }
-
-  /** Waits for every queued write (shutdown). */
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.tails.values()]);
   }
 }

@@ -92,6 +92,9 @@ export const envSchema = z
     INTEGRITY_MAJOR_AT: int(10, 1),
     /** 0 = never auto-terminate. */
     INTEGRITY_AUTO_TERMINATE_AT: int(0, 0),
+    /** Relayed candidate signals are stored in batches: a batch is written this long after its first signal (0 = at once). */
+    SIGNAL_WRITE_WINDOW_MS: int(5, 0, 1000),
+    SIGNAL_WRITE_BATCH_MAX: int(200, 1, 10_000),
 
     CODE_RUNNER: z.enum(['local', 'judge0']).default('local'),
     JUDGE0_URL: optionalString.pipe(z.string().url().optional()),
