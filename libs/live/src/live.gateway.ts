@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import type { Namespace, Socket } from 'socket.io';
 import { AppConfig, REDIS, withContext } from '@vetting/core';
 import { TokenService, User, bearerToken } from '@vetting/identity';
-import { LiveMessage, LivePublisher, liveChannel } from './live.publisher';
+import { LivePublisher, decodeLiveMessage, liveChannel } from './live.publisher';
 import { userRoom } from './live-user';
 
 /**
@@ -61,13 +61,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
   }
 
   private relay(raw: string): void {
-    let msg: LiveMessage;
-    try {
-      msg = JSON.parse(raw);
-    } catch {
-      return;
-    }
-    if (!this.server || msg.origin === this.publisher.origin) return; // already delivered here by the publisher
+    const msg = decodeLiveMessage(raw, this.publisher.origin); // null for our own: the publisher delivered it here
+    if (!this.server || !msg) return;
     if (msg.kind === 'emit') this.server.local.to(msg.room).emit(msg.event, msg.payload);
     else if (msg.kind === 'close-room') this.server.local.in(msg.room).socketsLeave(msg.room);
   }

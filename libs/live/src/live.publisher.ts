@@ -12,6 +12,28 @@ export type LiveMessage = { origin: string } & (
 
 export const liveChannel = (config: AppConfig) => `${config.env.REDIS_PREFIX}live:events`;
 
+/** On the channel a message is `<origin> <json>`, so a process skips its own without parsing them. */
+export function encodeLiveMessage(message: LiveMessage): string {
+  const { origin, ...body } = message;
+  return `${origin} ${JSON.stringify(body)}`;
+}
+
+/** The message, or null when it came from `self` (already delivered there) or is not one. */
+export function decodeLiveMessage(raw: string, self: string): LiveMessage | null {
+  const space = raw.indexOf(' ');
+  if (space <= 0) return null;
+  const origin = raw.slice(0, space);
+  if (origin === self) return null;
+  try {
+    const body = JSON.parse(raw.slice(space + 1));
+    if (!body || typeof body.room !== 'string' || (body.kind !== 'emit' && body.kind !== 'close-room')) return null;
+    if (body.kind === 'emit' && typeof body.event !== 'string') return null;
+    return { ...body, origin };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Emits to Socket.IO rooms from anywhere. Each api process delivers to its own sockets (`local`), so a
  * message reaches every socket once whichever process published it. In an api process the publisher is
@@ -42,6 +64,6 @@ export class LivePublisher {
   }
 
   private async publish(message: LiveMessage): Promise<void> {
-    await this.redis.publish(liveChannel(this.config), JSON.stringify(message));
+    await this.redis.publish(liveChannel(this.config), encodeLiveMessage(message));
   }
 }
