@@ -85,6 +85,8 @@ interface QueuedSignal {
   at: Date;
 }
 
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
 /** A batch write that lost a deadlock against another process's batch is tried again, this many times in all. */
 const SIGNAL_BATCH_TRIES = 3;
 
@@ -428,23 +430,33 @@ export class AssessmentsService {
         );
         break;
       } catch (err) {
-        if (attempt >= SIGNAL_BATCH_TRIES || sqlState(err) !== '40P01') throw err;
+        if (sqlState(err) === '40P01' && attempt < SIGNAL_BATCH_TRIES) continue;
+        // Nothing of the batch was stored: write its signals one by one, so one that cannot be stored is refused alone.
+        if (batch.length > 1) return this.writeSignalsOneByOne(batch);
+        throw err;
       }
     }
     const totals = new Map(stored.map((r) => [r.id, r.integrity_points]));
     const statuses = new Map(stored.map((r) => [r.id, r.status]));
     const after = runningTotals(batch, totals);
-    const refusals = new Map<string, Promise<AppError>>();
+    const refusals = new Map<string, Promise<Error>>();
     return Promise.all(
       batch.map(async (b, i) => {
         const points = after[i];
         if (points === undefined) {
-          if (!refusals.has(b.attemptId)) refusals.set(b.attemptId, this.signalRefusal(b.attemptId, b.owner));
+          // A failed lookup refuses this signal only: the others of the batch are stored.
+          if (!refusals.has(b.attemptId)) refusals.set(b.attemptId, this.signalRefusal(b.attemptId, b.owner).catch((e: unknown) => asError(e)));
           return refusals.get(b.attemptId)!;
         }
         return { at: b.at, integrity_points: points, integrity_tier: tierOf(points, t), status: statuses.get(b.attemptId)! };
       }),
     );
+  }
+
+  private async writeSignalsOneByOne(batch: QueuedSignal[]): Promise<(SignalRow | Error)[]> {
+    const out: (SignalRow | Error)[] = [];
+    for (const b of batch) out.push(await this.writeSignal(b.attemptId, b.signalId, b.at, b.type, b.points, 'candidate', b.owner, b.data, b.owner).catch((e: unknown) => asError(e)));
+    return out;
   }
 
   private async afterSignal(attemptId: string, row: SignalRow, mayAutoTerminate: boolean): Promise<void> {
@@ -455,7 +467,7 @@ export class AssessmentsService {
 
   /** Signal writes still queued (shutdown waits for them before the database closes). */
   drainSignals(): Promise<void> {
-    return this.signalWrites.idle();
+    return this.signalWrites.close(new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down: send the signal again once reconnected'));
   }
 
   async timeline(attemptId: string) {

@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io';
 import { AppConfig, AppError, Clock } from '@vetting/core';
 import { ack, liveUser } from '@vetting/live';
 import { AssessmentsService, attemptRoom } from './assessments.service';
-import { CANDIDATE_SIGNALS, SignalType } from './integrity.rules';
+import { CANDIDATE_SIGNALS, SignalType, signalData } from './integrity.rules';
 import { objectField, stringField, uuidField } from './live-payload';
 
 interface AttemptSocketData {
@@ -117,15 +117,9 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
       if (!(CANDIDATE_SIGNALS as readonly string[]).includes(type)) {
         throw new AppError(400, 'VALIDATION_FAILED', `type must be one of ${CANDIDATE_SIGNALS.join(', ')}`, { fields: [{ field: 'type', problems: ['unknown signal type'] }] });
       }
-      const raw = objectField(body, 'data', true);
-      const data: Record<string, unknown> = {};
-      for (const key of ['durationMs', 'length'] as const) {
-        const v = raw[key];
-        if (v !== undefined) {
-          if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new AppError(400, 'VALIDATION_FAILED', `data.${key} must be a non-negative number`, { fields: [{ field: `data.${key}`, problems: ['must be a non-negative number'] }] });
-          data[key] = Math.round(v);
-        }
-      }
+      const parsed = signalData(objectField(body, 'data', true));
+      if ('field' in parsed) throw new AppError(400, 'VALIDATION_FAILED', `${parsed.field} ${parsed.problem}`, { fields: [{ field: parsed.field, problems: [parsed.problem] }] });
+      const { data } = parsed;
       // Joined through this socket and still in the room (it is closed when the attempt ends): relay ahead of the write.
       const joinedHere = Boolean((socket.data as AttemptSocketData).attempts?.[attemptId]) && socket.rooms.has(attemptRoom(attemptId));
       const signal = await this.attempts.candidateSignal(liveUser(socket), attemptId, type as SignalType, data, joinedHere);

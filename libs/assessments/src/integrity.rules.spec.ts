@@ -1,12 +1,14 @@
 import {
   CANDIDATE_SIGNALS,
   IntegrityThresholds,
+  SIGNAL_DATA_LIMITS,
   SYSTEM_SIGNALS,
   SignalFact,
   SignalType,
   integrityPoints,
   shouldAutoTerminate,
   signalCounts,
+  signalData,
   signalPoints,
   tierOf,
 } from './integrity.rules';
@@ -174,5 +176,34 @@ describe('signalCounts', () => {
 
   it('counts signals that score nothing too', () => {
     expect(signalCounts([{ type: 'tab_visible' }, { type: 'reconnect' }, { type: 'reconnect' }])).toEqual({ tab_visible: 1, reconnect: 2 });
+  });
+});
+
+describe('signalData', () => {
+  it('keeps the known numbers, rounded, and drops anything else', () => {
+    expect(signalData({ durationMs: 1234.6, length: 10, note: 'x', nested: { a: 1 } })).toEqual({ data: { durationMs: 1235, length: 10 } });
+    expect(signalData({})).toEqual({ data: {} });
+  });
+
+  it.each([0, SIGNAL_DATA_LIMITS.durationMs])('accepts durationMs %p (the bounds)', (v) => {
+    expect(signalData({ durationMs: v })).toEqual({ data: { durationMs: v } });
+  });
+
+  it.each([
+    ['durationMs', -1],
+    ['durationMs', SIGNAL_DATA_LIMITS.durationMs + 1],
+    ['durationMs', 1e14],
+    ['durationMs', Number.POSITIVE_INFINITY],
+    ['durationMs', Number.NaN],
+    ['durationMs', '100'],
+    ['length', SIGNAL_DATA_LIMITS.length + 1],
+    ['length', 1e308],
+    ['length', null],
+  ])('refuses %s = %p, naming the field', (field, v) => {
+    expect(signalData({ [field]: v })).toEqual({ field: `data.${field}`, problem: expect.stringContaining('from 0 to') });
+  });
+
+  it('keeps every accepted value within a 32-bit integer of points', () => {
+    expect(signalPoints({ type: 'focus_regained', data: { durationMs: SIGNAL_DATA_LIMITS.durationMs } })).toBeLessThan(2 ** 31);
   });
 });

@@ -18,6 +18,24 @@ export interface SignalFact {
   data?: { durationMs?: number; length?: number };
 }
 
+/** The numbers a candidate may send with a signal, and their largest values (a day away; ten million characters). */
+export const SIGNAL_DATA_LIMITS = { durationMs: 86_400_000, length: 10_000_000 } as const;
+
+/**
+ * The stored data of a candidate signal: the known numbers, rounded; anything else is dropped. Answers the
+ * first field that is not a number between 0 and its limit.
+ */
+export function signalData(raw: Record<string, unknown>): { data: SignalFact['data'] & Record<string, number> } | { field: string; problem: string } {
+  const data: Record<string, number> = {};
+  for (const [key, max] of Object.entries(SIGNAL_DATA_LIMITS)) {
+    const v = raw[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) return { field: `data.${key}`, problem: `must be a number from 0 to ${max}` };
+    data[key] = Math.round(v);
+  }
+  return { data };
+}
+
 export type IntegrityTier = 'none' | 'some' | 'major';
 
 export interface IntegrityThresholds {

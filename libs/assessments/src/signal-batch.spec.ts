@@ -103,21 +103,42 @@ describe('SignalWriteBatch', () => {
     expect(writes).toHaveLength(1);
   });
 
-  it('idle also waits for signals that arrive while it waits', async () => {
+  it('idle waits for what was queued when it was called, not for what arrives meanwhile', async () => {
     const w = gatedWrite<string>();
     const batch = new SignalWriteBatch<string, string>(w.write, 60_000, 100);
     void batch.add('a');
     let idle = false;
     const done = batch.idle().then(() => (idle = true));
     expect(w.batches).toEqual([['a']]);
-    const b = batch.add('b');
+    const b = batch.add('b'); // arrives while 'a' is being written
     w.gates[0].ok(['A']);
+    await done;
+    expect(idle).toBe(true);
+    // 'b' still goes right after the running write, without waiting for the window.
     await settle();
-    expect(idle).toBe(false);
     expect(w.batches).toEqual([['a'], ['b']]);
     w.gates[1].ok(['B']);
-    await done;
     await expect(b).resolves.toBe('B');
+  });
+
+  it('idle waits through several batches when more was queued than one batch holds', async () => {
+    const writes: string[][] = [];
+    const batch = new SignalWriteBatch<string, string>(async (e) => (writes.push(e), e), 60_000, 2);
+    const all = ['a', 'b', 'c', 'd', 'e'].map((x) => batch.add(x));
+    await batch.idle();
+    expect(writes).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    await expect(Promise.all(all)).resolves.toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('close writes what is queued at once and refuses what comes after', async () => {
+    const writes: string[][] = [];
+    const batch = new SignalWriteBatch<string, string>(async (e) => (writes.push(e), e), 60_000, 100);
+    const queued = batch.add('a');
+    await batch.close(new Error('shutting down'));
+    expect(writes).toEqual([['a']]);
+    await expect(queued).resolves.toBe('a');
+    await expect(batch.add('late')).rejects.toThrow('shutting down');
+    expect(writes).toHaveLength(1);
   });
 });
 

@@ -12,6 +12,10 @@ export class SignalWriteBatch<E, R> {
   private queue: { entry: E; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   private timer?: NodeJS.Timeout;
   private writing?: Promise<void>;
+  /** Entries ever added, and entries whose batch has finished: batches run in order, so these say what is done. */
+  private added = 0;
+  private finished = 0;
+  private closed?: Error;
 
   constructor(
     private readonly write: (entries: E[]) => Promise<(R | Error)[]>,
@@ -21,11 +25,16 @@ export class SignalWriteBatch<E, R> {
 
   /** Queues one entry; settles when its batch is written. */
   add(entry: E): Promise<R> {
+    if (this.closed) return Promise.reject(this.closed);
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
+      this.added++;
       if (this.writing) return; // the batch after the running one takes it
       if (this.queue.length >= this.max || this.windowMs === 0) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.windowMs);
+      else if (!this.timer) {
+        this.timer = setTimeout(() => this.flush(), this.windowMs);
+        this.timer.unref();
+      }
     });
   }
 
@@ -34,12 +43,22 @@ export class SignalWriteBatch<E, R> {
     return this.queue.length;
   }
 
-  /** Writes what is queued now, without waiting for the window, and resolves when nothing is left. */
+  /**
+   * Writes what is queued now without waiting for the window, and resolves once every entry added before
+   * this call is written (entries added meanwhile are not waited for, so a steady stream cannot hold it).
+   */
   async idle(): Promise<void> {
-    while (this.writing || this.queue.length > 0) {
+    const upTo = this.added;
+    while (this.finished < upTo) {
       if (!this.writing) this.flush();
       await this.writing;
     }
+  }
+
+  /** Refuses new entries with `reason` from now on, and writes the queued ones at once. */
+  close(reason: Error): Promise<void> {
+    this.closed = reason;
+    return this.idle();
   }
 
   private flush(): void {
@@ -48,6 +67,7 @@ export class SignalWriteBatch<E, R> {
     if (this.writing || this.queue.length === 0) return;
     const batch = this.queue.splice(0, this.max);
     this.writing = this.run(batch).finally(() => {
+      this.finished += batch.length;
       this.writing = undefined;
       // What arrived meanwhile has already waited for a whole write: it goes at once.
       if (this.queue.length > 0) this.flush();

@@ -17,6 +17,13 @@ describe('live channel messages', () => {
     expect(encodeLiveMessage(emit).startsWith('process-a {')).toBe(true);
   });
 
+  it('still reads the earlier whole-JSON form (origin inside), so a rolling deploy loses nothing', () => {
+    const legacy = JSON.stringify(emit);
+    expect(decodeLiveMessage(legacy, 'process-b')).toEqual(emit);
+    expect(decodeLiveMessage(legacy, 'process-a')).toBeNull();
+    expect(decodeLiveMessage(JSON.stringify({ ...emit, origin: undefined }), 'process-b')).toBeNull();
+  });
+
   it('ignores what is not a live message', () => {
     for (const raw of ['', 'no-body', ' {"kind":"emit"}', 'p not-json', 'p {"kind":"emit","room":"r"}', 'p {"kind":"other","room":"r"}', 'p null', 'p {"kind":"close-room"}']) {
       expect(decodeLiveMessage(raw, 'self')).toBeNull();

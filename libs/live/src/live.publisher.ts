@@ -20,12 +20,19 @@ export function encodeLiveMessage(message: LiveMessage): string {
 
 /** The message, or null when it came from `self` (already delivered there) or is not one. */
 export function decodeLiveMessage(raw: string, self: string): LiveMessage | null {
-  const space = raw.indexOf(' ');
-  if (space <= 0) return null;
-  const origin = raw.slice(0, space);
+  // A whole-JSON message with `origin` inside is the earlier form, still published during a rolling deploy.
+  const legacy = raw.startsWith('{');
+  const space = legacy ? -1 : raw.indexOf(' ');
+  if (!legacy && space <= 0) return null;
+  let origin = legacy ? '' : raw.slice(0, space);
   if (origin === self) return null;
   try {
     const body = JSON.parse(raw.slice(space + 1));
+    if (legacy) {
+      origin = typeof body?.origin === 'string' ? body.origin : '';
+      if (!origin || origin === self) return null;
+      delete body.origin;
+    }
     if (!body || typeof body.room !== 'string' || (body.kind !== 'emit' && body.kind !== 'close-room')) return null;
     if (body.kind === 'emit' && typeof body.event !== 'string') return null;
     return { ...body, origin };
