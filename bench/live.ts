@@ -266,8 +266,12 @@ runMain('live', 15 * 60_000, async () => {
   const db = await createBenchDatabase();
   const prefix = benchRedisPrefix();
   // LIVE_DATABASE_POOL_SIZE: the api's DATABASE_POOL_SIZE (default: the product default, 10).
-  const env = apiEnv(db, prefix, process.env.LIVE_DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: String(envInt('LIVE_DATABASE_POOL_SIZE', 10)) } : {});
-  console.log(`setup: database ${db.name}, redis prefix ${prefix}, api DATABASE_POOL_SIZE=${env.DATABASE_POOL_SIZE ?? '10 (default)'}`);
+  // LIVE_SIGNAL_WRITE_WINDOW_MS: the api's SIGNAL_WRITE_WINDOW_MS (default: the product default, 5).
+  const env = apiEnv(db, prefix, {
+    ...(process.env.LIVE_DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: String(envInt('LIVE_DATABASE_POOL_SIZE', 10)) } : {}),
+    ...(process.env.LIVE_SIGNAL_WRITE_WINDOW_MS ? { SIGNAL_WRITE_WINDOW_MS: process.env.LIVE_SIGNAL_WRITE_WINDOW_MS } : {}),
+  });
+  console.log(`setup: database ${db.name}, redis prefix ${prefix}, api DATABASE_POOL_SIZE=${env.DATABASE_POOL_SIZE ?? '10 (default)'}, SIGNAL_WRITE_WINDOW_MS=${env.SIGNAL_WRITE_WINDOW_MS ?? '5 (default)'}`);
 
   const t0 = Date.now();
   const a = await startServer('api-A', env, true);

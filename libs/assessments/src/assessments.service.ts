@@ -83,6 +83,8 @@ interface QueuedSignal {
   points: number;
   data: Record<string, unknown>;
   at: Date;
+  /** What proctors on this process were sent; other processes get it when the batch is written. */
+  view: ReturnType<typeof signalView>;
 }
 
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
@@ -334,14 +336,13 @@ export class AssessmentsService {
     const points = signalPoints({ type, data: data as SignalFact['data'] });
     const running = this.relay.reserve(attemptId, points);
     const view = signalView(signalId, attemptId, type, 'candidate', user.id, data, at.toISOString(), running, tierOf(running, t));
-    // Proctors on this process have it once this returns; a failed publish to the others must not fail the signal.
-    const relayed = this.live.emit(proctorRoom(attemptId), 'attempt:signal', view).catch((err) => this.logger.warn(`relay of signal ${signalId} failed: ${err}`));
+    // Proctors on this process have it now; the other processes get it with its batch (see writeSignalBatch).
+    this.live.emitHere(proctorRoom(attemptId), 'attempt:signal', view);
     let row: SignalRow;
     try {
-      row = await this.signalWrites.add({ signalId, attemptId, owner: user.id, type, points, data, at });
+      row = await this.signalWrites.add({ signalId, attemptId, owner: user.id, type, points, data, at, view });
     } catch (err) {
       this.relay.settle(attemptId, points);
-      await relayed;
       await this.live
         .emit(proctorRoom(attemptId), 'attempt:signal-withdrawn', { attemptId, id: signalId, reason: err instanceof AppError ? err.code : 'NOT_RECORDED' })
         .catch((e) => this.logger.warn(`withdrawal of signal ${signalId} failed: ${e}`));
@@ -349,7 +350,6 @@ export class AssessmentsService {
     }
     this.relay.settle(attemptId, points, row.integrity_points);
     const stored = { ...view, integrity: { points: row.integrity_points, tier: row.integrity_tier } };
-    await relayed;
     await this.live.emit(proctorRoom(attemptId), 'attempt:signal-stored', stored).catch((err) => this.logger.warn(`stored-signal event ${signalId} failed: ${err}`));
     await this.afterSignal(attemptId, row, true);
     return stored;
@@ -401,6 +401,19 @@ export class AssessmentsService {
    * are refused with the reason; the others answer the stored total right after them.
    */
   private async writeSignalBatch(batch: QueuedSignal[]): Promise<(SignalRow | Error)[]> {
+    // The batch's relayed signals go to the other api processes first, in one round trip (a failed
+    // publish must not fail the signals); their stored or withdrawn events follow on the same connection.
+    const published = this.live
+      .publishEmits(batch.map((b) => ({ room: proctorRoom(b.attemptId), event: 'attempt:signal', payload: b.view })))
+      .catch((err) => this.logger.warn(`publishing ${batch.length} relayed signals failed: ${err}`));
+    try {
+      return await this.storeSignalBatch(batch);
+    } finally {
+      await published;
+    }
+  }
+
+  private async storeSignalBatch(batch: QueuedSignal[]): Promise<(SignalRow | Error)[]> {
     const t = this.thresholds;
     const records = batch.map((b, ord) => ({ ord, signal_id: b.signalId, attempt_id: b.attemptId, owner: b.owner, type: b.type, points: b.points, data: b.data, at: b.at.toISOString() }));
     let stored: { id: string; integrity_points: number; status: AttemptStatus }[] = [];

@@ -60,8 +60,24 @@ export class LivePublisher {
   }
 
   async emit(room: string, event: string, payload: unknown): Promise<void> {
-    this.sockets?.local.to(room).emit(event, payload);
+    this.emitHere(room, event, payload);
     await this.publish({ origin: this.origin, kind: 'emit', room, event, payload });
+  }
+
+  /** Delivers to this process's sockets only; `publishEmits` tells the other processes later. */
+  emitHere(room: string, event: string, payload: unknown): void {
+    this.sockets?.local.to(room).emit(event, payload);
+  }
+
+  /** Tells the other processes about emits already delivered here, in one round trip and in order. */
+  async publishEmits(emits: readonly { room: string; event: string; payload: unknown }[]): Promise<void> {
+    if (emits.length === 0) return;
+    const channel = liveChannel(this.config);
+    const pipeline = this.redis.pipeline();
+    for (const e of emits) pipeline.publish(channel, encodeLiveMessage({ origin: this.origin, kind: 'emit', ...e }));
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed) throw failed[0];
   }
 
   /** Makes every socket leave the room (e.g. a call that has ended). */
