@@ -319,10 +319,10 @@ export class AssessmentsService {
 
   /**
    * A candidate's signal. From a socket that joined the running attempt through this process, the signal
-   * goes to watching proctors as it arrives (`attempt:signal`, with the running integrity), and is stored
-   * in arrival order by the next batch write (group commit: at most SIGNAL_WRITE_WINDOW_MS later, so the
-   * relay has the CPU first and signals under load share a commit); the candidate's answer waits for the
-   * row. Once stored, proctors get
+   * goes to watching proctors on this process as it arrives (`attempt:signal`, with the running
+   * integrity); the next batch write (group commit: at most SIGNAL_WRITE_WINDOW_MS later, so the relay has
+   * the CPU first and signals under load share a commit) publishes it to the other processes and stores it
+   * in arrival order; the candidate's answer waits for the row. Once stored, proctors get
    * `attempt:signal-stored` (the same signal with the stored integrity: it corrects a total that missed
    * points added through another process, and reaches a proctor on another process who started watching
    * between the relay and the write); if it cannot be stored (the attempt ended meanwhile),
