@@ -74,15 +74,22 @@ interface SignalRow {
   status: AttemptStatus;
 }
 
-/** A relayed candidate signal waiting for its batch write. */
-interface QueuedSignal {
+/** A signal to store. With `owner`, only for that candidate's running attempt. */
+interface SignalRecord {
   signalId: string;
   attemptId: string;
-  owner: string;
   type: SignalType;
+  source: SignalSource;
+  actorId: string | null;
+  owner?: string;
   points: number;
   data: Record<string, unknown>;
   at: Date;
+}
+
+/** A relayed candidate signal waiting for its batch write. */
+interface QueuedSignal extends SignalRecord {
+  owner: string;
   /** What proctors on this process were sent; other processes get it when the batch is written. */
   view: ReturnType<typeof signalView>;
 }
@@ -309,7 +316,7 @@ export class AssessmentsService {
   ) {
     const signalId = randomUUID();
     const points = signalPoints({ type, data: data as SignalFact['data'] });
-    const row = await this.writeSignal(attemptId, signalId, this.clock.now().toJSDate(), type, points, source, actorId, data, owner);
+    const row = await this.writeSignal({ signalId, attemptId, type, source, actorId, owner, points, data, at: this.clock.now().toJSDate() });
     if (this.relay.knows(attemptId)) this.relay.stored(attemptId, row.integrity_points);
     const view = signalView(signalId, attemptId, type, source, actorId, data, new Date(row.at).toISOString(), row.integrity_points, row.integrity_tier);
     await this.live.emit(proctorRoom(attemptId), 'attempt:signal', view);
@@ -340,7 +347,7 @@ export class AssessmentsService {
     this.live.emitHere(proctorRoom(attemptId), 'attempt:signal', view);
     let row: SignalRow;
     try {
-      row = await this.signalWrites.add({ signalId, attemptId, owner: user.id, type, points, data, at, view });
+      row = await this.signalWrites.add({ signalId, attemptId, type, source: 'candidate', actorId: user.id, owner: user.id, points, data, at, view });
     } catch (err) {
       this.relay.settle(attemptId, points);
       await this.live
@@ -355,36 +362,45 @@ export class AssessmentsService {
     return stored;
   }
 
-  /** One statement: the signal row, its points on the attempt, the new tier; refused with the reason when it may not be stored. */
-  private async writeSignal(
-    attemptId: string,
-    signalId: string,
-    at: Date,
-    type: SignalType,
-    points: number,
-    source: SignalSource,
-    actorId: string | null,
-    data: Record<string, unknown>,
-    owner?: string,
-  ): Promise<SignalRow> {
+  /** One signal: its row, its points on the attempt, the new tier; refused with the reason when it may not be stored. */
+  private async writeSignal(signal: SignalRecord): Promise<SignalRow> {
+    const stored = (await this.insertSignals([signal])).get(signal.attemptId);
+    if (!stored) throw await this.signalRefusal(signal.attemptId, signal.owner);
+    return { at: signal.at, integrity_points: stored.integrity_points, integrity_tier: tierOf(stored.integrity_points, this.thresholds), status: stored.status };
+  }
+
+  /**
+   * One autocommit statement, run on the connection directly (no EntityManager to fork on the hot path):
+   * the signals' rows in the given order, each attempt's points added at once and its tier set. Signals
+   * with an `owner` are only stored for that candidate's running attempt. Answers the new total and status
+   * of each attempt that took its signals.
+   */
+  private async insertSignals(signals: readonly SignalRecord[]): Promise<Map<string, { integrity_points: number; status: AttemptStatus }>> {
     const t = this.thresholds;
-    // One autocommit statement, run on the connection directly: no EntityManager to fork on the hot path.
-    const rows = await this.orm.em.getConnection().execute<SignalRow[]>(
-      `with a as (
-         update attempts set integrity_points = integrity_points + ?,
-           integrity_tier = case when integrity_points + ? >= ? then 'major' when integrity_points + ? >= ? then 'some' else 'none' end
-         where id = ? ${owner ? `and freelancer_id = ? and status = 'in_progress'` : ''}
-         returning id, integrity_points, integrity_tier, status
+    const records = signals.map((b, ord) => ({ ord, signal_id: b.signalId, attempt_id: b.attemptId, type: b.type, source: b.source, actor_id: b.actorId, owner: b.owner ?? null, points: b.points, data: b.data, at: b.at.toISOString() }));
+    const rows = await this.orm.em.getConnection().execute<{ id: string; integrity_points: number; status: AttemptStatus }[]>(
+      `with b as (
+         select * from jsonb_to_recordset(?::jsonb)
+           as b(ord int, signal_id uuid, attempt_id uuid, type text, source text, actor_id uuid, owner uuid, points int, data jsonb, at timestamptz)
+       ), totals as (
+         select attempt_id, owner, sum(points)::int as points from b group by attempt_id, owner
+       ), a as (
+         update attempts t set integrity_points = t.integrity_points + totals.points,
+           integrity_tier = case when t.integrity_points + totals.points >= ? then 'major' when t.integrity_points + totals.points >= ? then 'some' else 'none' end
+         from totals
+         where t.id = totals.attempt_id and (totals.owner is null or (t.freelancer_id = totals.owner and t.status = 'in_progress'))
+         returning t.id, t.freelancer_id, t.integrity_points, t.status
        ), s as (
          insert into integrity_signals (signal_id, attempt_id, type, source, actor_id, data, at)
-         select ?::uuid, a.id, ?, ?, ?, ?::jsonb, ? from a returning at
+         select b.signal_id, b.attempt_id, b.type, b.source, b.actor_id, b.data, b.at
+         from b join a on a.id = b.attempt_id and (b.owner is null or a.freelancer_id = b.owner)
+         order by b.ord
        )
-       select s.at, a.integrity_points, a.integrity_tier, a.status from s, a`,
-      [points, points, t.majorAt, points, t.someAt, attemptId, ...(owner ? [owner] : []), signalId, type, source, actorId, JSON.stringify(data), at],
+       select a.id, a.integrity_points, a.status from a`,
+      [JSON.stringify(records), t.majorAt, t.someAt],
       'all',
     );
-    if (rows.length > 0) return rows[0];
-    throw await this.signalRefusal(attemptId, owner);
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   /** Why a signal for this attempt was not stored. */
@@ -396,9 +412,9 @@ export class AssessmentsService {
   }
 
   /**
-   * One statement for a batch of relayed candidate signals: the rows in arrival order, each attempt's points
-   * added at once and its tier set. Signals of an attempt that is no longer running (or not the sender's)
-   * are refused with the reason; the others answer the stored total right after them.
+   * A batch of relayed candidate signals, stored by one statement in arrival order. Signals of an attempt
+   * that is no longer running (or not the sender's) are refused with the reason; the others answer the
+   * stored total right after them.
    */
   private async writeSignalBatch(batch: QueuedSignal[]): Promise<(SignalRow | Error)[]> {
     // The batch's relayed signals go to the other api processes first, in one round trip (a failed
@@ -414,33 +430,10 @@ export class AssessmentsService {
   }
 
   private async storeSignalBatch(batch: QueuedSignal[]): Promise<(SignalRow | Error)[]> {
-    const t = this.thresholds;
-    const records = batch.map((b, ord) => ({ ord, signal_id: b.signalId, attempt_id: b.attemptId, owner: b.owner, type: b.type, points: b.points, data: b.data, at: b.at.toISOString() }));
-    let stored: { id: string; integrity_points: number; status: AttemptStatus }[] = [];
+    let stored: Map<string, { integrity_points: number; status: AttemptStatus }>;
     for (let attempt = 1; ; attempt++) {
       try {
-        stored = await this.orm.em.getConnection().execute(
-          `with b as (
-             select * from jsonb_to_recordset(?::jsonb)
-               as b(ord int, signal_id uuid, attempt_id uuid, owner uuid, type text, points int, data jsonb, at timestamptz)
-           ), totals as (
-             select attempt_id, owner, sum(points)::int as points from b group by attempt_id, owner
-           ), a as (
-             update attempts t set integrity_points = t.integrity_points + totals.points,
-               integrity_tier = case when t.integrity_points + totals.points >= ? then 'major' when t.integrity_points + totals.points >= ? then 'some' else 'none' end
-             from totals
-             where t.id = totals.attempt_id and t.freelancer_id = totals.owner and t.status = 'in_progress'
-             returning t.id, t.freelancer_id, t.integrity_points, t.status
-           ), s as (
-             insert into integrity_signals (signal_id, attempt_id, type, source, actor_id, data, at)
-             select b.signal_id, b.attempt_id, b.type, 'candidate', b.owner, b.data, b.at
-             from b join a on a.id = b.attempt_id and a.freelancer_id = b.owner
-             order by b.ord
-           )
-           select a.id, a.integrity_points, a.status from a`,
-          [JSON.stringify(records), t.majorAt, t.someAt],
-          'all',
-        );
+        stored = await this.insertSignals(batch);
         break;
       } catch (err) {
         if (sqlState(err) === '40P01' && attempt < SIGNAL_BATCH_TRIES) continue;
@@ -449,9 +442,8 @@ export class AssessmentsService {
         throw err;
       }
     }
-    const totals = new Map(stored.map((r) => [r.id, r.integrity_points]));
-    const statuses = new Map(stored.map((r) => [r.id, r.status]));
-    const after = runningTotals(batch, totals);
+    const t = this.thresholds;
+    const after = runningTotals(batch, new Map([...stored].map(([id, a]) => [id, a.integrity_points])));
     const refusals = new Map<string, Promise<Error>>();
     return Promise.all(
       batch.map(async (b, i) => {
@@ -461,14 +453,14 @@ export class AssessmentsService {
           if (!refusals.has(b.attemptId)) refusals.set(b.attemptId, this.signalRefusal(b.attemptId, b.owner).catch((e: unknown) => asError(e)));
           return refusals.get(b.attemptId)!;
         }
-        return { at: b.at, integrity_points: points, integrity_tier: tierOf(points, t), status: statuses.get(b.attemptId)! };
+        return { at: b.at, integrity_points: points, integrity_tier: tierOf(points, t), status: stored.get(b.attemptId)!.status };
       }),
     );
   }
 
   private async writeSignalsOneByOne(batch: QueuedSignal[]): Promise<(SignalRow | Error)[]> {
     const out: (SignalRow | Error)[] = [];
-    for (const b of batch) out.push(await this.writeSignal(b.attemptId, b.signalId, b.at, b.type, b.points, 'candidate', b.owner, b.data, b.owner).catch((e: unknown) => asError(e)));
+    for (const b of batch) out.push(await this.writeSignal(b).catch((e: unknown) => asError(e)));
     return out;
   }
 

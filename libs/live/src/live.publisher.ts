@@ -20,25 +20,31 @@ export function encodeLiveMessage(message: LiveMessage): string {
 
 /** The message, or null when it came from `self` (already delivered there) or is not one. */
 export function decodeLiveMessage(raw: string, self: string): LiveMessage | null {
-  // A whole-JSON message with `origin` inside is the earlier form, still published during a rolling deploy.
-  const legacy = raw.startsWith('{');
-  const space = legacy ? -1 : raw.indexOf(' ');
-  if (!legacy && space <= 0) return null;
-  let origin = legacy ? '' : raw.slice(0, space);
-  if (origin === self) return null;
+  let origin: unknown;
+  let json = raw;
+  // A message that starts with `{` is the earlier whole-JSON form (origin inside), still published during a rolling deploy.
+  if (!raw.startsWith('{')) {
+    const space = raw.indexOf(' ');
+    if (space <= 0) return null;
+    origin = raw.slice(0, space);
+    if (origin === self) return null; // skipped without parsing
+    json = raw.slice(space + 1);
+  }
+  let body;
   try {
-    const body = JSON.parse(raw.slice(space + 1));
-    if (legacy) {
-      origin = typeof body?.origin === 'string' ? body.origin : '';
-      if (!origin || origin === self) return null;
-      delete body.origin;
-    }
-    if (!body || typeof body.room !== 'string' || (body.kind !== 'emit' && body.kind !== 'close-room')) return null;
-    if (body.kind === 'emit' && typeof body.event !== 'string') return null;
-    return { ...body, origin };
+    body = JSON.parse(json);
   } catch {
     return null;
   }
+  if (!body || typeof body !== 'object') return null;
+  if (origin === undefined) {
+    origin = body.origin;
+    delete body.origin;
+  }
+  if (typeof origin !== 'string' || !origin || origin === self) return null;
+  if (typeof body.room !== 'string' || (body.kind !== 'emit' && body.kind !== 'close-room')) return null;
+  if (body.kind === 'emit' && typeof body.event !== 'string') return null;
+  return { ...body, origin };
 }
 
 /**
