@@ -59,6 +59,14 @@ export class AssessmentsController {
     return this.attempts.begin(user, id);
   }
 
+  /** A created attempt the candidate will not take: abandoned, no grade, no retake cooldown (409 ATTEMPT_NOT_ABANDONABLE once started). */
+  @Roles('freelancer')
+  @Post('attempts/:id/abandon')
+  @HttpCode(200)
+  abandon(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
+    return this.attempts.abandon(user, id);
+  }
+
   @Roles('freelancer')
   @Put('attempts/:id/answers/:itemId')
   answer(@CurrentUser() user: User, @Param('id', parseId()) id: string, @Param('itemId') itemId: string, @Body() dto: AnswerDto) {

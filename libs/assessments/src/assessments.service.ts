@@ -9,7 +9,22 @@ import { User } from '@vetting/identity';
 import { LivePublisher } from '@vetting/live';
 import { answerProblems } from './answer.rules';
 import { Attempt, AttemptAnswer, IntegritySignal, TrackInvitation, toSignalView } from './attempt.entities';
-import { AttemptStatus, OPEN_ATTEMPT_STATUSES, assertCanAnswer, assertCanStart, deadlineOf, drawItems, remainingMs, transition } from './attempt.rules';
+import {
+  AttemptStatus,
+  COOLDOWN_ATTEMPT_STATUSES,
+  OPEN_ATTEMPT_STATUSES,
+  assertCanAbandon,
+  assertCanAnswer,
+  assertCanStart,
+  deadlineOf,
+  drawItems,
+  hasLapsed,
+  remainingMs,
+  showsItems,
+  startByOf,
+  startWindowPassed,
+  transition,
+} from './attempt.rules';
 import { assessmentSummary, loadCatalog, publicItem } from './catalog';
 import { Assessment, AssessmentItem, Track } from './catalog.schema';
 import { IntegrityThresholds, SignalFact, SignalType, integrityPoints, shouldAutoTerminate, signalCounts, signalPoints, tierOf } from './integrity.rules';
@@ -23,6 +38,7 @@ export const proctorRoom = (id: string) => `proctor:attempt:${id}`;
 export const PROCTOR_LOBBY = 'proctor:lobby';
 export const deadlineJobId = (attemptId: string) => `attempt:${attemptId}:deadline`;
 export const gradingJobId = (attemptId: string) => `attempt:${attemptId}:grading`;
+export const startWindowJobId = (attemptId: string) => `attempt:${attemptId}:start-window`;
 
 /** What a candidate sees of a grading report: scores by section, competency and test case, never which options were right. */
 export function candidateReport(report: Record<string, any>) {
@@ -149,14 +165,31 @@ export class AssessmentsService {
 
   // ---- attempts -----------------------------------------------------------------------------
 
-  /** Draws the items and creates the attempt; the clock starts with `begin` (or the first join). */
+  private get startWindow(): Duration {
+    return this.config.env.ATTEMPT_START_WINDOW;
+  }
+
+  /**
+   * Draws the items and creates the attempt; the clock starts with `begin` (or the first join). The answer
+   * shows the test's name, duration and item count and `startBy`, never an item. A created attempt of the
+   * freelancer that has lapsed is abandoned first, so it does not block this one.
+   */
   async start(freelancer: User, slug: string) {
     const assessment = this.catalog.get(slug);
     const now = this.clock.now();
     const tracks = this.catalog.tracksUsing(slug).map((t) => t.slug);
     const invited = tracks.length > 0 && (await this.em.count(TrackInvitation, { freelancerId: freelancer.id, trackSlug: { $in: tracks } })) > 0;
-    const open = await this.em.count(Attempt, { freelancerId: freelancer.id, status: { $in: OPEN_ATTEMPT_STATUSES as AttemptStatus[] } });
-    const last = await this.em.findOne(Attempt, { freelancerId: freelancer.id, assessmentSlug: slug, endedAt: { $ne: null } }, { orderBy: { endedAt: 'desc' } });
+    const openAttempts = await this.em.find(Attempt, { freelancerId: freelancer.id, status: { $in: OPEN_ATTEMPT_STATUSES as AttemptStatus[] } });
+    let open = 0;
+    for (const o of openAttempts) {
+      if (hasLapsed({ status: o.status, createdAt: dt(o.createdAt)! }, now, this.startWindow)) await this.abandonCreated(o.id, 'start_window_passed');
+      else open++;
+    }
+    const last = await this.em.findOne(
+      Attempt,
+      { freelancerId: freelancer.id, assessmentSlug: slug, status: { $in: COOLDOWN_ATTEMPT_STATUSES as AttemptStatus[] }, endedAt: { $ne: null } },
+      { orderBy: { endedAt: 'desc' } },
+    );
     assertCanStart(
       {
         access: assessment.access,
@@ -186,20 +219,61 @@ export class AssessmentsService {
       }
       throw err;
     }
+    const startBy = startByOf(now, this.startWindow);
+    await this.deadlines.add(
+      'start-window',
+      { attemptId: attempt.id },
+      { jobId: startWindowJobId(attempt.id), delay: Math.max(0, startBy.toMillis() - now.toMillis()), attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 86400 * 7 } },
+    );
     return this.view(attempt, assessment, []);
+  }
+
+  /** created → abandoned by the candidate: no grade, no retake cooldown, not in any norm group. */
+  async abandon(user: { id: string }, attemptId: string) {
+    const a = await withContext(this.orm, (em) => this.owned(em, user, attemptId));
+    assertCanAbandon(a.status);
+    if (!(await this.abandonCreated(a.id, 'abandoned_by_candidate'))) {
+      // Started (or lapsed) meanwhile: say what it is now.
+      const fresh = await withContext(this.orm, (em) => em.findOneOrFail(Attempt, { id: a.id }));
+      assertCanAbandon(fresh.status);
+    }
+    return this.state(user, attemptId);
+  }
+
+  /** The start-window job: a created attempt not started by its `startBy` lapses (re-reads the attempt). */
+  async lapse(attemptId: string): Promise<void> {
+    const a = await withContext(this.orm, (em) => em.findOne(Attempt, { id: attemptId }));
+    if (!a || !hasLapsed({ status: a.status, createdAt: dt(a.createdAt)! }, this.clock.now(), this.startWindow)) return;
+    await this.abandonCreated(a.id, 'start_window_passed');
+  }
+
+  /** One conditional update: only a still-created attempt is abandoned (a start racing it wins or loses whole). */
+  private async abandonCreated(attemptId: string, reason: 'abandoned_by_candidate' | 'start_window_passed'): Promise<boolean> {
+    const updated = await withContext(this.orm, (em) =>
+      em.nativeUpdate(Attempt, { id: attemptId, status: 'created' }, { status: transition('created', 'abandon'), endedAt: this.clock.now().toJSDate(), endReason: reason }),
+    );
+    if (updated) await this.deadlines.remove(startWindowJobId(attemptId)).catch(() => undefined);
+    return updated > 0;
   }
 
   /** created → in_progress: the deadline is set by the server and a job will expire the attempt at it. */
   async begin(user: { id: string }, attemptId: string) {
     const attempt = await withContext(this.orm, async (em) => {
       const a = await this.owned(em, user, attemptId);
-      if (a.status !== 'created') return a;
-      const assessment = this.catalog.get(a.assessmentSlug);
       const now = this.clock.now();
+      if (a.status === 'abandoned' && a.endReason === 'start_window_passed') throw startWindowPassed(startByOf(dt(a.createdAt)!, this.startWindow));
+      if (a.status === 'abandoned') transition(a.status, 'start'); // ATTEMPT_NOT_ACTIVE
+      if (a.status !== 'created') return a;
+      if (hasLapsed({ status: a.status, createdAt: dt(a.createdAt)! }, now, this.startWindow)) {
+        await this.abandonCreated(a.id, 'start_window_passed');
+        throw startWindowPassed(startByOf(dt(a.createdAt)!, this.startWindow));
+      }
+      const assessment = this.catalog.get(a.assessmentSlug);
       const deadline = deadlineOf(now, Duration.fromISO(assessment.duration));
       const updated = await em.nativeUpdate(Attempt, { id: a.id, status: 'created' }, { status: transition('created', 'start'), startedAt: now.toJSDate(), deadline: deadline.toJSDate() });
       const fresh = await em.findOneOrFail(Attempt, { id: a.id }, { refresh: true });
       if (updated) {
+        await this.deadlines.remove(startWindowJobId(a.id)).catch(() => undefined);
         await this.deadlines.add('deadline', { attemptId: a.id }, { jobId: deadlineJobId(a.id), delay: Math.max(0, deadline.toMillis() - now.toMillis()), attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 86400 * 7 } });
         await this.live.emit(PROCTOR_LOBBY, 'proctoring:attempt-started', await this.liveSummary(em, fresh));
       }
@@ -536,7 +610,10 @@ export class AssessmentsService {
       deadline: a.deadline?.toISOString() ?? null,
       remainingMs: remainingMs(dt(a.deadline), this.clock.now()),
       serverTime: this.clock.now().toISO(),
-      items: a.itemIds.map((id) => publicItem(byId.get(id)!)),
+      // A created attempt may still be started until startBy; it shows the test and the item count, never an item.
+      ...(a.status === 'created' ? { startBy: startByOf(dt(a.createdAt)!, this.startWindow).toISO() } : {}),
+      itemCount: a.itemIds.length,
+      items: showsItems(a.status) ? a.itemIds.map((id) => publicItem(byId.get(id)!)) : [],
       answers: answers.map((x) => ({ itemId: x.itemId, answer: x.answer, savedAt: x.savedAt.toISOString(), revision: x.revision })),
       endedAt: a.endedAt?.toISOString() ?? null,
       endReason: a.endReason ?? null,

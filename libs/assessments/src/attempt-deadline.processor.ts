@@ -4,7 +4,10 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { ATTEMPT_DEADLINES_QUEUE, AssessmentsService } from './assessments.service';
 
-/** Expires attempts still running at their deadline (re-reads the attempt; a duplicate job does nothing). */
+/**
+ * Expires attempts still running at their deadline, and lapses created attempts not started within
+ * ATTEMPT_START_WINDOW (both re-read the attempt; a duplicate or early job does nothing).
+ */
 @Processor(ATTEMPT_DEADLINES_QUEUE, { concurrency: 10 })
 export class AttemptDeadlineProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger('AttemptDeadlines');
@@ -19,7 +22,8 @@ export class AttemptDeadlineProcessor extends WorkerHost implements OnApplicatio
     this.worker.concurrency = this.config.env.WORKER_CONCURRENCY;
   }
   async process(job: Job<{ attemptId: string }>): Promise<void> {
-    await this.attempts.expire(job.data.attemptId);
+    if (job.name === 'start-window') await this.attempts.lapse(job.data.attemptId);
+    else await this.attempts.expire(job.data.attemptId);
   }
   @OnWorkerEvent('failed')
   onFailed(job: Job, err: Error): void {

@@ -5,16 +5,22 @@ import {
   AttemptClock,
   AttemptEvent,
   AttemptStatus,
+  COOLDOWN_ATTEMPT_STATUSES,
   ENDED_ATTEMPT_STATUSES,
   OPEN_ATTEMPT_STATUSES,
   StartCheck,
+  assertCanAbandon,
   assertCanAnswer,
   assertCanStart,
   deadlineOf,
   deadlinePassed,
   drawItems,
+  hasLapsed,
   nextStatus,
   remainingMs,
+  showsItems,
+  startByOf,
+  startWindowPassed,
   transition,
 } from './attempt.rules';
 
@@ -55,16 +61,17 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const EVENTS: AttemptEvent[] = ['start', 'submit', 'expire', 'terminate', 'grade'];
+const EVENTS: AttemptEvent[] = ['start', 'submit', 'expire', 'terminate', 'grade', 'abandon'];
 
 /** The full expected lifecycle: rows are statuses, columns are events; null = not allowed. */
 const EXPECTED: Record<AttemptStatus, Record<AttemptEvent, AttemptStatus | null>> = {
-  created: { start: 'in_progress', submit: null, expire: null, terminate: 'terminated', grade: null },
-  in_progress: { start: null, submit: 'submitted', expire: 'expired', terminate: 'terminated', grade: null },
-  submitted: { start: null, submit: null, expire: null, terminate: null, grade: 'graded' },
-  expired: { start: null, submit: null, expire: null, terminate: null, grade: 'graded' },
-  terminated: { start: null, submit: null, expire: null, terminate: null, grade: 'graded' },
-  graded: { start: null, submit: null, expire: null, terminate: null, grade: null },
+  created: { start: 'in_progress', submit: null, expire: null, terminate: 'terminated', grade: null, abandon: 'abandoned' },
+  in_progress: { start: null, submit: 'submitted', expire: 'expired', terminate: 'terminated', grade: null, abandon: null },
+  submitted: { start: null, submit: null, expire: null, terminate: null, grade: 'graded', abandon: null },
+  expired: { start: null, submit: null, expire: null, terminate: null, grade: 'graded', abandon: null },
+  terminated: { start: null, submit: null, expire: null, terminate: null, grade: 'graded', abandon: null },
+  graded: { start: null, submit: null, expire: null, terminate: null, grade: null, abandon: null },
+  abandoned: { start: null, submit: null, expire: null, terminate: null, grade: null, abandon: null },
 };
 
 const PAIRS: [AttemptStatus, AttemptEvent, AttemptStatus | null][] = ATTEMPT_STATUSES.flatMap((s) =>
@@ -74,21 +81,27 @@ const VALID = PAIRS.filter(([, , to]) => to !== null) as [AttemptStatus, Attempt
 const INVALID = PAIRS.filter(([, , to]) => to === null).map(([s, e]) => [s, e] as [AttemptStatus, AttemptEvent]);
 
 describe('attempt statuses', () => {
-  it('has exactly the six statuses of the lifecycle', () => {
-    expect([...ATTEMPT_STATUSES]).toEqual(['created', 'in_progress', 'submitted', 'expired', 'terminated', 'graded']);
+  it('has exactly the seven statuses of the lifecycle', () => {
+    expect([...ATTEMPT_STATUSES]).toEqual(['created', 'in_progress', 'submitted', 'expired', 'terminated', 'graded', 'abandoned']);
   });
 
   it('splits the statuses into open and ended, with no overlap and nothing left out', () => {
     expect([...OPEN_ATTEMPT_STATUSES]).toEqual(['created', 'in_progress']);
-    expect([...ENDED_ATTEMPT_STATUSES]).toEqual(['submitted', 'expired', 'terminated', 'graded']);
+    expect([...ENDED_ATTEMPT_STATUSES]).toEqual(['submitted', 'expired', 'terminated', 'graded', 'abandoned']);
     expect(OPEN_ATTEMPT_STATUSES.filter((s) => ENDED_ATTEMPT_STATUSES.includes(s))).toEqual([]);
     expect([...OPEN_ATTEMPT_STATUSES, ...ENDED_ATTEMPT_STATUSES].sort()).toEqual([...ATTEMPT_STATUSES].sort());
   });
 
-  it('covers all 30 (status × event) pairs, 8 of them allowed', () => {
-    expect(PAIRS).toHaveLength(30);
-    expect(VALID).toHaveLength(8);
-    expect(INVALID).toHaveLength(22);
+  it('covers all 42 (status × event) pairs, 9 of them allowed', () => {
+    expect(PAIRS).toHaveLength(42);
+    expect(VALID).toHaveLength(9);
+    expect(INVALID).toHaveLength(33);
+  });
+
+  it('an abandoned attempt is neither open nor counted for the retake cooldown; every other ended one is', () => {
+    expect(OPEN_ATTEMPT_STATUSES).not.toContain('abandoned');
+    expect(COOLDOWN_ATTEMPT_STATUSES).not.toContain('abandoned');
+    expect([...COOLDOWN_ATTEMPT_STATUSES, 'abandoned'].sort()).toEqual([...ENDED_ATTEMPT_STATUSES].sort());
   });
 });
 
@@ -97,8 +110,9 @@ describe('nextStatus', () => {
     expect(nextStatus(from, event)).toBe(to);
   });
 
-  it('never leaves graded', () => {
+  it('never leaves graded or abandoned', () => {
     for (const e of EVENTS) expect(nextStatus('graded', e)).toBeNull();
+    for (const e of EVENTS) expect(nextStatus('abandoned', e)).toBeNull();
   });
 
   it('only reaches ended statuses from open ones, except grading', () => {
@@ -409,5 +423,49 @@ describe('drawItems', () => {
 describe('drawItems refuses impossible sizes', () => {
   it.each([-1, 1.5, 4])('n = %p of 3 → RangeError', (n) => {
     expect(() => drawItems(['a', 'b', 'c'], n, () => 0)).toThrow(RangeError);
+  });
+});
+
+describe('start window (ATTEMPT_START_WINDOW)', () => {
+  const CREATED = utc('2026-03-20T08:00:00.000Z');
+  const WINDOW = Duration.fromISO('PT15M');
+
+  it('startBy is the creation plus the window', () => {
+    expect(startByOf(CREATED, WINDOW).toISO()).toBe('2026-03-20T08:15:00.000Z');
+  });
+
+  it('a created attempt lapses exactly at startBy, not a millisecond before', () => {
+    expect(hasLapsed({ status: 'created', createdAt: CREATED }, utc('2026-03-20T08:14:59.999Z'), WINDOW)).toBe(false);
+    expect(hasLapsed({ status: 'created', createdAt: CREATED }, utc('2026-03-20T08:15:00.000Z'), WINDOW)).toBe(true);
+    expect(hasLapsed({ status: 'created', createdAt: CREATED }, utc('2026-03-21T08:00:00.000Z'), WINDOW)).toBe(true);
+  });
+
+  it.each(ATTEMPT_STATUSES.filter((s) => s !== 'created'))('a %s attempt never lapses', (status) => {
+    expect(hasLapsed({ status, createdAt: CREATED }, utc('2026-03-21T08:00:00.000Z'), WINDOW)).toBe(false);
+  });
+
+  it('follows the configured window', () => {
+    const short = Duration.fromISO('PT2S');
+    expect(hasLapsed({ status: 'created', createdAt: CREATED }, utc('2026-03-20T08:00:01.999Z'), short)).toBe(false);
+    expect(hasLapsed({ status: 'created', createdAt: CREATED }, utc('2026-03-20T08:00:02.000Z'), short)).toBe(true);
+  });
+
+  it('a late start answers ATTEMPT_START_WINDOW_PASSED (409) with startBy', () => {
+    expectAppError(() => {
+      throw startWindowPassed(startByOf(CREATED, WINDOW));
+    }, 409, 'ATTEMPT_START_WINDOW_PASSED', { startBy: '2026-03-20T08:15:00.000Z' });
+  });
+});
+
+describe('abandon and item visibility', () => {
+  it('only a created attempt can be abandoned', () => {
+    expect(() => assertCanAbandon('created')).not.toThrow();
+    for (const s of ATTEMPT_STATUSES.filter((x) => x !== 'created')) expectAppError(() => assertCanAbandon(s), 409, 'ATTEMPT_NOT_ABANDONABLE', { status: s });
+  });
+
+  it('items are shown only once the clock has run', () => {
+    expect(showsItems('created')).toBe(false);
+    expect(showsItems('abandoned')).toBe(false);
+    for (const s of ['in_progress', 'submitted', 'expired', 'terminated', 'graded'] as const) expect(showsItems(s)).toBe(true);
   });
 });

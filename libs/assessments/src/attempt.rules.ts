@@ -1,12 +1,15 @@
 import { DateTime, Duration } from 'luxon';
 import { AppError } from '@vetting/core';
 
-export const ATTEMPT_STATUSES = ['created', 'in_progress', 'submitted', 'expired', 'terminated', 'graded'] as const;
+export const ATTEMPT_STATUSES = ['created', 'in_progress', 'submitted', 'expired', 'terminated', 'graded', 'abandoned'] as const;
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+/** Twin of the partial unique index `attempts_one_open_per_freelancer` (one open attempt per freelancer). */
 export const OPEN_ATTEMPT_STATUSES: readonly AttemptStatus[] = ['created', 'in_progress'];
-export const ENDED_ATTEMPT_STATUSES: readonly AttemptStatus[] = ['submitted', 'expired', 'terminated', 'graded'];
+export const ENDED_ATTEMPT_STATUSES: readonly AttemptStatus[] = ['submitted', 'expired', 'terminated', 'graded', 'abandoned'];
+/** Attempts whose end starts the retake cooldown: every ended attempt except an abandoned one (never started, never graded). */
+export const COOLDOWN_ATTEMPT_STATUSES: readonly AttemptStatus[] = ['submitted', 'expired', 'terminated', 'graded'];
 
-export type AttemptEvent = 'start' | 'submit' | 'expire' | 'terminate' | 'grade';
+export type AttemptEvent = 'start' | 'submit' | 'expire' | 'terminate' | 'grade' | 'abandon';
 
 const TRANSITIONS: Record<AttemptEvent, Partial<Record<AttemptStatus, AttemptStatus>>> = {
   start: { created: 'in_progress' },
@@ -14,9 +17,10 @@ const TRANSITIONS: Record<AttemptEvent, Partial<Record<AttemptStatus, AttemptSta
   expire: { in_progress: 'expired' },
   terminate: { created: 'terminated', in_progress: 'terminated' },
   grade: { submitted: 'graded', expired: 'graded', terminated: 'graded' },
+  abandon: { created: 'abandoned' },
 };
 
-/** The attempt lifecycle: created → in_progress → submitted | expired | terminated → graded. */
+/** The attempt lifecycle: created → in_progress → submitted | expired | terminated → graded; created → abandoned. */
 export function nextStatus(from: AttemptStatus, event: AttemptEvent): AttemptStatus | null {
   return TRANSITIONS[event][from] ?? null;
 }
@@ -26,6 +30,25 @@ export function transition(from: AttemptStatus, event: AttemptEvent): AttemptSta
   if (!to) throw new AppError(409, 'ATTEMPT_NOT_ACTIVE', `An attempt that is ${from} cannot ${event}`, { status: from });
   return to;
 }
+
+/** The latest moment a created attempt can be started: its creation + ATTEMPT_START_WINDOW. */
+export const startByOf = (createdAt: DateTime, window: Duration) => createdAt.plus(window);
+
+/** A created attempt not started within the start window has lapsed (it is abandoned: no grade, no cooldown). */
+export function hasLapsed(a: { status: AttemptStatus; createdAt: DateTime }, now: DateTime, window: Duration): boolean {
+  return a.status === 'created' && now >= startByOf(a.createdAt, window);
+}
+
+export const startWindowPassed = (startBy: DateTime) =>
+  new AppError(409, 'ATTEMPT_START_WINDOW_PASSED', 'This attempt was not started in time and has lapsed; create a new one', { startBy: startBy.toUTC().toISO() });
+
+/** Only a created attempt (its clock not running) can be abandoned. */
+export function assertCanAbandon(status: AttemptStatus): void {
+  if (nextStatus(status, 'abandon') === null) throw new AppError(409, 'ATTEMPT_NOT_ABANDONABLE', `An attempt that is ${status} cannot be abandoned`, { status });
+}
+
+/** Whether an attempt in this status shows its items: only once its clock has run (never while created or abandoned). */
+export const showsItems = (status: AttemptStatus) => status !== 'created' && status !== 'abandoned';
 
 export const deadlineOf = (startedAt: DateTime, duration: Duration) => startedAt.plus(duration);
 
@@ -59,7 +82,7 @@ export interface StartCheck {
   invitedToTrack: boolean;
   /** A created or in-progress attempt of any test. */
   hasOpenAttempt: boolean;
-  /** When the freelancer's last attempt at this test ended. */
+  /** When the freelancer's last attempt at this test that counts for the cooldown ended (COOLDOWN_ATTEMPT_STATUSES). */
   lastEndedAt: DateTime | null;
   retakeCooldown: Duration;
 }

@@ -88,6 +88,8 @@ export const envSchema = z
 
     ASSESSMENT_CATALOG_DIR: z.string().default('config/assessments'),
     ATTEMPT_TIME_TICK: isoDuration('PT5S'),
+    /** A created attempt not started within this long lapses (abandoned: no grade, no retake cooldown). */
+    ATTEMPT_START_WINDOW: isoDuration('PT15M'),
     INTEGRITY_SOME_AT: int(3, 1),
     INTEGRITY_MAJOR_AT: int(10, 1),
     /** 0 = never auto-terminate. */
