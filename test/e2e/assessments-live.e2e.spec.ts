@@ -44,9 +44,20 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     expect(cat.status).toBe(200);
     expect(cat.body.assessments.map((a: { slug: string }) => a.slug)).toEqual(expect.arrayContaining(['quiz-open', 'algo-invited']));
     const attempt = await start(f.token);
-    expect(attempt).toMatchObject({ status: 'created', deadline: null, items: expect.any(Array) });
-    expect(attempt.items).toHaveLength(6);
-    const text = JSON.stringify(attempt);
+    // Drawn at creation, shown only once the clock runs: the test's name, duration and item count, never an item.
+    expect(attempt).toMatchObject({ status: 'created', deadline: null, items: [], itemCount: 6, assessment: { title: expect.any(String), duration: expect.any(String), itemCount: 6 } });
+    expect(Date.parse(attempt.startBy) - Date.parse(attempt.createdAt)).toBe(15 * 60_000);
+    const read = await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(f.token));
+    expect(read.body).toMatchObject({ status: 'created', items: [], itemCount: 6 });
+    const early = await t.http().put(`/api/attempts/${attempt.id}/answers/q1`).set(bearer(f.token)).send({ answer: { optionIds: ['a'] } });
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('ATTEMPT_NOT_STARTED');
+    const begun = await t.http().post(`/api/attempts/${attempt.id}/start`).set(bearer(f.token));
+    expect(begun.status).toBe(200);
+    expect(begun.body).toMatchObject({ status: 'in_progress', itemCount: 6 });
+    expect(begun.body.items).toHaveLength(6);
+    expect(begun.body.startBy).toBeUndefined();
+    const text = JSON.stringify(begun.body);
     expect(text).not.toContain('"correct"');
     expect(text).not.toContain('"tests"');
     expect(text).not.toContain('"scores"');
@@ -57,7 +68,8 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     for (let i = 0; i < 4; i++) {
       const f = await registerUser(t);
       const a = await start(f.token);
-      sets.add(a.items.map((x: { id: string }) => x.id).sort().join(','));
+      const begun = await t.http().post(`/api/attempts/${a.id}/start`).set(bearer(f.token));
+      sets.add(begun.body.items.map((x: { id: string }) => x.id).sort().join(','));
     }
     expect(sets.size).toBeGreaterThan(1);
   });
