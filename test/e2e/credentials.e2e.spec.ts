@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { TestApp, connected, createStaff, emitAck, loginAdmin, registerUser, startTestApp } from '../support/test-app';
 import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
 
@@ -193,7 +194,7 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
 
     await sleep(500);
     const before = await t.http().get('/api/freelancers/me/expert-vetted').set(bearer(f.token));
-    expect(before.body).toMatchObject({ expertVetted: false, reasons: ['IDENTITY_NOT_VERIFIED'] });
+    expect(before.body).toMatchObject({ expertVetted: false, criteriaMet: false, reasons: ['IDENTITY_NOT_VERIFIED'] });
 
     const verified = await t.http().post(`/api/admin/freelancers/${f.user.id}/identity-verification`).set(bearer(tm.token));
     expect(verified.status).toBe(200);
@@ -224,5 +225,61 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
     expect(await seen(enterprise.token)).toBeNull();
     const inbox = await t.http().get('/api/notifications').set(bearer(f.token));
     expect(inbox.body.items.map((n: { type: string }) => n.type)).toEqual(expect.arrayContaining(['badge.awarded', 'badge.revoked']));
+  });
+
+  it('GET expert-vetted only reads: it never grants, notifies or fans out; the scorecard event grants', async () => {
+    const tm = await talentManager(t, admin, 'writing');
+    const f = await invitedFreelancer(t, admin, 'writing');
+    await t.http().put('/api/freelancers/me/profile').set(bearer(f.token)).send({ title: 'Technical writer', categorySlugs: ['writing'], skills: ['Docs'] }).expect(200);
+    // Identity first: the criteria are complete only with the scorecard, whose job grants the badge.
+    const verified = await t.http().post(`/api/admin/freelancers/${f.user.id}/identity-verification`).set(bearer(tm.token));
+    expect(verified.body.expertVetted).toMatchObject({ expertVetted: false, granted: false, reasons: ['NO_SCORECARD'] });
+    const startsAt = nextGridStart(20_000, 2500);
+    const call = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+    expect(call.status).toBe(201);
+    const fs = t.socket(f.token);
+    const ts = t.socket(tm.token);
+    await Promise.all([connected(fs), connected(ts)]);
+    await emitAck(fs, 'call:join', { callId: call.body.id });
+    await emitAck(ts, 'call:join', { callId: call.body.id });
+    await sleep(Math.max(0, startsAt.toMillis() - Date.now() + 200));
+    await t.http().post(`/api/vetting/calls/${call.body.id}/scorecard`).set(bearer(tm.token)).send({
+      hardSkills: [{ skill: 'Writing', score: 5 }],
+      softSkills: { reliability: 5, communication: 5 },
+      decision: 'pass',
+    }).expect(201);
+
+    const db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      const facts = async () => ({
+        badges: (await db.query(`select id, revoked_at from badges where freelancer_id = $1 and kind = 'expert_vetted' order by granted_at`, [f.user.id])).rows,
+        notifications: Number((await db.query(`select count(*) as n from notifications where user_id = $1`, [f.user.id])).rows[0].n),
+      });
+      let granted = await facts();
+      for (let i = 0; i < 100 && granted.badges.length === 0; i++) {
+        await sleep(100);
+        granted = await facts();
+      }
+      expect(granted.badges).toHaveLength(1);
+      expect((await t.http().get('/api/freelancers/me/expert-vetted').set(bearer(f.token))).body).toMatchObject({ expertVetted: true, granted: false, reasons: [] });
+
+      // Revoked by an admin while every criterion still holds: reading the status must not grant it back.
+      await t.http().post(`/api/admin/freelancers/${f.user.id}/badges/expert_vetted/revoke`).set(bearer(admin)).send({ reason: 'Under review' }).expect(200);
+      const before = await facts();
+      for (let i = 0; i < 2; i++) {
+        const read = await t.http().get('/api/freelancers/me/expert-vetted').set(bearer(f.token));
+        expect(read.status).toBe(200);
+        expect(read.body).toMatchObject({ expertVetted: false, granted: false, criteriaMet: true, reasons: [] });
+      }
+      await sleep(300);
+      expect(await facts()).toEqual(before);
+      expect(before.badges).toHaveLength(1);
+      expect(before.badges[0].revoked_at).not.toBeNull();
+    } finally {
+      fs.disconnect();
+      ts.disconnect();
+      await db.end();
+    }
   });
 });

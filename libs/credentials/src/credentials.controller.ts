@@ -68,7 +68,7 @@ export class CredentialsController {
   @Roles('freelancer')
   @Get('freelancers/me/expert-vetted')
   expertVetted(@CurrentUser() user: User) {
-    return this.credentials.evaluateExpertVetted(user.id);
+    return this.credentials.expertVettedStatus(user.id);
   }
 
   @Get('freelancers/:id')

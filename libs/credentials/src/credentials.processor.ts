@@ -22,7 +22,7 @@ export class GradingProcessor extends WorkerHost {
   }
 }
 
-/** Expert-Vetted evaluation after a scorecard, and the repeatable band and badge re-evaluations. */
+/** Expert-Vetted evaluation after a scorecard or a profile update, and the repeatable band and badge re-evaluations. */
 @Processor(CREDENTIALS_QUEUE, { concurrency: 4 })
 export class CredentialsProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger('CredentialsProcessor');
@@ -47,7 +47,7 @@ export class CredentialsProcessor extends WorkerHost implements OnApplicationBoo
       case 'recompute-bands':
         return this.credentials.recomputeBands();
       case 'evaluate-badges':
-        return this.credentials.evaluateStatBadges();
+        return { ...(await this.credentials.evaluateStatBadges()), expertVetted: await this.credentials.evaluateExpertVettedAll() };
       default:
         this.logger.warn(`unknown job ${job.name}`);
         return null;

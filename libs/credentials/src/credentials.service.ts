@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Queue } from 'bullmq';
 import { DateTime, Duration } from 'luxon';
-import { AppConfig, AppError, Clock, badRequest, notFound, withContext } from '@vetting/core';
+import { AppConfig, AppError, CREDENTIALS_QUEUE, Clock, badRequest, expertVettedJobId, notFound, withContext } from '@vetting/core';
 import { Assessment, AssessmentCatalog, Attempt } from '@vetting/assessments';
 import { Scorecard, VettingCall } from '@vetting/calendar';
 import { User } from '@vetting/identity';
@@ -43,6 +45,7 @@ export class CredentialsService {
     private readonly catalog: AssessmentCatalog,
     private readonly notifications: NotificationsService,
     private readonly fanout: FanoutService,
+    @InjectQueue(CREDENTIALS_QUEUE) private readonly credentialsQueue: Queue,
   ) {}
 
   private get evPolicy(): ExpertVettedPolicy {
@@ -174,6 +177,8 @@ export class CredentialsService {
     // A changed profile goes back to being a draft until resubmitted, unless it was approved.
     if (p.approvalStatus === 'rejected') p.approvalStatus = 'draft';
     await this.em.persistAndFlush(p);
+    // A fresh profile may complete the Expert-Vetted criteria: evaluated by a job (one per update).
+    await this.credentialsQueue.add('expert-vetted', { freelancerId: user.id }, { jobId: expertVettedJobId(user.id, `profile-${p.updatedAt.getTime()}`), attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600 } });
     return this.profileView(p, await this.em.count(VerifiedSkill, { freelancerId: user.id }));
   }
 
@@ -290,22 +295,40 @@ export class CredentialsService {
 
   // ---- Expert-Vetted ------------------------------------------------------------------------
 
-  /** Grants Expert-Vetted when every criterion holds (idempotent); otherwise says which do not. */
+  /** The Expert-Vetted criteria as they stand now, and the badge held (reads only). */
+  private async expertVettedFacts(em: EntityManager, freelancerId: string, now: DateTime) {
+    const card = await em.findOne(Scorecard, { freelancerId }, { orderBy: { submittedAt: 'desc' } });
+    const profile = await em.findOne(FreelancerProfile, { userId: freelancerId });
+    const decision = expertVettedDecision(
+      {
+        scorecard: card ? { decision: card.decision, hardSkills: card.hardSkills, softSkills: card.softSkills } : null,
+        identityVerified: Boolean(profile?.identityVerifiedAt),
+        profileUpdatedAt: profile ? utc(profile.updatedAt) : null,
+      },
+      now,
+      this.evPolicy,
+    );
+    const active = await em.findOne(Badge, { freelancerId, kind: 'expert_vetted', revokedAt: null });
+    return { card, decision, active };
+  }
+
+  /**
+   * The caller's Expert-Vetted status, read only (GET never writes): the badge held, whether every criterion
+   * holds now, and which do not. The badge is granted by the events that change the criteria (scorecard,
+   * identity verification, profile update) and by the re-evaluation job, never by this read.
+   */
+  async expertVettedStatus(freelancerId: string) {
+    return withContext(this.orm, async (em) => {
+      const { decision, active } = await this.expertVettedFacts(em, freelancerId, this.clock.now());
+      return { expertVetted: Boolean(active), granted: false, criteriaMet: decision.grant, reasons: active ? [] : decision.reasons, hardSkillAverage: decision.hardSkillAverage };
+    });
+  }
+
+  /** Grants Expert-Vetted when every criterion holds (idempotent); otherwise says which do not. Only events and jobs call it. */
   async evaluateExpertVetted(freelancerId: string) {
     return withContext(this.orm, async (em) => {
       const now = this.clock.now();
-      const card = await em.findOne(Scorecard, { freelancerId }, { orderBy: { submittedAt: 'desc' } });
-      const profile = await em.findOne(FreelancerProfile, { userId: freelancerId });
-      const decision = expertVettedDecision(
-        {
-          scorecard: card ? { decision: card.decision, hardSkills: card.hardSkills, softSkills: card.softSkills } : null,
-          identityVerified: Boolean(profile?.identityVerifiedAt),
-          profileUpdatedAt: profile ? utc(profile.updatedAt) : null,
-        },
-        now,
-        this.evPolicy,
-      );
-      const active = await em.findOne(Badge, { freelancerId, kind: 'expert_vetted', revokedAt: null });
+      const { card, decision, active } = await this.expertVettedFacts(em, freelancerId, now);
       let granted: { id: string; categorySlug: string | null } | null = null;
       if (decision.grant && !active) {
         const call = card ? await em.findOne(VettingCall, { id: card.callId }) : null;
@@ -328,8 +351,26 @@ export class CredentialsService {
           dedupeKey: `badge.awarded:expert_vetted:${freelancerId}:${now.toISODate()}`,
         });
       }
-      return { expertVetted: decision.grant || Boolean(active), granted: Boolean(granted), reasons: active ? [] : decision.reasons, hardSkillAverage: decision.hardSkillAverage };
+      return { expertVetted: decision.grant || Boolean(active), granted: Boolean(granted), criteriaMet: decision.grant, reasons: active ? [] : decision.reasons, hardSkillAverage: decision.hardSkillAverage };
     });
+  }
+
+  /**
+   * The re-evaluation job's part for Expert-Vetted: everyone with a passing scorecard who never held the badge
+   * is evaluated again (a badge an admin revoked is not granted back by the sweep).
+   */
+  async evaluateExpertVettedAll(): Promise<{ evaluated: number; granted: number }> {
+    const candidates = await withContext(this.orm, async (em) => {
+      const cards = await em.find(Scorecard, { decision: 'pass' }, { fields: ['freelancerId'] });
+      const ids = [...new Set(cards.map((c) => c.freelancerId))];
+      if (!ids.length) return [];
+      const holders = await em.find(Badge, { freelancerId: { $in: ids }, kind: 'expert_vetted' }, { fields: ['freelancerId'] });
+      const held = new Set(holders.map((b) => b.freelancerId));
+      return ids.filter((id) => !held.has(id));
+    });
+    let granted = 0;
+    for (const id of candidates) if ((await this.evaluateExpertVetted(id)).granted) granted++;
+    return { evaluated: candidates.length, granted };
   }
 
   async revokeBadge(freelancerId: string, kind: BadgeKind, reason: string) {
