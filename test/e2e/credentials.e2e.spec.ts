@@ -124,6 +124,57 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
     expect(profile.body.verifiedSkills.map((s: { skill: string }) => s.skill)).toEqual(['JavaScript']);
   });
 
+  it('admins close and reopen tracks: a closed track makes no new awards, awards already made stay listed', async () => {
+    const trackStatus = async (slug: string) => (await t.http().get('/api/assessments').set(bearer(admin))).body.tracks.find((x: { slug: string }) => x.slug === slug).status;
+    const freelancer = await registerUser(t);
+    expect((await t.http().post('/api/admin/tracks/old-track/reopen').set(bearer(freelancer.token))).status).toBe(403);
+    const unknown = await t.http().post('/api/admin/tracks/no-such-track/close').set(bearer(admin));
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('NOT_FOUND');
+
+    // old-track is legacy in the catalog: reopened by an admin, a pass of its one part certifies.
+    expect(await trackStatus('old-track')).toBe('legacy');
+    const reopened = await t.http().post('/api/admin/tracks/old-track/reopen').set(bearer(admin));
+    expect(reopened.status).toBe(200);
+    expect(reopened.body).toMatchObject({ slug: 'old-track', status: 'active', catalogStatus: 'legacy' });
+    expect(await trackStatus('old-track')).toBe('active');
+    const certified = await registerUser(t);
+    await t.http().post('/api/assessments/tracks/old-track/invitations').set(bearer(admin)).send({ freelancerId: certified.user.id }).expect(201);
+    expect((await graded(t, certified.token, await takeTest(t, certified.token, 'js-part2', allRight))).passed).toBe(true);
+    const viewer = await registerUser(t, { role: 'client', plan: 'marketplace' });
+    const certsOf = async (id: string) => (await t.http().get(`/api/freelancers/${id}`).set(bearer(viewer.token))).body;
+    let profile = await certsOf(certified.user.id);
+    for (let i = 0; i < 50 && profile.certifications.length === 0; i++) {
+      await sleep(100);
+      profile = await certsOf(certified.user.id);
+    }
+    expect(profile.certifications).toEqual([expect.objectContaining({ trackSlug: 'old-track', status: 'active' })]);
+
+    // Closed again: a new pass verifies the skill but awards nothing; the award already made stays listed.
+    const closed = await t.http().post('/api/admin/tracks/old-track/close').set(bearer(admin));
+    expect(closed.body).toMatchObject({ slug: 'old-track', status: 'legacy' });
+    expect(await trackStatus('old-track')).toBe('legacy');
+    const late = await registerUser(t);
+    await t.http().post('/api/assessments/tracks/old-track/invitations').set(bearer(admin)).send({ freelancerId: late.user.id }).expect(201);
+    expect((await graded(t, late.token, await takeTest(t, late.token, 'js-part2', allRight))).passed).toBe(true);
+    let lateProfile = await certsOf(late.user.id);
+    for (let i = 0; i < 50 && lateProfile.verifiedSkills.length === 0; i++) {
+      await sleep(100);
+      lateProfile = await certsOf(late.user.id);
+    }
+    await sleep(500);
+    lateProfile = await certsOf(late.user.id);
+    expect(lateProfile.verifiedSkills.map((s: { skill: string }) => s.skill)).toEqual(['JavaScript']);
+    expect(lateProfile.certifications).toEqual([]);
+    expect((await certsOf(certified.user.id)).certifications).toEqual([expect.objectContaining({ trackSlug: 'old-track', status: 'legacy' })]);
+
+    // An active catalog track closes and reopens the same way.
+    expect((await t.http().post('/api/admin/tracks/frontend-js/close').set(bearer(admin))).body.status).toBe('legacy');
+    expect(await trackStatus('frontend-js')).toBe('legacy');
+    expect((await t.http().post('/api/admin/tracks/frontend-js/reopen').set(bearer(admin))).body.status).toBe('active');
+    expect(await trackStatus('frontend-js')).toBe('active');
+  });
+
   it('reports compile errors and timeouts per case (candidate code runs in the worker sandbox)', async () => {
     const f = await registerUser(t);
     await t.http().post('/api/assessments/tracks/frontend-js/invitations').set(bearer(admin)).send({ freelancerId: f.user.id }).expect(201);

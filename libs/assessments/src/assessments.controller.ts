@@ -4,6 +4,7 @@ import { IsObject, IsString, IsUUID, MaxLength, MinLength } from 'class-validato
 import { parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
 import { AssessmentsService } from './assessments.service';
+import { TrackStates } from './track-states';
 
 export class TrackInvitationDto {
   @ApiProperty() @IsUUID() freelancerId!: string;
@@ -21,11 +22,30 @@ export class TerminateDto {
 @ApiBearerAuth()
 @Controller()
 export class AssessmentsController {
-  constructor(private readonly attempts: AssessmentsService) {}
+  constructor(
+    private readonly attempts: AssessmentsService,
+    private readonly tracks: TrackStates,
+  ) {}
 
   @Get('assessments')
-  catalog() {
-    return this.attempts.list();
+  async catalog() {
+    return this.attempts.list(await this.tracks.all());
+  }
+
+  /** Closes a track to new awards (legacy), over the catalog's default; awards already made stay valid and visible. */
+  @Roles('admin')
+  @Post('admin/tracks/:slug/close')
+  @HttpCode(200)
+  closeTrack(@CurrentUser() admin: User, @Param('slug') slug: string) {
+    return this.tracks.set(slug, 'legacy', admin.id);
+  }
+
+  /** Opens a track to new awards again (active), whatever the catalog's default. */
+  @Roles('admin')
+  @Post('admin/tracks/:slug/reopen')
+  @HttpCode(200)
+  reopenTrack(@CurrentUser() admin: User, @Param('slug') slug: string) {
+    return this.tracks.set(slug, 'active', admin.id);
   }
 
   @Roles('admin')

@@ -5,6 +5,7 @@ import { ATTEMPT_DEADLINES_QUEUE, AssessmentCatalog, AssessmentsService, GRADING
 import { AttemptDeadlineProcessor } from './attempt-deadline.processor';
 import { AttemptRoomGateway } from './attempt-room.gateway';
 import { ProctorGateway } from './proctor.gateway';
+import { TrackStates } from './track-states';
 
 const queues = BullModule.registerQueue({ name: ATTEMPT_DEADLINES_QUEUE }, { name: GRADING_QUEUE });
 
@@ -12,15 +13,15 @@ const queues = BullModule.registerQueue({ name: ATTEMPT_DEADLINES_QUEUE }, { nam
 @Module({
   imports: [queues],
   controllers: [AssessmentsController],
-  providers: [AssessmentCatalog, AssessmentsService, AttemptRoomGateway, ProctorGateway],
-  exports: [AssessmentCatalog, AssessmentsService],
+  providers: [AssessmentCatalog, AssessmentsService, TrackStates, AttemptRoomGateway, ProctorGateway],
+  exports: [AssessmentCatalog, AssessmentsService, TrackStates],
 })
 export class AssessmentsModule {}
 
 /** The attempt deadline processor (worker processes). */
 @Module({
   imports: [queues],
-  providers: [AssessmentCatalog, AssessmentsService, AttemptDeadlineProcessor],
-  exports: [AssessmentCatalog, AssessmentsService],
+  providers: [AssessmentCatalog, AssessmentsService, TrackStates, AttemptDeadlineProcessor],
+  exports: [AssessmentCatalog, AssessmentsService, TrackStates],
 })
 export class AssessmentsWorkerModule {}

@@ -139,10 +139,11 @@ export class AssessmentsService {
     return { someAt: e.INTEGRITY_SOME_AT, majorAt: e.INTEGRITY_MAJOR_AT, autoTerminateAt: e.INTEGRITY_AUTO_TERMINATE_AT };
   }
 
-  list() {
+  /** The catalog; `tracks` with their effective status (TrackStates.all) when given. */
+  list(tracks: Track[] = [...this.catalog.tracks.values()]) {
     return {
       assessments: [...this.catalog.assessments.values()].map(assessmentSummary),
-      tracks: [...this.catalog.tracks.values()].map((t) => ({ slug: t.slug, title: t.title, categorySlug: t.categorySlug, assessments: t.assessments, validityWindow: t.validityWindow, status: t.status })),
+      tracks: tracks.map((t) => ({ slug: t.slug, title: t.title, categorySlug: t.categorySlug, assessments: t.assessments, validityWindow: t.validityWindow, status: t.status })),
     };
   }
 

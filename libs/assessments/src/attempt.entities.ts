@@ -61,3 +61,12 @@ export class TrackInvitation {
 export function toSignalView(s: IntegritySignal) {
   return { id: s.signalId, attemptId: s.attemptId, type: s.type, source: s.source, actorId: s.actorId ?? null, data: s.data, at: s.at.toISOString() };
 }
+
+/** An admin's open/closed state of a certification track, over the catalog's default (no row: the catalog's). */
+@Entity({ tableName: 'track_states' })
+export class TrackState {
+  @PrimaryKey({ type: 'string' }) slug!: string;
+  @Property({ type: 'string' }) status!: 'active' | 'legacy';
+  @Property({ type: 'datetime' }) changedAt!: Date;
+  @Property({ type: 'uuid', nullable: true }) changedBy?: string | null;
+}

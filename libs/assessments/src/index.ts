@@ -6,3 +6,4 @@ export * from './answer.rules';
 export * from './attempt.entities';
 export * from './assessments.service';
 export * from './assessments.module';
+export * from './track-states';

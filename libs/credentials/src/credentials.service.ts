@@ -4,7 +4,7 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
 import { DateTime, Duration } from 'luxon';
 import { AppConfig, AppError, CREDENTIALS_QUEUE, Clock, badRequest, expertVettedJobId, notFound, withContext } from '@vetting/core';
-import { Assessment, AssessmentCatalog, Attempt } from '@vetting/assessments';
+import { Assessment, AssessmentCatalog, Attempt, TrackStates } from '@vetting/assessments';
 import { Scorecard, VettingCall } from '@vetting/calendar';
 import { User } from '@vetting/identity';
 import { FanoutService, NotificationsService } from '@vetting/notifications';
@@ -43,6 +43,7 @@ export class CredentialsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly catalog: AssessmentCatalog,
+    private readonly trackStates: TrackStates,
     private readonly notifications: NotificationsService,
     private readonly fanout: FanoutService,
     @InjectQueue(CREDENTIALS_QUEUE) private readonly credentialsQueue: Queue,
@@ -90,7 +91,8 @@ export class CredentialsService {
   }
 
   async checkCertifications(freelancerId: string, assessmentSlug: string): Promise<void> {
-    for (const track of this.catalog.tracksUsing(assessmentSlug)) {
+    // Each track with its effective status: a track an admin closed (legacy) makes no new awards.
+    for (const track of await this.trackStates.using(assessmentSlug)) {
       const award = await withContext(this.orm, async (em) => {
         const passes = await em.find(Attempt, { freelancerId, assessmentSlug: { $in: track.assessments }, status: 'graded', passed: true });
         const existing = await em.count(Certification, { freelancerId, trackSlug: track.slug });
@@ -420,12 +422,14 @@ export class CredentialsService {
   async publicProfile(viewer: User, freelancerId: string) {
     const user = await this.em.findOne(User, { id: freelancerId });
     if (!user || user.role !== 'freelancer') throw notFound('Freelancer', { id: freelancerId });
-    const [profile, skills, certs, badges] = await Promise.all([
+    const [profile, skills, certs, badges, tracks] = await Promise.all([
       this.em.findOne(FreelancerProfile, { userId: freelancerId }),
       this.em.find(VerifiedSkill, { freelancerId }, { orderBy: { skill: 'asc' } }),
       this.em.find(Certification, { freelancerId }, { orderBy: { awardedAt: 'asc' } }),
       this.em.find(Badge, { freelancerId, revokedAt: null }),
+      this.trackStates.all(),
     ]);
+    const trackBySlug = new Map(tracks.map((t) => [t.slug, t]));
     const v: Viewer = { role: viewer.role, plan: viewer.plan ?? null, isOwner: viewer.id === freelancerId };
     const badge = visibleBadge(badges.map((b) => b.kind as BadgeKind), v);
     return {
@@ -449,7 +453,8 @@ export class CredentialsService {
         verifiedAt: s.verifiedAt.toISOString(),
       })),
       certifications: certs.map((c) => {
-        const track = this.catalog.tracks.get(c.trackSlug);
+        // A certification stays valid and listed whether its track is open or closed (legacy) today.
+        const track = trackBySlug.get(c.trackSlug);
         return { trackSlug: c.trackSlug, title: track?.title ?? c.trackSlug, status: track?.status ?? 'legacy', awardedAt: c.awardedAt.toISOString() };
       }),
       badge: badge ? { kind: badge, label: BADGE_LABELS[badge] } : null,
