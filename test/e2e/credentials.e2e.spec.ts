@@ -1,4 +1,7 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
+import { CREDENTIALS_QUEUE, expertVettedJobId } from '@vetting/core';
 import { TestApp, connected, createStaff, emitAck, loginAdmin, registerUser, startTestApp } from '../support/test-app';
 import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
 
@@ -278,6 +281,62 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
     expect(inbox.body.items.map((n: { type: string }) => n.type)).toEqual(expect.arrayContaining(['badge.awarded', 'badge.revoked']));
   });
 
+  /** Waits until the worker has finished a credentials job. */
+  async function finished(jobId: string) {
+    const queue = t.app.get<Queue>(getQueueToken(CREDENTIALS_QUEUE), { strict: false });
+    for (let i = 0; i < 200; i++) {
+      if ((await (await queue.getJob(jobId))?.getState()) === 'completed') return;
+      await sleep(100);
+    }
+    throw new Error(`${jobId} did not complete`);
+  }
+
+  /** Runs a re-evaluation job now and waits until the worker has finished it. */
+  async function runJob(name: string) {
+    const queued = await t.http().post(`/api/admin/jobs/${name}`).set(bearer(admin)).expect(202);
+    await finished(queued.body.jobId);
+  }
+
+  it('a profile update completes the Expert-Vetted criteria: its job grants the badge', async () => {
+    const tm = await talentManager(t, admin, 'consulting');
+    const f = await invitedFreelancer(t, admin, 'consulting');
+    // Identity verified long ago, with a profile not updated since: the profile is the one criterion missing.
+    await t.http().post(`/api/admin/freelancers/${f.user.id}/identity-verification`).set(bearer(admin)).expect(200);
+    const db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    await db.query(`update freelancer_profiles set updated_at = now() - interval '400 days' where user_id = $1`, [f.user.id]);
+    await db.end();
+    const startsAt = nextGridStart(20_000, 2500);
+    const call = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+    expect(call.status).toBe(201);
+    const fs = t.socket(f.token);
+    const ts = t.socket(tm.token);
+    await Promise.all([connected(fs), connected(ts)]);
+    await emitAck(fs, 'call:join', { callId: call.body.id });
+    await emitAck(ts, 'call:join', { callId: call.body.id });
+    await sleep(Math.max(0, startsAt.toMillis() - Date.now() + 200));
+    await t.http().post(`/api/vetting/calls/${call.body.id}/scorecard`).set(bearer(tm.token)).send({
+      hardSkills: [{ skill: 'Strategy', score: 5 }],
+      softSkills: { reliability: 5, communication: 5 },
+      decision: 'pass',
+    }).expect(201);
+    fs.disconnect();
+    ts.disconnect();
+    await finished(expertVettedJobId(f.user.id, call.body.id));
+    expect((await t.http().get('/api/freelancers/me/expert-vetted').set(bearer(f.token))).body).toMatchObject({ expertVetted: false, criteriaMet: false, reasons: ['PROFILE_OUTDATED'] });
+
+    await t.http().put('/api/freelancers/me/profile').set(bearer(f.token)).send({ title: 'Strategy consultant', categorySlugs: ['consulting'], skills: ['Strategy'] }).expect(200);
+    let status: any;
+    for (let i = 0; i < 100; i++) {
+      status = (await t.http().get('/api/freelancers/me/expert-vetted').set(bearer(f.token))).body;
+      if (status.expertVetted) break;
+      await sleep(100);
+    }
+    expect(status).toMatchObject({ expertVetted: true, reasons: [] });
+    const inbox = await t.http().get('/api/notifications').set(bearer(f.token));
+    expect(inbox.body.items.map((n: { type: string }) => n.type)).toContain('badge.awarded');
+  });
+
   it('GET expert-vetted only reads: it never grants, notifies or fans out; the scorecard event grants', async () => {
     const tm = await talentManager(t, admin, 'writing');
     const f = await invitedFreelancer(t, admin, 'writing');
@@ -327,6 +386,16 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
       expect(await facts()).toEqual(before);
       expect(before.badges).toHaveLength(1);
       expect(before.badges[0].revoked_at).not.toBeNull();
+
+      // The re-evaluation job does not grant back a badge an admin revoked...
+      await runJob('evaluate-badges');
+      expect((await facts()).badges).toEqual(before.badges);
+      // ...but grants one whose criteria hold and that was never granted (here: a grant lost before it was written).
+      await db.query(`delete from badges where freelancer_id = $1`, [f.user.id]);
+      await runJob('evaluate-badges');
+      const swept = await facts();
+      expect(swept.badges).toHaveLength(1);
+      expect(swept.badges[0].revoked_at).toBeNull();
     } finally {
       fs.disconnect();
       ts.disconnect();
