@@ -257,13 +257,18 @@ export class AssessmentsService {
     return updated > 0;
   }
 
+  /** Why an abandoned attempt cannot start: it lapsed (ATTEMPT_START_WINDOW_PASSED) or the candidate abandoned it (ATTEMPT_NOT_ACTIVE). */
+  private notStartable(a: Attempt): AppError {
+    if (a.endReason === 'start_window_passed') return startWindowPassed(startByOf(dt(a.createdAt)!, this.startWindow));
+    return new AppError(409, 'ATTEMPT_NOT_ACTIVE', `The attempt is ${a.status}`, { status: a.status });
+  }
+
   /** created → in_progress: the deadline is set by the server and a job will expire the attempt at it. */
   async begin(user: { id: string }, attemptId: string) {
     const attempt = await withContext(this.orm, async (em) => {
       const a = await this.owned(em, user, attemptId);
       const now = this.clock.now();
-      if (a.status === 'abandoned' && a.endReason === 'start_window_passed') throw startWindowPassed(startByOf(dt(a.createdAt)!, this.startWindow));
-      if (a.status === 'abandoned') transition(a.status, 'start'); // ATTEMPT_NOT_ACTIVE
+      if (a.status === 'abandoned') throw this.notStartable(a);
       if (a.status !== 'created') return a;
       if (hasLapsed({ status: a.status, createdAt: dt(a.createdAt)! }, now, this.startWindow)) {
         await this.abandonCreated(a.id, 'start_window_passed');
@@ -273,6 +278,8 @@ export class AssessmentsService {
       const deadline = deadlineOf(now, Duration.fromISO(assessment.duration));
       const updated = await em.nativeUpdate(Attempt, { id: a.id, status: 'created' }, { status: transition('created', 'start'), startedAt: now.toJSDate(), deadline: deadline.toJSDate() });
       const fresh = await em.findOneOrFail(Attempt, { id: a.id }, { refresh: true });
+      // Lapsed (the start-window job) or abandoned between the check and the update.
+      if (!updated && fresh.status === 'abandoned') throw this.notStartable(fresh);
       if (updated) {
         await this.deadlines.remove(startWindowJobId(a.id)).catch(() => undefined);
         await this.deadlines.add('deadline', { attemptId: a.id }, { jobId: deadlineJobId(a.id), delay: Math.max(0, deadline.toMillis() - now.toMillis()), attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 86400 * 7 } });
