@@ -61,6 +61,7 @@ export function apiEnv(db: BenchDatabase, redisPrefix: string, extra: Record<str
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     AUTH_RATE_LIMIT: '1000000',
+    AUTH_ACCOUNT_RATE_LIMIT: '1000000',
     SWAGGER_ENABLED: 'false',
     ASSESSMENT_CATALOG_DIR: join(ROOT, 'test', 'fixtures', 'assessments'),
     ...extra,

@@ -200,6 +200,7 @@ export async function startApi(opts: { db: BenchDatabase; redisPrefix: string; w
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     AUTH_RATE_LIMIT: '1000000',
+    AUTH_ACCOUNT_RATE_LIMIT: '1000000',
     SWAGGER_ENABLED: 'false',
     ...(opts.env ?? {}),
   };

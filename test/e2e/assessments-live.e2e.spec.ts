@@ -314,18 +314,21 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     });
   });
 
-  it('a freelancer can neither watch nor join another’s attempt', async () => {
+  it('a freelancer can neither watch nor join another’s attempt: it is answered as not found', async () => {
     const owner = await registerUser(t);
     const other = await registerUser(t);
     const attempt = await start(owner.token);
     const os = t.socket(other.token);
     await connected(os);
     expect(await emitAck(os, 'proctor:watch', { attemptId: attempt.id })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await emitAck(os, 'attempt:join', { attemptId: attempt.id })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await emitAck(os, 'attempt:join', { attemptId: attempt.id })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     expect(await emitAck(os, 'proctor:terminate', { attemptId: attempt.id, reason: 'x' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await emitAck(os, 'attempt:signal', { attemptId: attempt.id, type: 'copy' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await emitAck(os, 'attempt:signal', { attemptId: attempt.id, type: 'copy' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     expect((await t.http().get('/api/proctoring/live').set(bearer(other.token))).status).toBe(403);
-    expect((await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(other.token))).status).toBe(403);
+    const seen = await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(other.token));
+    expect(seen.status).toBe(404);
+    expect(seen.body.code).toBe('NOT_FOUND');
+    expect(JSON.stringify(seen.body)).not.toMatch(/yours/);
   });
 });
 

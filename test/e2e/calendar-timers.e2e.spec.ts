@@ -159,12 +159,12 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
     expect(rebook.body).toMatchObject({ rescheduleCount: 0, freeRebooking: true });
   });
 
-  it('only the call’s participants may join; others get FORBIDDEN', async () => {
+  it('only the call’s participants may join; to others the call does not exist (NOT_FOUND)', async () => {
     const { call } = await book('design-creative', 60_000);
     const other = await invitedFreelancer(t, admin, 'design-creative');
     const os = t.socket(other.token);
     await connected(os);
-    expect(await emitAck(os, 'call:join', { callId: call.id })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await emitAck(os, 'call:join', { callId: call.id })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     expect(await emitAck(os, 'call:join', { callId: 'nope' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     const view = await t.http().get(`/api/vetting/calls/${call.id}`).set(bearer(other.token));
     expect(view.status).toBe(404);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnApp } from '../support/spawn-api';
@@ -10,9 +10,10 @@ const post = (url: string, body: unknown) =>
 describe('embedded database (PGlite, no DATABASE_URL)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vetting-pglite-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-  const env = { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `${redisPrefix()}pglite:`, LOG_LEVEL: 'warn', NODE_ENV: 'test' };
+  const env = { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `${redisPrefix()}pglite:`, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
 
-  it('boots the real app, migrates, registers and logs in; data survives a SIGINT restart', async () => {
+  it('boots the real app, migrates, registers and logs in; data and the generated JWT secret survive a SIGINT restart', async () => {
+    let token = '';
     let api = await spawnApp('apps/api/src/main.ts', env);
     try {
       const health = (await (await fetch(`${api.baseUrl}/api/health`)).json()) as { info: unknown };
@@ -21,7 +22,12 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
       expect(reg.status).toBe(201);
       const login = await post(`${api.baseUrl}/api/auth/login`, { email: 'lin@example.com', password: 'password-123' });
       expect(login.status).toBe(200);
-      expect(((await login.json()) as { user: { email: string } }).user.email).toBe('lin@example.com');
+      const body = (await login.json()) as { accessToken: string; user: { email: string } };
+      expect(body.user.email).toBe('lin@example.com');
+      token = body.accessToken;
+      // No JWT_SECRET on the development start: a random one was generated for this data directory.
+      expect(readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim().length).toBeGreaterThanOrEqual(32);
+      expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
     } finally {
       expect([0, 'SIGINT']).toContain(await api.stop('SIGINT'));
     }
@@ -30,12 +36,15 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
     try {
       const again = await post(`${api.baseUrl}/api/auth/login`, { email: 'lin@example.com', password: 'password-123' });
       expect(again.status).toBe(200);
+      // The secret was kept: a token from before the restart still works.
+      const me = await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(me.status).toBe(200);
       const dup = await post(`${api.baseUrl}/api/auth/register`, { email: 'LIN@example.com', password: 'password-123', name: 'Lin', role: 'freelancer', timeZone: 'Asia/Tokyo' });
       expect(dup.status).toBe(409);
     } finally {
       expect([0, 'SIGTERM']).toContain(await api.stop('SIGTERM'));
     }
-  });
+  }, 180_000); // two boots of the embedded database
 
   it('runs transactions with raw statements on the single embedded connection: book, reschedule, cancel, integrity signals', async () => {
     const api = await spawnApp('apps/api/src/main.ts', { ...env, ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'admin-password-1' });

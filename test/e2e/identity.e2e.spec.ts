@@ -161,14 +161,18 @@ describe('auth rate limit', () => {
   });
   afterAll(async () => t?.close());
 
-  it('answers 429 RATE_LIMITED past the limit', async () => {
+  it('answers 429 RATE_LIMITED with Retry-After past the limit; X-Forwarded-For is ignored without TRUST_PROXY', async () => {
     const statuses: number[] = [];
     let last: any;
     for (let i = 0; i < 5; i++) {
-      last = await t.http().post('/api/auth/login').send({ email: 'nobody@example.com', password: 'whatever-1' });
+      // A different address each time and a different account: neither helps, the socket's address counts.
+      last = await t.http().post('/api/auth/login').set('x-forwarded-for', `198.51.100.${i + 1}`).send({ email: `nobody-${i}@example.com`, password: 'whatever-1' });
       statuses.push(last.status);
     }
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
     expect(last.body.code).toBe('RATE_LIMITED');
+    expect(Number(last.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(last.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(last.body.details).toEqual({ retryAfter: Number(last.headers['retry-after']), scope: 'client' });
   });
 });

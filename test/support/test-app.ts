@@ -57,6 +57,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     AUTH_RATE_LIMIT: '10000',
+    AUTH_ACCOUNT_RATE_LIMIT: '10000',
     SWAGGER_ENABLED: 'true',
     // A small deterministic catalog; the shipped one is validated by its own test.
     ASSESSMENT_CATALOG_DIR: join(__dirname, '..', 'fixtures', 'assessments'),

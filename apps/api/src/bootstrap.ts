@@ -7,6 +7,7 @@ import { json, NextFunction, Request, Response, urlencoded } from 'express';
 import { AppConfig, Clock, createValidationPipe, toErrorBody } from '@vetting/core';
 import { RedisStreamsIoAdapter } from '@vetting/live';
 import { AppModule } from './app.module';
+import { applyHttpSecurity } from './security';
 
 export interface ApiOptions {
   config: AppConfig;
@@ -25,6 +26,7 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
     abortOnError: false,
     bodyParser: false,
   });
+  applyHttpSecurity(app, opts.config);
   // Our own parsers, so a malformed body is answered here with a stable code (Nest would hide its type).
   app.use(json({ limit: '1mb' }), urlencoded({ extended: false, limit: '1mb' }));
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
@@ -37,8 +39,7 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, opts.config));
   app.enableShutdownHooks();
-  app.set('trust proxy', 'loopback');
-  if (opts.config.env.SWAGGER_ENABLED) {
+  if (opts.config.swaggerEnabled) {
     const doc = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()

@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   await app.listen(config.env.PORT, config.env.HOST);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
   const mode = config.embeddedDatabase ? 'embedded PostgreSQL (PGlite) in ' + config.env.DATA_DIR : 'PostgreSQL at DATABASE_URL';
-  console.log(`\nVetting platform api listening on ${url}/api  (docs: ${url}/api/docs, socket: ${url}/live)`);
+  const docs = config.swaggerEnabled ? `docs: ${url}/api/docs, ` : '';
+  console.log(`\nVetting platform api listening on ${url}/api  (${docs}socket: ${url}/live)`);
   console.log(`Database: ${mode}; worker ${config.workerInProcess ? 'in this process' : 'separate (npm run start:worker)'}\n`);
 }
 

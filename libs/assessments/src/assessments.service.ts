@@ -4,7 +4,7 @@ import { EntityManager, MikroORM, UniqueConstraintViolationException } from '@mi
 import { Queue } from 'bullmq';
 import { DateTime, Duration } from 'luxon';
 import { randomInt, randomUUID } from 'node:crypto';
-import { AppConfig, AppError, Clock, badRequest, forbidden, notFound, sqlState, withContext } from '@vetting/core';
+import { AppConfig, AppError, Clock, badRequest, notFound, sqlState, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { LivePublisher } from '@vetting/live';
 import { answerProblems } from './answer.rules';
@@ -489,7 +489,8 @@ export class AssessmentsService {
   private async signalRefusal(attemptId: string, owner?: string): Promise<AppError> {
     const a = await withContext(this.orm, (em) => em.findOne(Attempt, { id: attemptId }));
     if (!a) return notFound('Attempt', { attemptId });
-    if (owner && a.freelancerId !== owner) return forbidden('This attempt is not yours');
+    // Another's attempt is answered as if it did not exist (never "exists but not yours").
+    if (owner && a.freelancerId !== owner) return notFound('Attempt', { attemptId });
     return new AppError(409, 'ATTEMPT_NOT_ACTIVE', `The attempt is ${a.status}`, { status: a.status });
   }
 
@@ -602,8 +603,8 @@ export class AssessmentsService {
 
   private async owned(em: EntityManager, user: { id: string }, attemptId: string): Promise<Attempt> {
     const a = await em.findOne(Attempt, { id: attemptId });
-    if (!a) throw notFound('Attempt', { attemptId });
-    if (a.freelancerId !== user.id) throw forbidden('This attempt is not yours');
+    // Another's attempt is answered as if it did not exist (never "exists but not yours").
+    if (!a || a.freelancerId !== user.id) throw notFound('Attempt', { attemptId });
     return a;
   }
 

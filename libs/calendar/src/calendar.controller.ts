@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query } from
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
-import { AvailabilityDto, BookCallDto, CancelCallDto, RescheduleCallDto, ScorecardDto, SlotsQuery } from './call.dto';
+import { AvailabilityDto, BookCallDto, CancelCallDto, ListCallsQuery, RescheduleCallDto, ScorecardDto, SlotsQuery } from './call.dto';
 import { CallsService } from './calls.service';
 import { ScorecardsService } from './scorecards.service';
 
@@ -39,10 +39,10 @@ export class CalendarController {
     return this.calls.book(user, dto);
   }
 
-  @Roles('freelancer', 'talent_manager')
+  @Roles('freelancer', 'talent_manager', 'admin')
   @Get('vetting/calls')
-  mine(@CurrentUser() user: User) {
-    return this.calls.listMine(user);
+  mine(@CurrentUser() user: User, @Query() q: ListCallsQuery) {
+    return this.calls.listMine(user, q);
   }
 
   @Get('vetting/calls/:id')

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager, LockMode, MikroORM } from '@mikro-orm/postgresql';
-import { AppConfig, Clock, forbidden, notFound, withContext } from '@vetting/core';
+import { AppConfig, Clock, notFound, withContext } from '@vetting/core';
 import { LivePublisher, userRoom } from '@vetting/live';
 import { NotificationsService } from '@vetting/notifications';
 import { Cooldown, Invitation, TalentService } from '@vetting/talent';
@@ -31,9 +31,9 @@ export class CallLifecycleService {
   async join(user: { id: string; role: string }, callId: string): Promise<VettingCall> {
     return withContext(this.orm, async (em) => {
       const call = await em.findOne(VettingCall, { id: callId });
-      if (!call) throw notFound('Call', { id: callId });
-      const who: Participant | null = call.freelancerId === user.id ? 'freelancer' : call.talentManagerId === user.id ? 'talent_manager' : null;
-      if (!who) throw forbidden('Only the call’s freelancer and talent manager may join');
+      const who: Participant | null = !call ? null : call.freelancerId === user.id ? 'freelancer' : call.talentManagerId === user.id ? 'talent_manager' : null;
+      // Someone else's call is answered as if it did not exist, like GET /vetting/calls/:id.
+      if (!call || !who) throw notFound('Call', { id: callId });
       const now = this.clock.now();
       assertCanJoin(callState(call), who, now, this.config.policy);
 

@@ -49,6 +49,12 @@ export class SlotsQuery {
   @ApiPropertyOptional({ example: 'Europe/Berlin' }) @IsOptional() @IsString() timeZone?: string;
 }
 
+/** Filters of GET /vetting/calls: an admin's view of every call; others see their own calls only. */
+export class ListCallsQuery {
+  @ApiPropertyOptional({ description: 'admin: only this freelancer’s calls' }) @IsOptional() @IsUUID() freelancerId?: string;
+  @ApiPropertyOptional({ description: 'admin: only this talent manager’s calls' }) @IsOptional() @IsUUID() talentManagerId?: string;
+}
+
 export class BookCallDto {
   @ApiProperty() @IsUUID() invitationId!: string;
   @ApiProperty({ example: '2026-12-01T09:00:00Z' }) @IsISO8601({ strict: true }) startsAt!: string;

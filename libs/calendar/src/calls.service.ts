@@ -373,8 +373,14 @@ export class CallsService {
     return toCallView(await this.findVisible(user, id));
   }
 
-  async listMine(user: User) {
-    const where = user.role === 'talent_manager' ? { talentManagerId: user.id } : { freelancerId: user.id };
+  /** The caller's calls (an admin: every call), newest first; the filters narrow it. */
+  async listMine(user: User, filter: { freelancerId?: string; talentManagerId?: string } = {}) {
+    const where: { freelancerId?: string; talentManagerId?: string } = {
+      ...(filter.freelancerId ? { freelancerId: filter.freelancerId } : {}),
+      ...(filter.talentManagerId ? { talentManagerId: filter.talentManagerId } : {}),
+    };
+    if (user.role === 'talent_manager') where.talentManagerId = user.id;
+    else if (user.role !== 'admin') where.freelancerId = user.id;
     const calls = await this.em.find(VettingCall, where, { orderBy: { startsAt: 'desc' }, limit: 200 });
     return { calls: calls.map(toCallView) };
   }

@@ -280,8 +280,12 @@ export class CredentialsService {
     return { freelancerId, ...stats };
   }
 
+  /** An admin, or the talent manager of one of the freelancer's calls (any other freelancer: 404 NOT_FOUND). */
   async verifyIdentity(staff: User, freelancerId: string) {
     await this.requireFreelancer(freelancerId);
+    if (staff.role !== 'admin' && !(await this.em.count(VettingCall, { freelancerId, talentManagerId: staff.id }))) {
+      throw notFound('Freelancer', { id: freelancerId });
+    }
     const p = await this.profileOf(this.em, freelancerId);
     p.identityVerifiedAt ??= this.clock.now().toJSDate();
     p.identityVerifiedById ??= staff.id;

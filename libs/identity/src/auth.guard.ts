@@ -30,6 +30,8 @@ export class AuthGuard implements CanActivate {
     const claims = this.tokens.verify(bearerToken(req.headers?.authorization));
     const user = await this.em.findOne(User, { id: claims.sub });
     if (!user) throw unauthenticated('The account for this token no longer exists');
+    // The same primary-key read checks revocation: logout and a password change raise the version.
+    if (user.tokenVersion !== claims.ver) throw unauthenticated('This session has ended: sign in again');
     req.user = user;
 
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);

@@ -1,19 +1,30 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { Body, CanActivate, Controller, ExecutionContext, Get, HttpCode, Injectable, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { CurrentUser, Public, Roles } from './auth.decorators';
-import { CreateStaffDto, LoginDto, RegisterDto } from './identity.dto';
+import { ChangePasswordDto, CreateStaffDto, LoginDto, RegisterDto } from './identity.dto';
 import { IdentityService } from './identity.service';
+import { LoginThrottle } from './login-throttle';
 import { User, toPublicUser } from './user.entity';
+
+/** Counts the request against its client address (req.ip: X-Forwarded-For only from TRUST_PROXY hops). */
+@Injectable()
+export class ClientRateLimitGuard implements CanActivate {
+  constructor(private readonly throttle: LoginThrottle) {}
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    await this.throttle.hitClient(ctx.switchToHttp().getRequest().ip);
+    return true;
+  }
+}
 
 @ApiTags('auth')
 @Controller('auth')
-@UseGuards(ThrottlerGuard)
 export class AuthController {
   constructor(private readonly identity: IdentityService) {}
 
   @Public()
   @Post('register')
+  @UseGuards(ClientRateLimitGuard)
+  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED, with Retry-After' })
   register(@Body() dto: RegisterDto) {
     return this.identity.register(dto);
   }
@@ -21,8 +32,29 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @UseGuards(ClientRateLimitGuard)
+  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED per client address or per account, with Retry-After' })
   login(@Body() dto: LoginDto) {
     return this.identity.login(dto.email, dto.password);
+  }
+
+  /** Ends every session of the caller (all devices): every token issued so far stops working. */
+  @ApiBearerAuth()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Every session of the caller has ended' })
+  async logout(@CurrentUser() user: User): Promise<void> {
+    await this.identity.logout(user);
+  }
+
+  /** Changes the password; every other session ends, the answer carries a fresh token for this one. */
+  @ApiBearerAuth()
+  @Post('password')
+  @HttpCode(200)
+  @UseGuards(ClientRateLimitGuard)
+  @ApiOkResponse({ description: '{accessToken, user}' })
+  changePassword(@CurrentUser() user: User, @Body() dto: ChangePasswordDto) {
+    return this.identity.changePassword(user, dto.currentPassword, dto.newPassword);
   }
 }
 

@@ -34,3 +34,8 @@ export class CreateStaffDto {
   @ApiProperty({ enum: STAFF_ROLES }) @IsIn(STAFF_ROLES) role!: (typeof STAFF_ROLES)[number];
   @ApiProperty({ example: 'Europe/Berlin' }) @Validate(IsIanaTimeZone) timeZone!: string;
 }
+
+export class ChangePasswordDto {
+  @ApiProperty() @IsString() @MaxLength(200) currentPassword!: string;
+  @ApiProperty({ minLength: 8 }) @IsString() @MinLength(8) @MaxLength(200) newPassword!: string;
+}

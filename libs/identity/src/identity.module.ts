@@ -1,32 +1,24 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
-import Redis from 'ioredis';
-import { AppConfig, REDIS } from '@vetting/core';
 import { AuthGuard } from './auth.guard';
-import { AuthController, MeController } from './identity.controller';
+import { AuthController, ClientRateLimitGuard, MeController } from './identity.controller';
 import { IdentityService } from './identity.service';
-import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { LoginThrottle } from './login-throttle';
+import { SessionEvents } from './session-events';
 import { TokenService } from './token.service';
 
 @Module({
-  imports: [
-    JwtModule.register({}),
-    ThrottlerModule.forRootAsync({
-      inject: [AppConfig, REDIS],
-      useFactory: (config: AppConfig, redis: Redis) => ({
-        storage: new RedisThrottlerStorage(redis, config),
-        throttlers: [{ name: 'auth', ttl: config.env.AUTH_RATE_WINDOW.toMillis(), limit: config.env.AUTH_RATE_LIMIT }],
-      }),
-    }),
-  ],
+  imports: [JwtModule.register({})],
   controllers: [AuthController, MeController],
   providers: [
     TokenService,
     IdentityService,
+    LoginThrottle,
+    SessionEvents,
+    ClientRateLimitGuard,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenService, IdentityService],
+  exports: [TokenService, IdentityService, SessionEvents],
 })
 export class IdentityModule {}

@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { AppConfig, Clock, conflict, notFound, unauthenticated, withContext } from '@vetting/core';
+import { AppConfig, AppError, Clock, conflict, notFound, unauthenticated, withContext } from '@vetting/core';
+import { LoginThrottle } from './login-throttle';
+import { SessionEvents } from './session-events';
 import { CreateStaffDto, RegisterDto } from './identity.dto';
 import { hashPassword, verifyPassword } from './password';
 import { TokenService } from './token.service';
@@ -20,6 +22,8 @@ export class IdentityService implements OnApplicationBootstrap {
     private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly throttle: LoginThrottle,
+    private readonly sessions: SessionEvents,
   ) {}
 
   async register(dto: RegisterDto): Promise<{ accessToken: string; user: PublicUser }> {
@@ -35,14 +39,51 @@ export class IdentityService implements OnApplicationBootstrap {
       timeZone: dto.timeZone,
       plan: dto.role === 'client' ? (dto.plan ?? 'marketplace') : null,
     });
-    return { accessToken: this.tokens.issue(user.id, user.role), user: toPublicUser(user) };
+    return { accessToken: this.tokens.issue(user), user: toPublicUser(user) };
   }
 
+  /** Checks the password; the account's attempts are limited whatever address they come from. */
   async login(email: string, password: string): Promise<{ accessToken: string; user: PublicUser }> {
+    const attempt = await this.throttle.hitAccount(email);
     const user = await this.em.findOne(User, { email: email.trim().toLowerCase() });
     const ok = await verifyPassword(password, user?.passwordHash ?? (await timingDummy()));
     if (!user || !ok) throw unauthenticated('Email or password is wrong');
-    return { accessToken: this.tokens.issue(user.id, user.role), user: toPublicUser(user) };
+    await attempt.succeeded();
+    return { accessToken: this.tokens.issue(user), user: toPublicUser(user) };
+  }
+
+  /** Ends every session of the user: all tokens issued so far stop working, live sockets are disconnected. */
+  async logout(user: User): Promise<void> {
+    user.tokenVersion = await this.bumpTokenVersion(user.id);
+    this.sessions.revoked(user.id);
+  }
+
+  /** Changes the password after checking the current one; ends every other session and answers a fresh token. */
+  async changePassword(user: User, currentPassword: string, newPassword: string): Promise<{ accessToken: string; user: PublicUser }> {
+    const attempt = await this.throttle.hitAccount(user.email);
+    const stored = await this.em.findOne(User, { id: user.id }, { refresh: true });
+    if (!stored || !(await verifyPassword(currentPassword, stored.passwordHash))) {
+      throw new AppError(403, 'WRONG_PASSWORD', 'The current password is wrong');
+    }
+    await attempt.succeeded();
+    const hash = await hashPassword(newPassword);
+    const rows = await this.em.execute<{ token_version: number }[]>(
+      `update users set password_hash = ?, token_version = token_version + 1 where id = ? returning token_version`,
+      [hash, user.id],
+    );
+    stored.passwordHash = hash;
+    stored.tokenVersion = rows[0].token_version;
+    this.sessions.revoked(user.id);
+    return { accessToken: this.tokens.issue(stored), user: toPublicUser(stored) };
+  }
+
+  private async bumpTokenVersion(userId: string): Promise<number> {
+    const rows = await this.em.execute<{ token_version: number }[]>(
+      `update users set token_version = token_version + 1 where id = ? returning token_version`,
+      [userId],
+    );
+    if (!rows[0]) throw notFound('User', { id: userId });
+    return rows[0].token_version;
   }
 
   createStaff(dto: CreateStaffDto): Promise<User> {

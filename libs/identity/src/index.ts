@@ -5,3 +5,5 @@ export * from './token.service';
 export * from './identity.service';
 export * from './identity.dto';
 export * from './identity.module';
+export * from './session-events';
+export * from './login-throttle';

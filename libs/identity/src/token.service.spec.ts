@@ -7,7 +7,7 @@ const SECRET = 'x'.repeat(32);
 const START = DateTime.fromISO('2030-03-01T09:00:00Z', { zone: 'utc' });
 
 function setup(secret = SECRET, clock = new ManualClock(START)) {
-  const config = AppConfig.fromEnv({ JWT_SECRET: secret, JWT_TTL: 'PT1H' });
+  const config = AppConfig.fromEnv({ JWT_SECRET: secret, JWT_TTL: 'PT1H', NODE_ENV: 'test' });
   return { tokens: new TokenService(new JwtService({}), config, clock), clock };
 }
 
@@ -27,23 +27,24 @@ function expectUnauthenticated(tokens: TokenService, token: string | undefined):
 describe('TokenService', () => {
   it('issues a token that verifies to its subject and role', () => {
     const { tokens } = setup();
-    const token = tokens.issue('user-1', 'talent_manager');
+    const token = tokens.issue({ id: 'user-1', role: 'talent_manager', tokenVersion: 3 });
     expect(token.split('.')).toHaveLength(3);
     const claims = tokens.verify(token);
     expect(claims.sub).toBe('user-1');
     expect(claims.role).toBe('talent_manager');
+    expect(claims.ver).toBe(3);
   });
 
   it('stamps iat/exp from the injected clock and JWT_TTL', () => {
     const { tokens } = setup();
-    const claims = tokens.verify(tokens.issue('user-1', 'freelancer')) as unknown as { iat: number; exp: number };
+    const claims = tokens.verify(tokens.issue({ id: 'user-1', role: 'freelancer', tokenVersion: 0 })) as unknown as { iat: number; exp: number };
     expect(claims.iat).toBe(START.toSeconds());
     expect(claims.exp).toBe(START.toSeconds() + 3600);
   });
 
   it('stays valid until the TTL ends, then expires', () => {
     const { tokens, clock } = setup();
-    const token = tokens.issue('user-1', 'client');
+    const token = tokens.issue({ id: 'user-1', role: 'client', tokenVersion: 0 });
     clock.advance({ minutes: 59, seconds: 59 });
     expect(tokens.verify(token).sub).toBe('user-1');
     clock.advance({ seconds: 2 });
@@ -54,7 +55,7 @@ describe('TokenService', () => {
 
   it('rejects a token with a tampered payload', () => {
     const { tokens } = setup();
-    const [header, payload, signature] = tokens.issue('user-1', 'freelancer').split('.');
+    const [header, payload, signature] = tokens.issue({ id: 'user-1', role: 'freelancer', tokenVersion: 0 }).split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     const forged = Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url');
     expectUnauthenticated(tokens, `${header}.${forged}.${signature}`);
@@ -62,7 +63,7 @@ describe('TokenService', () => {
 
   it('rejects a token with a tampered signature', () => {
     const { tokens } = setup();
-    const token = tokens.issue('user-1', 'freelancer');
+    const token = tokens.issue({ id: 'user-1', role: 'freelancer', tokenVersion: 0 });
     const last = token.at(-1) === 'A' ? 'B' : 'A';
     expectUnauthenticated(tokens, token.slice(0, -1) + last);
   });
@@ -70,7 +71,7 @@ describe('TokenService', () => {
   it('rejects a token signed with another secret', () => {
     const { tokens } = setup();
     const { tokens: other } = setup('y'.repeat(32));
-    expectUnauthenticated(tokens, other.issue('user-1', 'admin'));
+    expectUnauthenticated(tokens, other.issue({ id: 'user-1', role: 'admin', tokenVersion: 0 }));
   });
 
   it('rejects an unsigned (alg: none) token', () => {
@@ -91,7 +92,23 @@ describe('TokenService', () => {
     const { tokens } = setup();
     const jwt = new JwtService({});
     const now = START.toSeconds();
-    const token = jwt.sign({ role: 'admin', iat: now }, { secret: SECRET, expiresIn: 60 });
+    const token = jwt.sign({ role: 'admin', ver: 0, iat: now }, { secret: SECRET, expiresIn: 60 });
     expectUnauthenticated(tokens, token);
+  });
+
+  it('rejects a validly signed token without exp (it would never expire)', () => {
+    const { tokens } = setup();
+    const jwt = new JwtService({});
+    const now = START.toSeconds();
+    expect(tokens.verify(jwt.sign({ sub: 'user-1', role: 'admin', ver: 0, iat: now }, { secret: SECRET, expiresIn: 60 })).sub).toBe('user-1');
+    expectUnauthenticated(tokens, jwt.sign({ sub: 'user-1', role: 'admin', ver: 0, iat: now }, { secret: SECRET }));
+  });
+
+  it('rejects a validly signed token without a token version', () => {
+    const { tokens } = setup();
+    const jwt = new JwtService({});
+    const now = START.toSeconds();
+    expectUnauthenticated(tokens, jwt.sign({ sub: 'user-1', role: 'admin', iat: now }, { secret: SECRET, expiresIn: 60 }));
+    expectUnauthenticated(tokens, jwt.sign({ sub: 'user-1', role: 'admin', ver: '0', iat: now }, { secret: SECRET, expiresIn: 60 }));
   });
 });

@@ -7,6 +7,9 @@ import type { UserRole } from './user.entity';
 export interface TokenClaims {
   sub: string;
   role: UserRole;
+  /** The user's token version when issued (see User.tokenVersion). */
+  ver: number;
+  exp: number;
 }
 
 @Injectable()
@@ -22,12 +25,12 @@ export class TokenService {
     this.key = createSecretKey(Buffer.from(this.config.jwtSecret));
   }
 
-  issue(userId: string, role: UserRole): string {
+  issue(user: { id: string; role: UserRole; tokenVersion: number }): string {
     const iat = Math.floor(this.clock.now().toSeconds());
-    return this.jwt.sign({ sub: userId, role, iat }, { secret: this.key as unknown as string, algorithm: 'HS256', expiresIn: Math.floor(this.config.env.JWT_TTL.as('seconds')) });
+    return this.jwt.sign({ sub: user.id, role: user.role, ver: user.tokenVersion, iat }, { secret: this.key as unknown as string, algorithm: 'HS256', expiresIn: Math.floor(this.config.env.JWT_TTL.as('seconds')) });
   }
 
-  /** Verifies signature and expiry; throws 401 UNAUTHENTICATED otherwise. */
+  /** Verifies signature and expiry (a token without `exp` is refused); throws 401 UNAUTHENTICATED otherwise. */
   verify(token: string | undefined): TokenClaims {
     if (!token) throw unauthenticated('A bearer token is required');
     try {
@@ -37,6 +40,8 @@ export class TokenService {
         clockTimestamp: Math.floor(this.clock.now().toSeconds()),
       });
       if (typeof claims.sub !== 'string') throw new Error('no subject');
+      if (typeof claims.exp !== 'number') throw new Error('no expiry');
+      if (!Number.isInteger(claims.ver)) throw new Error('no token version');
       return claims;
     } catch {
       throw unauthenticated('The token is invalid or has expired');

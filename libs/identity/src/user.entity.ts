@@ -1,4 +1,4 @@
-import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
 export const USER_ROLES = ['freelancer', 'client', 'talent_manager', 'proctor', 'admin'] as const;
@@ -9,6 +9,8 @@ export type ClientPlan = (typeof CLIENT_PLANS)[number];
 
 @Entity({ tableName: 'users' })
 export class User {
+  [OptionalProps]?: 'tokenVersion';
+
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
@@ -33,6 +35,10 @@ export class User {
 
   @Property({ type: 'datetime' })
   createdAt!: Date;
+
+  /** Raised by logout and a password change: tokens carrying an older version are refused. */
+  @Property({ type: 'integer', hidden: true, default: 0 })
+  tokenVersion: number = 0;
 }
 
 export function toPublicUser(u: User) {

@@ -4,7 +4,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import Redis from 'ioredis';
 import type { Namespace, Socket } from 'socket.io';
 import { AppConfig, REDIS, withContext } from '@vetting/core';
-import { TokenService, User, bearerToken } from '@vetting/identity';
+import { SessionEvents, TokenService, User, bearerToken } from '@vetting/identity';
 import { LivePublisher, decodeLiveMessage, liveChannel } from './live.publisher';
 import { userRoom } from './live-user';
 
@@ -24,6 +24,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly publisher: LivePublisher,
+    private readonly sessions: SessionEvents,
   ) {}
 
   afterInit(ns: Namespace): void {
@@ -37,6 +38,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
         });
     });
     this.publisher.attach(ns);
+    // Logout or a password change: the user's sockets on every api process are disconnected (through the adapter).
+    this.sessions.onRevoked((userId) => ns.in(userRoom(userId)).disconnectSockets(true));
     this.subscriber = this.redis.duplicate();
     this.subscriber.on('message', (_channel, raw) => this.relay(raw));
     void this.subscriber.subscribe(liveChannel(this.config));
@@ -51,12 +54,15 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     await this.subscriber?.quit().catch(() => undefined);
   }
 
+  /** Every handshake, a recovered session's too: a revoked or expired token is refused on reconnect. */
   private async authenticate(socket: Socket): Promise<void> {
-    if (socket.data?.user) return; // restored session
     const raw = socket.handshake.auth?.token ?? bearerToken(socket.handshake.headers?.authorization);
     const claims = this.tokens.verify(typeof raw === 'string' ? raw : undefined);
+    const restored = socket.data?.user as { id: string } | undefined;
+    if (restored && restored.id !== claims.sub) throw new Error('The token belongs to another account');
     const user = await withContext(this.orm, (em) => em.findOne(User, { id: claims.sub }));
     if (!user) throw new Error('The account for this token no longer exists');
+    if (user.tokenVersion !== claims.ver) throw new Error('This session has ended: sign in again');
     socket.data.user = { id: user.id, role: user.role, name: user.name };
   }
 

@@ -1,4 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Redis from 'ioredis';
@@ -17,12 +18,20 @@ export class RedisStreamsIoAdapter extends IoAdapter {
   }
 
   createIOServer(port: number, options?: ServerOptions): Server {
+    const origins = new Set(this.config.corsOrigins);
     const server: Server = super.createIOServer(port, {
       ...options,
-      cors: { origin: true, credentials: true },
+      // Browsers send their page's Origin; one not in CORS_ORIGINS is refused at the handshake (the websocket
+      // transport has no CORS of its own). Clients that send no Origin (servers, tests) are not browsers.
+      cors: { origin: [...origins], credentials: true },
+      allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => {
+        const origin = req.headers.origin;
+        callback(null, origin === undefined || origins.has(origin));
+      },
       connectionStateRecovery: {
         maxDisconnectionDuration: this.config.env.LIVE_RECOVERY_WINDOW.toMillis(),
-        skipMiddlewares: true,
+        // The handshake check runs on recovery too, so a token revoked meanwhile is refused.
+        skipMiddlewares: false,
       },
     });
     this.redis ??= createRedis(this.config.env.REDIS_URL);

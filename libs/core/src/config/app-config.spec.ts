@@ -1,6 +1,10 @@
 import { DateTime, Duration } from 'luxon';
 import { ManualClock, SystemClock } from '../clock/clock';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AppConfig, ConfigError } from './app-config';
+import { JWT_SECRET_REQUIRED } from './env.schema';
 
 /** Runs fromEnv and returns the ConfigError it throws (fails the test if it throws anything else or nothing). */
 function configError(env: Record<string, string>): ConfigError {
@@ -14,6 +18,7 @@ function configError(env: Record<string, string>): ConfigError {
   return caught as ConfigError;
 }
 
+const SECRET = { JWT_SECRET: 'j'.repeat(32) };
 const problemFor = (err: ConfigError, name: string) => err.problems.filter((p) => p.startsWith(`${name}:`));
 
 describe('AppConfig.fromEnv', () => {
@@ -40,7 +45,12 @@ describe('AppConfig.fromEnv', () => {
       expect(config.env.WORKER_IN_PROCESS).toBeUndefined();
       expect(config.env.WORKER_CONCURRENCY).toBe(10);
       expect(config.env.LIVE_RECOVERY_WINDOW.as('minutes')).toBe(2);
-      expect(config.env.SWAGGER_ENABLED).toBe(true);
+      expect(config.env.SWAGGER_ENABLED).toBeUndefined();
+      expect(config.swaggerEnabled).toBe(true);
+      expect(config.env.TRUST_PROXY).toBe(false);
+      expect(config.env.AUTH_ACCOUNT_RATE_LIMIT).toBe(10);
+      expect(config.env.AUTH_ACCOUNT_RATE_WINDOW.as('minutes')).toBe(15);
+      expect(config.corsOrigins).toEqual(['http://localhost:3000', 'http://localhost:5173']);
     });
 
     it('vetting policy defaults', () => {
@@ -61,8 +71,7 @@ describe('AppConfig.fromEnv', () => {
       expect(p.profileMinVerifiedSkills).toBe(3);
     });
 
-    it('uses a development JWT secret when none is set outside production', () => {
-      expect(config.jwtSecret.length).toBeGreaterThanOrEqual(16);
+    it('uses JWT_SECRET when set', () => {
       expect(AppConfig.fromEnv({ JWT_SECRET: 's'.repeat(20) }).jwtSecret).toBe('s'.repeat(20));
     });
   });
@@ -95,14 +104,15 @@ describe('AppConfig.fromEnv', () => {
 
     it('parses booleans', () => {
       expect(AppConfig.fromEnv({ SWAGGER_ENABLED: 'false' }).env.SWAGGER_ENABLED).toBe(false);
+      expect(AppConfig.fromEnv({ SWAGGER_ENABLED: 'false' }).swaggerEnabled).toBe(false);
       expect(AppConfig.fromEnv({ SWAGGER_ENABLED: '0' }).env.SWAGGER_ENABLED).toBe(false);
       expect(AppConfig.fromEnv({ SWAGGER_ENABLED: 'yes' }).env.SWAGGER_ENABLED).toBe(true);
       expect(problemFor(configError({ SWAGGER_ENABLED: 'maybe' }), 'SWAGGER_ENABLED')).toHaveLength(1);
     });
 
     it('accepts postgres:// and postgresql:// database URLs and rediss:// Redis URLs', () => {
-      expect(AppConfig.fromEnv({ DATABASE_URL: 'postgres://u:p@db:5432/app' }).env.DATABASE_URL).toBe('postgres://u:p@db:5432/app');
-      expect(AppConfig.fromEnv({ DATABASE_URL: 'postgresql://db/app' }).env.DATABASE_URL).toBe('postgresql://db/app');
+      expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgres://u:p@db:5432/app' }).env.DATABASE_URL).toBe('postgres://u:p@db:5432/app');
+      expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgresql://db/app' }).env.DATABASE_URL).toBe('postgresql://db/app');
       expect(AppConfig.fromEnv({ REDIS_URL: 'rediss://cache:6380' }).env.REDIS_URL).toBe('rediss://cache:6380');
     });
   });
@@ -205,11 +215,69 @@ describe('AppConfig.fromEnv', () => {
   });
 
   describe('cross-field rules', () => {
-    it('requires JWT_SECRET in production', () => {
-      expect(problemFor(configError({ NODE_ENV: 'production' }), 'JWT_SECRET')).toEqual(['JWT_SECRET: is required in production']);
+    it('requires JWT_SECRET everywhere but the embedded development start', () => {
+      const required = [`JWT_SECRET: ${JWT_SECRET_REQUIRED}`];
+      expect(problemFor(configError({ NODE_ENV: 'production' }), 'JWT_SECRET')).toEqual(required);
+      expect(problemFor(configError({ NODE_ENV: 'test' }), 'JWT_SECRET')).toEqual(required);
+      // A development start on an external database is not a local one: no generated secret there either.
+      expect(problemFor(configError({ DATABASE_URL: 'postgres://db/app' }), 'JWT_SECRET')).toEqual(required);
+      expect(problemFor(configError({ NODE_ENV: 'development', DATABASE_URL: 'postgres://db/app' }), 'JWT_SECRET')).toEqual(required);
+      // Also reported when another variable is bad (the early path).
+      expect(problemFor(configError({ NODE_ENV: 'production', PORT: 'http' }), 'JWT_SECRET')).toEqual(required);
+      expect(configError({ NODE_ENV: 'production' }).message).toContain('JWT_SECRET: is required');
       expect(AppConfig.fromEnv({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32) }).jwtSecret).toBe('p'.repeat(32));
       expect(() => AppConfig.fromEnv({ NODE_ENV: 'development' })).not.toThrow();
-      expect(() => AppConfig.fromEnv({ NODE_ENV: 'test' })).not.toThrow();
+      expect(() => AppConfig.fromEnv({})).not.toThrow();
+    });
+
+    it('the embedded development start generates a secret per data directory, kept (0600) across restarts', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vetting-secret-'));
+      const other = mkdtempSync(join(tmpdir(), 'vetting-secret-'));
+      try {
+        const first = AppConfig.fromEnv({ DATA_DIR: join(dir, 'data') }).jwtSecret;
+        expect(first.length).toBeGreaterThanOrEqual(32);
+        expect(first).not.toMatch(/dev-only|change-me/);
+        const file = join(dir, 'data', 'jwt-secret');
+        expect(readFileSync(file, 'utf8').trim()).toBe(first);
+        expect(statSync(file).mode & 0o777).toBe(0o600);
+        // A restart reads the same secret back.
+        expect(AppConfig.fromEnv({ DATA_DIR: join(dir, 'data') }).jwtSecret).toBe(first);
+        // Another data directory gets its own.
+        expect(AppConfig.fromEnv({ DATA_DIR: other }).jwtSecret).not.toBe(first);
+        // JWT_SECRET wins and writes nothing.
+        const third = mkdtempSync(join(tmpdir(), 'vetting-secret-'));
+        expect(AppConfig.fromEnv({ DATA_DIR: third, JWT_SECRET: 'q'.repeat(20) }).jwtSecret).toBe('q'.repeat(20));
+        expect(existsSync(join(third, 'jwt-secret'))).toBe(false);
+        rmSync(third, { recursive: true, force: true });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        rmSync(other, { recursive: true, force: true });
+      }
+    });
+
+    it('Swagger is off in production unless SWAGGER_ENABLED=true', () => {
+      expect(AppConfig.fromEnv({ ...SECRET, NODE_ENV: 'production' }).swaggerEnabled).toBe(false);
+      expect(AppConfig.fromEnv({ ...SECRET, NODE_ENV: 'production', SWAGGER_ENABLED: 'true' }).swaggerEnabled).toBe(true);
+      expect(AppConfig.fromEnv({ ...SECRET, NODE_ENV: 'test' }).swaggerEnabled).toBe(true);
+    });
+
+    it('CORS origins: PUBLIC_URL by default (plus Vite in development), or the CORS_ORIGINS list', () => {
+      expect(AppConfig.fromEnv({ ...SECRET, NODE_ENV: 'production', PUBLIC_URL: 'https://vetting.example.com/app' }).corsOrigins).toEqual([
+        'https://vetting.example.com',
+      ]);
+      const c = AppConfig.fromEnv({ ...SECRET, NODE_ENV: 'production', CORS_ORIGINS: 'https://a.example.com, http://localhost:8080/' });
+      expect(c.corsOrigins).toEqual(['https://a.example.com', 'http://localhost:8080']);
+      expect(problemFor(configError({ CORS_ORIGINS: 'https://a.example.com,*' }), 'CORS_ORIGINS')).toHaveLength(1);
+      expect(problemFor(configError({ CORS_ORIGINS: 'https://a.example.com/path' }), 'CORS_ORIGINS')).toHaveLength(1);
+      expect(problemFor(configError({ CORS_ORIGINS: 'ftp://a.example.com' }), 'CORS_ORIGINS')).toHaveLength(1);
+    });
+
+    it('TRUST_PROXY: off by default, a hop count or a list of proxies, never `true`', () => {
+      expect(AppConfig.fromEnv({ TRUST_PROXY: '1' }).env.TRUST_PROXY).toBe(1);
+      expect(AppConfig.fromEnv({ TRUST_PROXY: 'false' }).env.TRUST_PROXY).toBe(false);
+      expect(AppConfig.fromEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).env.TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8']);
+      expect(problemFor(configError({ TRUST_PROXY: 'true' }), 'TRUST_PROXY')).toHaveLength(1);
+      expect(problemFor(configError({ TRUST_PROXY: 'proxy.example.com' }), 'TRUST_PROXY')).toHaveLength(1);
     });
 
     it('requires ADMIN_EMAIL and ADMIN_PASSWORD together', () => {
@@ -236,16 +304,16 @@ describe('AppConfig.fromEnv', () => {
     it('embeddedDatabase is true exactly when DATABASE_URL is unset', () => {
       expect(AppConfig.fromEnv({}).embeddedDatabase).toBe(true);
       expect(AppConfig.fromEnv({ DATABASE_URL: '' }).embeddedDatabase).toBe(true);
-      expect(AppConfig.fromEnv({ DATABASE_URL: 'postgres://db/app' }).embeddedDatabase).toBe(false);
+      expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgres://db/app' }).embeddedDatabase).toBe(false);
     });
 
     it('workerInProcess defaults to embeddedDatabase and WORKER_IN_PROCESS overrides it', () => {
       expect(AppConfig.fromEnv({}).workerInProcess).toBe(true);
-      expect(AppConfig.fromEnv({ DATABASE_URL: 'postgres://db/app' }).workerInProcess).toBe(false);
+      expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgres://db/app' }).workerInProcess).toBe(false);
       expect(AppConfig.fromEnv({ WORKER_IN_PROCESS: '' }).workerInProcess).toBe(true);
       expect(AppConfig.fromEnv({ WORKER_IN_PROCESS: 'false' }).workerInProcess).toBe(false);
-      expect(AppConfig.fromEnv({ DATABASE_URL: 'postgres://db/app', WORKER_IN_PROCESS: 'true' }).workerInProcess).toBe(true);
-      expect(AppConfig.fromEnv({ DATABASE_URL: 'postgres://db/app', WORKER_IN_PROCESS: 'false' }).workerInProcess).toBe(false);
+      expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgres://db/app', WORKER_IN_PROCESS: 'true' }).workerInProcess).toBe(true);
+      expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgres://db/app', WORKER_IN_PROCESS: 'false' }).workerInProcess).toBe(false);
     });
   });
 });

@@ -1,5 +1,6 @@
 import { Duration } from 'luxon';
-import { Env, envSchema } from './env.schema';
+import { Env, JWT_SECRET_REQUIRED, envSchema, isEmbeddedDevelopment } from './env.schema';
+import { loadOrCreateDevJwtSecret } from './dev-jwt-secret';
 
 export interface Policy {
   callLength: Duration;
@@ -22,8 +23,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
 
 /** The validated configuration, read once at boot. */
 export class AppConfig {
@@ -56,7 +55,7 @@ export class AppConfig {
       // Cross-variable rules do not run while a field is bad: check the ones that need no parsing here too.
       const has = (name: string) => typeof source[name] === 'string' && source[name]!.trim() !== '';
       const named = (name: string) => problems.some((p) => p.startsWith(`${name}:`));
-      if (source.NODE_ENV === 'production' && !has('JWT_SECRET') && !named('JWT_SECRET')) problems.push('JWT_SECRET: is required in production');
+      if (!has('JWT_SECRET') && !isEmbeddedDevelopment(source) && !named('JWT_SECRET')) problems.push(`JWT_SECRET: ${JWT_SECRET_REQUIRED}`);
       if (has('ADMIN_EMAIL') !== has('ADMIN_PASSWORD')) {
         const missing = has('ADMIN_EMAIL') ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL';
         if (!named(missing)) problems.push(`${missing}: ADMIN_EMAIL and ADMIN_PASSWORD must be set together`);
@@ -66,8 +65,29 @@ export class AppConfig {
     return new AppConfig(result.data);
   }
 
+  private devJwtSecret?: string;
+
+  /** JWT_SECRET, or (embedded development start only) a random secret kept in DATA_DIR/jwt-secret. */
   get jwtSecret(): string {
-    return this.env.JWT_SECRET ?? DEV_JWT_SECRET;
+    if (this.env.JWT_SECRET) return this.env.JWT_SECRET;
+    return (this.devJwtSecret ??= loadOrCreateDevJwtSecret(this.env.DATA_DIR));
+  }
+
+  /** OpenAPI UI and document: SWAGGER_ENABLED, else on except in production. */
+  get swaggerEnabled(): boolean {
+    return this.env.SWAGGER_ENABLED ?? this.env.NODE_ENV !== 'production';
+  }
+
+  /** Browser origins allowed for CORS and the /live handshake. */
+  get corsOrigins(): string[] {
+    if (this.env.CORS_ORIGINS) return this.env.CORS_ORIGINS;
+    const own = [new URL(this.env.PUBLIC_URL).origin];
+    return this.env.NODE_ENV === 'development' ? [...own, 'http://localhost:5173'] : own;
+  }
+
+  /** Whether the api is reached over TLS (HSTS, upgrade-insecure-requests). */
+  get publicHttps(): boolean {
+    return new URL(this.env.PUBLIC_URL).protocol === 'https:';
   }
 
   get embeddedDatabase(): boolean {

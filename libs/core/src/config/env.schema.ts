@@ -35,6 +35,48 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+export const JWT_SECRET_REQUIRED =
+  'is required (only the embedded development start, NODE_ENV=development without DATABASE_URL, generates one in DATA_DIR)';
+
+/** The local development start: embedded database and NODE_ENV=development; the only start without JWT_SECRET. */
+export const isEmbeddedDevelopment = (env: { NODE_ENV?: string; DATABASE_URL?: string }) =>
+  (env.NODE_ENV ?? 'development') === 'development' && !env.DATABASE_URL?.trim();
+
+export type TrustProxy = false | number | string[];
+
+function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
+  const v = raw.trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  // Addresses, CIDR subnets or Express' names (loopback, linklocal, uniquelocal); `true` would trust any client's header.
+  const ok = list.every((s) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(s));
+  if (!ok || list.length === 0) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" must be false, a hop count, or a comma-separated list of proxy addresses/subnets` });
+    return z.NEVER;
+  }
+  return list;
+}
+
+function parseOrigins(raw: string, ctx: z.RefinementCtx): string[] {
+  const out: string[] = [];
+  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    let origin: string | undefined;
+    try {
+      const u = new URL(part);
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && (u.pathname === '/' || u.pathname === '') && !u.search && !u.username) origin = u.origin;
+    } catch {
+      /* reported below */
+    }
+    if (!origin) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${part}" is not an origin such as https://app.example.com` });
+      return z.NEVER;
+    }
+    out.push(origin);
+  }
+  return out;
+}
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -58,6 +100,16 @@ export const envSchema = z
     ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
     AUTH_RATE_LIMIT: int(20, 1),
     AUTH_RATE_WINDOW: isoDuration('PT1M'),
+    /** Login attempts per account (normalised email) per window, whatever the client's address; a successful login does not count. */
+    AUTH_ACCOUNT_RATE_LIMIT: int(10, 1),
+    AUTH_ACCOUNT_RATE_WINDOW: isoDuration('PT15M'),
+    /** Which proxies may set X-Forwarded-For: `false` (none), a hop count, or a comma-separated list of addresses/subnets. */
+    TRUST_PROXY: z
+      .string()
+      .default('false')
+      .transform((raw, ctx) => parseTrustProxy(raw, ctx)),
+    /** Browser origins allowed by CORS and the /live handshake; unset = PUBLIC_URL's origin (plus the Vite dev server in development). */
+    CORS_ORIGINS: optionalString.transform((raw, ctx) => (raw === undefined ? undefined : parseOrigins(raw, ctx))),
     WORKER_IN_PROCESS: optionalString.pipe(z.enum(['true', 'false']).optional()),
     WORKER_CONCURRENCY: int(10, 1, 1000),
 
@@ -125,11 +177,12 @@ export const envSchema = z
     WEBHOOK_TIMEOUT: isoDuration('PT5S'),
     WEBHOOK_DISABLE_AFTER: int(3, 1),
     FANOUT_BATCH_SIZE: int(500, 1, 10000),
-    SWAGGER_ENABLED: bool(true),
+    /** Unset = on, except with NODE_ENV=production. */
+    SWAGGER_ENABLED: optionalString.pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional()).transform((v) => (v === undefined ? undefined : v === 'true' || v === '1' || v === 'yes')),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['JWT_SECRET'], message: 'is required in production' });
+    if (!env.JWT_SECRET && !isEmbeddedDevelopment(env)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['JWT_SECRET'], message: JWT_SECRET_REQUIRED });
     }
     if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
       ctx.addIssue({

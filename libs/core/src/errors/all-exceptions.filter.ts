@@ -16,6 +16,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId: req?.id, path: req?.url }, 'Unhandled fault');
     }
     if (res.headersSent) return;
+    // A rate limit says when to come back, in the header clients and proxies know.
+    const retryAfter = body.statusCode === 429 ? body.details?.retryAfter : undefined;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(body.statusCode).json({ ...body, ...(fault && req?.id ? { requestId: String(req.id) } : {}) });
   }
 }
