@@ -1,5 +1,5 @@
 import { Duration } from 'luxon';
-import { Env, envSchema } from './env.schema';
+import { Env, envSchema, maxDailyCalls } from './env.schema';
 
 export interface Policy {
   callLength: Duration;
@@ -10,6 +10,8 @@ export interface Policy {
   minBookingLead: Duration;
   joinEarly: Duration;
   dailyCap: number;
+  /** The most calls that fit in a day (24h / callLength): no daily cap may exceed it. */
+  maxDailyCap: number;
   bookingHorizon: Duration;
   endingSoon: Duration;
   reminders: Duration[];
@@ -41,6 +43,7 @@ export class AppConfig {
       minBookingLead: env.VETTING_MIN_BOOKING_LEAD,
       joinEarly: env.VETTING_JOIN_EARLY,
       dailyCap: env.VETTING_DAILY_CAP,
+      maxDailyCap: maxDailyCalls(env.VETTING_CALL_LENGTH),
       bookingHorizon: env.VETTING_BOOKING_HORIZON,
       endingSoon: env.VETTING_ENDING_SOON,
       reminders: env.VETTING_REMINDERS,
