@@ -184,6 +184,7 @@ export class CallsService {
   async book(freelancer: User, input: { invitationId: string; startsAt: string }) {
     const startsAt = parseInstant('startsAt', input.startsAt);
     const endsAt = startsAt.plus(this.config.policy.callLength);
+    await this.timers.assertAvailable();
     // A second round only when the invitation changed between reading and booking.
     for (let round = 0; round < 3; round++) {
       const now = this.clock.now();

@@ -59,6 +59,8 @@ export const envSchema = z
       z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
     ),
     DATABASE_POOL_SIZE: int(10, 1, 200),
+    /** How long a request waits for PostgreSQL or Redis before it answers 503 SERVICE_UNAVAILABLE. */
+    DEPENDENCY_TIMEOUT: isoDuration('PT2S'),
     DATA_DIR: z.string().default('.data'),
 
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
