@@ -6,13 +6,11 @@ export type Dependency = 'database' | 'redis';
 export const RETRY_AFTER_SECONDS = 2;
 
 /** A dependency (PostgreSQL, Redis) did not answer: 503 `SERVICE_UNAVAILABLE`, nothing to fix on the client's side. */
-export const serviceUnavailable = (dependency?: Dependency, details: Record<string, unknown> = {}) =>
-  new AppError(
-    503,
-    'SERVICE_UNAVAILABLE',
-    dependency ? `The ${dependency} is unavailable; try again shortly` : 'A service this request needs is unavailable; try again shortly',
-    { ...(dependency ? { dependency } : {}), ...details },
-  );
+export function serviceUnavailable(dependency?: Dependency, details: Record<string, unknown> = {}): AppError {
+  const all = { ...(dependency ? { dependency } : {}), ...details };
+  const message = dependency ? `The ${dependency} is unavailable; try again shortly` : 'A service this request needs is unavailable; try again shortly';
+  return new AppError(503, 'SERVICE_UNAVAILABLE', message, Object.keys(all).length > 0 ? all : undefined);
+}
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
 
