@@ -119,18 +119,24 @@ describe('Redis down: fast 503s, recovery without a restart', () => {
     expect(booked.status).toBe(201);
   }, 60_000);
 
-  it('not answering (SIGSTOP): health and login answer 503 within the bound, and recover on SIGCONT', async () => {
+  it('not answering (SIGSTOP): health, login and booking answer 503 within the bound, and recover on SIGCONT', async () => {
+    await talentManager(t, admin, 'hr');
+    const f = await invitedFreelancer(t, admin, 'hr');
+    const startsAt = nextGridStart(30 * 60_000, 3 * 3600_000).toISO();
     redis.signal('SIGSTOP');
     try {
       const health = await timed(() => t.http().get('/api/health'));
       expectUnavailable(health, 'redis');
       expect(health.res.body.details.dependencies.redis).toBe('down');
       expectUnavailable(await timed(() => t.http().post('/api/auth/login').send(ADMIN)), 'redis');
+      expectUnavailable(await timed(() => t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt })), 'redis');
     } finally {
       redis.signal('SIGCONT');
     }
     await waitForHealth(t);
     expect((await t.http().post('/api/auth/login').send(ADMIN)).status).toBe(200);
+    // The 503 booked nothing: the same booking goes through now.
+    expect((await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt })).status).toBe(201);
   }, 60_000);
 });
 

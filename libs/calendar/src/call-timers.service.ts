@@ -50,12 +50,16 @@ export class CallTimersService {
   ) {}
 
   /**
-   * Refuses (503) before anything is written when the timers could not be added now: a booking answered
-   * 503 has stored nothing, so the client may simply try again.
+   * Refuses (503) before anything is written when the timers could not be added now (Redis down, or not
+   * answering within DEPENDENCY_TIMEOUT): a booking answered 503 has stored nothing, so the client may simply
+   * try again. One round trip on the queue's own connection.
    */
   async assertAvailable(): Promise<void> {
-    const client = await withDependencyTimeout(this.queue.client, this.config.env.DEPENDENCY_TIMEOUT.toMillis(), 'redis');
+    const timeoutMs = this.config.env.DEPENDENCY_TIMEOUT.toMillis();
+    const client = await withDependencyTimeout(this.queue.client, timeoutMs, 'redis');
     if (client.status !== 'ready') throw serviceUnavailable('redis');
+    // BullMQ's client type omits PING; its proxy forwards it to ioredis.
+    await withDependencyTimeout((client as unknown as { ping(): Promise<unknown> }).ping(), timeoutMs, 'redis');
   }
 
   async schedule(call: VettingCall): Promise<void> {

@@ -17,6 +17,8 @@ export interface DatabaseModuleOptions {
 export const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
+const poolLogger = new Logger('DatabasePool');
+
 export function ormOptions(config: AppConfig, url: string, opts: DatabaseModuleOptions): Options {
   const timeoutMs = config.env.DEPENDENCY_TIMEOUT.toMillis();
   return {
@@ -31,7 +33,13 @@ export function ormOptions(config: AppConfig, url: string, opts: DatabaseModuleO
     pool: config.embeddedDatabase
       ? { min: 0, max: 1 }
       : { min: 0, max: config.env.DATABASE_POOL_SIZE, acquireTimeoutMillis: timeoutMs, createTimeoutMillis: timeoutMs },
-    driverOptions: config.embeddedDatabase ? {} : { connection: { connectionTimeoutMillis: timeoutMs, keepAlive: true } },
+    driverOptions: config.embeddedDatabase
+      ? {}
+      : {
+          connection: { connectionTimeoutMillis: timeoutMs, keepAlive: true },
+          // knex reports each dead pooled connection it discards ("Connection Error: ...") on the console.
+          log: { warn: (message: unknown) => poolLogger.debug(String(message)) },
+        },
     migrations: {
       migrationsList: opts.migrations,
       transactional: true,
