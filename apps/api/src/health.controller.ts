@@ -1,44 +1,47 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { MikroORM } from '@mikro-orm/postgresql';
 import Redis from 'ioredis';
-import { REDIS } from '@vetting/core';
+import { AppConfig, Dependency, REDIS, serviceUnavailable, withDependencyTimeout } from '@vetting/core';
 import { Public } from '@vetting/identity';
 
+type State = 'up' | 'down';
+
+/**
+ * `200 {status: 'ok', dependencies: {database: 'up', redis: 'up'}}`, or `503 SERVICE_UNAVAILABLE` naming
+ * the dependency that is down (`details.dependencies`). Each check is bounded by DEPENDENCY_TIMEOUT.
+ */
 @ApiTags('ops')
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicator: HealthIndicatorService,
     private readonly orm: MikroORM,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
   ) {}
 
   @Public()
   @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([
-      async () => {
-        const probe = this.indicator.check('database');
-        try {
-          await this.orm.em.fork().getConnection().execute('select 1');
-          return probe.up();
-        } catch (err) {
-          return probe.down({ message: (err as Error).message });
-        }
-      },
-      async () => {
-        const probe = this.indicator.check('redis');
-        try {
-          await this.redis.ping();
-          return probe.up();
-        } catch (err) {
-          return probe.down({ message: (err as Error).message });
-        }
-      },
+  async check() {
+    const [database, redis] = await Promise.all([
+      this.probe('database', () => this.orm.em.fork().getConnection().execute('select 1')),
+      this.probe('redis', () => this.redis.ping()),
     ]);
+    const dependencies = { database, redis };
+    const down = (Object.keys(dependencies) as Dependency[]).filter((d) => dependencies[d] === 'down');
+    if (down.length > 0) {
+      throw serviceUnavailable(down.length === 1 ? down[0] : undefined, { dependencies, down });
+    }
+    // `info` is the earlier (Terminus) shape, kept for existing clients.
+    return { status: 'ok', dependencies, info: { database: { status: database }, redis: { status: redis } } };
+  }
+
+  private async probe(dependency: Dependency, check: () => Promise<unknown>): Promise<State> {
+    try {
+      await withDependencyTimeout(check(), this.config.env.DEPENDENCY_TIMEOUT.toMillis(), dependency);
+      return 'up';
+    } catch {
+      return 'down';
+    }
   }
 }

@@ -21,7 +21,8 @@ export class WorkerModule {
       module: WorkerRootModule,
       imports: [
         CoreModule.forRoot(opts),
-        DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS, migrate: false }),
+        // Migrates too, under the advisory lock: a worker started before the api waits for the schema instead of failing.
+        DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS, migrate: true }),
         QueuesModule,
         LiveModule,
         NotificationsModule,

@@ -103,6 +103,9 @@ interface SignalRecord {
   at: Date;
 }
 
+/** A signal that reached a process while it was stopping: nothing was stored, the client sends it again once reconnected. */
+export const shuttingDown = () => new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down: send the signal again once reconnected');
+
 /** A relayed candidate signal waiting for its batch write. */
 interface QueuedSignal extends SignalRecord {
   owner: string;
@@ -555,7 +558,7 @@ export class AssessmentsService {
 
   /** Signal writes still queued (shutdown waits for them before the database closes). */
   drainSignals(): Promise<void> {
-    return this.signalWrites.close(new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down: send the signal again once reconnected'));
+    return this.signalWrites.close(shuttingDown());
   }
 
   async timeline(attemptId: string) {

@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import type { Socket } from 'socket.io';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
 import { AppConfig, AppError, Clock } from '@vetting/core';
-import { ack, liveUser } from '@vetting/live';
-import { AssessmentsService, attemptRoom } from './assessments.service';
+import { ack, flushSocketWrites, liveUser } from '@vetting/live';
+import { AssessmentsService, attemptRoom, shuttingDown } from './assessments.service';
 import { CANDIDATE_SIGNALS, SignalType, signalData } from './integrity.rules';
 import { objectField, stringField, uuidField } from './live-payload';
 
@@ -14,19 +14,26 @@ interface AttemptSocketData {
 /** The candidate's room `attempt:<id>`: join/rejoin, autosaved answers, submit, integrity signals, `attempt:time`. */
 @WebSocketGateway({ namespace: '/live' })
 export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
+  @WebSocketServer() private readonly server?: Namespace;
   private readonly logger = new Logger('AttemptRoom');
   private readonly tickers = new Map<string, NodeJS.Timeout>();
-  /** Disconnect bookkeeping still writing; shutdown waits for it before the database closes. */
+  /** Disconnect bookkeeping still writing, and signals not yet acknowledged; shutdown waits for them. */
   private readonly pending = new Set<Promise<unknown>>();
   private shuttingDown = false;
 
+  /**
+   * Runs before the sockets close (Nest disposes the socket server after this hook): refuse new signals,
+   * write the queued ones, send every acknowledgement and let it reach the transport. A signal is then
+   * either stored and acknowledged, or refused with SHUTTING_DOWN: a client never resends a stored signal.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     // Sockets dropped by our own shutdown are not the candidate's disconnects.
     this.shuttingDown = true;
     for (const t of this.tickers.values()) clearInterval(t);
     this.tickers.clear();
-    await Promise.allSettled([...this.pending]);
     await this.attempts.drainSignals();
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await flushSocketWrites(this.server, this.config.env.DEPENDENCY_TIMEOUT.toMillis());
   }
 
   private track(p: Promise<unknown>): void {
@@ -104,9 +111,10 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
    */
   private listenForSignals(socket: Socket): void {
     socket.on('attempt:signal', (body: unknown, reply?: unknown) => {
-      void this.signal(socket, body).then((answer) => {
+      const answered = (this.shuttingDown ? ack(() => Promise.reject(shuttingDown())) : this.signal(socket, body)).then((answer) => {
         if (typeof reply === 'function') reply(answer);
       });
+      this.track(answered);
     });
   }
 

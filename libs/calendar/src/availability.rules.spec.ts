@@ -1,6 +1,7 @@
 import {
   AvailabilityInput,
   WeeklyWindow,
+  dailyCapProblem,
   minutesOfDay,
   validateAvailability,
 } from './availability.rules';
@@ -239,5 +240,23 @@ describe('validateAvailability', () => {
       'exceptions[0].date',
       'exceptions[2].date',
     ]);
+  });
+});
+
+describe('dailyCapProblem', () => {
+  it('accepts no cap (the default applies) and whole numbers from 1 to the calls that fit in a day', () => {
+    expect(dailyCapProblem(undefined, 48)).toBeNull();
+    expect(dailyCapProblem(1, 48)).toBeNull();
+    expect(dailyCapProblem(48, 48)).toBeNull();
+    expect(dailyCapProblem(72, 72)).toBeNull();
+  });
+
+  it('refuses a cap above the bound, naming it', () => {
+    expect(dailyCapProblem(49, 48)).toEqual({ field: 'dailyCap', problem: 'must be a whole number from 1 to 48 (the calls that fit in a day)' });
+    expect(dailyCapProblem(25, 24)?.problem).toContain('to 24');
+  });
+
+  it('refuses zero, negatives and fractions', () => {
+    for (const cap of [0, -1, 2.5]) expect(dailyCapProblem(cap, 48)?.field).toBe('dailyCap');
   });
 });

@@ -66,6 +66,15 @@ function isIsoWeekday(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 7;
 }
 
+/** A talent manager's daily cap: a whole number of calls from 1 to the most that fit in a day (`maxDailyCap`). */
+export function dailyCapProblem(dailyCap: number | undefined, maxDailyCap: number): AvailabilityProblem | null {
+  if (dailyCap === undefined) return null;
+  if (!Number.isInteger(dailyCap) || dailyCap < 1 || dailyCap > maxDailyCap) {
+    return { field: 'dailyCap', problem: `must be a whole number from 1 to ${maxDailyCap} (the calls that fit in a day)` };
+  }
+  return null;
+}
+
 /**
  * Validates a TM's availability. Returns every problem found (an empty array means valid).
  * Overlapping windows on the same weekday are reported on the later window (by array position),

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { AppConfig, Clock } from '@vetting/core';
+import { AppConfig, Clock, serviceUnavailable, withDependencyTimeout } from '@vetting/core';
 import type { VettingCall } from './call.entities';
 import { callState } from './call-state';
 import { CallPolicy, callTimers } from './call.rules';
@@ -48,6 +48,19 @@ export class CallTimersService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Refuses (503) before anything is written when the timers could not be added now (Redis down, or not
+   * answering within DEPENDENCY_TIMEOUT): a booking answered 503 has stored nothing, so the client may simply
+   * try again. One round trip on the queue's own connection.
+   */
+  async assertAvailable(): Promise<void> {
+    const timeoutMs = this.config.env.DEPENDENCY_TIMEOUT.toMillis();
+    const client = await withDependencyTimeout(this.queue.client, timeoutMs, 'redis');
+    if (client.status !== 'ready') throw serviceUnavailable('redis');
+    // BullMQ's client type omits PING; its proxy forwards it to ioredis.
+    await withDependencyTimeout((client as unknown as { ping(): Promise<unknown> }).ping(), timeoutMs, 'redis');
+  }
 
   async schedule(call: VettingCall): Promise<void> {
     const now = this.clock.now();

@@ -39,7 +39,12 @@ export class AvailabilityDto {
   @Type(() => AvailabilityExceptionDto)
   exceptions!: AvailabilityExceptionDto[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) categorySlugs?: string[];
-  @ApiPropertyOptional({ minimum: 1, maximum: 48 }) @IsOptional() @IsInt() @Min(1) @Max(48) dailyCap?: number;
+  @ApiPropertyOptional({ minimum: 1, description: 'at most the calls of VETTING_CALL_LENGTH that fit in a day (48 for 30-minute calls)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  dailyCap?: number;
 }
 
 export class SlotsQuery {

@@ -324,6 +324,15 @@ describe('assertCanJoin', () => {
       expect(err.details).toEqual({ status });
     });
 
+    // VETTING_JOIN_EARLY=PT0S: the room opens at the start, not a millisecond before.
+    it('with joinEarly PT0S opens the room at the start', () => {
+      const p = policy({ joinEarly: Duration.fromISO('PT0S') });
+      expect(() => assertCanJoin(call(), who, START, p)).not.toThrow();
+      const err = appError(() => assertCanJoin(call(), who, START.minus(MS), p));
+      expect(err.code).toBe('CALL_NOT_OPEN_YET');
+      expect(err.details).toEqual({ opensAt: '2026-03-20T10:00:00.000Z' });
+    });
+
     it('honours a custom joinEarly (PT2M)', () => {
       const p = policy({ joinEarly: Duration.fromISO('PT2M') });
       expect(() => assertCanJoin(call(), who, START.minus({ minutes: 2 }), p)).not.toThrow();
@@ -534,6 +543,13 @@ describe('callTimers', () => {
       { kind: 'ending-soon', jobId: `call:${CALL_ID}:ending-soon-v3`, at: '2026-03-20T10:25:00.000Z', lead: undefined },
       { kind: 'end', jobId: `call:${CALL_ID}:end-v3`, at: '2026-03-20T10:30:00.000Z', lead: undefined },
     ]);
+  });
+
+  it('a PT0S reminder fires at the start; no reminders configured gives none', () => {
+    const atStart = callTimers(call({ version: 2 }), policy({ reminders: [Duration.fromISO('PT0S')] }), utc('2026-03-17T10:00:00Z'));
+    expect(summary(atStart)[0]).toEqual({ kind: 'reminder', jobId: `call:${CALL_ID}:reminder-PT0S-v2`, at: '2026-03-20T10:00:00.000Z', lead: 'PT0S' });
+    const none = callTimers(call(), policy({ reminders: [] }), utc('2026-03-17T10:00:00Z'));
+    expect(none.map((t) => t.kind)).toEqual(['grace', 'ending-soon', 'end']);
   });
 
   it('only reminders carry a lead', () => {

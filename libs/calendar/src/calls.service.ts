@@ -6,7 +6,7 @@ import { AppConfig, AppError, Clock, badRequest, forbidden, notFound, sqlState, 
 import { User } from '@vetting/identity';
 import { NotificationsService } from '@vetting/notifications';
 import { ELIGIBLE_CATEGORY_SLUGS, Invitation, TalentService } from '@vetting/talent';
-import { AvailabilityInput, validateAvailability } from './availability.rules';
+import { AvailabilityInput, dailyCapProblem, validateAvailability } from './availability.rules';
 import { ACTIVE_CALL_STATUSES, CallHistoryEntry, TalentManagerAvailability, VettingCall, toCallView } from './call.entities';
 import { callState } from './call-state';
 import { BookingEntitlement, BookingFacts, assertCanReschedule, bookingEntitlement, cancellationOutcome, cooldownUntil } from './call.rules';
@@ -68,6 +68,8 @@ export class CallsService {
 
   async setAvailability(tm: User, input: AvailabilityInput & { categorySlugs?: string[]; dailyCap?: number }) {
     const problems = validateAvailability(input);
+    const capProblem = dailyCapProblem(input.dailyCap, this.config.policy.maxDailyCap);
+    if (capProblem) problems.push(capProblem);
     for (const [i, slug] of (input.categorySlugs ?? []).entries()) {
       if (!ELIGIBLE_CATEGORY_SLUGS.includes(slug)) problems.push({ field: `categorySlugs[${i}]`, problem: `"${slug}" is not an Expert-Vetted category` });
     }
@@ -182,6 +184,7 @@ export class CallsService {
   async book(freelancer: User, input: { invitationId: string; startsAt: string }) {
     const startsAt = parseInstant('startsAt', input.startsAt);
     const endsAt = startsAt.plus(this.config.policy.callLength);
+    await this.timers.assertAvailable();
     // A second round only when the invitation changed between reading and booking.
     for (let round = 0; round < 3; round++) {
       const now = this.clock.now();

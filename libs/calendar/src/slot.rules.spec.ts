@@ -726,6 +726,16 @@ describe('availableSlots', () => {
 });
 
 describe('offersSlot', () => {
+  // VETTING_MIN_BOOKING_LEAD=PT0S means no lead: a slot starting a minute from now can be booked.
+  it('with a zero booking lead, offers a slot starting one minute from now, and never one already started', () => {
+    const friday = schedule({ weekly: weekly([5, '08:00', '12:00']) });
+    const zero = policy({ minBookingLead: Duration.fromISO('PT0S') });
+    const now = utc('2026-03-20T08:29:00Z');
+    expect(offersSlot(friday, [], zero, now, utc('2026-03-20T08:30:00Z'))).toBe(true);
+    expect(offersSlot(friday, [], zero, now, utc('2026-03-20T08:00:00Z'))).toBe(false);
+    expect(offersSlot(friday, [], policy({ minBookingLead: Duration.fromISO('PT1H') }), now, utc('2026-03-20T08:30:00Z'))).toBe(false);
+  });
+
   const tm = schedule({ timeZone: 'Europe/Berlin', weekly: weekly([1, '09:00', '10:00'], [7, '01:00', '04:00']), dailyCap: 2 });
   const p = policy({ minBookingLead: Duration.fromObject({ hours: 2 }), bookingHorizon: Duration.fromObject({ days: 14 }) });
   const offers = (iso: string, booked: BookedInterval[] = [], now: DateTime = NOW, s = tm): boolean => offersSlot(s, booked, p, now, utc(iso));

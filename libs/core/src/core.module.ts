@@ -2,7 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdow
 import Redis from 'ioredis';
 import { AppConfig } from './config/app-config';
 import { Clock, SystemClock } from './clock/clock';
-import { REDIS, createRedis } from './redis/redis';
+import { REDIS, createRequestRedis } from './redis/redis';
 
 @Injectable()
 class RedisLifecycle implements OnApplicationShutdown {
@@ -12,7 +12,7 @@ class RedisLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Config, clock and the shared Redis connection. */
+/** Config, clock and the shared Redis connection of the request path (fails fast during an outage). */
 @Global()
 @Module({})
 export class CoreModule {
@@ -23,7 +23,7 @@ export class CoreModule {
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: Clock, useValue: opts.clock ?? new SystemClock() },
-        { provide: REDIS, useFactory: () => createRedis(config.env.REDIS_URL) },
+        { provide: REDIS, useFactory: () => createRequestRedis(config.env.REDIS_URL, config.env.DEPENDENCY_TIMEOUT.toMillis()) },
         RedisLifecycle,
       ],
       exports: [AppConfig, Clock, REDIS],

@@ -1,5 +1,6 @@
 export * from './live.publisher';
 export * from './live-ack';
+export { flushSocketWrites } from './live-drain';
 export * from './live-user';
 export * from './live.gateway';
 export * from './redis-streams-io.adapter';

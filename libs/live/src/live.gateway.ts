@@ -3,7 +3,7 @@ import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer }
 import { MikroORM } from '@mikro-orm/postgresql';
 import Redis from 'ioredis';
 import type { Namespace, Socket } from 'socket.io';
-import { AppConfig, REDIS, withContext } from '@vetting/core';
+import { AppConfig, PATIENT_OVERRIDES, REDIS, withContext } from '@vetting/core';
 import { SessionEvents, TokenService, User, bearerToken } from '@vetting/identity';
 import { LivePublisher, decodeLiveMessage, liveChannel } from './live.publisher';
 import { userRoom } from './live-user';
@@ -40,7 +40,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     this.publisher.attach(ns);
     // Logout or a password change: the user's sockets on every api process are disconnected (through the adapter).
     this.sessions.onRevoked((userId) => ns.in(userRoom(userId)).disconnectSockets(true));
-    this.subscriber = this.redis.duplicate();
+    // The subscriber waits out an outage and subscribes again (the request connection fails fast instead).
+    this.subscriber = this.redis.duplicate(PATIENT_OVERRIDES);
     this.subscriber.on('message', (_channel, raw) => this.relay(raw));
     void this.subscriber.subscribe(liveChannel(this.config));
   }

@@ -118,7 +118,7 @@ describe('AppConfig.fromEnv', () => {
   });
 
   describe('bad durations', () => {
-    it.each(['30 minutes', 'PT-5M', 'P0D', 'PT0S', '', '   ', '30', 'P'])('rejects VETTING_JOIN_EARLY=%p with a ConfigError', (raw) => {
+    it.each(['30 minutes', 'PT-5M', '', '   ', '30', 'P'])('rejects VETTING_JOIN_EARLY=%p with a ConfigError', (raw) => {
       const err = configError({ VETTING_JOIN_EARLY: raw });
       expect(problemFor(err, 'VETTING_JOIN_EARLY')).toHaveLength(1);
     });
@@ -131,15 +131,33 @@ describe('AppConfig.fromEnv', () => {
       },
     );
 
-    it('rejects a non-positive duration with its own message', () => {
+    it('rejects a negative duration with its own message', () => {
       const err = configError({ VETTING_MIN_BOOKING_LEAD: 'PT-5M' });
-      expect(problemFor(err, 'VETTING_MIN_BOOKING_LEAD')).toEqual(['VETTING_MIN_BOOKING_LEAD: "PT-5M" must be a positive duration']);
+      expect(problemFor(err, 'VETTING_MIN_BOOKING_LEAD')).toEqual(['VETTING_MIN_BOOKING_LEAD: "PT-5M" must be a non-negative duration']);
     });
 
-    it('rejects a reminders list with a bad entry', () => {
+    it('rejects a reminders list with a bad or negative entry', () => {
       const err = configError({ VETTING_REMINDERS: 'PT24H,soon' });
       expect(problemFor(err, 'VETTING_REMINDERS')).toHaveLength(1);
-      expect(problemFor(configError({ VETTING_REMINDERS: 'PT24H,P0D' }), 'VETTING_REMINDERS')).toHaveLength(1);
+      expect(problemFor(configError({ VETTING_REMINDERS: 'PT24H,PT-1H' }), 'VETTING_REMINDERS')).toHaveLength(1);
+    });
+
+    // Zero is a policy where it means "none": no booking lead, no early join, no notice needed, a reminder at the start.
+    it.each(['VETTING_MIN_BOOKING_LEAD', 'VETTING_JOIN_EARLY', 'VETTING_RESCHEDULE_NOTICE'])('accepts %s=PT0S (none)', (name) => {
+      const config = AppConfig.fromEnv({ [name]: 'PT0S' });
+      expect((config.env as unknown as Record<string, Duration>)[name].toMillis()).toBe(0);
+      expect(AppConfig.fromEnv({ [name]: 'P0D' }).env).toBeDefined();
+    });
+
+    it('accepts a reminder at the start, and no reminders at all', () => {
+      expect(AppConfig.fromEnv({ VETTING_REMINDERS: 'PT1H,PT0S' }).policy.reminders.map((d) => d.toMillis())).toEqual([3_600_000, 0]);
+      expect(AppConfig.fromEnv({ VETTING_REMINDERS: '' }).policy.reminders).toEqual([]);
+      expect(AppConfig.fromEnv({ VETTING_REMINDERS: 'none' }).policy.reminders).toEqual([]);
+    });
+
+    // Zero stays refused where it is meaningless.
+    it.each(['VETTING_CALL_LENGTH', 'VETTING_GRACE_PERIOD', 'VETTING_MISSED_COOLDOWN', 'JWT_TTL', 'AUTH_RATE_WINDOW'])('rejects %s=PT0S as not positive', (name) => {
+      expect(problemFor(configError({ [name]: 'PT0S' }), name)).toEqual([`${name}: "PT0S" must be a positive duration`]);
     });
 
     // Regression: a bad call length or grace period used to reach the cross-field check as a non-Duration
@@ -152,6 +170,22 @@ describe('AppConfig.fromEnv', () => {
     it.each(['30 minutes', 'PT-5M', 'P0D', ''])('rejects VETTING_GRACE_PERIOD=%p with a ConfigError', (raw) => {
       const err = configError({ VETTING_GRACE_PERIOD: raw });
       expect(problemFor(err, 'VETTING_GRACE_PERIOD')).toHaveLength(1);
+    });
+  });
+
+  describe('daily cap bound', () => {
+    it('derives the most calls in a day from VETTING_CALL_LENGTH', () => {
+      expect(AppConfig.fromEnv({}).policy.maxDailyCap).toBe(48);
+      expect(AppConfig.fromEnv({ VETTING_CALL_LENGTH: 'PT20M' }).policy.maxDailyCap).toBe(72);
+      expect(AppConfig.fromEnv({ VETTING_CALL_LENGTH: 'PT45M', VETTING_DAILY_CAP: '32' }).policy.maxDailyCap).toBe(32);
+    });
+
+    it('refuses VETTING_DAILY_CAP above the calls that fit in a day', () => {
+      expect(problemFor(configError({ VETTING_DAILY_CAP: '49' }), 'VETTING_DAILY_CAP')).toEqual([
+        'VETTING_DAILY_CAP: must be at most 48 (calls of VETTING_CALL_LENGTH PT30M in a day)',
+      ]);
+      expect(problemFor(configError({ VETTING_CALL_LENGTH: 'PT4H', VETTING_DAILY_CAP: '7', VETTING_GRACE_PERIOD: 'PT5M' }), 'VETTING_DAILY_CAP')).toHaveLength(1);
+      expect(AppConfig.fromEnv({ VETTING_CALL_LENGTH: 'PT15M', VETTING_DAILY_CAP: '96' }).policy.dailyCap).toBe(96);
     });
   });
 

@@ -1,5 +1,5 @@
 import { Duration } from 'luxon';
-import { Env, JWT_SECRET_REQUIRED, envSchema, isEmbeddedDevelopment } from './env.schema';
+import { Env, JWT_SECRET_REQUIRED, envSchema, isEmbeddedDevelopment, maxDailyCalls } from './env.schema';
 import { loadOrCreateDevJwtSecret } from './dev-jwt-secret';
 
 export interface Policy {
@@ -11,6 +11,8 @@ export interface Policy {
   minBookingLead: Duration;
   joinEarly: Duration;
   dailyCap: number;
+  /** The most calls that fit in a day (24h / callLength): no daily cap may exceed it. */
+  maxDailyCap: number;
   bookingHorizon: Duration;
   endingSoon: Duration;
   reminders: Duration[];
@@ -40,6 +42,7 @@ export class AppConfig {
       minBookingLead: env.VETTING_MIN_BOOKING_LEAD,
       joinEarly: env.VETTING_JOIN_EARLY,
       dailyCap: env.VETTING_DAILY_CAP,
+      maxDailyCap: maxDailyCalls(env.VETTING_CALL_LENGTH),
       bookingHorizon: env.VETTING_BOOKING_HORIZON,
       endingSoon: env.VETTING_ENDING_SOON,
       reminders: env.VETTING_REMINDERS,

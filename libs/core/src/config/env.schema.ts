@@ -1,24 +1,36 @@
 import { Duration } from 'luxon';
 import { z } from 'zod';
 
-/** An ISO-8601 duration (PT30M, P6M, ...) parsed with luxon; rejected when invalid or not positive. */
-const isoDuration = (fallback: string) =>
+/** An ISO-8601 duration (PT30M, P6M, ...) parsed with luxon; rejected when invalid, or when not positive unless `zero` is allowed. */
+const duration = (fallback: string, zero: 'positive' | 'zero-allowed') =>
   z
     .string()
     .default(fallback)
     .transform((raw, ctx) => {
       const d = Duration.fromISO(raw.trim());
-      if (!d.isValid) {
+      // luxon reads a bare "P" as zero: a duration names at least one amount.
+      if (!d.isValid || !/\d/.test(raw)) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" is not an ISO-8601 duration (e.g. PT30M)` });
         return z.NEVER;
       }
       // Months/years have no fixed length: keep them as calendar units, but they must be positive.
-      if (d.toMillis() <= 0) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" must be a positive duration` });
+      if (zero === 'positive' ? d.toMillis() <= 0 : d.toMillis() < 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" must be a ${zero === 'positive' ? 'positive' : 'non-negative'} duration` });
         return z.NEVER;
       }
       return d;
     });
+
+/** A duration where zero is meaningless (a call length, a grace period, a cooldown). */
+const isoDuration = (fallback: string) => duration(fallback, 'positive');
+/** A duration where zero means "none" (no booking lead, no early join, no notice needed). */
+const isoDurationOrZero = (fallback: string) => duration(fallback, 'zero-allowed');
+
+/** The most calls of `callLength` that fit in one day: the bound of any daily cap. */
+export function maxDailyCalls(callLength: Duration): number {
+  const ms = callLength.toMillis();
+  return ms > 0 ? Math.floor(86_400_000 / ms) : 0;
+}
 
 /** An integer; an empty value counts as unset. */
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -89,6 +101,8 @@ export const envSchema = z
       z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
     ),
     DATABASE_POOL_SIZE: int(10, 1, 200),
+    /** How long a request waits for PostgreSQL or Redis before it answers 503 SERVICE_UNAVAILABLE. */
+    DEPENDENCY_TIMEOUT: isoDuration('PT2S'),
     DATA_DIR: z.string().default('.data'),
 
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
@@ -115,22 +129,24 @@ export const envSchema = z
 
     VETTING_CALL_LENGTH: isoDuration('PT30M'),
     VETTING_GRACE_PERIOD: isoDuration('PT5M'),
-    VETTING_RESCHEDULE_NOTICE: isoDuration('PT24H'),
+    VETTING_RESCHEDULE_NOTICE: isoDurationOrZero('PT24H'),
     VETTING_MAX_RESCHEDULES: int(1, 0),
     VETTING_MISSED_COOLDOWN: isoDuration('P6M'),
-    VETTING_MIN_BOOKING_LEAD: isoDuration('PT1H'),
-    VETTING_JOIN_EARLY: isoDuration('PT10M'),
+    VETTING_MIN_BOOKING_LEAD: isoDurationOrZero('PT1H'),
+    VETTING_JOIN_EARLY: isoDurationOrZero('PT10M'),
     VETTING_DAILY_CAP: int(8, 1),
     VETTING_BOOKING_HORIZON: isoDuration('P30D'),
     VETTING_ENDING_SOON: isoDuration('PT5M'),
+    /** Reminders before the start; `PT0S` = at the start; empty or `none` = no reminders. */
     VETTING_REMINDERS: z
       .string()
       .default('PT24H,PT1H')
       .transform((raw, ctx) => {
+        if (raw.trim().toLowerCase() === 'none') return [];
         const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
         const out = parts.map((p) => Duration.fromISO(p));
-        if (out.some((d) => !d.isValid || d.toMillis() <= 0)) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" must be a comma-separated list of ISO-8601 durations` });
+        if (out.some((d, i) => !d.isValid || !/\d/.test(parts[i]) || d.toMillis() < 0)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" must be a comma-separated list of non-negative ISO-8601 durations (or "none")` });
           return z.NEVER;
         }
         return out;
@@ -202,6 +218,13 @@ export const envSchema = z
     }
     if (Duration.isDuration(grace) && Duration.isDuration(length) && grace.toMillis() >= length.toMillis()) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['VETTING_GRACE_PERIOD'], message: 'must be shorter than VETTING_CALL_LENGTH' });
+    }
+    if (Duration.isDuration(length) && env.VETTING_DAILY_CAP > maxDailyCalls(length)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['VETTING_DAILY_CAP'],
+        message: `must be at most ${maxDailyCalls(length)} (calls of VETTING_CALL_LENGTH ${length.toISO()} in a day)`,
+      });
     }
   });
 

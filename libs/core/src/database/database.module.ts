@@ -5,18 +5,22 @@ import { Migrator } from '@mikro-orm/migrations';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { EmbeddedPostgres } from './embedded-postgres';
+import { migrateUnderLock } from './migrate-under-lock';
 
 export interface DatabaseModuleOptions {
   entities: Options['entities'];
   migrations: { name: string; class: new (...args: any[]) => any }[];
-  /** Run pending migrations at start (the api does; the worker waits for them). */
+  /** Run pending migrations at start, under an advisory lock (api and worker both do: whichever comes second waits). */
   migrate: boolean;
 }
 
 export const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
+const poolLogger = new Logger('DatabasePool');
+
 export function ormOptions(config: AppConfig, url: string, opts: DatabaseModuleOptions): Options {
+  const timeoutMs = config.env.DEPENDENCY_TIMEOUT.toMillis();
   return {
     driver: PostgreSqlDriver,
     clientUrl: url,
@@ -24,7 +28,18 @@ export function ormOptions(config: AppConfig, url: string, opts: DatabaseModuleO
     extensions: [Migrator],
     forceUtcTimezone: true,
     allowGlobalContext: false,
-    pool: { min: 0, max: config.embeddedDatabase ? 1 : config.env.DATABASE_POOL_SIZE },
+    // A database that does not answer fails a request within DEPENDENCY_TIMEOUT (503), not after knex's 60 s.
+    // The embedded database's one connection is queued for instead (its queue is the only way in).
+    pool: config.embeddedDatabase
+      ? { min: 0, max: 1 }
+      : { min: 0, max: config.env.DATABASE_POOL_SIZE, acquireTimeoutMillis: timeoutMs, createTimeoutMillis: timeoutMs },
+    driverOptions: config.embeddedDatabase
+      ? {}
+      : {
+          connection: { connectionTimeoutMillis: timeoutMs, keepAlive: true },
+          // knex reports each dead pooled connection it discards ("Connection Error: ...") on the console.
+          log: { warn: (message: unknown) => poolLogger.debug(String(message)) },
+        },
     migrations: {
       migrationsList: opts.migrations,
       transactional: true,
@@ -51,7 +66,7 @@ export async function openDatabase(
   }
   try {
     const orm = await MikroORM.init(ormOptions(config, url, opts));
-    if (opts.migrate) await orm.getMigrator().up();
+    if (opts.migrate) await migrateUnderLock(orm, embedded ? null : url);
     return { orm, embedded };
   } catch (err) {
     await embedded?.stop();

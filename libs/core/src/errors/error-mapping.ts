@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { AppError, ErrorBody } from './app-error';
+import { serviceUnavailable, unavailableDependency } from '../dependencies/dependency-errors';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -63,6 +64,10 @@ export function toErrorBody(err: unknown): { body: ErrorBody; fault: boolean } {
     if (status >= 500) return { body: internal(), fault: true };
     return { body: { statusCode: status, code: CODE_BY_STATUS[status] ?? 'ERROR', message }, fault: false };
   }
+
+  // PostgreSQL or Redis unreachable (refused, reset, terminated, timed out): 503, never 500.
+  const dependency = unavailableDependency(err);
+  if (dependency) return { body: serviceUnavailable(dependency === 'unknown' ? undefined : dependency).toBody(), fault: false };
 
   const state = sqlState(err);
   if (state && CODE_BY_SQLSTATE[state]) {

@@ -1,9 +1,23 @@
 import { Global, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
+import { Processor, Worker, WorkerOptions } from 'bullmq';
 import { AppConfig } from '../config/app-config';
-import { redisOptions } from '../redis/redis';
+import { PATIENT_OVERRIDES, requestRedisOptions } from '../redis/redis';
 
-/** BullMQ's connection, with every key under REDIS_PREFIX. Domain modules register their own queues. */
+/**
+ * Workers wait out a Redis outage (their blocking commands need `maxRetriesPerRequest: null` and no command
+ * timeout); the queues that requests add jobs to fail fast instead. Both are made from the one root connection.
+ */
+export class PatientWorker<D = any, R = any, N extends string = string> extends Worker<D, R, N> {
+  constructor(name: string, processor?: string | URL | null | Processor<D, R, N>, opts?: WorkerOptions) {
+    const connection = opts?.connection;
+    const patient = connection && !('status' in connection) ? { ...connection, ...PATIENT_OVERRIDES } : connection;
+    super(name, processor, { ...opts, connection: patient! });
+  }
+}
+BullModule.workerClass = PatientWorker;
+
+/** BullMQ's connection, with every key under REDIS_PREFIX. Domain modules register their own queues. Producers fail fast, workers wait (PatientWorker). */
 @Global()
 @Module({
   imports: [
@@ -13,7 +27,7 @@ import { redisOptions } from '../redis/redis';
         const url = new URL(config.env.REDIS_URL);
         return {
           connection: {
-            ...redisOptions(),
+            ...requestRedisOptions(config.env.DEPENDENCY_TIMEOUT.toMillis()),
             host: url.hostname,
             port: Number(url.port || 6379),
             username: url.username || undefined,
