@@ -341,8 +341,8 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
     const tm = await talentManager(t, admin, 'writing');
     const f = await invitedFreelancer(t, admin, 'writing');
     await t.http().put('/api/freelancers/me/profile').set(bearer(f.token)).send({ title: 'Technical writer', categorySlugs: ['writing'], skills: ['Docs'] }).expect(200);
-    // Identity first: the criteria are complete only with the scorecard, whose job grants the badge.
-    const verified = await t.http().post(`/api/admin/freelancers/${f.user.id}/identity-verification`).set(bearer(tm.token));
+    // Identity first (by an admin: the talent manager has no call with this freelancer yet): the criteria are complete only with the scorecard, whose job grants the badge.
+    const verified = await t.http().post(`/api/admin/freelancers/${f.user.id}/identity-verification`).set(bearer(admin));
     expect(verified.body.expertVetted).toMatchObject({ expertVetted: false, granted: false, reasons: ['NO_SCORECARD'] });
     const startsAt = nextGridStart(20_000, 2500);
     const call = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
