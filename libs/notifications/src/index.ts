@@ -1,4 +1,5 @@
 export * from './notification.entity';
+export * from './notification-types';
 export * from './delivery.entities';
 export * from './notifications.service';
 export * from './fanout.service';

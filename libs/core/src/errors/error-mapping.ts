@@ -46,6 +46,11 @@ export function toErrorBody(err: unknown): { body: ErrorBody; fault: boolean } {
     }
   }
 
+  // the router could not percent-decode a path parameter (e.g. `%E0%A4%A`)
+  if (err instanceof URIError) {
+    return { body: { statusCode: 400, code: 'MALFORMED_PATH', message: 'The request path is not validly percent-encoded' }, fault: false };
+  }
+
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const response = err.getResponse();
