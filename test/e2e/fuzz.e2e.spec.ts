@@ -175,7 +175,7 @@ function queryString(values: Record<string, string>): string {
 const jsonBody = (v: unknown) => Buffer.from(JSON.stringify(v));
 
 /** The deterministic list of bad requests for one operation and one caller. */
-function requestsFor(doc: any, op: Operation, token: string | undefined, role: string, random: () => number, target: number): FuzzRequest[] {
+function requestsFor(doc: any, op: Operation, token: string | undefined, role: string, random: () => number, target: number, share: { index: number; of: number }): FuzzRequest[] {
   const out: FuzzRequest[] = [];
   const validPath: Record<string, string> = Object.fromEntries(op.pathParams.map((p) => [p, p === 'slug' || p === 'kind' || p === 'name' ? 'web-mobile-software-dev' : VALID_UUID]));
   const validQuery: Record<string, string> = Object.fromEntries(op.queryParams.map((q) => [q.name, encodeURIComponent(String(example(doc, q.schema, q.name)))]));
@@ -208,7 +208,9 @@ function requestsFor(doc: any, op: Operation, token: string | undefined, role: s
       }
     }
   }
-  // Top up with seeded mixes so every operation and caller gets its share.
+  // Each caller takes its share of the fixed list (together they cover all of it), then seeded mixes.
+  const fixed = out.splice(0).filter((_r, i) => i % share.of === share.index);
+  out.push(...fixed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const mixers: (() => void)[] = [
     () => add('mixed query junk', { path: fillPath(op.path, validPath) + queryString({ ...validQuery, [pick(['x', 'limit', 'from', 'to', '__proto__'])]: pick(BAD_QUERY_VALUES) }) }),
@@ -227,7 +229,7 @@ function requestsFor(doc: any, op: Operation, token: string | undefined, role: s
   return out;
 }
 
-function send(baseUrl: string, agent: Agent, r: FuzzRequest): Promise<number> {
+function send(baseUrl: string, agent: Agent, r: FuzzRequest): Promise<{ status: number; error?: string }> {
   const url = new URL(baseUrl);
   return new Promise((resolveStatus) => {
     const headers: Record<string, string | number> = { ...(r.headers ?? {}) };
@@ -235,11 +237,11 @@ function send(baseUrl: string, agent: Agent, r: FuzzRequest): Promise<number> {
     if (r.body) headers['content-length'] = r.body.length;
     const req = httpRequest({ host: url.hostname, port: url.port, method: r.method, path: r.path, headers, agent, timeout: 30_000 }, (res) => {
       res.resume();
-      res.on('end', () => resolveStatus(res.statusCode ?? 0));
-      res.on('error', () => resolveStatus(-1));
+      res.on('end', () => resolveStatus({ status: res.statusCode ?? 0 }));
+      res.on('error', (err) => resolveStatus({ status: -1, error: err.message }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolveStatus(-1));
+    req.on('error', (err) => resolveStatus({ status: -1, error: (err as NodeJS.ErrnoException).code ?? err.message }));
     req.end(r.body);
   });
 }
@@ -270,7 +272,10 @@ describe('fuzz: bad input never gets a 5xx (every operation × every role)', () 
     const random = rng(SEED);
     const perCombo = Math.ceil(TARGET_REQUESTS / (ops.length * Object.keys(tokens).length)) + 1;
     const all: FuzzRequest[] = [];
-    for (const op of ops) for (const [role, token] of Object.entries(tokens)) all.push(...requestsFor(doc, op, token, role, random, perCombo));
+    const roles = Object.entries(tokens);
+    ops.forEach((op, o) =>
+      roles.forEach(([role, token], r) => all.push(...requestsFor(doc, op, token, role, random, perCombo, { index: (r + o) % roles.length, of: roles.length }))),
+    );
 
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const failures: string[] = [];
@@ -282,10 +287,10 @@ describe('fuzz: bad input never gets a 5xx (every operation × every role)', () 
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < all.length) {
           const r = all[next++];
-          const status = await send(t.baseUrl, agent, r);
+          const { status, error } = await send(t.baseUrl, agent, r);
           sent++;
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
-          if (status >= 500 || status <= 0) failures.push(`${status} ${r.label}`);
+          if (status >= 500 || status <= 0) failures.push(`${status}${error ? ` (${error})` : ''} ${r.label}`);
         }
       }),
     );
