@@ -19,7 +19,7 @@ import {
 import { IsInstant } from '@vetting/core';
 
 export class WeeklyWindowDto {
-  @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday, Monday 1' }) @IsInt() @Min(1) @Max(7) weekday!: number;
+  @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday, Monday 1' }) @IsInt() weekday!: number;
   @ApiProperty({ example: '09:00' }) @IsString() start!: string;
   @ApiProperty({ example: '17:00' }) @IsString() end!: string;
 }
