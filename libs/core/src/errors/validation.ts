@@ -53,6 +53,9 @@ export function findRefusedNull(value: unknown, path = '', depth = MAX_JSON_DEPT
   return null;
 }
 
+const isDtoClass = (t: unknown): boolean =>
+  typeof t === 'function' && ![String, Boolean, Number, Array, Object, Buffer].includes(t as never) && Reflect.getMetadataKeys(t.prototype ?? {}).length > 0;
+
 /**
  * The global pipe: NUL bytes and lone surrogates are refused in every body, query and path parameter
  * (no DTO can forget it), then class-validator runs, then undeclared nulls are refused.
@@ -63,6 +66,10 @@ export class EdgeValidationPipe extends ValidationPipe {
       const prefix = metadata.type === 'body' ? '' : (metadata.data ?? '');
       const problem = findStringProblem(value, prefix);
       if (problem) throw validationFailed([problem]);
+    }
+    // A DTO body is a JSON object: an array or scalar would be mapped element by element first.
+    if (metadata.type === 'body' && isDtoClass(metadata.metatype) && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw validationFailed([{ field: 'body', problems: ['the request body must be a JSON object'] }]);
     }
     const out = await super.transform(value, metadata);
     if (metadata.type === 'body' || metadata.type === 'query') {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { json, NextFunction, Request, RequestHandler, Response, urlencoded } from 'express';
 import { ErrorBody } from '../errors/app-error';
 import { toErrorBody } from '../errors/error-mapping';
-import { MAX_BODY_BYTES, MAX_JSON_DEPTH, jsonDepthExceeds } from './input-rules';
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_JSON_VALUES, jsonShapeProblem } from './input-rules';
 
 const refused = (statusCode: number, code: string, message: string): ErrorBody => ({ statusCode, code, message });
 
@@ -15,6 +15,8 @@ export function bodyErrorToBody(err: unknown, contentEncoding?: string): { body:
       return { body: refused(400, 'MALFORMED_JSON', 'The request body is not valid JSON'), fault: false };
     case 'entity.too.deep':
       return { body: refused(400, 'PAYLOAD_TOO_DEEP', `The request body nests deeper than ${MAX_JSON_DEPTH} levels`), fault: false };
+    case 'entity.too.many.values':
+      return { body: refused(413, 'PAYLOAD_TOO_LARGE', `The request body holds more than ${MAX_JSON_VALUES} values`), fault: false };
     case 'entity.too.large':
       return { body: refused(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes`), fault: false };
     case 'encoding.unsupported':
@@ -37,9 +39,14 @@ function verifyJson(_req: Request, _res: Response, buf: Buffer, encoding: string
   if (encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8') {
     throw Object.assign(new Error(`charset ${encoding} not supported`), { status: 415, type: 'charset.unsupported' });
   }
-  // JSON.parse handles any depth, but every recursive walk after it (class-transformer, validators) does not.
-  if (jsonDepthExceeds(buf, MAX_JSON_DEPTH)) {
+  // JSON.parse handles any depth, but every recursive walk after it (class-transformer, validators) does
+  // not; and the walks' cost grows with the number of values.
+  const problem = jsonShapeProblem(buf);
+  if (problem === 'too-deep') {
     throw Object.assign(new Error(`JSON nested deeper than ${MAX_JSON_DEPTH}`), { status: 400, type: 'entity.too.deep' });
+  }
+  if (problem === 'too-many-values') {
+    throw Object.assign(new Error(`JSON with more than ${MAX_JSON_VALUES} values`), { status: 413, type: 'entity.too.many.values' });
   }
 }
 
