@@ -7,7 +7,7 @@ import { TestApp, createStaff, loginAdmin, registerUser, startTestApp } from '..
  * compression, NUL bytes, lone surrogates, nulls, overflowing numbers, out-of-range dates, bad path
  * params, long strings): no answer may be a 5xx. Generation is seeded, so a failure reproduces.
  */
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 const TARGET_REQUESTS = 10_000;
 const CONCURRENCY = 20;
@@ -81,6 +81,9 @@ function rawBodies(base: Json): { label: string; body: Buffer; headers: Record<s
     { label: 'deep array 20000', body: Buffer.from(deepArray(20_000)), headers: json },
     { label: 'deep object 20000', body: Buffer.from(deepObject(20_000)), headers: json },
     { label: 'nested array 1MB', body: Buffer.from(deepArray(400_000)), headers: json },
+    { label: 'wide array 1MB', body: Buffer.from(JSON.stringify(Array(340_000).fill(1))), headers: json },
+    { label: 'wide field', body: Buffer.from(JSON.stringify({ ...(base && typeof base === 'object' ? base : {}), email: Array(4_000).fill('a') })), headers: json },
+    { label: 'many keys', body: Buffer.from(JSON.stringify(Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [`k${i}`, i])))), headers: json },
     { label: 'deep inside a field', body: Buffer.from(`{"email":${deepArray(5000)},"x":${deepObject(5000)}}`), headers: json },
     { label: 'corrupt gzip', body: Buffer.concat([gz.subarray(0, 10), Buffer.from('not really gzip at all')]), headers: { ...json, 'content-encoding': 'gzip' } },
     { label: 'truncated gzip', body: gz.subarray(0, Math.max(12, gz.length - 6)), headers: { ...json, 'content-encoding': 'gzip' } },
