@@ -68,7 +68,8 @@ export class EdgeValidationPipe extends ValidationPipe {
       if (problem) throw validationFailed([problem]);
     }
     // A DTO body is a JSON object: an array or scalar would be mapped element by element first.
-    if (metadata.type === 'body' && isDtoClass(metadata.metatype) && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    // (No body at all stays allowed: it validates as `{}`.)
+    if (metadata.type === 'body' && value !== undefined && isDtoClass(metadata.metatype) && (value === null || typeof value !== 'object' || Array.isArray(value))) {
       throw validationFailed([{ field: 'body', problems: ['the request body must be a JSON object'] }]);
     }
     const out = await super.transform(value, metadata);

@@ -126,6 +126,7 @@ describe('the global validation pipe', () => {
   it('refuses a body that is not a JSON object before mapping it', async () => {
     expect(await fails([{ email: true }, { email: false }])).toMatchObject({ details: { fields: [{ field: 'body', problems: ['the request body must be a JSON object'] }] } });
     expect(await fails('text')).toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(pipe.transform(undefined, body)).resolves.toBeInstanceOf(Prefs);
   });
 
   it('refuses NUL and lone surrogates in bodies, queries and path params', async () => {
