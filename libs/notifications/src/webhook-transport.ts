@@ -57,7 +57,9 @@ export function postWebhook(p: WebhookPost): Promise<number> {
   };
   return new Promise<number>((resolve, reject) => {
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
-      res.resume();
+      // the answer's body is not needed: drop it (and its socket) rather than drain an endless stream
+      res.on('error', () => undefined);
+      res.destroy();
       resolve(res.statusCode ?? 0);
     });
     req.on('error', (err) => reject(err instanceof WebhookTargetRefused ? err : new Error(deliveryFailureReason(err))));
