@@ -59,6 +59,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     AUTH_RATE_LIMIT: '10000',
     AUTH_ACCOUNT_RATE_LIMIT: '10000',
     SWAGGER_ENABLED: 'true',
+    // Webhook receivers in tests listen on loopback.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
     // A small deterministic catalog; the shipped one is validated by its own test.
     ASSESSMENT_CATALOG_DIR: join(__dirname, '..', 'fixtures', 'assessments'),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

@@ -3,8 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { json, NextFunction, Request, Response, urlencoded } from 'express';
-import { AppConfig, Clock, createValidationPipe, toErrorBody } from '@vetting/core';
+import { AppConfig, Clock, bodyParsing, createValidationPipe } from '@vetting/core';
 import { RedisStreamsIoAdapter } from '@vetting/live';
 import { AppModule } from './app.module';
 import { applyHttpSecurity } from './security';
@@ -27,13 +26,9 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
     bodyParser: false,
   });
   applyHttpSecurity(app, opts.config);
-  // Our own parsers, so a malformed body is answered here with a stable code (Nest would hide its type).
-  app.use(json({ limit: '1mb' }), urlencoded({ extended: false, limit: '1mb' }));
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (!err) return next();
-    const { body } = toErrorBody(err);
-    res.status(body.statusCode).json(body);
-  });
+  // Our own parsers, so a malformed body is answered here with a stable code (Nest would hide its type):
+  // size and nesting depth bounded, corrupt compression a 400, every refusal logged at warn.
+  app.use(...bodyParsing());
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());

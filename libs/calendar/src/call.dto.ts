@@ -6,7 +6,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -17,6 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsInstant } from '@vetting/core';
 
 export class WeeklyWindowDto {
   @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday, Monday 1' }) @IsInt() weekday!: number;
@@ -49,8 +49,8 @@ export class AvailabilityDto {
 
 export class SlotsQuery {
   @ApiProperty() @IsUUID() invitationId!: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInstant() from?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInstant() to?: string;
   @ApiPropertyOptional({ example: 'Europe/Berlin' }) @IsOptional() @IsString() timeZone?: string;
 }
 
@@ -62,11 +62,11 @@ export class ListCallsQuery {
 
 export class BookCallDto {
   @ApiProperty() @IsUUID() invitationId!: string;
-  @ApiProperty({ example: '2026-12-01T09:00:00Z' }) @IsISO8601({ strict: true }) startsAt!: string;
+  @ApiProperty({ example: '2026-12-01T09:00:00Z' }) @IsInstant() startsAt!: string;
 }
 
 export class RescheduleCallDto {
-  @ApiProperty({ example: '2026-12-02T09:00:00Z' }) @IsISO8601({ strict: true }) startsAt!: string;
+  @ApiProperty({ example: '2026-12-02T09:00:00Z' }) @IsInstant() startsAt!: string;
 }
 
 export class CancelCallDto {

@@ -14,3 +14,6 @@ export * from './core.module';
 export * from './queues/queues.module';
 export * from './queues/queue-names';
 export * from './reference/categories';
+export * from './input/input-rules';
+export * from './input/input-validators';
+export * from './input/body-parsing';

@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Queue } from 'bullmq';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { CREDENTIALS_QUEUE, notFound, parseId } from '@vetting/core';
+import { CREDENTIALS_QUEUE, PG_INT_MAX, notFound, parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
 import { CredentialsService } from './credentials.service';
 import { BADGES, BadgeKind } from './credentials.rules';
@@ -20,7 +20,7 @@ export class StatsDto {
   @ApiProperty() @IsNumber() @Min(0) earnings12m!: number;
 }
 export class SupplyDto {
-  @ApiProperty() @IsInt() @Min(0) openJobs!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(PG_INT_MAX) openJobs!: number;
   @ApiProperty() @IsNumber() @Min(0.01) maxFreelancersPerJob!: number;
 }
 export class ReviewDto {

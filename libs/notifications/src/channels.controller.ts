@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ALL_CATEGORY_SLUGS, parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
 import { ChannelsService } from './channels.service';
+import { NOTIFICATION_TYPES } from './notification-types';
 
 
 export class PreferencesDto {
@@ -15,7 +16,12 @@ export class PreferencesDto {
 export class WebhookDto {
   @ApiProperty({ example: 'https://example.com/hooks/vetting' }) @IsString() @MaxLength(2000) url!: string;
   @ApiPropertyOptional({ description: 'generated when omitted; shown once' }) @IsOptional() @IsString() @MinLength(16) @MaxLength(200) secret?: string;
-  @ApiPropertyOptional({ type: [String], description: 'event types; empty = all' }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) events?: string[];
+  @ApiPropertyOptional({ type: [String], enum: NOTIFICATION_TYPES, description: 'event types; empty = all' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsIn(NOTIFICATION_TYPES, { each: true, message: `each value in events must be one of: ${NOTIFICATION_TYPES.join(', ')}` })
+  events?: string[];
 }
 export class TalentAlertsDto {
   @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) categorySlugs!: string[];

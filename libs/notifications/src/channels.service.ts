@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
-import { AppError, Clock, badRequest, notFound } from '@vetting/core';
+import { AppConfig, AppError, Clock, badRequest, notFound } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { NotificationPreference, TalentAlertSubscription, Webhook, WebhookDelivery } from './delivery.entities';
+import { checkWebhookUrl } from './webhook-target.rules';
 
 export function webhookView(h: Webhook) {
   return {
@@ -24,6 +25,7 @@ export class ChannelsService {
   constructor(
     private readonly em: EntityManager,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   async preferences(userId: string) {
@@ -43,13 +45,14 @@ export class ChannelsService {
   }
 
   async createWebhook(user: User, input: { url: string; secret?: string; events?: string[] }) {
-    let url: URL;
-    try {
-      url = new URL(input.url);
-    } catch {
-      throw badRequest('VALIDATION_FAILED', 'url must be an http(s) URL', { fields: [{ field: 'url', problems: ['must be an http(s) URL'] }] });
+    const check = checkWebhookUrl(input.url, this.config.env.WEBHOOK_ALLOW_PRIVATE);
+    if (!check.ok) {
+      const details = { fields: [{ field: 'url', problems: [`url ${check.problem}`] }] };
+      throw check.code === 'VALIDATION_FAILED'
+        ? badRequest('VALIDATION_FAILED', 'url must be an http(s) URL', details)
+        : badRequest('WEBHOOK_URL_NOT_ALLOWED', `Webhook url ${check.problem}`, details);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest('VALIDATION_FAILED', 'url must be an http(s) URL', { fields: [{ field: 'url', problems: ['must be an http(s) URL'] }] });
+    const url = check.url;
     const count = await this.em.count(Webhook, { userId: user.id });
     if (count >= 10) throw new AppError(409, 'WEBHOOK_LIMIT_REACHED', 'At most 10 webhooks per account');
     const secret = input.secret ?? randomBytes(24).toString('base64url');

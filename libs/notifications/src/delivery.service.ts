@@ -11,6 +11,7 @@ import { EmailDelivery, NotificationPreference, Webhook, WebhookDelivery } from 
 import { Notification } from './notification.entity';
 import { DELIVERY_QUEUE } from './notifications.service';
 import { signWebhook } from './webhook-signature';
+import { deliveryFailureReason, postWebhook } from './webhook-transport';
 
 export const webhookJobId = (deliveryId: string) => `webhook:${deliveryId}:send`;
 export const emailJobId = (notificationId: string) => `notification:${notificationId}:email`;
@@ -102,8 +103,8 @@ export class DeliveryService {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(hook.url, {
-        method: 'POST',
+      statusCode = await postWebhook({
+        url: hook.url,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'vetting-platform-webhooks/1',
@@ -113,14 +114,13 @@ export class DeliveryService {
           'x-vetting-signature': signWebhook(hook.secret, timestamp, body),
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.env.WEBHOOK_TIMEOUT.toMillis()),
+        timeoutMs: this.config.env.WEBHOOK_TIMEOUT.toMillis(),
+        allowPrivate: this.config.env.WEBHOOK_ALLOW_PRIVATE,
       });
-      statusCode = res.status;
-      await res.body?.cancel().catch(() => undefined);
-      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+      if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
     } catch (err) {
-      error = (err as Error).message ?? String(err);
+      // never the address or port: the log must not map internal services
+      error = deliveryFailureReason(err);
     }
     const entry = { at: this.clock.now().toISO()!, statusCode, error, durationMs: Math.round(performance.now() - started) };
     const ok = error === null;

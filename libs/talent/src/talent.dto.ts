@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsInstant } from '@vetting/core';
 import { PROGRAMS } from './categories';
 
 export class CreateInvitationDto {
@@ -11,8 +12,8 @@ export class CreateInvitationDto {
 export class OpenWindowDto {
   @ApiProperty({ enum: PROGRAMS }) @IsIn(PROGRAMS) program!: string;
   @ApiProperty() @IsString() @MaxLength(100) categorySlug!: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) opensAt?: string;
-  @ApiProperty() @IsISO8601({ strict: true }) closesAt!: string;
+  @ApiPropertyOptional() @IsOptional() @IsInstant() opensAt?: string;
+  @ApiProperty() @IsInstant() closesAt!: string;
 }
 
 export class ApplyDto {

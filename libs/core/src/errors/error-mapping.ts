@@ -47,6 +47,9 @@ export function toErrorBody(err: unknown): { body: ErrorBody; fault: boolean } {
     }
   }
 
+  // the router could not percent-decode a path parameter (e.g. `%E0%A4%A`)
+  if (err instanceof URIError) return malformedPath();
+
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const response = err.getResponse();
@@ -58,6 +61,8 @@ export function toErrorBody(err: unknown): { body: ErrorBody; fault: boolean } {
     if (status === HttpStatus.NOT_FOUND && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message)) {
       message = 'No such route';
     }
+    // Nest turns the router's URIError into a BadRequestException carrying only this message
+    if (status === 400 && /^Failed to decode param/.test(message)) return malformedPath();
     if (status === 400 && (err.cause as { type?: string } | undefined)?.type === 'entity.parse.failed') {
       return { body: { statusCode: 400, code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' }, fault: false };
     }
@@ -77,4 +82,8 @@ export function toErrorBody(err: unknown): { body: ErrorBody; fault: boolean } {
   return { body: internal(), fault: true };
 }
 
+const malformedPath = () => ({
+  body: { statusCode: 400, code: 'MALFORMED_PATH', message: 'The request path is not validly percent-encoded' },
+  fault: false,
+});
 const internal = (): ErrorBody => ({ statusCode: 500, code: 'INTERNAL', message: 'Something went wrong on our side' });
