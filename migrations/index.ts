@@ -5,6 +5,7 @@ import { Migration20261121000004_credentials } from './Migration20261121000004_c
 import { Migration20261121000005_notifications } from './Migration20261121000005_notifications';
 import { Migration20261122000006_signal_ids } from './Migration20261122000006_signal_ids';
 import { Migration20261122000007_daily_cap } from './Migration20261122000007_daily_cap';
+import { Migration20261127000011_outbox } from './Migration20261127000011_outbox';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs apply the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261121000005_notifications', class: Migration20261121000005_notifications },
   { name: 'Migration20261122000006_signal_ids', class: Migration20261122000006_signal_ids },
   { name: 'Migration20261122000007_daily_cap', class: Migration20261122000007_daily_cap },
+  { name: 'Migration20261127000011_outbox', class: Migration20261127000011_outbox },
 ];

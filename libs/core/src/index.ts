@@ -12,3 +12,7 @@ export * from './core.module';
 export * from './queues/queues.module';
 export * from './queues/queue-names';
 export * from './reference/categories';
+export { Outbox } from './outbox/outbox';
+export type { OutboxMessage, OutboxDelivery, OutboxHandler } from './outbox/outbox';
+export { OutboxRelay, outboxBackoffSeconds } from './outbox/outbox-relay';
+export { OutboxModule, OutboxRelayModule } from './outbox/outbox.module';
