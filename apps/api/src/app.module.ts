@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
-import { AllExceptionsFilter, AppConfig, Clock, CoreModule, DatabaseModule, OutboxModule, QueuesModule } from '@vetting/core';
+import { AllExceptionsFilter, AppConfig, Clock, CoreModule, DatabaseModule, OutboxModule, QueuesModule, ReconcilerModule } from '@vetting/core';
 import { IdentityModule } from '@vetting/identity';
 import { LiveGatewayModule, LiveModule } from '@vetting/live';
 import { NotificationsModule } from '@vetting/notifications';
@@ -52,6 +52,7 @@ export class AppModule {
         DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS, migrate: true }),
         QueuesModule,
         OutboxModule,
+        ReconcilerModule,
         TerminusModule,
         LiveModule,
         IdentityModule,

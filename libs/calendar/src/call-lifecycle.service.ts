@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EntityManager, LockMode, MikroORM } from '@mikro-orm/postgresql';
+import { EntityManager, FilterQuery, LockMode, MikroORM } from '@mikro-orm/postgresql';
 import { AppConfig, Clock, Outbox, OutboxMessage, forbidden, notFound, withContext } from '@vetting/core';
 import { LivePublisher, liveCloseRoom, liveEmit, userRoom } from '@vetting/live';
 import { NotificationsService, NotifyInput } from '@vetting/notifications';
 import { Cooldown, Invitation, TalentService } from '@vetting/talent';
-import { VettingCall, toCallView } from './call.entities';
+import { ACTIVE_CALL_STATUSES, VettingCall, toCallView } from './call.entities';
 import { callState } from './call-state';
 import { CallState, Participant, assertCanJoin, cooldownUntil, endOutcome, graceOutcome } from './call.rules';
 import { CallTimersService, cooldownExpiryEffect } from './call-timers.service';
@@ -80,25 +80,43 @@ export class CallLifecycleService {
    * sweeps share the work.
    */
   async onGrace(callId: string, version: number): Promise<void> {
+    await this.settleGrace({ id: callId, version });
+  }
+
+  /** The grace sweep: `timer`'s call if it still applies, and every call whose grace period has passed. */
+  private async settleGrace(timer: { id: string; version: number } | null): Promise<number> {
     const dueBefore = this.clock.now().minus(this.config.policy.gracePeriod).toJSDate();
-    const outcomes = await withContext(this.orm, (em) =>
+    const due = { status: { $in: ['scheduled', 'rescheduled', 'in_progress'] }, startsAt: { $lte: dueBefore }, $or: [{ freelancerJoinedAt: null }, { talentManagerJoinedAt: null }] };
+    return withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
         const calls = await tem.find(
           VettingCall,
-          {
-            $or: [
-              { id: callId, version },
-              { status: { $in: ['scheduled', 'rescheduled', 'in_progress'] }, startsAt: { $lte: dueBefore }, $or: [{ freelancerJoinedAt: null }, { talentManagerJoinedAt: null }] },
-            ],
-          },
+          (timer ? { $or: [timer, due] } : due) as FilterQuery<VettingCall>,
           { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, limit: 500, orderBy: { startsAt: 'asc' } },
         );
         const decided = calls.map((call) => ({ call, to: graceOutcome(callState(call)) })).filter((d) => d.to !== null);
         const settled = await this.finishAll(tem, decided as { call: VettingCall; to: 'missed' | 'interviewer_absent' }[]);
         await tem.flush();
         await this.writeEffects(tem, settled);
+        return settled.length;
       }),
     );
+  }
+
+  /**
+   * The reconciliation sweep, from the database alone: calls past their grace moment or their end that are
+   * still active are settled by the same rules as their timers, and every active call's timers are added
+   * again (deterministic ids: a timer already there is left as it is).
+   */
+  async reconcile(): Promise<{ graced: number; ended: number; timers: number }> {
+    let graced = 0;
+    for (let n = await this.settleGrace(null); n > 0; n = await this.settleGrace(null)) graced += n;
+    const now = this.clock.now().toJSDate();
+    const over = await withContext(this.orm, (em) => em.find(VettingCall, { status: { $in: ACTIVE_CALL_STATUSES as any }, endsAt: { $lte: now } }, { limit: 1000 }));
+    for (const call of over) await this.onEnd(call.id, call.version);
+    const active = await withContext(this.orm, (em) => em.find(VettingCall, { status: { $in: ACTIVE_CALL_STATUSES as any } }));
+    for (const call of active) await this.timers.schedule(call);
+    return { graced, ended: over.length, timers: active.length };
   }
 
   async onEndingSoon(callId: string, version: number): Promise<void> {
