@@ -5,7 +5,7 @@ import { AppConfig, AppError, Clock, badRequest, notFound, withContext } from '@
 import { Assessment, AssessmentCatalog, Attempt } from '@vetting/assessments';
 import { Scorecard, VettingCall } from '@vetting/calendar';
 import { User } from '@vetting/identity';
-import { FanoutService, NotificationsService } from '@vetting/notifications';
+import { FanoutService, NotificationsService, NotifyInput } from '@vetting/notifications';
 import { ALL_CATEGORY_SLUGS } from '@vetting/talent';
 import { Badge, CategorySupplyLimit, Certification, FreelancerProfile, ProfileReview, VerifiedSkill } from './credentials.entities';
 import {
@@ -61,20 +61,22 @@ export class CredentialsService {
 
   // ---- results → credentials ----------------------------------------------------------------
 
-  /** A pass verifies the test's skill and may complete a certification track. */
-  async onPassed(attempt: Attempt, assessment: Assessment, score: number, band: string | null, normGroupSize: number, now: DateTime): Promise<void> {
+  /**
+   * A pass verifies the test's skill and may complete a certification track. Runs inside the grading
+   * transaction (`em`), so the attempt is never `graded` without them; answers the notifications owed.
+   */
+  async recordPass(em: EntityManager, attempt: Attempt, assessment: Assessment, score: number, band: string | null, normGroupSize: number, now: DateTime): Promise<NotifyInput[]> {
+    const notes: NotifyInput[] = [];
     if (assessment.skill) {
-      await withContext(this.orm, (em) =>
-        em.execute(
-          `insert into verified_skills (id, freelancer_id, skill, assessment_slug, attempt_id, score, band, norm_group_size, band_computed_at, verified_at)
-           values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           on conflict (freelancer_id, skill) do update set assessment_slug = excluded.assessment_slug, attempt_id = excluded.attempt_id,
-             score = excluded.score, band = excluded.band, norm_group_size = excluded.norm_group_size,
-             band_computed_at = excluded.band_computed_at, verified_at = excluded.verified_at`,
-          [attempt.freelancerId, assessment.skill, assessment.slug, attempt.id, score, band, normGroupSize, now.toJSDate(), now.toJSDate()],
-        ),
+      await em.execute(
+        `insert into verified_skills (id, freelancer_id, skill, assessment_slug, attempt_id, score, band, norm_group_size, band_computed_at, verified_at)
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (freelancer_id, skill) do update set assessment_slug = excluded.assessment_slug, attempt_id = excluded.attempt_id,
+           score = excluded.score, band = excluded.band, norm_group_size = excluded.norm_group_size,
+           band_computed_at = excluded.band_computed_at, verified_at = excluded.verified_at`,
+        [attempt.freelancerId, assessment.skill, assessment.slug, attempt.id, score, band, normGroupSize, now.toJSDate(), now.toJSDate()],
       );
-      await this.notifications.notify({
+      notes.push({
         userId: attempt.freelancerId,
         type: 'skill.verified',
         title: `${assessment.skill} verified`,
@@ -83,38 +85,39 @@ export class CredentialsService {
         dedupeKey: `skill.verified:${attempt.id}`,
       });
     }
-    await this.checkCertifications(attempt.freelancerId, assessment.slug);
+    notes.push(...(await this.checkCertifications(em, attempt.freelancerId, assessment.slug)));
+    return notes;
   }
 
-  async checkCertifications(freelancerId: string, assessmentSlug: string): Promise<void> {
+  /** Awards every track this test completes (in `em`'s transaction); answers the award notifications. */
+  async checkCertifications(em: EntityManager, freelancerId: string, assessmentSlug: string): Promise<NotifyInput[]> {
+    const notes: NotifyInput[] = [];
     for (const track of this.catalog.tracksUsing(assessmentSlug)) {
-      const award = await withContext(this.orm, async (em) => {
-        const passes = await em.find(Attempt, { freelancerId, assessmentSlug: { $in: track.assessments }, status: 'graded', passed: true });
-        const existing = await em.count(Certification, { freelancerId, trackSlug: track.slug });
-        const decision = certificationDecision(
-          { slug: track.slug, assessments: track.assessments, validityWindow: Duration.fromISO(track.validityWindow), status: track.status },
-          passes.map((p) => ({ assessmentSlug: p.assessmentSlug, attemptId: p.id, passedAt: utc(p.gradedAt!) })),
-          existing > 0,
-        );
-        if (!decision.award) return null;
-        const rows = await em.execute<{ id: string }[]>(
-          `insert into certifications (id, freelancer_id, track_slug, parts, awarded_at) values (gen_random_uuid(), ?, ?, ?::jsonb, ?)
-           on conflict (freelancer_id, track_slug) do nothing returning id`,
-          [freelancerId, track.slug, JSON.stringify(decision.parts.map((p) => ({ assessmentSlug: p.assessmentSlug, attemptId: p.attemptId, passedAt: p.passedAt.toISO() }))), this.clock.now().toJSDate()],
-        );
-        return rows[0]?.id ?? null;
+      const passes = await em.find(Attempt, { freelancerId, assessmentSlug: { $in: track.assessments }, status: 'graded', passed: true });
+      const existing = await em.count(Certification, { freelancerId, trackSlug: track.slug });
+      const decision = certificationDecision(
+        { slug: track.slug, assessments: track.assessments, validityWindow: Duration.fromISO(track.validityWindow), status: track.status },
+        passes.map((p) => ({ assessmentSlug: p.assessmentSlug, attemptId: p.id, passedAt: utc(p.gradedAt!) })),
+        existing > 0,
+      );
+      if (!decision.award) continue;
+      const rows = await em.execute<{ id: string }[]>(
+        `insert into certifications (id, freelancer_id, track_slug, parts, awarded_at) values (gen_random_uuid(), ?, ?, ?::jsonb, ?)
+         on conflict (freelancer_id, track_slug) do nothing returning id`,
+        [freelancerId, track.slug, JSON.stringify(decision.parts.map((p) => ({ assessmentSlug: p.assessmentSlug, attemptId: p.attemptId, passedAt: p.passedAt.toISO() }))), this.clock.now().toJSDate()],
+      );
+      const award = rows[0]?.id;
+      if (!award) continue;
+      notes.push({
+        userId: freelancerId,
+        type: 'certification.awarded',
+        title: `Certified: ${track.title}`,
+        body: `You passed every part of the ${track.title} certification.`,
+        data: { trackSlug: track.slug, certificationId: award },
+        dedupeKey: `certification.awarded:${award}`,
       });
-      if (award) {
-        await this.notifications.notify({
-          userId: freelancerId,
-          type: 'certification.awarded',
-          title: `Certified: ${track.title}`,
-          body: `You passed every part of the ${track.title} certification.`,
-          data: { trackSlug: track.slug, certificationId: award },
-          dedupeKey: `certification.awarded:${award}`,
-        });
-      }
     }
+    return notes;
   }
 
   /** Re-bands every verified skill against today's norm group; attempt reports keep the band they had. */
