@@ -51,16 +51,17 @@ const callStatuses = async (url: string, ids: string[]) =>
   Object.fromEntries((await sql<{ id: string; status: string }>(url, `select id, status from vetting_calls where id = any($1::uuid[])`, [ids])).map((r) => [r.id, r.status]));
 
 /** Books one call per category, all at the same start (each category has its own talent manager). */
-async function bookCalls(t: TestApp, admin: string, aheadMs = 2500, categories = CATEGORIES) {
+async function bookCalls(t: TestApp, admin: string, aheadMs = 3000, categories = CATEGORIES) {
+  const people = [];
+  for (const category of categories) people.push({ tm: await talentManager(t, admin, category), f: await invitedFreelancer(t, admin, category) });
   const startsAt = nextGridStart(CALL_MS, aheadMs);
-  const booked = [];
-  for (const category of categories) {
-    const tm = await talentManager(t, admin, category);
-    const f = await invitedFreelancer(t, admin, category);
-    const res = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
-    if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${JSON.stringify(res.body)}`);
-    booked.push({ tm, f, callId: res.body.id as string });
-  }
+  const booked = await Promise.all(
+    people.map(async ({ tm, f }) => {
+      const res = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+      if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { tm, f, callId: res.body.id as string };
+    }),
+  );
   return { startsAt, booked };
 }
 

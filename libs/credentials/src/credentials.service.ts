@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DateTime, Duration } from 'luxon';
-import { AppConfig, AppError, Clock, badRequest, notFound, withContext } from '@vetting/core';
+import { AppConfig, AppError, Clock, Outbox, badRequest, notFound, withContext } from '@vetting/core';
 import { Assessment, AssessmentCatalog, Attempt } from '@vetting/assessments';
 import { Scorecard, VettingCall } from '@vetting/calendar';
 import { User } from '@vetting/identity';
-import { FanoutService, NotificationsService, NotifyInput } from '@vetting/notifications';
+import { FanoutService, NotificationsService, NotifyInput, fanoutStartEffect } from '@vetting/notifications';
 import { ALL_CATEGORY_SLUGS } from '@vetting/talent';
 import { Badge, CategorySupplyLimit, Certification, FreelancerProfile, ProfileReview, VerifiedSkill } from './credentials.entities';
 import {
@@ -43,6 +43,7 @@ export class CredentialsService {
     private readonly catalog: AssessmentCatalog,
     private readonly notifications: NotificationsService,
     private readonly fanout: FanoutService,
+    private readonly outbox: Outbox,
   ) {}
 
   private get evPolicy(): ExpertVettedPolicy {
@@ -295,7 +296,9 @@ export class CredentialsService {
 
   /** Grants Expert-Vetted when every criterion holds (idempotent); otherwise says which do not. */
   async evaluateExpertVetted(freelancerId: string) {
-    return withContext(this.orm, async (em) => {
+    // The badge, its notification and the vetted-talent alert's fan-out commit together.
+    return withContext(this.orm, (ctx) => ctx.transactional(async (tem) => {
+      const em = tem as EntityManager;
       const now = this.clock.now();
       const card = await em.findOne(Scorecard, { freelancerId }, { orderBy: { submittedAt: 'desc' } });
       const profile = await em.findOne(FreelancerProfile, { userId: freelancerId });
@@ -321,30 +324,46 @@ export class CredentialsService {
       }
       if (granted) {
         const user = await em.findOneOrFail(User, { id: freelancerId });
-        if (granted.categorySlug) await this.fanout.start({ alertId: granted.id, freelancerId, freelancerName: user.name, categorySlug: granted.categorySlug });
-        await this.notifications.notify({
-          userId: freelancerId,
-          type: 'badge.awarded',
-          title: 'You are Expert-Vetted',
-          body: 'Your Expert-Vetted badge is visible to Business Plus and Enterprise clients.',
-          data: { badge: 'expert_vetted' },
-          dedupeKey: `badge.awarded:expert_vetted:${freelancerId}:${now.toISODate()}`,
-        });
+        if (granted.categorySlug) await this.outbox.write(em, [fanoutStartEffect({ alertId: granted.id, freelancerId, freelancerName: user.name, categorySlug: granted.categorySlug })]);
+        await this.notifications.notify(
+          {
+            userId: freelancerId,
+            type: 'badge.awarded',
+            title: 'You are Expert-Vetted',
+            body: 'Your Expert-Vetted badge is visible to Business Plus and Enterprise clients.',
+            data: { badge: 'expert_vetted' },
+            dedupeKey: `badge.awarded:expert_vetted:${freelancerId}:${now.toISODate()}`,
+          },
+          em,
+        );
       }
       return { expertVetted: decision.grant || Boolean(active), granted: Boolean(granted), reasons: active ? [] : decision.reasons, hardSkillAverage: decision.hardSkillAverage };
-    });
+    }));
   }
 
   async revokeBadge(freelancerId: string, kind: BadgeKind, reason: string) {
-    const n = await this.em.nativeUpdate(Badge, { freelancerId, kind, revokedAt: null }, { revokedAt: this.clock.now().toJSDate(), revokedReason: reason });
-    if (!n) throw notFound('Badge', { freelancerId, kind });
-    await this.notifications.notify({ userId: freelancerId, type: 'badge.revoked', title: `${BADGE_LABELS[kind]} badge removed`, body: reason, data: { badge: kind, reason } });
+    await withContext(this.orm, (ctx) =>
+      ctx.transactional(async (tem) => {
+        const rows = await tem.execute<{ id: string }[]>(`update badges set revoked_at = ?, revoked_reason = ? where freelancer_id = ? and kind = ? and revoked_at is null returning id`, [
+          this.clock.now().toJSDate(),
+          reason,
+          freelancerId,
+          kind,
+        ]);
+        if (!rows.length) throw notFound('Badge', { freelancerId, kind });
+        const note = { userId: freelancerId, type: 'badge.revoked', title: `${BADGE_LABELS[kind]} badge removed`, body: reason, data: { badge: kind, reason }, dedupeKey: `badge.revoked:${rows[0].id}` };
+        await this.notifications.notify(note, tem as EntityManager);
+      }),
+    );
     return { freelancerId, kind, revoked: true, reason };
   }
 
   /** Grants the statistics badges whose criteria hold and revokes those that lapsed (repeatable job). */
   async evaluateStatBadges(only?: string[]): Promise<{ granted: number; revoked: number }> {
-    return withContext(this.orm, async (em) => {
+    // Awards, revocations and their notifications commit together (notifications keyed by badge: once each).
+    return withContext(this.orm, (ctx) => ctx.transactional(async (tem) => {
+      const em = tem as EntityManager;
+      const notes: NotifyInput[] = [];
       const now = this.clock.now();
       const profiles = await em.find(FreelancerProfile, only ? { userId: { $in: only } } : {});
       let granted = 0;
@@ -361,19 +380,21 @@ export class CredentialsService {
             b.revokedAt = now.toJSDate();
             b.revokedReason = 'criteria no longer met';
             revoked++;
-            await this.notifications.notify({ userId: p.userId, type: 'badge.revoked', title: `${BADGE_LABELS[b.kind as BadgeKind]} badge removed`, body: 'Its criteria are no longer met.', data: { badge: b.kind } });
+            notes.push({ userId: p.userId, type: 'badge.revoked', title: `${BADGE_LABELS[b.kind as BadgeKind]} badge removed`, body: 'Its criteria are no longer met.', data: { badge: b.kind }, dedupeKey: `badge.revoked:${b.id}` });
           }
         }
         for (const kind of earned) {
           if (active.some((b) => b.kind === kind)) continue;
-          em.persist(em.create(Badge, { freelancerId: p.userId, kind, grantedAt: now.toJSDate(), evidence: { jobSuccessScore: p.jobSuccessScore, earnings12m: p.earnings12m } }));
+          const badge = em.create(Badge, { freelancerId: p.userId, kind, grantedAt: now.toJSDate(), evidence: { jobSuccessScore: p.jobSuccessScore, earnings12m: p.earnings12m } });
+          em.persist(badge);
           granted++;
-          await this.notifications.notify({ userId: p.userId, type: 'badge.awarded', title: `You earned ${BADGE_LABELS[kind]}`, body: 'Congratulations!', data: { badge: kind } });
+          notes.push({ userId: p.userId, type: 'badge.awarded', title: `You earned ${BADGE_LABELS[kind]}`, body: 'Congratulations!', data: { badge: kind }, dedupeKey: `badge.awarded:${badge.id}` });
         }
       }
       await em.flush();
+      await this.notifications.notifyMany(notes, em);
       return { granted, revoked };
-    });
+    }));
   }
 
   // ---- public profile -----------------------------------------------------------------------
