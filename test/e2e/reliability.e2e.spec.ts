@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { OutboxRelay, RECONCILE_QUEUE } from '@vetting/core';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Outbox, OutboxRelay, RECONCILE_QUEUE } from '@vetting/core';
 import { CALL_TIMERS_QUEUE, cooldownJobId } from '@vetting/calendar';
 import { DELIVERY_QUEUE, routeJobId } from '@vetting/notifications';
 import { TestApp, connected, emitAck, nextEvent, registerUser, startTestApp } from '../support/test-app';
@@ -110,7 +111,7 @@ describe('nothing lost: effects after a commit are delivered at least once, exac
       const socket = b.socket(freelancer.token);
       await connected(socket);
       const missedAgain = nextEvent(socket, 'call:missed');
-      await sql(url, `update outbox set delivered_at = null`);
+      await sql(url, `update outbox set delivered_at = null, available_at = now()`);
       b.app.get(OutboxRelay).kick();
       expect(await missedAgain).toMatchObject({ callId: booked[0].callId, call: { status: 'missed' } });
       await until('outbox drained again', async () => (await pendingOutbox(url)) === 0);
@@ -268,6 +269,53 @@ describe('grading is atomic', () => {
       expect(Number((await sql(url, `select last_value from cert_failures`))[0].last_value)).toBeGreaterThanOrEqual(2);
       const notes = await sql<{ type: string }>(url, `select type from notifications where user_id = $1 and type = 'certification.awarded'`, [f.user.id]);
       expect(notes).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('the outbox relay', () => {
+  it('delivers right after the commit (nudge, not the poll), stores one row per key, retries a failure with backoff', async () => {
+    const t = await startTestApp({ withWorker: true, env: { OUTBOX_POLL_INTERVAL: 'PT1M' } });
+    const url = t.databaseUrl!;
+    try {
+      const outbox = t.app.get(Outbox);
+      const orm = t.app.get(MikroORM);
+      const seen: string[] = [];
+      let failures = 1;
+      outbox.handle<{ n: number }>('test.effect', async ({ key, payload }) => {
+        if (payload.n === 2 && failures-- > 0) throw new Error('down for a moment');
+        seen.push(key);
+      });
+      const started = Date.now();
+      await orm.em.fork().transactional(async (tem) => {
+        await outbox.write(tem as any, [{ topic: 'test.effect', key: 'test:1', payload: { n: 1 } }]);
+        await outbox.write(tem as any, [{ topic: 'test.effect', key: 'test:1', payload: { n: 1 } }]);
+      });
+      await until('delivered after the commit', async () => seen.includes('test:1'), 5000);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(await sql(url, `select count(*)::int as n from outbox where idempotency_key = 'test:1'`)).toEqual([{ n: 1 }]);
+
+      // A rolled-back transaction leaves nothing to deliver.
+      await orm.em
+        .fork()
+        .transactional(async (tem) => {
+          await outbox.write(tem as any, [{ topic: 'test.effect', key: 'test:rolled-back', payload: { n: 0 } }]);
+          throw new Error('rollback');
+        })
+        .catch(() => undefined);
+      expect(await sql(url, `select count(*)::int as n from outbox where idempotency_key = 'test:rolled-back'`)).toEqual([{ n: 0 }]);
+
+      await orm.em.fork().transactional((tem) => outbox.write(tem as any, [{ topic: 'test.effect', key: 'test:2', payload: { n: 2 } }]));
+      const failed = await until('first failure recorded', async () => (await sql(url, `select attempts, last_error, delivered_at from outbox where idempotency_key = 'test:2' and last_error is not null`))[0], 5000);
+      expect(failed).toMatchObject({ attempts: 1, last_error: 'down for a moment', delivered_at: null });
+      // Retried after the backoff (1 s) by the next wake-up.
+      await sleep(1200);
+      t.app.get(OutboxRelay).kick();
+      await until('delivered on the retry', async () => seen.includes('test:2'), 5000);
+      expect((await sql(url, `select attempts, delivered_at from outbox where idempotency_key = 'test:2'`))[0]).toMatchObject({ attempts: 2, delivered_at: expect.any(Date) });
+      expect(seen.filter((k) => k === 'test:1')).toHaveLength(1);
     } finally {
       await t.close();
     }

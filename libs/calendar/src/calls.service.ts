@@ -305,55 +305,57 @@ export class CallsService {
     });
     const details = { startsAt: startsAt.toISO(), talentManagerId: tmId, freeRebooking: entitlement.freeRebooking };
     try {
-      return await withContext(this.orm, (em) => em.transactional(async (tem) => {
-      const rows = await tem.execute<{ id: string }[]>(
-        `with inv as (
-           update vetting_invitations i set reschedules_used = ?::int, free_rebooking = false
-            where i.id = ?::uuid and i.freelancer_id = ?::uuid and i.status = 'open' and i.reschedules_used = ?::int and i.free_rebooking = ?::boolean
-              and not exists (select 1 from vetting_cooldowns d where d.freelancer_id = i.freelancer_id and d.program = i.program and d.until > ?::timestamptz)
-              and (?::boolean or not exists (select 1 from vetting_calls x where x.invitation_id = i.id and x.status = 'cancelled'))
-           returning i.id
-         ), c as (
-           insert into vetting_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status, starts_at, ends_at,
-                                      reschedule_count, version, ics_sequence, free_rebooking, created_at, updated_at)
-           select ?::uuid, inv.id, ?::uuid, ?::uuid, ?::text, ?::text, 'scheduled', ?::timestamptz, ?::timestamptz, ?::int, 1, 0, ?::boolean, ?::timestamptz, ?::timestamptz from inv
-           returning id
-         ), h as (
-           insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
-           select ?::uuid, c.id, ?::timestamptz, ?::uuid, 'freelancer', 'booked', null, 'scheduled', ?::jsonb from c
-         )
-         select id from c`,
-        [
-          entitlement.reschedulesUsed,
-          invitationId,
-          freelancerId,
-          inv.reschedulesUsed,
-          inv.freeRebooking,
-          now.toJSDate(),
-          facts.hasCancelledCall,
-          call.id,
-          freelancerId,
-          tmId,
-          call.program,
-          call.categorySlug,
-          call.startsAt,
-          call.endsAt,
-          call.rescheduleCount,
-          call.freeRebooking,
-          call.createdAt,
-          call.updatedAt,
-          randomUUID(),
-          call.createdAt,
-          freelancerId,
-          JSON.stringify(details),
-        ],
+      return await withContext(this.orm, (em) =>
+        em.transactional(async (tem) => {
+          const rows = await tem.execute<{ id: string }[]>(
+            `with inv as (
+               update vetting_invitations i set reschedules_used = ?::int, free_rebooking = false
+                where i.id = ?::uuid and i.freelancer_id = ?::uuid and i.status = 'open' and i.reschedules_used = ?::int and i.free_rebooking = ?::boolean
+                  and not exists (select 1 from vetting_cooldowns d where d.freelancer_id = i.freelancer_id and d.program = i.program and d.until > ?::timestamptz)
+                  and (?::boolean or not exists (select 1 from vetting_calls x where x.invitation_id = i.id and x.status = 'cancelled'))
+               returning i.id
+             ), c as (
+               insert into vetting_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status, starts_at, ends_at,
+                                          reschedule_count, version, ics_sequence, free_rebooking, created_at, updated_at)
+               select ?::uuid, inv.id, ?::uuid, ?::uuid, ?::text, ?::text, 'scheduled', ?::timestamptz, ?::timestamptz, ?::int, 1, 0, ?::boolean, ?::timestamptz, ?::timestamptz from inv
+               returning id
+             ), h as (
+               insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
+               select ?::uuid, c.id, ?::timestamptz, ?::uuid, 'freelancer', 'booked', null, 'scheduled', ?::jsonb from c
+             )
+             select id from c`,
+            [
+              entitlement.reschedulesUsed,
+              invitationId,
+              freelancerId,
+              inv.reschedulesUsed,
+              inv.freeRebooking,
+              now.toJSDate(),
+              facts.hasCancelledCall,
+              call.id,
+              freelancerId,
+              tmId,
+              call.program,
+              call.categorySlug,
+              call.startsAt,
+              call.endsAt,
+              call.rescheduleCount,
+              call.freeRebooking,
+              call.createdAt,
+              call.updatedAt,
+              randomUUID(),
+              call.createdAt,
+              freelancerId,
+              JSON.stringify(details),
+            ],
+          );
+          if (!rows.length) return 'changed' as const;
+          // The booking's timers and notifications commit with it (the outbox relay delivers them).
+          await this.outbox.write(tem, [scheduleTimersEffect(call.id, call.version)]);
+          await this.notifyParticipants(call, 'call.booked', 'Vetting call booked', `Your vetting call is booked for ${call.startsAt.toISOString()}.`, {}, participants, tem);
+          return call;
+        }),
       );
-      if (!rows.length) return 'changed' as const;
-      // The booking's timers and notifications commit with it (the outbox relay delivers them).
-      await this.outbox.write(tem, [scheduleTimersEffect(call.id, call.version)]);
-      await this.notifyParticipants(call, 'call.booked', 'Vetting call booked', `Your vetting call is booked for ${call.startsAt.toISOString()}.`, {}, participants, tem);
-      return call;
-      }));
     } catch (err) {
       const state = sqlState(err);
       if (state === '23P01' || isDayFull(err)) return 'taken';
