@@ -553,8 +553,10 @@ export class CallsService {
     });
   }
 
-  private async participantsOf(call: VettingCall): Promise<CallParticipants> {
-    const users = await withContext(this.orm, (em) => em.find(User, { id: { $in: [call.talentManagerId, call.freelancerId] } }));
+  /** With `em`, read in the caller's transaction (the embedded database has a single connection). */
+  private async participantsOf(call: VettingCall, em?: EntityManager): Promise<CallParticipants> {
+    const where = { id: { $in: [call.talentManagerId, call.freelancerId] } };
+    const users = em ? await em.find(User, where) : await withContext(this.orm, (ctx) => ctx.find(User, where));
     const tm = users.find((u) => u.id === call.talentManagerId)!;
     const freelancer = users.find((u) => u.id === call.freelancerId)!;
     return { talentManager: { name: tm.name, email: tm.email }, freelancer: { name: freelancer.name, email: freelancer.email } };
@@ -562,7 +564,8 @@ export class CallsService {
 
   /** Booked/rescheduled/cancelled: inbox + push + email with the .ics attached + webhooks. */
   async notifyParticipants(call: VettingCall, type: string, title: string, body: string, data: Record<string, unknown> = {}, participants?: CallParticipants, em?: EntityManager) {
-    const ics = await this.icsFor(call, participants).catch(() => null);
+    const people = participants ?? (await this.participantsOf(call, em));
+    const ics = await this.icsFor(call, people).catch(() => null);
     const attachments = ics ? [{ filename: 'vetting-call.ics', contentType: 'text/calendar; charset=utf-8', content: ics }] : [];
     const sent = this.notifications
       .notifyMany(
