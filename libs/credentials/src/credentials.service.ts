@@ -5,7 +5,7 @@ import { AppConfig, AppError, Clock, Outbox, badRequest, notFound, withContext }
 import { Assessment, AssessmentCatalog, Attempt } from '@vetting/assessments';
 import { Scorecard, VettingCall } from '@vetting/calendar';
 import { User } from '@vetting/identity';
-import { FanoutService, NotificationsService, NotifyInput, fanoutStartEffect } from '@vetting/notifications';
+import { NotificationsService, NotifyInput, fanoutStartEffect } from '@vetting/notifications';
 import { ALL_CATEGORY_SLUGS } from '@vetting/talent';
 import { Badge, CategorySupplyLimit, Certification, FreelancerProfile, ProfileReview, VerifiedSkill } from './credentials.entities';
 import {
@@ -42,7 +42,6 @@ export class CredentialsService {
     private readonly config: AppConfig,
     private readonly catalog: AssessmentCatalog,
     private readonly notifications: NotificationsService,
-    private readonly fanout: FanoutService,
     private readonly outbox: Outbox,
   ) {}
 
