@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Outbox, OutboxRelay, RECONCILE_QUEUE } from '@vetting/core';
 import { CALL_TIMERS_QUEUE, cooldownJobId } from '@vetting/calendar';
+import { ATTEMPT_DEADLINES_QUEUE, deadlineJobId } from '@vetting/assessments';
 import { DELIVERY_QUEUE, routeJobId } from '@vetting/notifications';
 import { TestApp, connected, emitAck, nextEvent, registerUser, startTestApp } from '../support/test-app';
 import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
@@ -208,6 +209,35 @@ describe('nothing lost: a Redis restart without persistence', () => {
     } finally {
       await d?.close();
       await c.close().catch(() => undefined);
+    }
+  });
+});
+
+describe('nothing lost: a lost attempt deadline job', () => {
+  it('an attempt past its deadline whose job is gone is expired and graded by the next sweep', async () => {
+    const t = await startTestApp({ withWorker: true, env: { RECONCILE_INTERVAL: 'PT2S' } });
+    const url = t.databaseUrl!;
+    try {
+      const f = await registerUser(t);
+      const created = await t.http().post('/api/assessments/quick-open/attempts').set(bearer(f.token)).expect(201);
+      const id = created.body.id as string;
+      const begun = await t.http().post(`/api/attempts/${id}/start`).set(bearer(f.token));
+      expect(begun.body.status).toBe('in_progress');
+      const deadlines = t.app.get<Queue>(getQueueToken(ATTEMPT_DEADLINES_QUEUE));
+      await until('deadline job present', async () => Boolean(await deadlines.getJob(deadlineJobId(id))), 5000);
+      await deadlines.remove(deadlineJobId(id));
+      expect(await deadlines.getJob(deadlineJobId(id))).toBeUndefined();
+      const deadline = new Date(begun.body.deadline).getTime();
+      // The deadline (4 s) passes with no job to act on it; within a sweep period (2 s) plus slack it is settled.
+      const row = await until(
+        'attempt expired and graded by the sweep',
+        async () => (await sql(url, `select status, end_reason, ended_at from attempts where id = $1 and status = 'graded'`, [id]))[0],
+        deadline - Date.now() + 10_000,
+      );
+      expect(row).toMatchObject({ status: 'graded', end_reason: 'deadline' });
+      expect(new Date(row.ended_at).getTime()).toBeGreaterThanOrEqual(deadline);
+    } finally {
+      await t.close();
     }
   });
 });
