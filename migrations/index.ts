@@ -6,6 +6,7 @@ import { Migration20261121000005_notifications } from './Migration20261121000005
 import { Migration20261122000006_signal_ids } from './Migration20261122000006_signal_ids';
 import { Migration20261122000007_daily_cap } from './Migration20261122000007_daily_cap';
 import { Migration20261127000010_token_version } from './Migration20261127000010_token_version';
+import { Migration20261127000011_outbox } from './Migration20261127000011_outbox';
 import { Migration20261127000012_attempt_abandon_track_states } from './Migration20261127000012_attempt_abandon_track_states';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs apply the same set. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261122000006_signal_ids', class: Migration20261122000006_signal_ids },
   { name: 'Migration20261122000007_daily_cap', class: Migration20261122000007_daily_cap },
   { name: 'Migration20261127000010_token_version', class: Migration20261127000010_token_version },
+  { name: 'Migration20261127000011_outbox', class: Migration20261127000011_outbox },
   { name: 'Migration20261127000012_attempt_abandon_track_states', class: Migration20261127000012_attempt_abandon_track_states },
 ];

@@ -166,6 +166,8 @@ describe('notifications: vetted-talent alerts, webhooks and email (PostgreSQL + 
   it('respects channel preferences and paginates the inbox with a cursor', async () => {
     await talentManager(t, admin, 'writing');
     const f = await invitedFreelancer(t, admin, 'writing');
+    // Channels are chosen when the notification is routed (after its commit, by the outbox relay): let the invitation's go out first.
+    await waitFor(() => mails.find((m) => m.to.includes(f.user.email) && m.raw.includes('invited')));
     const prefs = await t.http().put('/api/notifications/preferences').set(bearer(f.token)).send({ email: false, mutedTypes: ['call.reminder'] });
     expect(prefs.body).toEqual({ push: true, email: false, webhook: true, mutedTypes: ['call.reminder'] });
     const booked = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: nextGridStart(20_000, 600_000).toISO() });

@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
-import { AllExceptionsFilter, AppConfig, Clock, CoreModule, DatabaseModule, QueuesModule } from '@vetting/core';
+import { AllExceptionsFilter, AppConfig, Clock, CoreModule, DatabaseModule, OutboxModule, QueuesModule, ReconcilerModule } from '@vetting/core';
 import { IdentityModule } from '@vetting/identity';
 import { LiveGatewayModule, LiveModule } from '@vetting/live';
 import { NotificationsModule } from '@vetting/notifications';
@@ -51,6 +51,8 @@ export class AppModule {
         loggerModule(opts.config),
         DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS, migrate: true }),
         QueuesModule,
+        OutboxModule,
+        ReconcilerModule,
         TerminusModule,
         LiveModule,
         IdentityModule,

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, Clock, CoreModule, DatabaseModule, QueuesModule } from '@vetting/core';
+import { AppConfig, Clock, CoreModule, DatabaseModule, OutboxModule, OutboxRelayModule, QueuesModule, ReconcileWorkerModule, ReconcilerModule } from '@vetting/core';
 import { LiveModule } from '@vetting/live';
 import { NotificationsModule, NotificationsWorkerModule } from '@vetting/notifications';
 import { CalendarWorkerModule } from '@vetting/calendar';
@@ -12,7 +12,7 @@ import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 export class WorkerModule {
   /** Processors only, to mount inside a process that already has core, database and queues. */
   static forFeature(): DynamicModule {
-    return { module: WorkerModule, imports: [CalendarWorkerModule, AssessmentsWorkerModule, CredentialsWorkerModule, NotificationsWorkerModule] };
+    return { module: WorkerModule, imports: [OutboxRelayModule, ReconcileWorkerModule, CalendarWorkerModule, AssessmentsWorkerModule, CredentialsWorkerModule, NotificationsWorkerModule] };
   }
 
   /** The standalone worker process. */
@@ -24,6 +24,8 @@ export class WorkerModule {
         // Migrates too, under the advisory lock: a worker started before the api waits for the schema instead of failing.
         DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS, migrate: true }),
         QueuesModule,
+        OutboxModule,
+        ReconcilerModule,
         LiveModule,
         NotificationsModule,
         WorkerModule.forFeature(),

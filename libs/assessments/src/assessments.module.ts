@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { Reconciler } from '@vetting/core';
 import { BullModule } from '@nestjs/bullmq';
 import { AssessmentsController } from './assessments.controller';
 import { ATTEMPT_DEADLINES_QUEUE, AssessmentCatalog, AssessmentsService, GRADING_QUEUE } from './assessments.service';
@@ -18,10 +19,19 @@ const queues = BullModule.registerQueue({ name: ATTEMPT_DEADLINES_QUEUE }, { nam
 })
 export class AssessmentsModule {}
 
-/** The attempt deadline processor (worker processes). */
+/** The attempt deadline processor and the attempts' reconciliation sweep (worker processes). */
 @Module({
   imports: [queues],
   providers: [AssessmentCatalog, AssessmentsService, TrackStates, AttemptDeadlineProcessor],
   exports: [AssessmentCatalog, AssessmentsService, TrackStates],
 })
-export class AssessmentsWorkerModule {}
+export class AssessmentsWorkerModule implements OnModuleInit {
+  constructor(
+    private readonly reconciler: Reconciler,
+    private readonly attempts: AssessmentsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.reconciler.register('attempts', () => this.attempts.reconcile());
+  }
+}

@@ -4,9 +4,9 @@ import { EntityManager, MikroORM, UniqueConstraintViolationException } from '@mi
 import { Queue } from 'bullmq';
 import { DateTime, Duration } from 'luxon';
 import { randomInt, randomUUID } from 'node:crypto';
-import { AppConfig, AppError, Clock, badRequest, notFound, sqlState, withContext } from '@vetting/core';
+import { AppConfig, AppError, Clock, Outbox, badRequest, notFound, sqlState, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
-import { LivePublisher } from '@vetting/live';
+import { LivePublisher, liveCloseRoom, liveEmit } from '@vetting/live';
 import { answerProblems } from './answer.rules';
 import { Attempt, AttemptAnswer, IntegritySignal, TrackInvitation, toSignalView } from './attempt.entities';
 import {
@@ -39,6 +39,8 @@ export const PROCTOR_LOBBY = 'proctor:lobby';
 export const deadlineJobId = (attemptId: string) => `attempt:${attemptId}:deadline`;
 export const gradingJobId = (attemptId: string) => `attempt:${attemptId}:grading`;
 export const startWindowJobId = (attemptId: string) => `attempt:${attemptId}:start-window`;
+/** Outbox topic: queue an ended attempt's grading job. */
+const GRADE_EFFECT = 'assessments.grade';
 
 /** What a candidate sees of a grading report: scores by section, competency and test case, never which options were right. */
 export function candidateReport(report: Record<string, any>) {
@@ -133,7 +135,9 @@ export class AssessmentsService {
     private readonly live: LivePublisher,
     @InjectQueue(ATTEMPT_DEADLINES_QUEUE) private readonly deadlines: Queue,
     @InjectQueue(GRADING_QUEUE) private readonly grading: Queue,
+    private readonly outbox: Outbox,
   ) {
+    outbox.handle<{ attemptId: string }>(GRADE_EFFECT, async ({ payload }) => void (await this.queueGrading(payload.attemptId)));
     this.signalWrites = new SignalWriteBatch((batch) => this.writeSignalBatch(batch), config.env.SIGNAL_WRITE_WINDOW_MS, config.env.SIGNAL_WRITE_BATCH_MAX);
   }
 
@@ -285,7 +289,7 @@ export class AssessmentsService {
       if (!updated && fresh.status === 'abandoned') throw this.notStartable(fresh);
       if (updated) {
         await this.deadlines.remove(startWindowJobId(a.id)).catch(() => undefined);
-        await this.deadlines.add('deadline', { attemptId: a.id }, { jobId: deadlineJobId(a.id), delay: Math.max(0, deadline.toMillis() - now.toMillis()), attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 86400 * 7 } });
+        await this.queueDeadline(a.id, deadline);
         await this.live.emit(PROCTOR_LOBBY, 'proctoring:attempt-started', await this.liveSummary(em, fresh));
       }
       return fresh;
@@ -367,20 +371,60 @@ export class AssessmentsService {
   /** One conditional update decides how an attempt ends (submit, deadline or proctor), then grading is queued. */
   private async end(attemptId: string, from: AttemptStatus, to: AttemptStatus, reason: string, toCandidate?: { event: string; payload: unknown }): Promise<boolean> {
     const now = this.clock.now();
+    const payload = { attemptId, status: to, reason, endedAt: now.toISO() };
+    const key = `attempt:${attemptId}:ended`;
+    // The end, its grading job and its socket events commit together (the outbox relay delivers them).
     const updated = await withContext(this.orm, (em) =>
-      em.nativeUpdate(Attempt, { id: attemptId, status: from }, { status: to, endedAt: now.toJSDate(), endReason: reason }),
+      em.transactional(async (tem) => {
+        const n = await tem.nativeUpdate(Attempt, { id: attemptId, status: from }, { status: to, endedAt: now.toJSDate(), endReason: reason });
+        if (!n) return 0;
+        await this.outbox.write(tem, [
+          { topic: GRADE_EFFECT, key: gradingJobId(attemptId), payload: { attemptId } },
+          ...(toCandidate ? [liveEmit(`${key}:${toCandidate.event}`, attemptRoom(attemptId), toCandidate.event, toCandidate.payload)] : []),
+          liveEmit(`${key}:candidate`, attemptRoom(attemptId), 'attempt:ended', payload),
+          liveEmit(`${key}:proctor`, proctorRoom(attemptId), 'attempt:ended', payload),
+          liveEmit(`${key}:lobby`, PROCTOR_LOBBY, 'proctoring:attempt-ended', payload),
+          liveCloseRoom(`${key}:close`, attemptRoom(attemptId)),
+        ]);
+        return n;
+      }),
     );
     if (!updated) return false;
     this.relay.forget(attemptId);
     await this.deadlines.remove(deadlineJobId(attemptId)).catch(() => undefined);
-    await this.grading.add('grade', { attemptId }, { jobId: gradingJobId(attemptId), attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 * 7 } });
-    const payload = { attemptId, status: to, reason, endedAt: now.toISO() };
-    if (toCandidate) await this.live.emit(attemptRoom(attemptId), toCandidate.event, toCandidate.payload);
-    await this.live.emit(attemptRoom(attemptId), 'attempt:ended', payload);
-    await this.live.emit(proctorRoom(attemptId), 'attempt:ended', payload);
-    await this.live.emit(PROCTOR_LOBBY, 'proctoring:attempt-ended', payload);
-    await this.live.closeRoom(attemptRoom(attemptId));
     return true;
+  }
+
+  private queueGrading(attemptId: string) {
+    return this.grading.add('grade', { attemptId }, { jobId: gradingJobId(attemptId), attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 * 7 } });
+  }
+
+  private queueDeadline(attemptId: string, deadline: DateTime) {
+    return this.deadlines.add('deadline', { attemptId }, { jobId: deadlineJobId(attemptId), delay: Math.max(0, deadline.toMillis() - this.clock.now().toMillis()), attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 86400 * 7 } });
+  }
+
+  /**
+   * The reconciliation sweep, from the database alone: running attempts past their deadline are expired
+   * (and so graded), running ones get their deadline job back, ended ones not graded their grading job
+   * (a grading job that failed every try is tried again: grading is one idempotent transaction).
+   */
+  async reconcile(): Promise<{ expired: number; deadlines: number; grading: number }> {
+    const now = this.clock.now().toJSDate();
+    const [overdue, running, ungraded] = await withContext(this.orm, (em) =>
+      Promise.all([
+        em.find(Attempt, { status: 'in_progress', deadline: { $lte: now } }, { fields: ['id'], limit: 1000 }),
+        em.find(Attempt, { status: 'in_progress', deadline: { $gt: now } }, { fields: ['id', 'deadline'] }),
+        em.find(Attempt, { status: { $in: ['submitted', 'expired', 'terminated'] } }, { fields: ['id'], limit: 1000 }),
+      ]),
+    );
+    for (const a of overdue) await this.expire(a.id);
+    for (const a of running) await this.queueDeadline(a.id, DateTime.fromJSDate(a.deadline!));
+    for (const a of ungraded) {
+      const job = await this.grading.getJob(gradingJobId(a.id));
+      if (job && (await job.isFailed())) await job.retry();
+      else if (!job) await this.queueGrading(a.id);
+    }
+    return { expired: overdue.length, deadlines: running.length, grading: ungraded.length };
   }
 
   // ---- integrity ----------------------------------------------------------------------------

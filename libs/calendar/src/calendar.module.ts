@@ -1,10 +1,8 @@
-import { Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
-import { MikroORM } from '@mikro-orm/postgresql';
-import { CREDENTIALS_QUEUE, withContext } from '@vetting/core';
+import { CREDENTIALS_QUEUE, Reconciler } from '@vetting/core';
 import { TalentModule } from '@vetting/talent';
 import { CalendarController } from './calendar.controller';
-import { ACTIVE_CALL_STATUSES, VettingCall } from './call.entities';
 import { CallLifecycleService } from './call-lifecycle.service';
 import { CallRoomGateway } from './call-room.gateway';
 import { CALL_TIMERS_QUEUE, CallTimersService } from './call-timers.service';
@@ -24,21 +22,21 @@ const queue = BullModule.registerQueue({ name: CALL_TIMERS_QUEUE }, { name: CRED
 export class CalendarModule {}
 
 /**
- * The calendar's processors (worker processes). At start it re-adds the timers of every active call:
- * job ids are deterministic, so this only fills gaps (e.g. an enqueue lost to a crash after commit).
+ * The calendar's processors (worker processes). Its reconciliation sweep (at worker start and every
+ * RECONCILE_INTERVAL) settles overdue calls from the database and re-adds every active call's timers:
+ * job ids are deterministic, so this only fills gaps (a flushed or restarted Redis, a lost job).
  */
 @Module({
   imports: [queue, TalentModule],
   providers: [CallsService, CallTimersService, CallLifecycleService, CallTimersProcessor],
 })
-export class CalendarWorkerModule implements OnApplicationBootstrap {
+export class CalendarWorkerModule implements OnModuleInit {
   constructor(
-    private readonly orm: MikroORM,
-    private readonly timers: CallTimersService,
+    private readonly reconciler: Reconciler,
+    private readonly lifecycle: CallLifecycleService,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    const calls = await withContext(this.orm, (em) => em.find(VettingCall, { status: { $in: ACTIVE_CALL_STATUSES as any } }));
-    for (const call of calls) await this.timers.schedule(call);
+  onModuleInit(): void {
+    this.reconciler.register('calls', () => this.lifecycle.reconcile());
   }
 }

@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EntityManager, LockMode, MikroORM } from '@mikro-orm/postgresql';
-import { AppConfig, Clock, notFound, withContext } from '@vetting/core';
-import { LivePublisher, userRoom } from '@vetting/live';
-import { NotificationsService } from '@vetting/notifications';
+import { EntityManager, FilterQuery, LockMode, MikroORM } from '@mikro-orm/postgresql';
+import { AppConfig, Clock, Outbox, OutboxMessage, notFound, withContext } from '@vetting/core';
+import { LivePublisher, liveCloseRoom, liveEmit, userRoom } from '@vetting/live';
+import { NotificationsService, NotifyInput } from '@vetting/notifications';
 import { Cooldown, Invitation, TalentService } from '@vetting/talent';
-import { VettingCall, toCallView } from './call.entities';
+import { ACTIVE_CALL_STATUSES, VettingCall, toCallView } from './call.entities';
 import { callState } from './call-state';
 import { CallState, Participant, assertCanJoin, cooldownUntil, endOutcome, graceOutcome } from './call.rules';
-import { CallTimersService } from './call-timers.service';
+import { CallTimersService, cooldownExpiryEffect } from './call-timers.service';
 import { history } from './calls.service';
 
 export const callRoom = (callId: string) => `call:${callId}`;
@@ -25,6 +25,7 @@ export class CallLifecycleService {
     private readonly notifications: NotificationsService,
     private readonly talent: TalentService,
     private readonly timers: CallTimersService,
+    private readonly outbox: Outbox,
   ) {}
 
   /** A participant joins the room: checks the window and grace period, records the first join. */
@@ -79,26 +80,43 @@ export class CallLifecycleService {
    * sweeps share the work.
    */
   async onGrace(callId: string, version: number): Promise<void> {
+    await this.settleGrace({ id: callId, version });
+  }
+
+  /** The grace sweep: `timer`'s call if it still applies, and every call whose grace period has passed. */
+  private async settleGrace(timer: { id: string; version: number } | null): Promise<number> {
     const dueBefore = this.clock.now().minus(this.config.policy.gracePeriod).toJSDate();
-    const outcomes = await withContext(this.orm, (em) =>
+    const due = { status: { $in: ['scheduled', 'rescheduled', 'in_progress'] }, startsAt: { $lte: dueBefore }, $or: [{ freelancerJoinedAt: null }, { talentManagerJoinedAt: null }] };
+    return withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
         const calls = await tem.find(
           VettingCall,
-          {
-            $or: [
-              { id: callId, version },
-              { status: { $in: ['scheduled', 'rescheduled', 'in_progress'] }, startsAt: { $lte: dueBefore }, $or: [{ freelancerJoinedAt: null }, { talentManagerJoinedAt: null }] },
-            ],
-          },
+          (timer ? { $or: [timer, due] } : due) as FilterQuery<VettingCall>,
           { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, limit: 500, orderBy: { startsAt: 'asc' } },
         );
         const decided = calls.map((call) => ({ call, to: graceOutcome(callState(call)) })).filter((d) => d.to !== null);
         const settled = await this.finishAll(tem, decided as { call: VettingCall; to: 'missed' | 'interviewer_absent' }[]);
         await tem.flush();
-        return settled;
+        await this.writeEffects(tem, settled);
+        return settled.length;
       }),
     );
-    for (const outcome of outcomes) await this.afterFinish(outcome);
+  }
+
+  /**
+   * The reconciliation sweep, from the database alone: calls past their grace moment or their end that are
+   * still active are settled by the same rules as their timers, and every active call's timers are added
+   * again (deterministic ids: a timer already there is left as it is).
+   */
+  async reconcile(): Promise<{ graced: number; ended: number; timers: number }> {
+    let graced = 0;
+    for (let n = await this.settleGrace(null); n > 0; n = await this.settleGrace(null)) graced += n;
+    const now = this.clock.now().toJSDate();
+    const over = await withContext(this.orm, (em) => em.find(VettingCall, { status: { $in: ACTIVE_CALL_STATUSES as any }, endsAt: { $lte: now } }, { limit: 1000 }));
+    for (const call of over) await this.onEnd(call.id, call.version);
+    const active = await withContext(this.orm, (em) => em.find(VettingCall, { status: { $in: ACTIVE_CALL_STATUSES as any } }));
+    for (const call of active) await this.timers.schedule(call);
+    return { graced, ended: over.length, timers: active.length };
   }
 
   async onEndingSoon(callId: string, version: number): Promise<void> {
@@ -114,35 +132,39 @@ export class CallLifecycleService {
 
   /** Locks the call at this version, asks the rule what it becomes, and finishes it if anything. */
   private async settle(callId: string, version: number, decide: (c: CallState) => 'missed' | 'interviewer_absent' | 'completed' | null): Promise<void> {
-    const outcome = await withContext(this.orm, (em) =>
+    await withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
         const call = await tem.findOne(VettingCall, { id: callId, version }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         const result = call ? decide(callState(call)) : null;
-        if (!call || !result) return null;
-        const [finished] = await this.finishAll(tem, [{ call, to: result }]);
+        if (!call || !result) return;
+        const finished = await this.finishAll(tem, [{ call, to: result }]);
         await tem.flush();
-        return finished;
+        await this.writeEffects(tem, finished);
       }),
     );
-    if (outcome) await this.afterFinish(outcome);
   }
 
+  /** The cooldown is marked as told and the notification stored in one transaction. */
   async onCooldownExpired(cooldownId: string): Promise<void> {
-    const cooldown = await withContext(this.orm, async (em) => {
-      const c = await em.findOne(Cooldown, { id: cooldownId });
-      if (!c || c.until > this.clock.now().toJSDate()) return null;
-      const updated = await em.nativeUpdate(Cooldown, { id: cooldownId, expiredNotifiedAt: null }, { expiredNotifiedAt: this.clock.now().toJSDate() });
-      return updated ? c : null;
-    });
-    if (!cooldown) return;
-    await this.notifications.notify({
-      userId: cooldown.freelancerId,
-      type: 'vetting.eligible-again',
-      title: 'You can be reconsidered for Expert-Vetted',
-      body: 'Your cooldown after a missed vetting call has ended. You can be invited or apply again.',
-      data: { program: cooldown.program, cooldownId },
-      dedupeKey: `vetting.eligible-again:${cooldownId}`,
-    });
+    await withContext(this.orm, (em) =>
+      em.transactional(async (tem) => {
+        const c = await tem.findOne(Cooldown, { id: cooldownId });
+        if (!c || c.until > this.clock.now().toJSDate()) return;
+        const updated = await tem.nativeUpdate(Cooldown, { id: cooldownId, expiredNotifiedAt: null }, { expiredNotifiedAt: this.clock.now().toJSDate() });
+        if (!updated) return;
+        await this.notifications.notify(
+          {
+            userId: c.freelancerId,
+            type: 'vetting.eligible-again',
+            title: 'You can be reconsidered for Expert-Vetted',
+            body: 'Your cooldown after a missed vetting call has ended. You can be invited or apply again.',
+            data: { program: c.program, cooldownId },
+            dedupeKey: `vetting.eligible-again:${cooldownId}`,
+          },
+          tem,
+        );
+      }),
+    );
   }
 
   async find(callId: string): Promise<VettingCall | null> {
@@ -186,39 +208,44 @@ export class CallLifecycleService {
     });
   }
 
-  private async afterFinish(o: { call: ReturnType<typeof toCallView>; cooldown: { id: string; until: Date } | null }) {
-    const { call } = o;
-    const room = callRoom(call.id);
-    if (call.status === 'missed') {
-      const eligibleAt = o.cooldown!.until.toISOString();
-      await this.timers.scheduleCooldownExpiry(o.cooldown!.id, o.cooldown!.until);
-      const payload = { callId: call.id, call, eligibleAt };
-      await this.live.emit(room, 'call:missed', payload);
-      await this.live.emit(userRoom(call.freelancerId), 'call:missed', payload);
-      await this.notifications.notify({
-        userId: call.freelancerId,
-        type: 'call.missed',
-        title: 'You missed your vetting call',
-        body: `You were not present within the grace period, so you are no longer considered for now. You can be reconsidered from ${eligibleAt}.`,
-        data: { callId: call.id, eligibleAt },
-        dedupeKey: `call.missed:${call.id}`,
-      });
-      await this.live.closeRoom(room);
-    } else if (call.status === 'interviewer_absent') {
-      const payload = { callId: call.id, call, freeRebooking: true };
-      await this.live.emit(room, 'call:interviewer-absent', payload);
-      await this.notifications.notify({
-        userId: call.freelancerId,
-        type: 'call.interviewer-absent',
-        title: 'Your talent manager could not attend',
-        body: 'We are sorry: your talent manager was absent. Book a new time; it does not count as a reschedule.',
-        data: { callId: call.id, invitationId: call.invitationId },
-        dedupeKey: `call.interviewer-absent:${call.id}`,
-      });
-      await this.live.closeRoom(room);
-    } else {
-      await this.live.emit(room, 'call:ended', { callId: call.id, call });
-      await this.live.closeRoom(room);
+  /**
+   * What the settled calls owe, written in their transaction: the notification (stored now), the socket
+   * events, the room's closing and the cooldown-expiry job (delivered by the outbox relay after commit).
+   */
+  private async writeEffects(tem: EntityManager, outcomes: { call: ReturnType<typeof toCallView>; cooldown: { id: string; until: Date } | null }[]) {
+    const effects: OutboxMessage[] = [];
+    const notes: NotifyInput[] = [];
+    for (const { call, cooldown } of outcomes) {
+      const room = callRoom(call.id);
+      const key = `call:${call.id}:${call.status}`;
+      if (call.status === 'missed') {
+        const eligibleAt = cooldown!.until.toISOString();
+        const payload = { callId: call.id, call, eligibleAt };
+        effects.push(cooldownExpiryEffect(cooldown!.id, cooldown!.until), liveEmit(`${key}:room`, room, 'call:missed', payload), liveEmit(`${key}:user`, userRoom(call.freelancerId), 'call:missed', payload));
+        notes.push({
+          userId: call.freelancerId,
+          type: 'call.missed',
+          title: 'You missed your vetting call',
+          body: `You were not present within the grace period, so you are no longer considered for now. You can be reconsidered from ${eligibleAt}.`,
+          data: { callId: call.id, eligibleAt },
+          dedupeKey: `call.missed:${call.id}`,
+        });
+      } else if (call.status === 'interviewer_absent') {
+        effects.push(liveEmit(`${key}:room`, room, 'call:interviewer-absent', { callId: call.id, call, freeRebooking: true }));
+        notes.push({
+          userId: call.freelancerId,
+          type: 'call.interviewer-absent',
+          title: 'Your talent manager could not attend',
+          body: 'We are sorry: your talent manager was absent. Book a new time; it does not count as a reschedule.',
+          data: { callId: call.id, invitationId: call.invitationId },
+          dedupeKey: `call.interviewer-absent:${call.id}`,
+        });
+      } else {
+        effects.push(liveEmit(`${key}:room`, room, 'call:ended', { callId: call.id, call }));
+      }
+      effects.push(liveCloseRoom(`${key}:close`, room));
     }
+    await this.notifications.notifyMany(notes, tem);
+    await this.outbox.write(tem, effects);
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { AppConfig, Clock, serviceUnavailable, withDependencyTimeout } from '@vetting/core';
-import type { VettingCall } from './call.entities';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { AppConfig, Clock, Outbox, OutboxMessage, serviceUnavailable, withContext, withDependencyTimeout } from '@vetting/core';
+import { VettingCall } from './call.entities';
 import { callState } from './call-state';
 import { CallPolicy, callTimers } from './call.rules';
 
@@ -18,6 +19,19 @@ export interface CooldownExpiryJob {
 }
 
 export const cooldownJobId = (cooldownId: string) => `cooldown:${cooldownId}:expiry`;
+
+/** Outbox rows: the timers of a call's current version, removing a superseded version's, a cooldown's expiry. */
+export const scheduleTimersEffect = (callId: string, version: number): OutboxMessage => ({ topic: 'calendar.timers', key: `call:${callId}:v${version}:timers`, payload: { callId } });
+export const unscheduleTimersEffect = (callId: string, version: number): OutboxMessage => ({
+  topic: 'calendar.unschedule-timers',
+  key: `call:${callId}:v${version}:unschedule`,
+  payload: { callId, version },
+});
+export const cooldownExpiryEffect = (cooldownId: string, until: Date): OutboxMessage => ({
+  topic: 'calendar.cooldown-expiry',
+  key: cooldownJobId(cooldownId),
+  payload: { cooldownId, until: until.toISOString() },
+});
 
 const KEEP = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } };
 
@@ -47,7 +61,19 @@ export class CallTimersService {
     @InjectQueue(CALL_TIMERS_QUEUE) private readonly queue: Queue,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+    private readonly orm: MikroORM,
+    outbox: Outbox,
+  ) {
+    outbox.handle<{ callId: string }>('calendar.timers', async ({ payload }) => {
+      const call = await withContext(this.orm, (em) => em.findOne(VettingCall, { id: payload.callId }));
+      if (call) await this.schedule(call); // the current version's (none once it has ended)
+    });
+    outbox.handle<{ callId: string; version: number }>('calendar.unschedule-timers', async ({ payload }) => {
+      const call = await withContext(this.orm, (em) => em.findOne(VettingCall, { id: payload.callId }));
+      if (call) await this.unschedule(call, payload.version);
+    });
+    outbox.handle<{ cooldownId: string; until: string }>('calendar.cooldown-expiry', ({ payload }) => this.scheduleCooldownExpiry(payload.cooldownId, new Date(payload.until)));
+  }
 
   /**
    * Refuses (503) before anything is written when the timers could not be added now (Redis down, or not

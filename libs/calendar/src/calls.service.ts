@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { AppConfig, AppError, Clock, badRequest, forbidden, notFound, sqlState, withContext } from '@vetting/core';
+import { AppConfig, AppError, Clock, Outbox, badRequest, forbidden, notFound, sqlState, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { NotificationsService } from '@vetting/notifications';
 import { ELIGIBLE_CATEGORY_SLUGS, Invitation, TalentService } from '@vetting/talent';
@@ -10,7 +10,7 @@ import { AvailabilityInput, dailyCapProblem, validateAvailability } from './avai
 import { ACTIVE_CALL_STATUSES, CallHistoryEntry, TalentManagerAvailability, VettingCall, toCallView } from './call.entities';
 import { callState } from './call-state';
 import { BookingEntitlement, BookingFacts, assertCanReschedule, bookingEntitlement, cancellationOutcome, cooldownUntil } from './call.rules';
-import { CallTimersService, callPolicy } from './call-timers.service';
+import { CallTimersService, callPolicy, cooldownExpiryEffect, scheduleTimersEffect, unscheduleTimersEffect } from './call-timers.service';
 import { callInvite } from './call-invite';
 import { BookedInterval, SlotPolicy, TalentManagerSchedule, availableSlots, offersSlot, rankTalentManagers } from './slot.rules';
 
@@ -57,6 +57,7 @@ export class CallsService {
     private readonly talent: TalentService,
     private readonly timers: CallTimersService,
     private readonly notifications: NotificationsService,
+    private readonly outbox: Outbox,
   ) {}
 
   private get slotPolicy(): SlotPolicy {
@@ -196,18 +197,14 @@ export class CallsService {
 
       let changed = false;
       for (const tmId of ranked) {
-        const outcome = await this.insertCall(freelancer.id, input.invitationId, tmId, startsAt, endsAt, facts, entitlement, now);
+        const tm = facts.schedules.find((s) => s.talentManagerId === tmId)!;
+        const participants = { talentManager: { name: tm.name, email: tm.email }, freelancer: { name: freelancer.name, email: freelancer.email } };
+        const outcome = await this.insertCall(freelancer.id, input.invitationId, tmId, startsAt, endsAt, facts, entitlement, now, participants);
         if (outcome === 'taken') continue;
         if (outcome === 'changed') {
           changed = true;
           break;
         }
-        const tm = facts.schedules.find((s) => s.talentManagerId === tmId)!;
-        await this.timers.schedule(outcome);
-        await this.notifyParticipants(outcome, 'call.booked', 'Vetting call booked', `Your vetting call is booked for ${outcome.startsAt.toISOString()}.`, {}, {
-          talentManager: { name: tm.name, email: tm.email },
-          freelancer: { name: freelancer.name, email: freelancer.email },
-        });
         return toCallView(outcome);
       }
       if (!changed) throw slotUnavailable(startsAt.toISO()!);
@@ -290,6 +287,7 @@ export class CallsService {
     facts: BookingFacts & { program: string; categorySlug: string },
     entitlement: BookingEntitlement,
     now: DateTime,
+    participants: CallParticipants,
   ): Promise<VettingCall | 'taken' | 'changed'> {
     const inv = facts.invitation!;
     const call = Object.assign(new VettingCall(), {
@@ -310,49 +308,57 @@ export class CallsService {
     });
     const details = { startsAt: startsAt.toISO(), talentManagerId: tmId, freeRebooking: entitlement.freeRebooking };
     try {
-      const rows = await this.em.execute<{ id: string }[]>(
-        `with inv as (
-           update vetting_invitations i set reschedules_used = ?::int, free_rebooking = false
-            where i.id = ?::uuid and i.freelancer_id = ?::uuid and i.status = 'open' and i.reschedules_used = ?::int and i.free_rebooking = ?::boolean
-              and not exists (select 1 from vetting_cooldowns d where d.freelancer_id = i.freelancer_id and d.program = i.program and d.until > ?::timestamptz)
-              and (?::boolean or not exists (select 1 from vetting_calls x where x.invitation_id = i.id and x.status = 'cancelled'))
-           returning i.id
-         ), c as (
-           insert into vetting_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status, starts_at, ends_at,
-                                      reschedule_count, version, ics_sequence, free_rebooking, created_at, updated_at)
-           select ?::uuid, inv.id, ?::uuid, ?::uuid, ?::text, ?::text, 'scheduled', ?::timestamptz, ?::timestamptz, ?::int, 1, 0, ?::boolean, ?::timestamptz, ?::timestamptz from inv
-           returning id
-         ), h as (
-           insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
-           select ?::uuid, c.id, ?::timestamptz, ?::uuid, 'freelancer', 'booked', null, 'scheduled', ?::jsonb from c
-         )
-         select id from c`,
-        [
-          entitlement.reschedulesUsed,
-          invitationId,
-          freelancerId,
-          inv.reschedulesUsed,
-          inv.freeRebooking,
-          now.toJSDate(),
-          facts.hasCancelledCall,
-          call.id,
-          freelancerId,
-          tmId,
-          call.program,
-          call.categorySlug,
-          call.startsAt,
-          call.endsAt,
-          call.rescheduleCount,
-          call.freeRebooking,
-          call.createdAt,
-          call.updatedAt,
-          randomUUID(),
-          call.createdAt,
-          freelancerId,
-          JSON.stringify(details),
-        ],
+      return await withContext(this.orm, (em) =>
+        em.transactional(async (tem) => {
+          const rows = await tem.execute<{ id: string }[]>(
+            `with inv as (
+               update vetting_invitations i set reschedules_used = ?::int, free_rebooking = false
+                where i.id = ?::uuid and i.freelancer_id = ?::uuid and i.status = 'open' and i.reschedules_used = ?::int and i.free_rebooking = ?::boolean
+                  and not exists (select 1 from vetting_cooldowns d where d.freelancer_id = i.freelancer_id and d.program = i.program and d.until > ?::timestamptz)
+                  and (?::boolean or not exists (select 1 from vetting_calls x where x.invitation_id = i.id and x.status = 'cancelled'))
+               returning i.id
+             ), c as (
+               insert into vetting_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status, starts_at, ends_at,
+                                          reschedule_count, version, ics_sequence, free_rebooking, created_at, updated_at)
+               select ?::uuid, inv.id, ?::uuid, ?::uuid, ?::text, ?::text, 'scheduled', ?::timestamptz, ?::timestamptz, ?::int, 1, 0, ?::boolean, ?::timestamptz, ?::timestamptz from inv
+               returning id
+             ), h as (
+               insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
+               select ?::uuid, c.id, ?::timestamptz, ?::uuid, 'freelancer', 'booked', null, 'scheduled', ?::jsonb from c
+             )
+             select id from c`,
+            [
+              entitlement.reschedulesUsed,
+              invitationId,
+              freelancerId,
+              inv.reschedulesUsed,
+              inv.freeRebooking,
+              now.toJSDate(),
+              facts.hasCancelledCall,
+              call.id,
+              freelancerId,
+              tmId,
+              call.program,
+              call.categorySlug,
+              call.startsAt,
+              call.endsAt,
+              call.rescheduleCount,
+              call.freeRebooking,
+              call.createdAt,
+              call.updatedAt,
+              randomUUID(),
+              call.createdAt,
+              freelancerId,
+              JSON.stringify(details),
+            ],
+          );
+          if (!rows.length) return 'changed' as const;
+          // The booking's timers and notifications commit with it (the outbox relay delivers them).
+          await this.outbox.write(tem, [scheduleTimersEffect(call.id, call.version)]);
+          await this.notifyParticipants(call, 'call.booked', 'Vetting call booked', `Your vetting call is booked for ${call.startsAt.toISOString()}.`, {}, participants, tem);
+          return call;
+        }),
       );
-      return rows.length ? call : 'changed';
     } catch (err) {
       const state = sqlState(err);
       if (state === '23P01' || isDayFull(err)) return 'taken';
@@ -416,7 +422,6 @@ export class CallsService {
     const order = offering.includes(call.talentManagerId) ? [call.talentManagerId, ...ranked.filter((t) => t !== call.talentManagerId)] : ranked;
     if (order.length === 0) throw slotUnavailable(startsAt.toISO()!);
 
-    const oldVersion = call.version;
     for (const tmId of order) {
       const outcome = await this.tryReschedule(call, invitation.id, tmId, startsAt, freelancer.id);
       if (outcome === 'conflict') continue;
@@ -427,9 +432,6 @@ export class CallsService {
         assertCanReschedule(callState(fresh), this.clock.now(), policy, inv.reschedulesUsed);
         throw callChanged();
       }
-      await this.timers.unschedule(outcome, oldVersion);
-      await this.timers.schedule(outcome);
-      await this.notifyParticipants(outcome, 'call.rescheduled', 'Vetting call rescheduled', `Your vetting call moved to ${outcome.startsAt.toISOString()}.`);
       return toCallView(outcome);
     }
     throw slotUnavailable(startsAt.toISO()!);
@@ -477,7 +479,10 @@ export class CallsService {
             }),
           );
           await tem.flush();
-          return tem.findOneOrFail(VettingCall, { id: call.id }, { refresh: true });
+          const fresh = await tem.findOneOrFail(VettingCall, { id: call.id }, { refresh: true });
+          await this.outbox.write(tem, [unscheduleTimersEffect(call.id, call.version), scheduleTimersEffect(call.id, fresh.version)]);
+          await this.notifyParticipants(fresh, 'call.rescheduled', 'Vetting call rescheduled', `Your vetting call moved to ${fresh.startsAt.toISOString()}.`, {}, undefined, tem);
+          return fresh;
         }),
       );
     } catch (err) {
@@ -520,19 +525,20 @@ export class CallsService {
         }
         await tem.flush();
         const fresh = await tem.findOneOrFail(VettingCall, { id: call.id }, { refresh: true });
+        await this.outbox.write(tem, [unscheduleTimersEffect(call.id, oldVersion), ...(cooldown ? [cooldownExpiryEffect(cooldown.id, cooldown.until)] : [])]);
+        await this.notifyParticipants(
+          fresh,
+          'call.cancelled',
+          'Vetting call cancelled',
+          late
+            ? `The call was cancelled with less than ${this.config.policy.rescheduleNotice.toISO()} notice; this counts as a missed call. You can be reconsidered from ${cooldown!.until.toISOString()}.`
+            : 'The vetting call was cancelled.',
+          cooldown ? { eligibleAt: cooldown.until.toISOString() } : {},
+          undefined,
+          tem,
+        );
         return { fresh, cooldown };
       }),
-    );
-    await this.timers.unschedule(result.fresh, oldVersion);
-    if (result.cooldown) await this.timers.scheduleCooldownExpiry(result.cooldown.id, result.cooldown.until);
-    await this.notifyParticipants(
-      result.fresh,
-      'call.cancelled',
-      'Vetting call cancelled',
-      late
-        ? `The call was cancelled with less than ${this.config.policy.rescheduleNotice.toISO()} notice; this counts as a missed call. You can be reconsidered from ${result.cooldown!.until.toISOString()}.`
-        : 'The vetting call was cancelled.',
-      result.cooldown ? { eligibleAt: result.cooldown.until.toISOString() } : {},
     );
     return { ...toCallView(result.fresh), countsAsMiss: late, ...(result.cooldown ? { eligibleAt: result.cooldown.until.toISOString() } : {}) };
   }
@@ -556,18 +562,21 @@ export class CallsService {
     });
   }
 
-  private async participantsOf(call: VettingCall): Promise<CallParticipants> {
-    const users = await withContext(this.orm, (em) => em.find(User, { id: { $in: [call.talentManagerId, call.freelancerId] } }));
+  /** With `em`, read in the caller's transaction (the embedded database has a single connection). */
+  private async participantsOf(call: VettingCall, em?: EntityManager): Promise<CallParticipants> {
+    const where = { id: { $in: [call.talentManagerId, call.freelancerId] } };
+    const users = em ? await em.find(User, where) : await withContext(this.orm, (ctx) => ctx.find(User, where));
     const tm = users.find((u) => u.id === call.talentManagerId)!;
     const freelancer = users.find((u) => u.id === call.freelancerId)!;
     return { talentManager: { name: tm.name, email: tm.email }, freelancer: { name: freelancer.name, email: freelancer.email } };
   }
 
   /** Booked/rescheduled/cancelled: inbox + push + email with the .ics attached + webhooks. */
-  async notifyParticipants(call: VettingCall, type: string, title: string, body: string, data: Record<string, unknown> = {}, participants?: CallParticipants) {
-    const ics = await this.icsFor(call, participants).catch(() => null);
+  async notifyParticipants(call: VettingCall, type: string, title: string, body: string, data: Record<string, unknown> = {}, participants?: CallParticipants, em?: EntityManager) {
+    const people = participants ?? (await this.participantsOf(call, em));
+    const ics = await this.icsFor(call, people).catch(() => null);
     const attachments = ics ? [{ filename: 'vetting-call.ics', contentType: 'text/calendar; charset=utf-8', content: ics }] : [];
-    await this.notifications
+    const sent = this.notifications
       .notifyMany(
         [call.freelancerId, call.talentManagerId].map((userId) => ({
           userId,
@@ -578,8 +587,10 @@ export class CallsService {
           dedupeKey: `${type}:${call.id}:v${call.version}:${userId}`,
           attachments,
         })),
-      )
-      .catch((err) => this.logger.warn(`notification ${type} for call ${call.id} failed: ${err}`));
+        em,
+      );
+    // Inside the caller's transaction a failure undoes the change; on its own it is only logged.
+    await (em ? sent : sent.catch((err) => this.logger.warn(`notification ${type} for call ${call.id} failed: ${err}`)));
   }
 }
 

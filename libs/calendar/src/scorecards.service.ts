@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { InjectQueue } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
-import { CREDENTIALS_QUEUE, Clock, badRequest, expertVettedJobId, forbidden } from '@vetting/core';
+import { Clock, Outbox, badRequest, expertVettedEffect, forbidden } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { Scorecard } from './call.entities';
 import { callState } from './call-state';
@@ -29,7 +27,7 @@ export class ScorecardsService {
     private readonly em: EntityManager,
     private readonly clock: Clock,
     private readonly calls: CallsService,
-    @InjectQueue(CREDENTIALS_QUEUE) private readonly credentials: Queue,
+    private readonly outbox: Outbox,
   ) {}
 
   async submit(tm: User, callId: string, input: ScorecardInput & { notes?: string }) {
@@ -54,10 +52,14 @@ export class ScorecardsService {
       notes: input.notes ?? null,
       submittedAt: now.toJSDate(),
     });
-    this.em.persist(card);
-    this.em.persist(history(callId, now.toJSDate(), tm.id, 'talent_manager', 'scored', call.status, null, { decision: input.decision }));
     try {
-      await this.em.flush();
+      // Expert-Vetted is decided by the credentials worker from this scorecard: its job commits with it.
+      await this.em.transactional(async (tem) => {
+        tem.persist(card);
+        tem.persist(history(callId, now.toJSDate(), tm.id, 'talent_manager', 'scored', call.status, null, { decision: input.decision }));
+        await tem.flush();
+        await this.outbox.write(tem, [expertVettedEffect(call.freelancerId, callId)]);
+      });
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) {
         this.em.clear();
@@ -65,8 +67,6 @@ export class ScorecardsService {
       }
       throw err;
     }
-    // Expert-Vetted is decided by the credentials worker from this scorecard, identity and profile.
-    await this.credentials.add('expert-vetted', { freelancerId: call.freelancerId }, { jobId: expertVettedJobId(call.freelancerId, callId), attempts: 3, backoff: { type: 'exponential', delay: 1000 } });
     return toScorecardView(card);
   }
 

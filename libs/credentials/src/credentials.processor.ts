@@ -1,7 +1,7 @@
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job, Queue } from 'bullmq';
-import { AppConfig, CREDENTIALS_QUEUE } from '@vetting/core';
+import { AppConfig, CREDENTIALS_QUEUE, EXPERT_VETTED_EFFECT, Outbox } from '@vetting/core';
 import { GRADING_QUEUE } from '@vetting/assessments';
 import { CredentialsService } from './credentials.service';
 import { GradingService } from './grading.service';
@@ -30,8 +30,12 @@ export class CredentialsProcessor extends WorkerHost implements OnApplicationBoo
     private readonly credentials: CredentialsService,
     private readonly config: AppConfig,
     @InjectQueue(CREDENTIALS_QUEUE) private readonly queue: Queue,
+    outbox: Outbox,
   ) {
     super();
+    outbox.handle<{ freelancerId: string }>(EXPERT_VETTED_EFFECT, async ({ key, payload }) => {
+      await this.queue.add('expert-vetted', { freelancerId: payload.freelancerId }, { jobId: key, attempts: 3, backoff: { type: 'exponential', delay: 1000 } });
+    });
   }
 
   /** Schedulers are upserted by id, so every worker start keeps exactly one of each. */

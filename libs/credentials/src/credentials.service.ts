@@ -3,11 +3,11 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
 import { DateTime, Duration } from 'luxon';
-import { AppConfig, AppError, CREDENTIALS_QUEUE, Clock, badRequest, expertVettedJobId, notFound, withContext } from '@vetting/core';
+import { AppConfig, AppError, CREDENTIALS_QUEUE, Clock, Outbox, badRequest, expertVettedJobId, notFound, withContext } from '@vetting/core';
 import { Assessment, AssessmentCatalog, Attempt, TrackStates } from '@vetting/assessments';
 import { Scorecard, VettingCall } from '@vetting/calendar';
 import { User } from '@vetting/identity';
-import { FanoutService, NotificationsService } from '@vetting/notifications';
+import { NotificationsService, NotifyInput, fanoutStartEffect } from '@vetting/notifications';
 import { ALL_CATEGORY_SLUGS } from '@vetting/talent';
 import { Badge, CategorySupplyLimit, Certification, FreelancerProfile, ProfileReview, VerifiedSkill } from './credentials.entities';
 import {
@@ -45,7 +45,7 @@ export class CredentialsService {
     private readonly catalog: AssessmentCatalog,
     private readonly trackStates: TrackStates,
     private readonly notifications: NotificationsService,
-    private readonly fanout: FanoutService,
+    private readonly outbox: Outbox,
     @InjectQueue(CREDENTIALS_QUEUE) private readonly credentialsQueue: Queue,
   ) {}
 
@@ -65,20 +65,22 @@ export class CredentialsService {
 
   // ---- results → credentials ----------------------------------------------------------------
 
-  /** A pass verifies the test's skill and may complete a certification track. */
-  async onPassed(attempt: Attempt, assessment: Assessment, score: number, band: string | null, normGroupSize: number, now: DateTime): Promise<void> {
+  /**
+   * A pass verifies the test's skill and may complete a certification track. Runs inside the grading
+   * transaction (`em`), so the attempt is never `graded` without them; answers the notifications owed.
+   */
+  async recordPass(em: EntityManager, attempt: Attempt, assessment: Assessment, score: number, band: string | null, normGroupSize: number, now: DateTime): Promise<NotifyInput[]> {
+    const notes: NotifyInput[] = [];
     if (assessment.skill) {
-      await withContext(this.orm, (em) =>
-        em.execute(
-          `insert into verified_skills (id, freelancer_id, skill, assessment_slug, attempt_id, score, band, norm_group_size, band_computed_at, verified_at)
-           values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           on conflict (freelancer_id, skill) do update set assessment_slug = excluded.assessment_slug, attempt_id = excluded.attempt_id,
-             score = excluded.score, band = excluded.band, norm_group_size = excluded.norm_group_size,
-             band_computed_at = excluded.band_computed_at, verified_at = excluded.verified_at`,
-          [attempt.freelancerId, assessment.skill, assessment.slug, attempt.id, score, band, normGroupSize, now.toJSDate(), now.toJSDate()],
-        ),
+      await em.execute(
+        `insert into verified_skills (id, freelancer_id, skill, assessment_slug, attempt_id, score, band, norm_group_size, band_computed_at, verified_at)
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (freelancer_id, skill) do update set assessment_slug = excluded.assessment_slug, attempt_id = excluded.attempt_id,
+           score = excluded.score, band = excluded.band, norm_group_size = excluded.norm_group_size,
+           band_computed_at = excluded.band_computed_at, verified_at = excluded.verified_at`,
+        [attempt.freelancerId, assessment.skill, assessment.slug, attempt.id, score, band, normGroupSize, now.toJSDate(), now.toJSDate()],
       );
-      await this.notifications.notify({
+      notes.push({
         userId: attempt.freelancerId,
         type: 'skill.verified',
         title: `${assessment.skill} verified`,
@@ -87,39 +89,40 @@ export class CredentialsService {
         dedupeKey: `skill.verified:${attempt.id}`,
       });
     }
-    await this.checkCertifications(attempt.freelancerId, assessment.slug);
+    notes.push(...(await this.checkCertifications(em, attempt.freelancerId, assessment.slug)));
+    return notes;
   }
 
-  async checkCertifications(freelancerId: string, assessmentSlug: string): Promise<void> {
+  /** Awards every track this test completes (in `em`'s transaction); answers the award notifications. */
+  async checkCertifications(em: EntityManager, freelancerId: string, assessmentSlug: string): Promise<NotifyInput[]> {
+    const notes: NotifyInput[] = [];
     // Each track with its effective status: a track an admin closed (legacy) makes no new awards.
     for (const track of await this.trackStates.using(assessmentSlug)) {
-      const award = await withContext(this.orm, async (em) => {
-        const passes = await em.find(Attempt, { freelancerId, assessmentSlug: { $in: track.assessments }, status: 'graded', passed: true });
-        const existing = await em.count(Certification, { freelancerId, trackSlug: track.slug });
-        const decision = certificationDecision(
-          { slug: track.slug, assessments: track.assessments, validityWindow: Duration.fromISO(track.validityWindow), status: track.status },
-          passes.map((p) => ({ assessmentSlug: p.assessmentSlug, attemptId: p.id, passedAt: utc(p.gradedAt!) })),
-          existing > 0,
-        );
-        if (!decision.award) return null;
-        const rows = await em.execute<{ id: string }[]>(
-          `insert into certifications (id, freelancer_id, track_slug, parts, awarded_at) values (gen_random_uuid(), ?, ?, ?::jsonb, ?)
-           on conflict (freelancer_id, track_slug) do nothing returning id`,
-          [freelancerId, track.slug, JSON.stringify(decision.parts.map((p) => ({ assessmentSlug: p.assessmentSlug, attemptId: p.attemptId, passedAt: p.passedAt.toISO() }))), this.clock.now().toJSDate()],
-        );
-        return rows[0]?.id ?? null;
+      const passes = await em.find(Attempt, { freelancerId, assessmentSlug: { $in: track.assessments }, status: 'graded', passed: true });
+      const existing = await em.count(Certification, { freelancerId, trackSlug: track.slug });
+      const decision = certificationDecision(
+        { slug: track.slug, assessments: track.assessments, validityWindow: Duration.fromISO(track.validityWindow), status: track.status },
+        passes.map((p) => ({ assessmentSlug: p.assessmentSlug, attemptId: p.id, passedAt: utc(p.gradedAt!) })),
+        existing > 0,
+      );
+      if (!decision.award) continue;
+      const rows = await em.execute<{ id: string }[]>(
+        `insert into certifications (id, freelancer_id, track_slug, parts, awarded_at) values (gen_random_uuid(), ?, ?, ?::jsonb, ?)
+         on conflict (freelancer_id, track_slug) do nothing returning id`,
+        [freelancerId, track.slug, JSON.stringify(decision.parts.map((p) => ({ assessmentSlug: p.assessmentSlug, attemptId: p.attemptId, passedAt: p.passedAt.toISO() }))), this.clock.now().toJSDate()],
+      );
+      const award = rows[0]?.id;
+      if (!award) continue;
+      notes.push({
+        userId: freelancerId,
+        type: 'certification.awarded',
+        title: `Certified: ${track.title}`,
+        body: `You passed every part of the ${track.title} certification.`,
+        data: { trackSlug: track.slug, certificationId: award },
+        dedupeKey: `certification.awarded:${award}`,
       });
-      if (award) {
-        await this.notifications.notify({
-          userId: freelancerId,
-          type: 'certification.awarded',
-          title: `Certified: ${track.title}`,
-          body: `You passed every part of the ${track.title} certification.`,
-          data: { trackSlug: track.slug, certificationId: award },
-          dedupeKey: `certification.awarded:${award}`,
-        });
-      }
     }
+    return notes;
   }
 
   /** Re-bands every verified skill against today's norm group; attempt reports keep the band they had. */
@@ -332,7 +335,9 @@ export class CredentialsService {
 
   /** Grants Expert-Vetted when every criterion holds (idempotent); otherwise says which do not. Only events and jobs call it. */
   async evaluateExpertVetted(freelancerId: string) {
-    return withContext(this.orm, async (em) => {
+    // The badge, its notification and the vetted-talent alert's fan-out commit together.
+    return withContext(this.orm, (ctx) => ctx.transactional(async (tem) => {
+      const em = tem as EntityManager;
       const now = this.clock.now();
       const { card, decision, active } = await this.expertVettedFacts(em, freelancerId, now);
       let granted: { id: string; categorySlug: string | null } | null = null;
@@ -347,18 +352,21 @@ export class CredentialsService {
       }
       if (granted) {
         const user = await em.findOneOrFail(User, { id: freelancerId });
-        if (granted.categorySlug) await this.fanout.start({ alertId: granted.id, freelancerId, freelancerName: user.name, categorySlug: granted.categorySlug });
-        await this.notifications.notify({
-          userId: freelancerId,
-          type: 'badge.awarded',
-          title: 'You are Expert-Vetted',
-          body: 'Your Expert-Vetted badge is visible to Business Plus and Enterprise clients.',
-          data: { badge: 'expert_vetted' },
-          dedupeKey: `badge.awarded:expert_vetted:${freelancerId}:${now.toISODate()}`,
-        });
+        if (granted.categorySlug) await this.outbox.write(em, [fanoutStartEffect({ alertId: granted.id, freelancerId, freelancerName: user.name, categorySlug: granted.categorySlug })]);
+        await this.notifications.notify(
+          {
+            userId: freelancerId,
+            type: 'badge.awarded',
+            title: 'You are Expert-Vetted',
+            body: 'Your Expert-Vetted badge is visible to Business Plus and Enterprise clients.',
+            data: { badge: 'expert_vetted' },
+            dedupeKey: `badge.awarded:expert_vetted:${freelancerId}:${now.toISODate()}`,
+          },
+          em,
+        );
       }
       return { expertVetted: decision.grant || Boolean(active), granted: Boolean(granted), criteriaMet: decision.grant, reasons: active ? [] : decision.reasons, hardSkillAverage: decision.hardSkillAverage };
-    });
+    }));
   }
 
   /**
@@ -380,15 +388,28 @@ export class CredentialsService {
   }
 
   async revokeBadge(freelancerId: string, kind: BadgeKind, reason: string) {
-    const n = await this.em.nativeUpdate(Badge, { freelancerId, kind, revokedAt: null }, { revokedAt: this.clock.now().toJSDate(), revokedReason: reason });
-    if (!n) throw notFound('Badge', { freelancerId, kind });
-    await this.notifications.notify({ userId: freelancerId, type: 'badge.revoked', title: `${BADGE_LABELS[kind]} badge removed`, body: reason, data: { badge: kind, reason } });
+    await withContext(this.orm, (ctx) =>
+      ctx.transactional(async (tem) => {
+        const rows = await tem.execute<{ id: string }[]>(`update badges set revoked_at = ?, revoked_reason = ? where freelancer_id = ? and kind = ? and revoked_at is null returning id`, [
+          this.clock.now().toJSDate(),
+          reason,
+          freelancerId,
+          kind,
+        ]);
+        if (!rows.length) throw notFound('Badge', { freelancerId, kind });
+        const note = { userId: freelancerId, type: 'badge.revoked', title: `${BADGE_LABELS[kind]} badge removed`, body: reason, data: { badge: kind, reason }, dedupeKey: `badge.revoked:${rows[0].id}` };
+        await this.notifications.notify(note, tem as EntityManager);
+      }),
+    );
     return { freelancerId, kind, revoked: true, reason };
   }
 
   /** Grants the statistics badges whose criteria hold and revokes those that lapsed (repeatable job). */
   async evaluateStatBadges(only?: string[]): Promise<{ granted: number; revoked: number }> {
-    return withContext(this.orm, async (em) => {
+    // Awards, revocations and their notifications commit together (notifications keyed by badge: once each).
+    return withContext(this.orm, (ctx) => ctx.transactional(async (tem) => {
+      const em = tem as EntityManager;
+      const notes: NotifyInput[] = [];
       const now = this.clock.now();
       const profiles = await em.find(FreelancerProfile, only ? { userId: { $in: only } } : {});
       let granted = 0;
@@ -405,19 +426,21 @@ export class CredentialsService {
             b.revokedAt = now.toJSDate();
             b.revokedReason = 'criteria no longer met';
             revoked++;
-            await this.notifications.notify({ userId: p.userId, type: 'badge.revoked', title: `${BADGE_LABELS[b.kind as BadgeKind]} badge removed`, body: 'Its criteria are no longer met.', data: { badge: b.kind } });
+            notes.push({ userId: p.userId, type: 'badge.revoked', title: `${BADGE_LABELS[b.kind as BadgeKind]} badge removed`, body: 'Its criteria are no longer met.', data: { badge: b.kind }, dedupeKey: `badge.revoked:${b.id}` });
           }
         }
         for (const kind of earned) {
           if (active.some((b) => b.kind === kind)) continue;
-          em.persist(em.create(Badge, { freelancerId: p.userId, kind, grantedAt: now.toJSDate(), evidence: { jobSuccessScore: p.jobSuccessScore, earnings12m: p.earnings12m } }));
+          const badge = em.create(Badge, { freelancerId: p.userId, kind, grantedAt: now.toJSDate(), evidence: { jobSuccessScore: p.jobSuccessScore, earnings12m: p.earnings12m } });
+          em.persist(badge);
           granted++;
-          await this.notifications.notify({ userId: p.userId, type: 'badge.awarded', title: `You earned ${BADGE_LABELS[kind]}`, body: 'Congratulations!', data: { badge: kind } });
+          notes.push({ userId: p.userId, type: 'badge.awarded', title: `You earned ${BADGE_LABELS[kind]}`, body: 'Congratulations!', data: { badge: kind }, dedupeKey: `badge.awarded:${badge.id}` });
         }
       }
       await em.flush();
+      await this.notifications.notifyMany(notes, em);
       return { granted, revoked };
-    });
+    }));
   }
 
   // ---- public profile -----------------------------------------------------------------------

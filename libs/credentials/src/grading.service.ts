@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { AppConfig, Clock, withContext } from '@vetting/core';
 import { Assessment, AssessmentCatalog, AssessmentItem, Attempt, AttemptAnswer } from '@vetting/assessments';
-import { NotificationsService } from '@vetting/notifications';
+import { NotificationsService, NotifyInput } from '@vetting/notifications';
 import { CodeRunner } from './runner/code-runner';
 import { CaseOutcome, gradeCoding, gradeMultipleChoice, gradeScenario, outputsMatch, percentileBand } from './grading.rules';
 import { CredentialsService } from './credentials.service';
@@ -67,24 +67,30 @@ export class GradingService {
       },
       integrity: { tier: attempt.integrityTier, points: attempt.integrityPoints, note: 'advice for human review, not part of the grade' },
     };
-    const updated = await withContext(this.orm, (em) =>
-      em.nativeUpdate(
-        Attempt,
-        { id: attempt.id, status: { $in: GRADABLE as Attempt['status'][] } },
-        { status: 'graded', score: report.score, passed, report: fullReport, gradedAt: now.toJSDate() },
-      ),
+    // One transaction: the result, the verified skill, any certification and the notifications they owe. A
+    // failure leaves the attempt ungraded and the retried job (or the reconciliation sweep) does it all again.
+    await withContext(this.orm, (em) =>
+      em.transactional(async (tem) => {
+        const updated = await tem.nativeUpdate(
+          Attempt,
+          { id: attempt.id, status: { $in: GRADABLE as Attempt['status'][] } },
+          { status: 'graded', score: report.score, passed, report: fullReport, gradedAt: now.toJSDate() },
+        );
+        if (!updated) return; // another worker graded it first
+        const notes: NotifyInput[] = [
+          {
+            userId: attempt.freelancerId,
+            type: 'attempt.graded',
+            title: `${assessment.title}: ${passed ? 'passed' : 'not passed'}`,
+            body: `You scored ${report.score}% (passing score ${assessment.passingScore}%)${band.band ? `, ${band.band} of ${band.normGroupSize} graded attempts` : ''}.`,
+            data: { attemptId: attempt.id, assessmentSlug: assessment.slug, score: report.score, passed, band: band.band },
+            dedupeKey: `attempt.graded:${attempt.id}`,
+          },
+        ];
+        if (passed) notes.push(...(await this.credentials.recordPass(tem as EntityManager, attempt, assessment, report.score, band.band, band.normGroupSize, DateTime.fromJSDate(now.toJSDate()))));
+        await this.notifications.notifyMany(notes, tem as EntityManager);
+      }),
     );
-    if (!updated) return; // another worker graded it first
-
-    await this.notifications.notify({
-      userId: attempt.freelancerId,
-      type: 'attempt.graded',
-      title: `${assessment.title}: ${passed ? 'passed' : 'not passed'}`,
-      body: `You scored ${report.score}% (passing score ${assessment.passingScore}%)${band.band ? `, ${band.band} of ${band.normGroupSize} graded attempts` : ''}.`,
-      data: { attemptId: attempt.id, assessmentSlug: assessment.slug, score: report.score, passed, band: band.band },
-      dedupeKey: `attempt.graded:${attempt.id}`,
-    });
-    if (passed) await this.credentials.onPassed(attempt, assessment, report.score, band.band, band.normGroupSize, DateTime.fromJSDate(now.toJSDate()));
   }
 
   private async score(assessment: Assessment, items: AssessmentItem[], answers: Map<string, unknown>) {

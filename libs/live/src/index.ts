@@ -1,4 +1,5 @@
 export * from './live.publisher';
+export { liveEmit, liveCloseRoom } from './live-outbox';
 export * from './live-ack';
 export { flushSocketWrites } from './live-drain';
 export * from './live-user';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
-import { AppConfig, withContext } from '@vetting/core';
+import { AppConfig, Outbox, OutboxMessage, withContext } from '@vetting/core';
 import { NotificationsService } from './notifications.service';
 
 /** Its own queue, so the next batch never waits behind the previous batch's deliveries. */
@@ -18,6 +18,10 @@ export interface FanoutJob {
 }
 
 export const fanoutJobId = (alertId: string, after: string | null) => `fanout:${alertId}:${after ?? 'first'}`;
+const FANOUT_BATCH = 'notifications.fanout-batch';
+
+/** Outbox row: queue a vetted-talent alert's first batch (written with the badge that causes it). */
+export const fanoutStartEffect = (job: Omit<FanoutJob, 'after'>): OutboxMessage => ({ topic: FANOUT_BATCH, key: fanoutJobId(job.alertId, null), payload: { ...job, after: null } });
 
 /**
  * Vetted-talent alerts: every Business Plus / Enterprise client following the category, in batches of
@@ -31,7 +35,10 @@ export class FanoutService {
     private readonly config: AppConfig,
     private readonly notifications: NotificationsService,
     @InjectQueue(FANOUT_QUEUE) private readonly queue: Queue,
-  ) {}
+    private readonly outbox: Outbox,
+  ) {
+    outbox.handle<FanoutJob>(FANOUT_BATCH, ({ payload }) => this.enqueue(payload));
+  }
 
   async start(job: Omit<FanoutJob, 'after'>): Promise<void> {
     await this.enqueue({ ...job, after: null });
@@ -51,7 +58,20 @@ export class FanoutService {
         [job.categorySlug, ...(job.after ? [job.after] : []), size],
       ),
     );
-    const notified = await this.notifications.notifyMany(
+    const next = clients.length === size ? clients[clients.length - 1].id : null;
+    // This batch's notifications and the next batch's job commit together; a retried batch stores nothing twice.
+    const notified = await withContext(this.orm, (ctx) =>
+      ctx.transactional(async (tem) => {
+        const n = await this.notifyBatch(job, clients, tem as EntityManager);
+        if (next) await this.outbox.write(tem as EntityManager, [{ topic: FANOUT_BATCH, key: fanoutJobId(job.alertId, next), payload: { ...job, after: next } }]);
+        return n;
+      }),
+    );
+    return { notified, next };
+  }
+
+  private notifyBatch(job: FanoutJob, clients: { id: string }[], em: EntityManager) {
+    return this.notifications.notifyMany(
       clients.map((c) => ({
         userId: c.id,
         type: 'talent.vetted',
@@ -60,9 +80,7 @@ export class FanoutService {
         data: { freelancerId: job.freelancerId, categorySlug: job.categorySlug, badge: 'expert_vetted' },
         dedupeKey: `talent.vetted:${job.alertId}:${c.id}`,
       })),
+      em,
     );
-    const next = clients.length === size ? clients[clients.length - 1].id : null;
-    if (next) await this.enqueue({ ...job, after: next });
-    return { notified, next };
   }
 }

@@ -3,12 +3,19 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { Clock, badRequest, notFound, withContext } from '@vetting/core';
+import { Clock, Outbox, badRequest, notFound, withContext } from '@vetting/core';
 import { LivePublisher, userRoom } from '@vetting/live';
 import { Notification, NotificationAttachment, toNotificationView } from './notification.entity';
 
 export const DELIVERY_QUEUE = 'notification-delivery';
 export const routeJobId = (notificationId: string) => `notification:${notificationId}:route`;
+export const NOTIFICATION_DELIVER = 'notification.deliver';
+
+export interface NotificationDelivery {
+  userId: string;
+  push: boolean | undefined;
+  view: { id: string; type: string; title: string; body: string; data: Record<string, unknown>; createdAt: string; readAt: null };
+}
 
 export interface NotifyInput {
   userId: string;
@@ -31,76 +38,77 @@ export class NotificationsService {
     private readonly clock: Clock,
     private readonly live: LivePublisher,
     @InjectQueue(DELIVERY_QUEUE) private readonly delivery: Queue,
-  ) {}
+    private readonly outbox: Outbox,
+  ) {
+    outbox.handle<NotificationDelivery>(NOTIFICATION_DELIVER, ({ payload }) => this.deliver(payload));
+  }
 
   /**
    * Stores the notification in the user's inbox, pushes `notification:new` and queues its email and
    * webhook deliveries. Idempotent per dedupeKey: a retried job stores, pushes and delivers once.
    */
-  async notify(input: NotifyInput): Promise<boolean> {
-    return (await this.notifyMany([input])) > 0;
+  async notify(input: NotifyInput, em?: EntityManager): Promise<boolean> {
+    return (await this.notifyMany([input], em)) > 0;
   }
 
-  /** The batch form (fan-outs): one insert, then a push and a routing job per new notification. */
-  async notifyMany(inputs: NotifyInput[]): Promise<number> {
+  /**
+   * The batch form (fan-outs): one insert, and per new notification an outbox row that pushes it and queues
+   * its routing. With `em` (inside the caller's transaction) the notifications commit with the state change
+   * that owes them; without, they get a transaction of their own.
+   */
+  async notifyMany(inputs: NotifyInput[], em?: EntityManager): Promise<number> {
     if (inputs.length === 0) return 0;
+    if (!em) return withContext(this.orm, (ctx) => ctx.transactional((tem) => this.notifyMany(inputs, tem as EntityManager)));
     const createdAt = this.clock.now().toJSDate();
     const rows = inputs.map((i) => ({ id: randomUUID(), ...i }));
     // One statement stores the batch and answers, per stored notification, whether its user wants a push.
-    const inserted = await withContext(this.orm, (em) =>
-      em.execute<{ id: string; push: boolean }[]>(
-        `with ins as (
-           insert into notifications (id, user_id, type, title, body, data, dedupe_key, created_at, attachments)
-           select id, user_id, type, title, body, data, dedupe_key, ?::timestamptz, attachments
-             from jsonb_to_recordset(?::jsonb) as x(id uuid, user_id uuid, type text, title text, body text, data jsonb, dedupe_key text, attachments jsonb)
-           on conflict (dedupe_key) do nothing returning id, user_id, type
-         )
-         select ins.id, coalesce(p.push and not (p.muted_types @> jsonb_build_array(ins.type)), true) as push
-           from ins left join notification_preferences p on p.user_id = ins.user_id`,
-        [
-          createdAt,
-          JSON.stringify(
-            rows.map((r) => ({
-              id: r.id,
-              user_id: r.userId,
-              type: r.type,
-              title: r.title,
-              body: r.body,
-              data: r.data ?? {},
-              dedupe_key: r.dedupeKey ?? null,
-              attachments: r.attachments ?? [],
-            })),
-          ),
-        ],
-      ),
-    );
-    if (inserted.length === 0) return 0;
-    const wantsPush = new Map(inserted.map((r) => [r.id, r.push]));
-    const created = rows.filter((r) => wantsPush.has(r.id));
-    // Pushes go out together (one round of Redis writes for a whole fan-out batch).
-    await Promise.all(
-      created
-        .filter((r) => wantsPush.get(r.id))
-        .map((r) =>
-          this.live.emit(userRoom(r.userId), 'notification:new', {
+    const inserted = await em.execute<{ id: string; push: boolean }[]>(
+      `with ins as (
+         insert into notifications (id, user_id, type, title, body, data, dedupe_key, created_at, attachments)
+         select id, user_id, type, title, body, data, dedupe_key, ?::timestamptz, attachments
+           from jsonb_to_recordset(?::jsonb) as x(id uuid, user_id uuid, type text, title text, body text, data jsonb, dedupe_key text, attachments jsonb)
+         on conflict (dedupe_key) do nothing returning id, user_id, type
+       )
+       select ins.id, coalesce(p.push and not (p.muted_types @> jsonb_build_array(ins.type)), true) as push
+         from ins left join notification_preferences p on p.user_id = ins.user_id`,
+      [
+        createdAt,
+        JSON.stringify(
+          rows.map((r) => ({
             id: r.id,
+            user_id: r.userId,
             type: r.type,
             title: r.title,
             body: r.body,
             data: r.data ?? {},
-            createdAt: createdAt.toISOString(),
-            readAt: null,
-          }),
+            dedupe_key: r.dedupeKey ?? null,
+            attachments: r.attachments ?? [],
+          })),
         ),
+      ],
     );
-    await this.delivery.addBulk(
+    if (inserted.length === 0) return 0;
+    const wantsPush = new Map(inserted.map((r) => [r.id, r.push]));
+    const created = rows.filter((r) => wantsPush.has(r.id));
+    await this.outbox.write(
+      em,
       created.map((r) => ({
-        name: 'route',
-        data: { notificationId: r.id },
-        opts: { jobId: routeJobId(r.id), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 } },
+        topic: NOTIFICATION_DELIVER,
+        key: `notification:${r.id}:deliver`,
+        payload: {
+          userId: r.userId,
+          push: wantsPush.get(r.id),
+          view: { id: r.id, type: r.type, title: r.title, body: r.body, data: r.data ?? {}, createdAt: createdAt.toISOString(), readAt: null },
+        } satisfies NotificationDelivery,
       })),
     );
     return created.length;
+  }
+
+  /** The outbox handler: `notification:new` to the user's sockets (clients de-duplicate by id) and the routing job. */
+  async deliver(d: NotificationDelivery): Promise<void> {
+    if (d.push) await this.live.emit(userRoom(d.userId), 'notification:new', d.view);
+    await this.delivery.add('route', { notificationId: d.view.id }, { jobId: routeJobId(d.view.id), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 } });
   }
 
   async inbox(userId: string, opts: { cursor?: string; limit: number; unreadOnly: boolean }) {

@@ -126,6 +126,10 @@ export const envSchema = z
     CORS_ORIGINS: optionalString.transform((raw, ctx) => (raw === undefined ? undefined : parseOrigins(raw, ctx))),
     WORKER_IN_PROCESS: optionalString.pipe(z.enum(['true', 'false']).optional()),
     WORKER_CONCURRENCY: int(10, 1, 1000),
+    /** The outbox relay looks for undelivered effects this often (besides the nudge after each commit). */
+    OUTBOX_POLL_INTERVAL: isoDuration('PT1S'),
+    /** The reconciliation sweep settles overdue calls and attempts and re-adds missing timers this often. */
+    RECONCILE_INTERVAL: isoDuration('PT1M'),
 
     VETTING_CALL_LENGTH: isoDuration('PT30M'),
     VETTING_GRACE_PERIOD: isoDuration('PT5M'),
