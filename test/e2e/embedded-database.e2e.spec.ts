@@ -44,7 +44,7 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
     } finally {
       expect([0, 'SIGTERM']).toContain(await api.stop('SIGTERM'));
     }
-  }, 180_000); // two boots of the embedded database
+  }, 400_000); // two boots of the embedded database
 
   it('runs transactions with raw statements on the single embedded connection: book, reschedule, cancel, integrity signals', async () => {
     const api = await spawnApp('apps/api/src/main.ts', { ...env, ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'admin-password-1' });
@@ -98,19 +98,19 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
     } finally {
       await api.stop('SIGTERM');
     }
-  });
+  }, 200_000);
 
   it('refuses to start with bad configuration, naming every bad variable', async () => {
     const bad = await spawnApp('apps/api/src/main.ts', { ...env, VETTING_CALL_LENGTH: 'thirty minutes', REDIS_URL: 'http://nope', VETTING_DAILY_CAP: '-1' }, null);
     const code = await new Promise<number | null>((resolve) => bad.child.once('exit', resolve));
     expect(code).toBe(1);
     for (const name of ['VETTING_CALL_LENGTH', 'REDIS_URL', 'VETTING_DAILY_CAP']) expect(bad.output()).toContain(name);
-  });
+  }, 200_000);
 
   it('exits with instructions when Redis does not answer', async () => {
     const bad = await spawnApp('apps/api/src/main.ts', { ...env, REDIS_URL: 'redis://127.0.0.1:1' }, null);
     const code = await new Promise<number | null>((resolve) => bad.child.once('exit', resolve));
     expect(code).toBe(1);
     expect(bad.output()).toContain('redis-server');
-  });
+  }, 200_000);
 });

@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Outbox, OutboxRelay, RECONCILE_QUEUE } from '@vetting/core';
 import { CALL_TIMERS_QUEUE, cooldownJobId } from '@vetting/calendar';
-import { ATTEMPT_DEADLINES_QUEUE, deadlineJobId } from '@vetting/assessments';
+import { ATTEMPT_DEADLINES_QUEUE, deadlineJobId, startWindowJobId } from '@vetting/assessments';
 import { DELIVERY_QUEUE, routeJobId } from '@vetting/notifications';
 import { TestApp, connected, emitAck, nextEvent, registerUser, startTestApp } from '../support/test-app';
 import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
@@ -236,6 +236,33 @@ describe('nothing lost: a lost attempt deadline job', () => {
       );
       expect(row).toMatchObject({ status: 'graded', end_reason: 'deadline' });
       expect(new Date(row.ended_at).getTime()).toBeGreaterThanOrEqual(deadline);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('nothing lost: a lost start-window job', () => {
+  it('a created attempt not started within ATTEMPT_START_WINDOW whose job is gone lapses at the next sweep', async () => {
+    const t = await startTestApp({ withWorker: true, env: { RECONCILE_INTERVAL: 'PT2S', ATTEMPT_START_WINDOW: 'PT3S' } });
+    const url = t.databaseUrl!;
+    try {
+      const f = await registerUser(t);
+      const created = await t.http().post('/api/assessments/quick-open/attempts').set(bearer(f.token)).expect(201);
+      const id = created.body.id as string;
+      const jobs = t.app.get<Queue>(getQueueToken(ATTEMPT_DEADLINES_QUEUE));
+      await until('start-window job present', async () => Boolean(await jobs.getJob(startWindowJobId(id))), 5000);
+      await jobs.remove(startWindowJobId(id));
+      expect(await jobs.getJob(startWindowJobId(id))).toBeUndefined();
+      const row = await until(
+        'attempt lapsed by the sweep',
+        async () => (await sql(url, `select status, end_reason from attempts where id = $1 and status = 'abandoned'`, [id]))[0],
+        15_000,
+      );
+      expect(row).toMatchObject({ status: 'abandoned', end_reason: 'start_window_passed' });
+      const begun = await t.http().post(`/api/attempts/${id}/start`).set(bearer(f.token));
+      expect(begun.status).toBe(409);
+      expect(begun.body.code).toBe('ATTEMPT_START_WINDOW_PASSED');
     } finally {
       await t.close();
     }

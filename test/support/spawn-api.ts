@@ -24,7 +24,7 @@ export interface SpawnedProcess {
 }
 
 /** Runs an app entry point (TypeScript source) as its own process, the way `npm start` runs the build. */
-export async function spawnApp(entry: string, env: Record<string, string>, readyPath: string | null = '/api/health', timeoutMs = 60000): Promise<SpawnedProcess> {
+export async function spawnApp(entry: string, env: Record<string, string>, readyPath: string | null = '/api/health', timeoutMs = 180000): Promise<SpawnedProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(root, entry)], {
     cwd: root,

@@ -406,17 +406,21 @@ export class AssessmentsService {
   /**
    * The reconciliation sweep, from the database alone: running attempts past their deadline are expired
    * (and so graded), running ones get their deadline job back, ended ones not graded their grading job
-   * (a grading job that failed every try is tried again: grading is one idempotent transaction).
+   * (a grading job that failed every try is tried again: grading is one idempotent transaction), and created
+   * attempts not started within ATTEMPT_START_WINDOW lapse (the start-window job's work, if it was lost).
    */
-  async reconcile(): Promise<{ expired: number; deadlines: number; grading: number }> {
+  async reconcile(): Promise<{ expired: number; deadlines: number; grading: number; lapsed: number }> {
     const now = this.clock.now().toJSDate();
-    const [overdue, running, ungraded] = await withContext(this.orm, (em) =>
+    const lapseBefore = this.clock.now().minus(this.startWindow).toJSDate();
+    const [overdue, running, ungraded, lapsed] = await withContext(this.orm, (em) =>
       Promise.all([
         em.find(Attempt, { status: 'in_progress', deadline: { $lte: now } }, { fields: ['id'], limit: 1000 }),
         em.find(Attempt, { status: 'in_progress', deadline: { $gt: now } }, { fields: ['id', 'deadline'] }),
         em.find(Attempt, { status: { $in: ['submitted', 'expired', 'terminated'] } }, { fields: ['id'], limit: 1000 }),
+        em.find(Attempt, { status: 'created', createdAt: { $lte: lapseBefore } }, { fields: ['id'], limit: 1000 }),
       ]),
     );
+    for (const a of lapsed) await this.lapse(a.id);
     for (const a of overdue) await this.expire(a.id);
     for (const a of running) await this.queueDeadline(a.id, DateTime.fromJSDate(a.deadline!));
     for (const a of ungraded) {
@@ -424,7 +428,7 @@ export class AssessmentsService {
       if (job && (await job.isFailed())) await job.retry();
       else if (!job) await this.queueGrading(a.id);
     }
-    return { expired: overdue.length, deadlines: running.length, grading: ungraded.length };
+    return { expired: overdue.length, deadlines: running.length, grading: ungraded.length, lapsed: lapsed.length };
   }
 
   // ---- integrity ----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ describe('NOTIFICATION_TYPES', () => {
       if (file.endsWith('notification-types.ts')) continue;
       const text = readFileSync(file, 'utf8');
       if (!/\bnotify(Many|Participants)?\(/.test(text)) continue;
-      for (const m of text.matchAll(/'([a-z]+\.[a-z]+(?:-[a-z]+)*)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/\btype: '([a-z]+\.[a-z]+(?:-[a-z]+)*)'/g)) used.add(m[1]);
     }
     expect(used.size).toBeGreaterThan(10);
     expect([...used].filter((t) => !(NOTIFICATION_TYPES as readonly string[]).includes(t))).toEqual([]);
