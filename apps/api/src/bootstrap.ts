@@ -1,12 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { json, NextFunction, Request, Response, urlencoded } from 'express';
 import { AppConfig, Clock, createValidationPipe, toErrorBody } from '@vetting/core';
 import { RedisStreamsIoAdapter } from '@vetting/live';
 import { AppModule } from './app.module';
+import { buildOpenApiDocument } from './openapi';
 
 export interface ApiOptions {
   config: AppConfig;
@@ -38,17 +39,6 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, opts.config));
   app.enableShutdownHooks();
   app.set('trust proxy', 'loopback');
-  if (opts.config.env.SWAGGER_ENABLED) {
-    const doc = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Vetting platform API')
-        .setDescription('Invitations, vetting calls, proctored assessments, credentials and notifications. Socket.IO namespace: /live.')
-        .setVersion('0.1.0')
-        .addBearerAuth()
-        .build(),
-    );
-    SwaggerModule.setup('api/docs', app, doc);
-  }
+  if (opts.config.env.SWAGGER_ENABLED) SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app));
   return app;
 }

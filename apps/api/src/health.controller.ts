@@ -1,9 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { MikroORM } from '@mikro-orm/postgresql';
 import Redis from 'ioredis';
-import { REDIS } from '@vetting/core';
+import { ApiErrors, REDIS } from '@vetting/core';
 import { Public } from '@vetting/identity';
 
 @ApiTags('ops')
@@ -19,6 +19,8 @@ export class HealthController {
   @Public()
   @Get()
   @HealthCheck()
+  @ApiOperation({ operationId: 'getHealth', summary: 'Database and Redis status' })
+  @ApiErrors(500)
   check() {
     return this.health.check([
       async () => {

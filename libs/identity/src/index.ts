@@ -5,3 +5,4 @@ export * from './token.service';
 export * from './identity.service';
 export * from './identity.dto';
 export * from './identity.module';
+export * from './identity.responses';
