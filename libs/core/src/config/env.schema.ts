@@ -124,6 +124,8 @@ export const envSchema = z
     WEBHOOK_DISABLE_AFTER: int(3, 1),
     FANOUT_BATCH_SIZE: int(500, 1, 10000),
     SWAGGER_ENABLED: bool(true),
+    /** Seed the demo accounts on the embedded database (never with DATABASE_URL or in production). */
+    SEED_DEMO: bool(true),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
