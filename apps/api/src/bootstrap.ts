@@ -8,6 +8,7 @@ import { AppConfig, Clock, createValidationPipe, toErrorBody } from '@vetting/co
 import { RedisStreamsIoAdapter } from '@vetting/live';
 import { AppModule } from './app.module';
 import { buildOpenApiDocument } from './openapi';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 
 export interface ApiOptions {
   config: AppConfig;
@@ -34,6 +35,7 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
     res.status(body.statusCode).json(body);
   });
   app.useLogger(app.get(Logger));
+  mountQueueDashboard(app, opts.config);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, opts.config));

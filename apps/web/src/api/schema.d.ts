@@ -123,6 +123,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/queues/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a short-lived HttpOnly cookie that opens the queue dashboard at /api/admin/queues */
+        post: operations["openQueueDashboardSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -1583,6 +1600,15 @@ export interface components {
             /** @description verified skills held */
             verifiedSkills: number;
         };
+        QueueDashboardSession: {
+            /** Format: date-time */
+            expiresAt: string;
+            /**
+             * @description open this in the same browser: the cookie is sent there only
+             * @example /api/admin/queues
+             */
+            url: string;
+        };
         QueuedJob: {
             jobId?: string;
             /** @description false for an unknown job name */
@@ -2249,6 +2275,45 @@ export interface operations {
             };
             /** @description NOT_FOUND (also for what the caller may not see) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    openQueueDashboardSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description vetting_queue_dashboard; HttpOnly; SameSite=Strict; Path=/api/admin/queues */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueDashboardSession"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

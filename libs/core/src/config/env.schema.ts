@@ -126,6 +126,8 @@ export const envSchema = z
     SWAGGER_ENABLED: bool(true),
     /** Seed the demo accounts on the embedded database (never with DATABASE_URL or in production). */
     SEED_DEMO: bool(true),
+    /** How long a queue dashboard session (cookie) lasts. */
+    QUEUE_DASHBOARD_SESSION_TTL: isoDuration('PT15M'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
