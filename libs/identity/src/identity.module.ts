@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { AppConfig, REDIS } from '@vetting/core';
 import { AuthGuard } from './auth.guard';
 import { AuthController, MeController } from './identity.controller';
+import { AdminUsersController, UserDirectory } from './admin-users.controller';
 import { IdentityService } from './identity.service';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { TokenService } from './token.service';
@@ -21,10 +22,11 @@ import { TokenService } from './token.service';
       }),
     }),
   ],
-  controllers: [AuthController, MeController],
+  controllers: [AuthController, MeController, AdminUsersController],
   providers: [
     TokenService,
     IdentityService,
+    UserDirectory,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TokenService, IdentityService],

@@ -21,6 +21,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/categories/supply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The categories’ supply limits */
+        get: operations["listCategorySupply"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/freelancers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Freelancers with approval and identity state (profile reviews, identity verification, invitations) */
+        get: operations["listFreelancers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/freelancers/{id}/badges/{kind}/revoke": {
         parameters: {
             query?: never;
@@ -65,6 +99,23 @@ export interface paths {
         get?: never;
         /** Set profile statistics (badges are re-evaluated) */
         put: operations["setFreelancerStats"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All invitations, newest first (at most 500), by status, category or freelancer */
+        get: operations["listInvitations"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -147,7 +198,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Accounts, optionally by role (staff: talent_manager, proctor, admin) or search */
+        get: operations["listUsers"];
         put?: never;
         /** Create a talent manager, proctor or admin */
         post: operations["createStaffUser"];
@@ -1209,6 +1261,10 @@ export interface components {
             maxFreelancersPerJob: number;
             openJobs: number;
         };
+        CategorySupplyList: {
+            /** @description categories with a supply limit set */
+            limits: components["schemas"]["CategorySupply"][];
+        };
         CertificationView: {
             /** Format: date-time */
             awardedAt: string;
@@ -1325,6 +1381,10 @@ export interface components {
             /** @description criteria not met */
             reasons: ("NO_SCORECARD" | "DECISION_FAIL" | "HARD_SKILLS_BELOW_THRESHOLD" | "SOFT_SKILL_BELOW_THRESHOLD" | "IDENTITY_NOT_VERIFIED" | "PROFILE_OUTDATED")[];
         };
+        FreelancerList: {
+            /** @description oldest account first, at most 500 */
+            freelancers: components["schemas"]["FreelancerSummary"][];
+        };
         FreelancerProfileView: {
             /**
              * @description owner and admins only
@@ -1350,6 +1410,23 @@ export interface components {
             /** Format: uuid */
             freelancerId: string;
             jobSuccessScore: number | null;
+        };
+        FreelancerSummary: {
+            approvalReason: string | null;
+            /** @enum {string} */
+            approvalStatus: "draft" | "pending_review" | "approved" | "rejected";
+            categorySlugs: string[];
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            identityVerified: boolean;
+            name: string;
+            /** Format: date-time */
+            submittedAt: string | null;
+            timeZone: string;
+            title: string;
         };
         HardSkillScoreDto: {
             score: number;
@@ -1797,6 +1874,10 @@ export interface components {
              */
             validityWindow: string;
         };
+        UserList: {
+            /** @description oldest first, at most 500 */
+            users: components["schemas"]["UserView"][];
+        };
         UserView: {
             /** @example ada@example.com */
             email: string;
@@ -1947,6 +2028,94 @@ export interface operations {
             };
             /** @description NOT_FOUND (also for what the caller may not see) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listCategorySupply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategorySupplyList"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listFreelancers: {
+        parameters: {
+            query?: {
+                /** @description pending_review: the profile reviews queue */
+                approvalStatus?: "draft" | "pending_review" | "approved" | "rejected";
+                /** @description part of the email or name, case-insensitive */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreelancerList"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details.fields lists each field) or MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2118,6 +2287,56 @@ export interface operations {
             };
             /** @description NOT_FOUND (also for what the caller may not see) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listInvitations: {
+        parameters: {
+            query?: {
+                categorySlug?: string;
+                freelancerId?: string;
+                status?: "open" | "closed" | "revoked";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationList"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details.fields lists each field) or MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2301,6 +2520,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QueueDashboardSession"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description part of the email or name, case-insensitive */
+                q?: string;
+                role?: "freelancer" | "client" | "talent_manager" | "proctor" | "admin";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details.fields lists each field) or MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description UNAUTHENTICATED: no valid bearer token */
