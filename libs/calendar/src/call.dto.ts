@@ -19,13 +19,13 @@ import {
 } from 'class-validator';
 
 export class WeeklyWindowDto {
-  @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday, Monday 1' }) @IsInt() weekday!: number;
-  @ApiProperty({ example: '09:00' }) @IsString() start!: string;
-  @ApiProperty({ example: '17:00' }) @IsString() end!: string;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 7, description: 'ISO weekday, Monday 1' }) @IsInt() weekday!: number;
+  @ApiProperty({ example: '09:00', pattern: '^\\d{2}:\\d{2}$', description: 'local time in the availability’s zone' }) @IsString() start!: string;
+  @ApiProperty({ example: '17:00', pattern: '^\\d{2}:\\d{2}$', description: '24:00 for the end of the day' }) @IsString() end!: string;
 }
 
 export class AvailabilityExceptionDto {
-  @ApiProperty({ example: '2026-12-24' }) @IsString() date!: string;
+  @ApiProperty({ format: 'date', example: '2026-12-24' }) @IsString() date!: string;
   @ApiProperty({ enum: [false] }) @IsIn([false]) available!: false;
 }
 
@@ -39,23 +39,23 @@ export class AvailabilityDto {
   @Type(() => AvailabilityExceptionDto)
   exceptions!: AvailabilityExceptionDto[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) categorySlugs?: string[];
-  @ApiPropertyOptional({ minimum: 1, maximum: 48 }) @IsOptional() @IsInt() @Min(1) @Max(48) dailyCap?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 48 }) @IsOptional() @IsInt() @Min(1) @Max(48) dailyCap?: number;
 }
 
 export class SlotsQuery {
-  @ApiProperty() @IsUUID() invitationId!: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() invitationId!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default now' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default now + VETTING_BOOKING_HORIZON' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
   @ApiPropertyOptional({ example: 'Europe/Berlin' }) @IsOptional() @IsString() timeZone?: string;
 }
 
 export class BookCallDto {
-  @ApiProperty() @IsUUID() invitationId!: string;
-  @ApiProperty({ example: '2026-12-01T09:00:00Z' }) @IsISO8601({ strict: true }) startsAt!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() invitationId!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T09:00:00Z' }) @IsISO8601({ strict: true }) startsAt!: string;
 }
 
 export class RescheduleCallDto {
-  @ApiProperty({ example: '2026-12-02T09:00:00Z' }) @IsISO8601({ strict: true }) startsAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-02T09:00:00Z' }) @IsISO8601({ strict: true }) startsAt!: string;
 }
 
 export class CancelCallDto {
@@ -64,7 +64,7 @@ export class CancelCallDto {
 
 export class HardSkillScoreDto {
   @ApiProperty({ example: 'TypeScript' }) @IsString() @MinLength(1) @MaxLength(100) skill!: string;
-  @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) score!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) score!: number;
 }
 
 export class ScorecardDto {
@@ -75,7 +75,12 @@ export class ScorecardDto {
   @ValidateNested({ each: true })
   @Type(() => HardSkillScoreDto)
   hardSkills!: HardSkillScoreDto[];
-  @ApiProperty({ example: { reliability: 4, communication: 5 }, description: 'at least reliability and communication, each 1-5' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer', minimum: 1, maximum: 5 },
+    example: { reliability: 4, communication: 5 },
+    description: 'at least reliability and communication, each 1-5',
+  })
   @IsObject()
   softSkills!: Record<string, number>;
   @ApiProperty({ enum: ['pass', 'fail'] }) @IsIn(['pass', 'fail']) decision!: 'pass' | 'fail';

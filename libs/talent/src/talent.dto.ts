@@ -3,7 +3,7 @@ import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-
 import { PROGRAMS } from './categories';
 
 export class CreateInvitationDto {
-  @ApiProperty() @IsUUID() freelancerId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() freelancerId!: string;
   @ApiProperty({ enum: PROGRAMS }) @IsIn(PROGRAMS) program!: string;
   @ApiProperty({ example: 'web-mobile-software-dev' }) @IsString() @MaxLength(100) categorySlug!: string;
 }
@@ -11,8 +11,8 @@ export class CreateInvitationDto {
 export class OpenWindowDto {
   @ApiProperty({ enum: PROGRAMS }) @IsIn(PROGRAMS) program!: string;
   @ApiProperty() @IsString() @MaxLength(100) categorySlug!: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) opensAt?: string;
-  @ApiProperty() @IsISO8601({ strict: true }) closesAt!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default now' }) @IsOptional() @IsISO8601({ strict: true }) opensAt?: string;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) closesAt!: string;
 }
 
 export class ApplyDto {

@@ -1110,7 +1110,10 @@ export interface components {
         AvailabilityExceptionDto: {
             /** @enum {boolean} */
             available: false;
-            /** @example 2026-12-24 */
+            /**
+             * Format: date
+             * @example 2026-12-24
+             */
             date: string;
         };
         AvailabilityView: {
@@ -1138,8 +1141,12 @@ export interface components {
             label: string;
         };
         BookCallDto: {
+            /** Format: uuid */
             invitationId: string;
-            /** @example 2026-12-01T09:00:00Z */
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00Z
+             */
             startsAt: string;
         };
         CallHistory: {
@@ -1315,11 +1322,13 @@ export interface components {
         CreateInvitationDto: {
             /** @example web-mobile-software-dev */
             categorySlug: string;
+            /** Format: uuid */
             freelancerId: string;
             /** @enum {string} */
             program: "expert-vetted";
         };
         CreateStaffDto: {
+            /** Format: email */
             email: string;
             name: string;
             password: string;
@@ -1594,7 +1603,12 @@ export interface components {
         };
         OpenWindowDto: {
             categorySlug: string;
+            /** Format: date-time */
             closesAt: string;
+            /**
+             * Format: date-time
+             * @description default now
+             */
             opensAt?: string;
             /** @enum {string} */
             program: "expert-vetted";
@@ -1692,7 +1706,10 @@ export interface components {
             queued: boolean;
         };
         RegisterDto: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             name: string;
             password: string;
@@ -1704,7 +1721,10 @@ export interface components {
             timeZone: string;
         };
         RescheduleCallDto: {
-            /** @example 2026-12-02T09:00:00Z */
+            /**
+             * Format: date-time
+             * @example 2026-12-02T09:00:00Z
+             */
             startsAt: string;
         };
         ReviewDto: {
@@ -1765,7 +1785,9 @@ export interface components {
              *       "communication": 5
              *     }
              */
-            softSkills: Record<string, never>;
+            softSkills: {
+                [key: string]: number;
+            };
         };
         ScorecardView: {
             /** Format: uuid */
@@ -1960,9 +1982,15 @@ export interface components {
             url: string;
         };
         WeeklyWindowDto: {
-            /** @example 17:00 */
+            /**
+             * @description 24:00 for the end of the day
+             * @example 17:00
+             */
             end: string;
-            /** @example 09:00 */
+            /**
+             * @description local time in the availability’s zone
+             * @example 09:00
+             */
             start: string;
             /** @description ISO weekday, Monday 1 */
             weekday: number;
@@ -4942,9 +4970,11 @@ export interface operations {
     listSlots: {
         parameters: {
             query: {
+                /** @description default now */
                 from?: string;
                 invitationId: string;
                 timeZone?: string;
+                /** @description default now + VETTING_BOOKING_HORIZON */
                 to?: string;
             };
             header?: never;
