@@ -77,6 +77,12 @@ describe('OpenAPI conformance of real answers', () => {
     await call('ada', 'POST', '/api/vetting/calls/:id/cancel', { params: { id: booked.id }, body: {}, status: 200 });
     const linusCall = (await call('linus', 'GET', '/api/vetting/calls')).calls[0];
     await call('linus', 'GET', '/api/vetting/calls/:id/scorecard', { params: { id: linusCall.id } });
+    const who = await call('linus', 'GET', '/api/vetting/calls/:id/participants', { params: { id: linusCall.id } });
+    expect(who).toMatchObject({ callId: linusCall.id, freelancer: { id: linusCall.freelancerId, name: 'Linus Tokyo', timeZone: 'Asia/Tokyo' }, talentManager: { id: linusCall.talentManagerId } });
+    expect(['Europe/Berlin', 'America/New_York']).toContain(who.talentManager.timeZone);
+    await call('admin', 'GET', '/api/vetting/calls/:id/participants', { params: { id: linusCall.id } });
+    // Object-level authorization: someone else's call is 404.
+    await call('ada', 'GET', '/api/vetting/calls/:id/participants', { params: { id: linusCall.id }, status: 404 });
     const ics = await t.http().get(`/api/vetting/calls/${linusCall.id}/calendar.ics`).set('authorization', `Bearer ${tokens.linus}`);
     expect(ics.status).toBe(200);
     expect(ics.headers['content-type']).toMatch(/^text\/calendar/);

@@ -810,6 +810,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/vetting/calls/{id}/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The call’s freelancer and talent manager: names and time zones (participants and admins) */
+        get: operations["getCallParticipants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vetting/calls/{id}/reschedule": {
         parameters: {
             query?: never;
@@ -1173,6 +1190,19 @@ export interface components {
         CallList: {
             /** @description newest start first, at most 200 */
             calls: components["schemas"]["CallView"][];
+        };
+        CallParticipant: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @example Europe/Berlin */
+            timeZone: string;
+        };
+        CallParticipants: {
+            /** Format: uuid */
+            callId: string;
+            freelancer: components["schemas"]["CallParticipant"];
+            talentManager: components["schemas"]["CallParticipant"];
         };
         CallScorecard: {
             /** @description null until the talent manager submits it */
@@ -4615,6 +4645,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CallHistory"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND (also for what the caller may not see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCallParticipants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallParticipants"];
                 };
             };
             /** @description UNAUTHENTICATED: no valid bearer token */
