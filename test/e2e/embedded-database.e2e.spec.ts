@@ -36,7 +36,8 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
     } finally {
       expect([0, 'SIGTERM']).toContain(await api.stop('SIGTERM'));
     }
-  });
+    // Two cold starts of the api from source: past jest's 60 s on a loaded 2-core machine.
+  }, 180_000);
 
   it('runs transactions with raw statements on the single embedded connection: book, reschedule, cancel, integrity signals', async () => {
     const api = await spawnApp('apps/api/src/main.ts', { ...env, ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'admin-password-1' });

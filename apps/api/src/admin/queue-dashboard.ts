@@ -1,11 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppConfig, CREDENTIALS_QUEUE, Clock, forbidden, toErrorBody, unauthenticated, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { CALL_TIMERS_QUEUE } from '@vetting/calendar';
@@ -20,10 +17,19 @@ export const DASHBOARD_QUEUES = [CALL_TIMERS_QUEUE, ATTEMPT_DEADLINES_QUEUE, GRA
  * (POST /api/admin/queues/session sets it). Every request re-checks the session and that its user is still an admin.
  */
 export function mountQueueDashboard(app: INestApplication, config: AppConfig): void {
-  const board = new ExpressAdapter();
-  board.setBasePath(QUEUE_DASHBOARD_PATH);
-  const queues = DASHBOARD_QUEUES.map((name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false })));
-  createBullBoard({ queues, serverAdapter: board, options: { uiConfig: { boardTitle: 'Vetting queues' } } });
+  // bull-board is loaded on the first admin visit, not at every start.
+  let router: RequestHandler | undefined;
+  const board = (): RequestHandler => {
+    if (router) return router;
+    const { createBullBoard } = require('@bull-board/api') as typeof import('@bull-board/api');
+    const { BullMQAdapter } = require('@bull-board/api/bullMQAdapter') as typeof import('@bull-board/api/bullMQAdapter');
+    const { ExpressAdapter } = require('@bull-board/express') as typeof import('@bull-board/express');
+    const adapter = new ExpressAdapter();
+    adapter.setBasePath(QUEUE_DASHBOARD_PATH);
+    const queues = DASHBOARD_QUEUES.map((name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false })));
+    createBullBoard({ queues, serverAdapter: adapter, options: { uiConfig: { boardTitle: 'Vetting queues' } } });
+    return (router = adapter.getRouter() as RequestHandler);
+  };
 
   const sessions = new QueueDashboardSessions(config.jwtSecret);
   const clock = app.get(Clock, { strict: false });
@@ -47,8 +53,7 @@ export function mountQueueDashboard(app: INestApplication, config: AppConfig): v
       refuse(res, err);
     }
   };
-  const router = board.getRouter();
   app.use(QUEUE_DASHBOARD_PATH, (req: Request, res: Response, next: NextFunction) => {
-    void guard(req, res, (arg?: unknown) => (arg === 'router' ? next() : router(req, res, next)));
+    void guard(req, res, (arg?: unknown) => (arg === 'router' ? next() : board()(req, res, next)));
   });
 }
