@@ -10,7 +10,8 @@ const post = (url: string, body: unknown) =>
 describe('embedded database (PGlite, no DATABASE_URL)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vetting-pglite-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-  const env = { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `${redisPrefix()}pglite:`, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  // The demo world has its own test (demo-world.e2e.spec.ts); here it would only slow the starts down.
+  const env = { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `${redisPrefix()}pglite:`, LOG_LEVEL: 'warn', NODE_ENV: 'development', SEED_DEMO: 'false' };
 
   it('boots the real app, migrates, registers and logs in; data and the generated JWT secret survive a SIGINT restart', async () => {
     let token = '';

@@ -13,6 +13,7 @@ import { AssessmentsModule } from '@vetting/assessments';
 import { CredentialsModule } from '@vetting/credentials';
 import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 import { HealthController } from './health.controller';
+import { QueueDashboardController } from './admin/queue-dashboard.controller';
 
 
 export function loggerModule(config: AppConfig) {
@@ -64,7 +65,7 @@ export class AppModule {
         LiveGatewayModule,
         ...worker,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, QueueDashboardController],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

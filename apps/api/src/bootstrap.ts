@@ -1,12 +1,14 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, Clock, bodyParsing, createValidationPipe } from '@vetting/core';
 import { RedisStreamsIoAdapter } from '@vetting/live';
 import { AppModule } from './app.module';
 import { applyHttpSecurity } from './security';
+import { buildOpenApiDocument } from './openapi';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 
 export interface ApiOptions {
   config: AppConfig;
@@ -30,21 +32,11 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
   // size and nesting depth bounded, corrupt compression a 400, every refusal logged at warn.
   app.use(...bodyParsing());
   app.useLogger(app.get(Logger));
+  mountQueueDashboard(app, opts.config);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, opts.config));
   app.enableShutdownHooks();
-  if (opts.config.swaggerEnabled) {
-    const doc = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Vetting platform API')
-        .setDescription('Invitations, vetting calls, proctored assessments, credentials and notifications. Socket.IO namespace: /live.')
-        .setVersion('0.1.0')
-        .addBearerAuth()
-        .build(),
-    );
-    SwaggerModule.setup('api/docs', app, doc);
-  }
+  if (opts.config.swaggerEnabled) SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app));
   return app;
 }

@@ -1,11 +1,22 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { MikroORM } from '@mikro-orm/postgresql';
 import Redis from 'ioredis';
-import { AppConfig, Dependency, REDIS, serviceUnavailable, withDependencyTimeout } from '@vetting/core';
+import { ApiErrors, AppConfig, Dependency, REDIS, serviceUnavailable, withDependencyTimeout } from '@vetting/core';
 import { Public } from '@vetting/identity';
 
 type State = 'up' | 'down';
+
+class DependencyStates {
+  @ApiProperty({ enum: ['up', 'down'] }) database!: State;
+  @ApiProperty({ enum: ['up', 'down'] }) redis!: State;
+}
+
+class HealthResponse {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({ type: DependencyStates }) dependencies!: DependencyStates;
+  @ApiProperty({ description: 'The earlier (Terminus) shape, kept for existing clients', type: 'object', additionalProperties: true }) info!: Record<string, { status: State }>;
+}
 
 /**
  * `200 {status: 'ok', dependencies: {database: 'up', redis: 'up'}}`, or `503 SERVICE_UNAVAILABLE` naming
@@ -22,7 +33,10 @@ export class HealthController {
 
   @Public()
   @Get()
-  async check() {
+  @ApiOperation({ operationId: 'getHealth', summary: 'Database and Redis status (503 SERVICE_UNAVAILABLE names the one down)' })
+  @ApiOkResponse({ type: () => HealthResponse })
+  @ApiErrors([503, 'SERVICE_UNAVAILABLE (details.dependencies, details.down)'])
+  async check(): Promise<HealthResponse> {
     const [database, redis] = await Promise.all([
       this.probe('database', () => this.orm.em.fork().getConnection().execute('select 1')),
       this.probe('redis', () => this.redis.ping()),
@@ -33,7 +47,7 @@ export class HealthController {
       throw serviceUnavailable(down.length === 1 ? down[0] : undefined, { dependencies, down });
     }
     // `info` is the earlier (Terminus) shape, kept for existing clients.
-    return { status: 'ok', dependencies, info: { database: { status: database }, redis: { status: redis } } };
+    return { status: 'ok' as const, dependencies, info: { database: { status: database }, redis: { status: redis } } };
   }
 
   private async probe(dependency: Dependency, check: () => Promise<unknown>): Promise<State> {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigError, assertRedisReachable } from '@vetting/core';
 import { createApi } from './bootstrap';
+import { DEMO_PASSWORD, demoSignInTable, maybeSeedDemoWorld } from './demo/demo-world';
 
 async function main(): Promise<void> {
   const config = AppConfig.fromEnv();
@@ -12,6 +13,20 @@ async function main(): Promise<void> {
   const docs = config.swaggerEnabled ? `docs: ${url}/api/docs, ` : '';
   console.log(`\nVetting platform api listening on ${url}/api  (${docs}socket: ${url}/live)`);
   console.log(`Database: ${mode}; worker ${config.workerInProcess ? 'in this process' : 'separate (npm run start:worker)'}\n`);
+  await printDemoWorld(app, config);
+}
+
+/** On the embedded database the first start seeds demo accounts (SEED_DEMO=false turns it off). */
+async function printDemoWorld(app: Awaited<ReturnType<typeof createApi>>, config: AppConfig): Promise<void> {
+  try {
+    const outcome = await maybeSeedDemoWorld(app, config);
+    if (outcome === 'disabled') return;
+    console.log(`Demo accounts (${outcome === 'seeded' ? 'created now' : 'already there'}; all with the password ${DEMO_PASSWORD}, local use only):\n`);
+    console.log(demoSignInTable() + '\n');
+  } catch (err) {
+    // The api works without its demo world: say why and go on.
+    console.error(`The demo accounts could not be seeded: ${(err as Error).message}`);
+  }
 }
 
 main().catch((err) => {

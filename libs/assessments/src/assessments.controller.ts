@@ -1,16 +1,22 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsObject, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { parseId } from '@vetting/core';
+import { ApiErrors, parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
 import { AssessmentsService } from './assessments.service';
 import { TrackStates } from './track-states';
+import { AttemptList, AttemptTimeline, AttemptView, CatalogView, LiveAttemptList, SavedAnswer, TerminatedAttempt, TrackInvitationView, TrackStateView } from './assessments.responses';
 
 export class TrackInvitationDto {
-  @ApiProperty() @IsUUID() freelancerId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() freelancerId!: string;
 }
 export class AnswerDto {
-  @ApiProperty({ example: { optionIds: ['a'] }, description: 'multiple choice {optionIds}, scenario {optionId}, coding {language, code}' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { optionIds: ['a'] },
+    description: 'multiple choice {optionIds}, scenario {optionId}, coding {language, code}',
+  })
   @IsObject()
   answer!: Record<string, unknown>;
 }
@@ -20,6 +26,7 @@ export class TerminateDto {
 
 @ApiTags('assessments')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller()
 export class AssessmentsController {
   constructor(
@@ -28,6 +35,8 @@ export class AssessmentsController {
   ) {}
 
   @Get('assessments')
+  @ApiOperation({ operationId: 'listAssessments', summary: 'The catalog: tests and certification tracks' })
+  @ApiOkResponse({ type: CatalogView })
   async catalog() {
     return this.attempts.list(await this.tracks.all());
   }
@@ -36,6 +45,9 @@ export class AssessmentsController {
   @Roles('admin')
   @Post('admin/tracks/:slug/close')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'closeTrack', summary: 'Close a certification track to new awards (legacy); awards made stay valid' })
+  @ApiOkResponse({ type: TrackStateView })
+  @ApiErrors(403, 404)
   closeTrack(@CurrentUser() admin: User, @Param('slug') slug: string) {
     return this.tracks.set(slug, 'legacy', admin.id);
   }
@@ -44,30 +56,45 @@ export class AssessmentsController {
   @Roles('admin')
   @Post('admin/tracks/:slug/reopen')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'reopenTrack', summary: 'Open a certification track to new awards again' })
+  @ApiOkResponse({ type: TrackStateView })
+  @ApiErrors(403, 404)
   reopenTrack(@CurrentUser() admin: User, @Param('slug') slug: string) {
     return this.tracks.set(slug, 'active', admin.id);
   }
 
   @Roles('admin')
   @Post('assessments/tracks/:slug/invitations')
+  @ApiOperation({ operationId: 'inviteToTrack', summary: 'Invite a freelancer to a certification track' })
+  @ApiCreatedResponse({ type: TrackInvitationView })
+  @ApiErrors(400, 403, [404, 'NOT_FOUND: no such track or freelancer'], [409, 'INVITATION_EXISTS'])
   invite(@CurrentUser() admin: User, @Param('slug') slug: string, @Body() dto: TrackInvitationDto) {
     return this.attempts.inviteToTrack(admin, slug, dto.freelancerId);
   }
 
   @Roles('freelancer')
   @Post('assessments/:slug/attempts')
+  @ApiOperation({ operationId: 'createAttempt', summary: 'Create an attempt (items drawn); its clock starts with startAttempt' })
+  @ApiCreatedResponse({ type: AttemptView })
+  @ApiErrors([403, 'FORBIDDEN, NOT_INVITED (invited tests)'], 404, [409, 'ATTEMPT_IN_PROGRESS, RETAKE_COOLDOWN (details.eligibleAt)'])
   start(@CurrentUser() user: User, @Param('slug') slug: string) {
     return this.attempts.start(user, slug);
   }
 
   @Roles('freelancer')
   @Get('attempts')
+  @ApiOperation({ operationId: 'listMyAttempts', summary: 'The caller’s attempts, newest first' })
+  @ApiOkResponse({ type: AttemptList })
+  @ApiErrors(403)
   mine(@CurrentUser() user: User) {
     return this.attempts.myAttempts(user);
   }
 
   @Roles('freelancer')
   @Get('attempts/:id')
+  @ApiOperation({ operationId: 'getAttempt', summary: 'The attempt with its items, saved answers, deadline and time left' })
+  @ApiOkResponse({ type: AttemptView })
+  @ApiErrors(403, 404)
   get(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
     return this.attempts.state(user, id);
   }
@@ -75,6 +102,9 @@ export class AssessmentsController {
   @Roles('freelancer')
   @Post('attempts/:id/start')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'startAttempt', summary: 'Start the clock (idempotent once running)' })
+  @ApiOkResponse({ type: AttemptView })
+  @ApiErrors(403, 404)
   begin(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
     return this.attempts.begin(user, id);
   }
@@ -89,6 +119,9 @@ export class AssessmentsController {
 
   @Roles('freelancer')
   @Put('attempts/:id/answers/:itemId')
+  @ApiOperation({ operationId: 'saveAnswer', summary: 'Autosave one answer (last write wins)' })
+  @ApiOkResponse({ type: SavedAnswer })
+  @ApiErrors(400, 403, 404, [409, 'ATTEMPT_NOT_STARTED, ATTEMPT_NOT_ACTIVE, ATTEMPT_DEADLINE_PASSED'])
   answer(@CurrentUser() user: User, @Param('id', parseId()) id: string, @Param('itemId') itemId: string, @Body() dto: AnswerDto) {
     return this.attempts.answer(user, id, itemId, dto.answer);
   }
@@ -96,18 +129,27 @@ export class AssessmentsController {
   @Roles('freelancer')
   @Post('attempts/:id/submit')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'submitAttempt', summary: 'Submit the attempt for grading' })
+  @ApiOkResponse({ type: AttemptView })
+  @ApiErrors(403, 404, [409, 'ATTEMPT_NOT_ACTIVE, ATTEMPT_DEADLINE_PASSED'])
   submit(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
     return this.attempts.submit(user, id);
   }
 
   @Roles('proctor', 'admin')
   @Get('proctoring/live')
+  @ApiOperation({ operationId: 'listLiveAttempts', summary: 'Running attempts: candidate, test, time left, signal counts, tier' })
+  @ApiOkResponse({ type: LiveAttemptList })
+  @ApiErrors(403)
   live() {
     return this.attempts.live_();
   }
 
   @Roles('proctor', 'admin')
   @Get('proctoring/attempts/:id/timeline')
+  @ApiOperation({ operationId: 'getAttemptTimeline', summary: 'An attempt’s summary and its integrity timeline, in order' })
+  @ApiOkResponse({ type: AttemptTimeline })
+  @ApiErrors(403, 404)
   timeline(@Param('id', parseId()) id: string) {
     return this.attempts.timeline(id);
   }
@@ -115,6 +157,9 @@ export class AssessmentsController {
   @Roles('proctor', 'admin')
   @Post('proctoring/attempts/:id/terminate')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'terminateAttempt', summary: 'End a running attempt (proctor)' })
+  @ApiOkResponse({ type: TerminatedAttempt })
+  @ApiErrors(400, 403, 404, [409, 'ATTEMPT_NOT_ACTIVE'])
   terminate(@CurrentUser() user: User, @Param('id', parseId()) id: string, @Body() dto: TerminateDto) {
     return this.attempts.terminate(user, id, dto.reason);
   }

@@ -3,6 +3,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { CREDENTIALS_QUEUE, Reconciler } from '@vetting/core';
 import { TalentModule } from '@vetting/talent';
 import { CalendarController } from './calendar.controller';
+import { CallParticipantsController } from './call-participants.controller';
+import { ACTIVE_CALL_STATUSES, VettingCall } from './call.entities';
 import { CallLifecycleService } from './call-lifecycle.service';
 import { CallRoomGateway } from './call-room.gateway';
 import { CALL_TIMERS_QUEUE, CallTimersService } from './call-timers.service';
@@ -15,7 +17,7 @@ const queue = BullModule.registerQueue({ name: CALL_TIMERS_QUEUE }, { name: CRED
 /** Invitations' calls: availability, slots, booking, reschedules, the live room, scorecards, invites. */
 @Module({
   imports: [queue, TalentModule],
-  controllers: [CalendarController],
+  controllers: [CalendarController, CallParticipantsController],
   providers: [CallsService, ScorecardsService, CallTimersService, CallLifecycleService, CallRoomGateway],
   exports: [CallsService, CallLifecycleService, CallTimersService],
 })

@@ -19,13 +19,13 @@ import {
 import { IsInstant } from '@vetting/core';
 
 export class WeeklyWindowDto {
-  @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday, Monday 1' }) @IsInt() weekday!: number;
-  @ApiProperty({ example: '09:00' }) @IsString() start!: string;
-  @ApiProperty({ example: '17:00' }) @IsString() end!: string;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 7, description: 'ISO weekday, Monday 1' }) @IsInt() weekday!: number;
+  @ApiProperty({ example: '09:00', pattern: '^\\d{2}:\\d{2}$', description: 'local time in the availability’s zone' }) @IsString() start!: string;
+  @ApiProperty({ example: '17:00', pattern: '^\\d{2}:\\d{2}$', description: '24:00 for the end of the day' }) @IsString() end!: string;
 }
 
 export class AvailabilityExceptionDto {
-  @ApiProperty({ example: '2026-12-24' }) @IsString() date!: string;
+  @ApiProperty({ format: 'date', example: '2026-12-24' }) @IsString() date!: string;
   @ApiProperty({ enum: [false] }) @IsIn([false]) available!: false;
 }
 
@@ -39,7 +39,7 @@ export class AvailabilityDto {
   @Type(() => AvailabilityExceptionDto)
   exceptions!: AvailabilityExceptionDto[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) categorySlugs?: string[];
-  @ApiPropertyOptional({ minimum: 1, description: 'at most the calls of VETTING_CALL_LENGTH that fit in a day (48 for 30-minute calls)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'at most the calls of VETTING_CALL_LENGTH that fit in a day (48 for 30-minute calls)' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -48,9 +48,9 @@ export class AvailabilityDto {
 }
 
 export class SlotsQuery {
-  @ApiProperty() @IsUUID() invitationId!: string;
-  @ApiPropertyOptional() @IsOptional() @IsInstant() from?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInstant() to?: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() invitationId!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default now' }) @IsOptional() @IsInstant() from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default now + VETTING_BOOKING_HORIZON' }) @IsOptional() @IsInstant() to?: string;
   @ApiPropertyOptional({ example: 'Europe/Berlin' }) @IsOptional() @IsString() timeZone?: string;
 }
 
@@ -61,12 +61,12 @@ export class ListCallsQuery {
 }
 
 export class BookCallDto {
-  @ApiProperty() @IsUUID() invitationId!: string;
-  @ApiProperty({ example: '2026-12-01T09:00:00Z' }) @IsInstant() startsAt!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() invitationId!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T09:00:00Z' }) @IsInstant() startsAt!: string;
 }
 
 export class RescheduleCallDto {
-  @ApiProperty({ example: '2026-12-02T09:00:00Z' }) @IsInstant() startsAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-02T09:00:00Z' }) @IsInstant() startsAt!: string;
 }
 
 export class CancelCallDto {
@@ -75,7 +75,7 @@ export class CancelCallDto {
 
 export class HardSkillScoreDto {
   @ApiProperty({ example: 'TypeScript' }) @IsString() @MinLength(1) @MaxLength(100) skill!: string;
-  @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) score!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) score!: number;
 }
 
 export class ScorecardDto {
@@ -86,7 +86,12 @@ export class ScorecardDto {
   @ValidateNested({ each: true })
   @Type(() => HardSkillScoreDto)
   hardSkills!: HardSkillScoreDto[];
-  @ApiProperty({ example: { reliability: 4, communication: 5 }, description: 'at least reliability and communication, each 1-5' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer', minimum: 1, maximum: 5 },
+    example: { reliability: 4, communication: 5 },
+    description: 'at least reliability and communication, each 1-5',
+  })
   @IsObject()
   softSkills!: Record<string, number>;
   @ApiProperty({ enum: ['pass', 'fail'] }) @IsIn(['pass', 'fail']) decision!: 'pass' | 'fail';

@@ -2,6 +2,7 @@ export * from './config/app-config';
 export * from './config/env.schema';
 export * from './clock/clock';
 export * from './errors/app-error';
+export * from './errors/error-body';
 export * from './errors/error-mapping';
 export * from './errors/all-exceptions.filter';
 export * from './errors/validation';

@@ -3,6 +3,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { AppConfig, CREDENTIALS_QUEUE } from '@vetting/core';
 import { AssessmentsModule, AssessmentsWorkerModule, GRADING_QUEUE } from '@vetting/assessments';
 import { CredentialsController } from './credentials.controller';
+import { AdminFreelancersController, FreelancerDirectory } from './admin-freelancers.controller';
 import { CredentialsProcessor, GradingProcessor } from './credentials.processor';
 import { CredentialsService } from './credentials.service';
 import { GradingService } from './grading.service';
@@ -13,8 +14,8 @@ const queues = BullModule.registerQueue({ name: CREDENTIALS_QUEUE }, { name: GRA
 /** Profiles, approval, verified skills, certifications and badges (api). */
 @Module({
   imports: [queues, AssessmentsModule],
-  controllers: [CredentialsController],
-  providers: [CredentialsService],
+  controllers: [CredentialsController, AdminFreelancersController],
+  providers: [CredentialsService, FreelancerDirectory],
   exports: [CredentialsService],
 })
 export class CredentialsModule {}

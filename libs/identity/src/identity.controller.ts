@@ -1,9 +1,11 @@
 import { Body, CanActivate, Controller, ExecutionContext, Get, HttpCode, Injectable, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@vetting/core';
 import { CurrentUser, Public, Roles } from './auth.decorators';
 import { ChangePasswordDto, CreateStaffDto, LoginDto, RegisterDto } from './identity.dto';
 import { IdentityService } from './identity.service';
 import { LoginThrottle } from './login-throttle';
+import { AuthSession, UserView } from './identity.responses';
 import { User, toPublicUser } from './user.entity';
 
 /** Counts the request against its client address (req.ip: X-Forwarded-For only from TRUST_PROXY hops). */
@@ -24,7 +26,9 @@ export class AuthController {
   @Public()
   @Post('register')
   @UseGuards(ClientRateLimitGuard)
-  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED, with Retry-After' })
+  @ApiOperation({ operationId: 'register', summary: 'Create a freelancer or client account and sign in' })
+  @ApiCreatedResponse({ type: AuthSession })
+  @ApiErrors(400, [409, 'EMAIL_TAKEN, PLAN_NOT_ALLOWED (a plan is a client’s)'], [429, 'RATE_LIMITED, with Retry-After'])
   register(@Body() dto: RegisterDto) {
     return this.identity.register(dto);
   }
@@ -33,7 +37,9 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @UseGuards(ClientRateLimitGuard)
-  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED per client address or per account, with Retry-After' })
+  @ApiOperation({ operationId: 'login', summary: 'Sign in with email and password' })
+  @ApiOkResponse({ type: AuthSession })
+  @ApiErrors(400, [401, 'UNAUTHENTICATED: email or password is wrong'], [429, 'RATE_LIMITED per client address or per account, with Retry-After'])
   login(@Body() dto: LoginDto) {
     return this.identity.login(dto.email, dto.password);
   }
@@ -60,17 +66,23 @@ export class AuthController {
 
 @ApiTags('identity')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller()
 export class MeController {
   constructor(private readonly identity: IdentityService) {}
 
   @Get('me')
+  @ApiOperation({ operationId: 'getMe', summary: 'The caller' })
+  @ApiOkResponse({ type: UserView })
   me(@CurrentUser() user: User) {
     return toPublicUser(user);
   }
 
   @Roles('admin')
   @Post('admin/users')
+  @ApiOperation({ operationId: 'createStaffUser', summary: 'Create a talent manager, proctor or admin' })
+  @ApiCreatedResponse({ type: UserView })
+  @ApiErrors(400, 403, [409, 'EMAIL_TAKEN'])
   async createStaff(@Body() dto: CreateStaffDto) {
     return toPublicUser(await this.identity.createStaff(dto));
   }

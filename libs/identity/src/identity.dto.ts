@@ -14,7 +14,7 @@ export class IsIanaTimeZone implements ValidatorConstraintInterface {
 }
 
 export class RegisterDto {
-  @ApiProperty({ example: 'ada@example.com' }) @IsEmail() @MaxLength(320) email!: string;
+  @ApiProperty({ format: 'email', example: 'ada@example.com' }) @IsEmail() @MaxLength(320) email!: string;
   @ApiProperty({ minLength: 8 }) @IsString() @MinLength(8) @MaxLength(200) password!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) name!: string;
   @ApiProperty({ enum: ['freelancer', 'client'] }) @IsIn(['freelancer', 'client']) role!: 'freelancer' | 'client';
@@ -28,7 +28,7 @@ export class LoginDto {
 }
 
 export class CreateStaffDto {
-  @ApiProperty() @IsEmail() @MaxLength(320) email!: string;
+  @ApiProperty({ format: 'email' }) @IsEmail() @MaxLength(320) email!: string;
   @ApiProperty({ minLength: 8 }) @IsString() @MinLength(8) @MaxLength(200) password!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) name!: string;
   @ApiProperty({ enum: STAFF_ROLES }) @IsIn(STAFF_ROLES) role!: (typeof STAFF_ROLES)[number];

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AuthGuard } from './auth.guard';
 import { AuthController, ClientRateLimitGuard, MeController } from './identity.controller';
+import { AdminUsersController, UserDirectory } from './admin-users.controller';
 import { IdentityService } from './identity.service';
 import { LoginThrottle } from './login-throttle';
 import { SessionEvents } from './session-events';
@@ -10,10 +11,11 @@ import { TokenService } from './token.service';
 
 @Module({
   imports: [JwtModule.register({})],
-  controllers: [AuthController, MeController],
+  controllers: [AuthController, MeController, AdminUsersController],
   providers: [
     TokenService,
     IdentityService,
+    UserDirectory,
     LoginThrottle,
     SessionEvents,
     ClientRateLimitGuard,

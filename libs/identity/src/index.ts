@@ -7,3 +7,4 @@ export * from './identity.dto';
 export * from './identity.module';
 export * from './session-events';
 export * from './login-throttle';
+export * from './identity.responses';

@@ -2,6 +2,7 @@ export * from './notification.entity';
 export * from './notification-types';
 export * from './delivery.entities';
 export * from './notifications.service';
+export * from './channels.service';
 export * from './fanout.service';
 export * from './webhook-signature';
 export { isPublicAddress, checkWebhookUrl } from './webhook-target.rules';

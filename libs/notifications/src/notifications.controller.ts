@@ -1,21 +1,22 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { parseId } from '@vetting/core';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, parseId } from '@vetting/core';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { CurrentUser, User } from '@vetting/identity';
 import { NotificationsService } from './notifications.service';
+import { Inbox, MarkedRead, NotificationView } from './notifications.responses';
 
 export class InboxQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
-  @ApiPropertyOptional({ default: 20, maximum: 100 })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() cursor?: string;
+  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100 })
   @IsOptional()
   @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
   @IsInt()
   @Min(1)
   @Max(100)
   limit?: number;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: Boolean, description: 'only unread notifications' })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
@@ -24,23 +25,32 @@ export class InboxQuery {
 
 @ApiTags('notifications')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller('notifications')
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listNotifications', summary: 'The caller’s inbox with cursor pagination and the unread count' })
+  @ApiOkResponse({ type: Inbox })
+  @ApiErrors(400)
   inbox(@CurrentUser() user: User, @Query() q: InboxQuery) {
     return this.notifications.inbox(user.id, { cursor: q.cursor, limit: q.limit ?? 20, unreadOnly: q.unread ?? false });
   }
 
   @Post('read-all')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'markAllNotificationsRead', summary: 'Mark every notification read' })
+  @ApiOkResponse({ type: MarkedRead })
   readAll(@CurrentUser() user: User) {
     return this.notifications.markAllRead(user.id);
   }
 
   @Post(':id/read')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'markNotificationRead', summary: 'Mark one notification read' })
+  @ApiOkResponse({ type: NotificationView })
+  @ApiErrors(404)
   read(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
     return this.notifications.markRead(user.id, id);
   }

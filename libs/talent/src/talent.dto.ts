@@ -4,7 +4,7 @@ import { IsInstant } from '@vetting/core';
 import { PROGRAMS } from './categories';
 
 export class CreateInvitationDto {
-  @ApiProperty() @IsUUID() freelancerId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() freelancerId!: string;
   @ApiProperty({ enum: PROGRAMS }) @IsIn(PROGRAMS) program!: string;
   @ApiProperty({ example: 'web-mobile-software-dev' }) @IsString() @MaxLength(100) categorySlug!: string;
 }
@@ -12,8 +12,8 @@ export class CreateInvitationDto {
 export class OpenWindowDto {
   @ApiProperty({ enum: PROGRAMS }) @IsIn(PROGRAMS) program!: string;
   @ApiProperty() @IsString() @MaxLength(100) categorySlug!: string;
-  @ApiPropertyOptional() @IsOptional() @IsInstant() opensAt?: string;
-  @ApiProperty() @IsInstant() closesAt!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default now' }) @IsOptional() @IsInstant() opensAt?: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() closesAt!: string;
 }
 
 export class ApplyDto {

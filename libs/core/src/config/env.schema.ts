@@ -201,6 +201,10 @@ export const envSchema = z
     FANOUT_BATCH_SIZE: int(500, 1, 10000),
     /** Unset = on, except with NODE_ENV=production. */
     SWAGGER_ENABLED: optionalString.pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional()).transform((v) => (v === undefined ? undefined : v === 'true' || v === '1' || v === 'yes')),
+    /** Seed the demo accounts on the embedded database (never with DATABASE_URL or in production). */
+    SEED_DEMO: bool(true),
+    /** How long a queue dashboard session (cookie) lasts. */
+    QUEUE_DASHBOARD_SESSION_TTL: isoDuration('PT15M'),
   })
   .superRefine((env, ctx) => {
     if (!env.JWT_SECRET && !isEmbeddedDevelopment(env)) {

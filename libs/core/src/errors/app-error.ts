@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import type { ErrorBody } from './error-body';
 
 /** A client-facing error with a stable upper-snake `code`. */
 export class AppError extends HttpException {
@@ -14,13 +15,6 @@ export class AppError extends HttpException {
   toBody(): ErrorBody {
     return { statusCode: this.statusCode, code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
   }
-}
-
-export interface ErrorBody {
-  statusCode: number;
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
 }
 
 export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { AppError, ErrorBody } from './app-error';
+import { AppError } from './app-error';
+import type { ErrorBody } from './error-body';
 import { serviceUnavailable, unavailableDependency } from '../dependencies/dependency-errors';
 
 const CODE_BY_STATUS: Record<number, string> = {

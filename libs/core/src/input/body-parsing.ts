@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { json, NextFunction, Request, RequestHandler, Response, urlencoded } from 'express';
-import { ErrorBody } from '../errors/app-error';
+import type { ErrorBody } from '../errors/error-body';
 import { toErrorBody } from '../errors/error-mapping';
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_JSON_VALUES, jsonShapeProblem } from './input-rules';
 
