@@ -113,6 +113,9 @@ export class AssessmentsController {
   @Roles('freelancer')
   @Post('attempts/:id/abandon')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'abandonAttempt', summary: 'Abandon a created attempt: no grade, no retake cooldown' })
+  @ApiOkResponse({ type: AttemptView })
+  @ApiErrors(403, 404, [409, 'ATTEMPT_NOT_ABANDONABLE (details.status)'])
   abandon(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
     return this.attempts.abandon(user, id);
   }

@@ -48,7 +48,9 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('logout')
   @HttpCode(204)
+  @ApiOperation({ operationId: 'logout', summary: 'End every session of the caller (all devices)' })
   @ApiNoContentResponse({ description: 'Every session of the caller has ended' })
+  @ApiErrors(401)
   async logout(@CurrentUser() user: User): Promise<void> {
     await this.identity.logout(user);
   }
@@ -58,7 +60,9 @@ export class AuthController {
   @Post('password')
   @HttpCode(200)
   @UseGuards(ClientRateLimitGuard)
-  @ApiOkResponse({ description: '{accessToken, user}' })
+  @ApiOperation({ operationId: 'changePassword', summary: 'Change the password: every other session ends, the answer signs this one in again' })
+  @ApiOkResponse({ type: AuthSession })
+  @ApiErrors(400, 401, [403, 'WRONG_PASSWORD: the current password is wrong'], [429, 'RATE_LIMITED, with Retry-After'])
   changePassword(@CurrentUser() user: User, @Body() dto: ChangePasswordDto) {
     return this.identity.changePassword(user, dto.currentPassword, dto.newPassword);
   }

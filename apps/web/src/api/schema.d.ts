@@ -191,6 +191,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/tracks/{slug}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a certification track to new awards (legacy); awards made stay valid */
+        post: operations["closeTrack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tracks/{slug}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a certification track to new awards again */
+        post: operations["reopenTrack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -294,6 +328,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/attempts/{id}/abandon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Abandon a created attempt: no grade, no retake cooldown */
+        post: operations["abandonAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/attempts/{id}/answers/{itemId}": {
         parameters: {
             query?: never;
@@ -356,6 +407,40 @@ export interface paths {
         put?: never;
         /** Sign in with email and password */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End every session of the caller (all devices) */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the password: every other session ends, the answer signs this one in again */
+        post: operations["changePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -507,7 +592,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Database and Redis status */
+        /** Database and Redis status (503 SERVICE_UNAVAILABLE names the one down) */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -731,7 +816,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller’s calls (a talent manager’s agenda), newest start first */
+        /** The caller’s calls (a talent manager’s agenda; every call for an admin), newest start first */
         get: operations["listMyCalls"];
         put?: never;
         /** Book a pre-vetting call at a free slot */
@@ -1067,7 +1152,7 @@ export interface components {
             passed: boolean | null;
             score: number | null;
             /** @enum {string} */
-            status: "created" | "in_progress" | "submitted" | "expired" | "terminated" | "graded";
+            status: "created" | "in_progress" | "submitted" | "expired" | "terminated" | "graded" | "abandoned";
         };
         AttemptTimeline: {
             attempt: components["schemas"]["LiveAttempt"];
@@ -1094,6 +1179,9 @@ export interface components {
             gradedAt?: string;
             /** Format: uuid */
             id: string;
+            /** @description drawn items; the items themselves only once the clock runs */
+            itemCount: number;
+            /** @description empty until the attempt is started */
             items: (components["schemas"]["MultipleChoiceItem"] | components["schemas"]["CodingItem"] | components["schemas"]["ScenarioItem"])[];
             /** @description once graded */
             passed?: boolean;
@@ -1106,10 +1194,15 @@ export interface components {
             score?: number;
             /** Format: date-time */
             serverTime: string;
+            /**
+             * Format: date-time
+             * @description a created attempt: start it before this (ATTEMPT_START_WINDOW) or it lapses
+             */
+            startBy?: string;
             /** Format: date-time */
             startedAt: string | null;
             /** @enum {string} */
-            status: "created" | "in_progress" | "submitted" | "expired" | "terminated" | "graded";
+            status: "created" | "in_progress" | "submitted" | "expired" | "terminated" | "graded" | "abandoned";
         };
         AuthSession: {
             /** @description JWT for `Authorization: Bearer` and the /live handshake (`auth.token`) */
@@ -1118,6 +1211,7 @@ export interface components {
         };
         AvailabilityDto: {
             categorySlugs?: string[];
+            /** @description at most the calls of VETTING_CALL_LENGTH that fit in a day (48 for 30-minute calls) */
             dailyCap?: number;
             exceptions: components["schemas"]["AvailabilityExceptionDto"][];
             /** @example Europe/Berlin */
@@ -1310,6 +1404,10 @@ export interface components {
             title: string;
             trackSlug: string;
         };
+        ChangePasswordDto: {
+            currentPassword: string;
+            newPassword: string;
+        };
         CodingExample: {
             explanation?: string;
             input: string;
@@ -1379,6 +1477,12 @@ export interface components {
             durationMs: number;
             error: string | null;
             statusCode: number | null;
+        };
+        DependencyStates: {
+            /** @enum {string} */
+            database: "up" | "down";
+            /** @enum {string} */
+            redis: "up" | "down";
         };
         EligibilityView: {
             eligible: boolean;
@@ -1471,6 +1575,15 @@ export interface components {
             score: number;
             /** @example TypeScript */
             skill: string;
+        };
+        HealthResponse: {
+            dependencies: components["schemas"]["DependencyStates"];
+            /** @description The earlier (Terminus) shape, kept for existing clients */
+            info: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "ok";
         };
         HeldBadge: {
             /** Format: date-time */
@@ -1568,7 +1681,7 @@ export interface components {
             /** Format: date-time */
             startedAt: string | null;
             /** @enum {string} */
-            status: "created" | "in_progress" | "submitted" | "expired" | "terminated" | "graded";
+            status: "created" | "in_progress" | "submitted" | "expired" | "terminated" | "graded" | "abandoned";
         };
         LiveAttemptList: {
             attempts: components["schemas"]["LiveAttempt"][];
@@ -1909,6 +2022,26 @@ export interface components {
             id: string;
             trackSlug: string;
         };
+        TrackStateView: {
+            /**
+             * @description the catalog default it overrides
+             * @enum {string}
+             */
+            catalogStatus: "active" | "legacy";
+            /** Format: date-time */
+            changedAt: string;
+            /**
+             * Format: uuid
+             * @description the admin who changed it
+             */
+            changedBy: string;
+            slug: string;
+            /**
+             * @description the effective status now
+             * @enum {string}
+             */
+            status: "active" | "legacy";
+        };
         TrackView: {
             /** @description assessment slugs, all to be passed */
             assessments: string[];
@@ -1984,7 +2117,7 @@ export interface components {
         };
         WebhookDto: {
             /** @description event types; empty = all */
-            events?: string[];
+            events?: ("attempt.graded" | "badge.awarded" | "badge.revoked" | "call.booked" | "call.cancelled" | "call.interviewer-absent" | "call.missed" | "call.reminder" | "call.rescheduled" | "certification.awarded" | "profile.approved" | "profile.rejected" | "skill.verified" | "talent.vetted" | "vetting.eligible-again" | "vetting.invited")[];
             /** @description generated when omitted; shown once */
             secret?: string;
             /**
@@ -2600,6 +2733,102 @@ export interface operations {
             };
         };
     };
+    closeTrack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackStateView"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND (also for what the caller may not see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reopenTrack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackStateView"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND (also for what the caller may not see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listUsers: {
         parameters: {
             query?: {
@@ -2949,6 +3178,63 @@ export interface operations {
             };
         };
     };
+    abandonAttempt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptView"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND (also for what the caller may not see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ATTEMPT_NOT_ABANDONABLE (details.status) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     saveAnswer: {
         parameters: {
             query?: never;
@@ -3164,7 +3450,93 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED: too many attempts; see Retry-After */
+            /** @description RATE_LIMITED per client address or per account, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session of the caller has ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthSession"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details.fields lists each field) or MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description WRONG_PASSWORD: the current password is wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3214,7 +3586,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED: too many attempts; see Retry-After */
+            /** @description RATE_LIMITED, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3604,120 +3976,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The Health Check is successful */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                        /** @example {} */
-                        error?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /** @example ok */
-                        status?: string;
-                    };
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
-            /** @description INTERNAL: a fault on the server (logged with the request id) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The Health Check is not successful */
+            /** @description SERVICE_UNAVAILABLE (details.dependencies, details.down) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect"
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect"
-                         *       }
-                         *     }
-                         */
-                        error?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /** @example error */
-                        status?: string;
-                    };
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4385,7 +4658,12 @@ export interface operations {
     };
     listMyCalls: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description admin: only this freelancer’s calls */
+                freelancerId?: string;
+                /** @description admin: only this talent manager’s calls */
+                talentManagerId?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
