@@ -7,6 +7,7 @@ import { json, NextFunction, Request, Response, urlencoded } from 'express';
 import { AppConfig, Clock, createValidationPipe, toErrorBody } from '@vetting/core';
 import { RedisStreamsIoAdapter } from '@vetting/live';
 import { AppModule } from './app.module';
+import { serveWebApp } from './web-app';
 
 export interface ApiOptions {
   config: AppConfig;
@@ -34,6 +35,7 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
   });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api');
+  serveWebApp(app, opts.config);
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, opts.config));
   app.enableShutdownHooks();

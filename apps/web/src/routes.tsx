@@ -1,0 +1,51 @@
+import { Navigate, Route, Routes } from 'react-router';
+import { useAuth } from './auth';
+import { Layout } from './components/layout';
+import { Loading } from './components/states';
+import { SignInPage, SignUpPage } from './pages/sign-in';
+import { InboxPage } from './pages/inbox';
+import { FreelancerDashboard } from './pages/freelancer/dashboard';
+import { BookPage } from './pages/freelancer/book';
+import { CallPage, CallsPage } from './pages/freelancer/call';
+import { NotFound } from './pages/not-found';
+import { AgendaPage } from './pages/tm/agenda';
+import { AvailabilityPage } from './pages/tm/availability';
+import { TalentManagerCallPage } from './pages/tm/tm-call';
+
+export function AppRoutes() {
+  const { user, loading } = useAuth();
+  if (loading) return <Loading label="Signing you in" />;
+  if (!user) {
+    return (
+      <Routes>
+        <Route path="/sign-up" element={<SignUpPage />} />
+        <Route path="*" element={<SignInPage />} />
+      </Routes>
+    );
+  }
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<Navigate to="/" replace />} />
+      <Route path="/sign-up" element={<Navigate to="/" replace />} />
+      <Route element={<Layout />}>
+        <Route path="/inbox" element={<InboxPage />} />
+        {user.role === 'freelancer' && (
+          <>
+            <Route path="/" element={<FreelancerDashboard />} />
+            <Route path="/book" element={<BookPage />} />
+            <Route path="/calls" element={<CallsPage />} />
+            <Route path="/calls/:id" element={<CallPage />} />
+          </>
+        )}
+        {user.role === 'talent_manager' && (
+          <>
+            <Route path="/" element={<AgendaPage />} />
+            <Route path="/availability" element={<AvailabilityPage />} />
+            <Route path="/calls/:id" element={<TalentManagerCallPage />} />
+          </>
+        )}
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
