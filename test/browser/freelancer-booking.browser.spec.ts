@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { TestApp, startTestApp } from '../support/test-app';
 import { adminToken, bearer, talentManager } from '../support/calendar-fixtures';
-import { launchBrowser, newPage, signIn } from '../support/browser';
+import { launchBrowser, newPage, signIn, traced } from '../support/browser';
 
 const CATEGORY = 'web-mobile-software-dev';
 const ZONE = 'Europe/Berlin';
@@ -34,6 +34,7 @@ describe('browser: a freelancer books, reschedules once and joins the call room'
     const admin = await adminToken(t);
     const tm = await talentManager(t, admin, CATEGORY);
     const { page } = await newPage(browser, t.baseUrl, { timezoneId: ZONE });
+    await traced(page, 'freelancer-booking', async () => {
 
     // Sign up through the page.
     const email = `fl-${Date.now()}@example.com`;
@@ -105,5 +106,6 @@ describe('browser: a freelancer books, reschedules once and joins the call room'
     const joined = await t.http().get(`/api/vetting/calls/${callId}`).set(bearer(login.body.accessToken)).expect(200);
     expect(joined.body.freelancerJoinedAt).not.toBeNull();
     await tmSession.context.close();
-  });
+    });
+  }, 120_000);
 });

@@ -42,3 +42,15 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/** Runs a journey; on failure saves a screenshot of the page (BROWSER_ARTIFACTS, default /tmp) and rethrows. */
+export async function traced<T>(page: Page, name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const file = `${process.env.BROWSER_ARTIFACTS ?? '/tmp'}/browser-failure-${name}-${Date.now()}.png`;
+    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    (err as Error).message += `\n(screenshot: ${file}; url: ${page.url()})`;
+    throw err;
+  }
+}

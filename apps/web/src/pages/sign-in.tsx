@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Center, PasswordInput, Select, Stack, Text, TextInput, Title, SegmentedControl } from '@mantine/core';
+import { Anchor, Button, Card, Center, NativeSelect, PasswordInput, Select, Stack, Text, TextInput, Title, SegmentedControl } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
@@ -95,7 +95,7 @@ export function SignUpPage() {
             <TextInput label="Name" autoComplete="name" required {...form.getInputProps('name')} />
             <TextInput label="Email" type="email" autoComplete="email" required {...form.getInputProps('email')} />
             <PasswordInput label="Password" autoComplete="new-password" required description="At least 8 characters" {...form.getInputProps('password')} />
-            <Select label="Time zone" searchable data={TIME_ZONES} allowDeselect={false} required {...form.getInputProps('timeZone')} />
+            <NativeSelect label="Time zone" data={TIME_ZONES} required {...form.getInputProps('timeZone')} />
             {form.values.role === 'client' && (
               <Select
                 label="Plan"

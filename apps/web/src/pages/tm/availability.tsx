@@ -1,4 +1,4 @@
-import { Button, Card, Checkbox, Group, MultiSelect, NumberInput, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Card, Checkbox, Group, MultiSelect, NativeSelect, NumberInput, Stack, Table, Text, Title } from '@mantine/core';
 import { DatePickerInput, TimeInput } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -90,7 +90,7 @@ export function AvailabilityPage() {
       {current.data === null && <Text>You have not published availability yet; freelancers cannot book you until you save it.</Text>}
       <Card withBorder>
         <Stack>
-          <Select label="Time zone" searchable data={TIME_ZONES.includes(timeZone) ? TIME_ZONES : [timeZone, ...TIME_ZONES]} value={timeZone} onChange={(v) => v && setTimeZone(v)} allowDeselect={false} maw={360} />
+          <NativeSelect label="Time zone" data={TIME_ZONES.includes(timeZone) ? TIME_ZONES : [timeZone, ...TIME_ZONES]} value={timeZone} onChange={(e) => setTimeZone(e.currentTarget.value)} maw={360} />
           <Table.ScrollContainer minWidth={420}>
             <Table aria-label="Weekly hours">
               <Table.Thead>
