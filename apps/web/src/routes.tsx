@@ -8,6 +8,9 @@ import { FreelancerDashboard } from './pages/freelancer/dashboard';
 import { BookPage } from './pages/freelancer/book';
 import { CallPage, CallsPage } from './pages/freelancer/call';
 import { NotFound } from './pages/not-found';
+import { TestsPage } from './pages/tests/catalog';
+import { AttemptPage } from './pages/tests/attempt';
+import { ProctorAttemptPage, ProctorLivePage } from './pages/proctor/proctor';
 import { AgendaPage } from './pages/tm/agenda';
 import { AvailabilityPage } from './pages/tm/availability';
 import { TalentManagerCallPage } from './pages/tm/tm-call';
@@ -35,6 +38,8 @@ export function AppRoutes() {
             <Route path="/book" element={<BookPage />} />
             <Route path="/calls" element={<CallsPage />} />
             <Route path="/calls/:id" element={<CallPage />} />
+            <Route path="/tests" element={<TestsPage />} />
+            <Route path="/attempts/:id" element={<AttemptPage />} />
           </>
         )}
         {user.role === 'talent_manager' && (
@@ -42,6 +47,13 @@ export function AppRoutes() {
             <Route path="/" element={<AgendaPage />} />
             <Route path="/availability" element={<AvailabilityPage />} />
             <Route path="/calls/:id" element={<TalentManagerCallPage />} />
+          </>
+        )}
+        {user.role === 'proctor' && <Route path="/" element={<ProctorLivePage />} />}
+        {(user.role === 'proctor' || user.role === 'admin') && (
+          <>
+            <Route path="/proctoring" element={<ProctorLivePage />} />
+            <Route path="/proctoring/attempts/:id" element={<ProctorAttemptPage />} />
           </>
         )}
         <Route path="*" element={<NotFound />} />
