@@ -11,6 +11,9 @@ import { NotFound } from './pages/not-found';
 import { TestsPage } from './pages/tests/catalog';
 import { AttemptPage } from './pages/tests/attempt';
 import { ProctorAttemptPage, ProctorLivePage } from './pages/proctor/proctor';
+import { FollowPage, FreelancerProfilePage, WebhooksPage } from './pages/client/client';
+import { IdentityPage, InvitePage, ReviewsPage, StaffPage, SupplyPage, TracksPage, WindowsPage } from './pages/admin/admin';
+import { ProfilePage } from './pages/freelancer/profile';
 import { AgendaPage } from './pages/tm/agenda';
 import { AvailabilityPage } from './pages/tm/availability';
 import { TalentManagerCallPage } from './pages/tm/tm-call';
@@ -39,6 +42,7 @@ export function AppRoutes() {
             <Route path="/calls" element={<CallsPage />} />
             <Route path="/calls/:id" element={<CallPage />} />
             <Route path="/tests" element={<TestsPage />} />
+            <Route path="/profile" element={<ProfilePage />} />
             <Route path="/attempts/:id" element={<AttemptPage />} />
           </>
         )}
@@ -47,6 +51,25 @@ export function AppRoutes() {
             <Route path="/" element={<AgendaPage />} />
             <Route path="/availability" element={<AvailabilityPage />} />
             <Route path="/calls/:id" element={<TalentManagerCallPage />} />
+          </>
+        )}
+        <Route path="/freelancers/:id" element={<FreelancerProfilePage />} />
+        {user.role === 'client' && (
+          <>
+            <Route path="/" element={<FollowPage />} />
+            <Route path="/webhooks" element={<WebhooksPage />} />
+          </>
+        )}
+        {user.role === 'admin' && (
+          <>
+            <Route path="/" element={<InvitePage />} />
+            <Route path="/admin/windows" element={<WindowsPage />} />
+            <Route path="/admin/staff" element={<StaffPage />} />
+            <Route path="/admin/supply" element={<SupplyPage />} />
+            <Route path="/admin/tracks" element={<TracksPage />} />
+            <Route path="/admin/reviews" element={<ReviewsPage />} />
+            <Route path="/admin/identity" element={<IdentityPage />} />
+            <Route path="/webhooks" element={<WebhooksPage />} />
           </>
         )}
         {user.role === 'proctor' && <Route path="/" element={<ProctorLivePage />} />}

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Card, Group, Indicator, Stack, Text, Title } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Card, Group, Indicator, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -82,6 +82,11 @@ export function InboxPage() {
                   <div>
                     <Text fw={n.readAt ? 400 : 700}>{n.title}</Text>
                     <Text size="sm">{n.body}</Text>
+                    {typeof n.data?.freelancerId === 'string' && (
+                      <Anchor component={Link} to={`/freelancers/${n.data.freelancerId}`} size="sm">
+                        View the freelancer's profile
+                      </Anchor>
+                    )}
                     <Text size="xs" c="dimmed">
                       {formatDateTime(n.createdAt, zone)}
                       {n.readAt ? '' : ' · unread'}
