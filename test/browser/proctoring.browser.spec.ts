@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -20,13 +20,15 @@ function shortCatalog(): string {
 describe('browser: a proctored test watched live', () => {
   let t: TestApp;
   let browser: Browser;
+  const catalogDir = shortCatalog();
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([startTestApp({ env: { ASSESSMENT_CATALOG_DIR: shortCatalog() } }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ env: { ASSESSMENT_CATALOG_DIR: catalogDir } }), launchBrowser()]);
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    rmSync(catalogDir, { recursive: true, force: true });
   });
 
   it("shows the candidate's paste and tab switch on the proctor's timeline within a second, the warning on the candidate's page, and the timer expires the test", async () => {

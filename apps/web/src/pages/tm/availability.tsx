@@ -56,7 +56,7 @@ export function AvailabilityPage() {
     setDays(
       WEEKDAYS.map((_, i) => {
         const w = a.weekly.find((x) => x.weekday === i + 1);
-        return w ? { on: true, start: w.start, end: w.end } : { on: false, start: '09:00', end: '17:00' };
+        return w ? { on: true, start: w.start, end: w.end === '24:00' ? '00:00' : w.end } : { on: false, start: '09:00', end: '17:00' };
       }),
     );
     setDaysOff(a.exceptions.map((e) => e.date));
@@ -69,7 +69,8 @@ export function AvailabilityPage() {
         api.PUT('/api/talent-managers/me/availability', {
           body: {
             timeZone,
-            weekly: days.flatMap((d, i) => (d.on ? [{ weekday: i + 1, start: d.start, end: d.end }] : [])),
+            // An end of 00:00 is midnight at the end of the day (the api's "24:00").
+            weekly: days.flatMap((d, i) => (d.on ? [{ weekday: i + 1, start: d.start, end: d.end === '00:00' ? '24:00' : d.end }] : [])),
             exceptions: daysOff.map((date) => ({ date, available: false as const })),
             dailyCap: Number(dailyCap) || undefined,
             ...(cats.length ? { categorySlugs: cats } : {}),
@@ -91,6 +92,7 @@ export function AvailabilityPage() {
       <Card withBorder>
         <Stack>
           <NativeSelect label="Time zone" data={TIME_ZONES.includes(timeZone) ? TIME_ZONES : [timeZone, ...TIME_ZONES]} value={timeZone} onChange={(e) => setTimeZone(e.currentTarget.value)} maw={360} />
+          <Text size="sm">Hours are in the time zone above; a day ending at 00:00 runs until midnight.</Text>
           <Table.ScrollContainer minWidth={420}>
             <Table aria-label="Weekly hours">
               <Table.Thead>

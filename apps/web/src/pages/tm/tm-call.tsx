@@ -66,7 +66,7 @@ function Scorecard({ call }: { call: Call }) {
   const existing = useQuery({
     queryKey: ['scorecard', call.id],
     retry: false,
-    queryFn: () => unwrap<Record<string, unknown>>(api.GET('/api/vetting/calls/{id}/scorecard', { params: { path: { id: call.id } } })),
+    queryFn: () => unwrap<{ scorecard: Record<string, unknown> | null }>(api.GET('/api/vetting/calls/{id}/scorecard', { params: { path: { id: call.id } } })),
   });
   const form = useForm<ScorecardValues>({
     initialValues: { hardSkills: [{ skill: '', score: 3 }], reliability: 3, communication: 3, decision: 'pass', notes: '' },
@@ -86,7 +86,7 @@ function Scorecard({ call }: { call: Call }) {
       void client.invalidateQueries({ queryKey: ['scorecard', call.id] });
     },
   });
-  const submitted = existing.isSuccess && existing.data;
+  const submitted = Boolean(existing.data?.scorecard);
   return (
     <Card withBorder>
       <Title order={3} mb="sm">
