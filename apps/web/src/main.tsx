@@ -1,7 +1,7 @@
 import '@mantine/core/styles.css';
 import '@mantine/dates/styles.css';
 import '@mantine/notifications/styles.css';
-import { createTheme, MantineProvider } from '@mantine/core';
+import { createTheme, CSSVariablesResolver, defaultVariantColorsResolver, MantineProvider, parseThemeColor, VariantColorsResolver } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
@@ -12,10 +12,26 @@ import { AuthProvider } from './auth';
 import { LiveProvider } from './live';
 import { AppRoutes } from './routes';
 
+// Light variants (badges, light buttons) get their darkest text shade: the defaults fall below WCAG AA contrast.
+const variantColorResolver: VariantColorsResolver = (input) => {
+  const colors = defaultVariantColorsResolver(input);
+  const parsed = parseThemeColor({ color: input.color || input.theme.primaryColor, theme: input.theme });
+  if (input.variant === 'light' && parsed.isThemeColor) {
+    const pale = ['yellow', 'orange', 'lime', 'cyan', 'teal', 'green'].includes(parsed.color);
+    return { ...colors, color: pale ? 'var(--mantine-color-dark-7)' : `var(--mantine-color-${parsed.color}-9)` };
+  }
+  return colors;
+};
+
+// "Dimmed" text and input descriptions one shade darker than Mantine's default, for AA contrast on white.
+const cssVariablesResolver: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' }, dark: {} });
+
 const theme = createTheme({
   primaryColor: 'indigo',
   // Darker shades than the defaults keep text on filled buttons above WCAG AA contrast.
-  primaryShade: 8,
+  primaryShade: 9,
+  autoContrast: true,
+  variantColorResolver,
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
 });
 
@@ -30,7 +46,7 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <AuthProvider>

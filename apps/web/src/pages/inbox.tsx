@@ -72,8 +72,9 @@ export function InboxPage() {
       ) : inbox.isError ? (
         <ErrorAlert error={inbox.error} onRetry={() => void inbox.refetch()} />
       ) : (
-        <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Notifications">
+        <Stack gap="xs">
           {inbox.data.pages.flatMap((p) => p.items).length === 0 && <Text c="dimmed">Nothing here yet.</Text>}
+          <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Notifications">
           {inbox.data.pages
             .flatMap((p) => p.items)
             .map((n) => (
@@ -100,6 +101,7 @@ export function InboxPage() {
                 </Group>
               </Card>
             ))}
+          </Stack>
           {inbox.hasNextPage && (
             <Button variant="default" onClick={() => void inbox.fetchNextPage()} loading={inbox.isFetchingNextPage}>
               Load more

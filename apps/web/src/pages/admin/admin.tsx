@@ -92,7 +92,7 @@ export function WindowsPage() {
       <Card withBorder maw={640}>
         <Stack>
           <EligibleCategorySelect value={categorySlug} onChange={setCategorySlug} />
-          <DateTimePicker label="Closes at" description="In your time zone" value={closesAt} onChange={setClosesAt} minDate={new Date()} required />
+          <DateTimePicker weekendDays={[]} label="Closes at" description="In your time zone" value={closesAt} onChange={setClosesAt} minDate={new Date()} required />
           <ErrorAlert error={open.error} title="Could not open the window" />
           <Button onClick={() => open.mutate()} disabled={!categorySlug || !closesAt} loading={open.isPending} style={{ alignSelf: 'flex-start' }}>
             Open window
@@ -105,6 +105,7 @@ export function WindowsPage() {
           windows.length === 0 ? (
             <Text c="dimmed">No open window.</Text>
           ) : (
+            <Table.ScrollContainer minWidth={360}>
             <Table aria-label="Open application windows">
               <Table.Thead>
                 <Table.Tr>
@@ -129,6 +130,7 @@ export function WindowsPage() {
                 ))}
               </Table.Tbody>
             </Table>
+            </Table.ScrollContainer>
           )
         }
       </QueryView>

@@ -67,6 +67,7 @@ export function SlotPicker({ invitationId, value, onChange, exclude }: { invitat
           maxDate={days[days.length - 1]}
           excludeDate={(d) => !byDay.has(d)}
           getDayAriaLabel={(d) => `${dayLabel(d)}${byDay.has(d) ? `, ${byDay.get(d)!.length} free slots` : ', no free slots'}`}
+          weekendDays={[]}
           nextLabel="Next month"
           previousLabel="Previous month"
           aria-label="Days with free slots"

@@ -119,7 +119,7 @@ export function AvailabilityPage() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <DatePickerInput type="multiple" label="Days off (exceptions)" placeholder="Pick dates" value={daysOff} onChange={(v) => setDaysOff(v as string[])} clearable maw={480} />
+          <DatePickerInput weekendDays={[]} type="multiple" label="Days off (exceptions)" placeholder="Pick dates" value={daysOff} onChange={(v) => setDaysOff(v as string[])} clearable maw={480} />
           <Group align="flex-start">
             <NumberInput label="Daily cap (calls per day)" min={1} max={48} value={dailyCap} onChange={setDailyCap} maw={220} />
             <MultiSelect
