@@ -31,7 +31,16 @@ async function audit(page: Page, visits: Visit[]): Promise<Record<string, string
     await page.setViewportSize({ width: 375, height: 800 });
     await page.waitForTimeout(150);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    if (overflow > 1) found.push(`horizontal scroll of ${overflow}px at 375 px wide`);
+    if (overflow > 1) {
+      // Name the outermost elements sticking out, to find the culprit.
+      const culprits = await page.evaluate(() =>
+        [...document.querySelectorAll('body *')]
+          .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+          .slice(0, 3)
+          .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`),
+      );
+      found.push(`horizontal scroll of ${overflow}px at 375 px wide (${culprits.join(', ')})`);
+    }
     if (found.length) problems[v.path] = found;
   }
   return problems;
@@ -132,7 +141,7 @@ describe('browser: every page passes axe (no serious or critical violation) and 
     expect(
       await run(tm.email, 'password-123', [
         { path: '/', ready: 'Agenda', shot: 'talent-manager-agenda' },
-        { path: '/availability', ready: 'Weekly hours', shot: 'talent-manager-availability' },
+        { path: '/availability', ready: 'Save availability', shot: 'talent-manager-availability' },
         { path: `/calls/${ids.call}`, ready: 'Scorecard', shot: 'talent-manager-call-scorecard' },
       ]),
     ).toEqual({});

@@ -24,13 +24,19 @@ const variantColorResolver: VariantColorsResolver = (input) => {
 };
 
 // "Dimmed" text and input descriptions one shade darker than Mantine's default, for AA contrast on white.
-const cssVariablesResolver: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' }, dark: {} });
+const cssVariablesResolver: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': 'var(--mantine-color-gray-7)' }, dark: {} });
 
 const theme = createTheme({
   primaryColor: 'indigo',
   // Darker shades than the defaults keep text on filled buttons above WCAG AA contrast.
   primaryShade: 9,
   autoContrast: true,
+  components: {
+    Notification: {
+      defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } },
+      styles: { description: { color: 'var(--mantine-color-gray-8)' } },
+    },
+  },
   variantColorResolver,
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
 });
@@ -47,7 +53,7 @@ const queryClient = new QueryClient({
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
-      <Notifications position="top-right" />
+      <Notifications position="top-right" containerWidth="min(440px, calc(100vw - 32px))" />
       <QueryClientProvider client={queryClient}>
         <AuthProvider>
           <LiveProvider>

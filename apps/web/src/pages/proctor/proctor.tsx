@@ -242,7 +242,7 @@ export function ProctorAttemptPage() {
           <Stack>
             <Group align="flex-end">
               <TextInput label="Warning message" value={message} onChange={(e) => setMessage(e.currentTarget.value)} style={{ flex: 1, minWidth: 220 }} />
-              <Button color="orange" disabled={!message.trim()} onClick={() => void act('proctor:warn', { message }, 'Warning sent')}>
+              <Button color="grape" disabled={!message.trim()} onClick={() => void act('proctor:warn', { message }, 'Warning sent')}>
                 Warn
               </Button>
             </Group>

@@ -78,6 +78,7 @@ function Runner({ attemptId, title }: { attemptId: string; title: string }) {
   const [submitting, setSubmitting] = useState(false);
   const unsaved = useRef(new Map<string, Answer>());
   const wasConnected = useRef(false);
+  const dropped = useRef(false);
 
   const save = useCallback(
     async (itemId: string, answer: Answer) => {
@@ -96,8 +97,12 @@ function Runner({ attemptId, title }: { attemptId: string; title: string }) {
 
   // Join on connect, and again after every reconnect: the server returns the full state (items, saved answers, deadline).
   useEffect(() => {
-    if (!connected || !socket) return;
-    const rejoin = wasConnected.current;
+    if (!connected || !socket) {
+      if (wasConnected.current) dropped.current = true;
+      return;
+    }
+    const rejoin = dropped.current;
+    dropped.current = false;
     wasConnected.current = true;
     emitAck<{ attempt: AttemptView }>(socket, 'attempt:join', { attemptId }).then(
       ({ attempt }) => {
