@@ -5,6 +5,9 @@ import { TestApp, ADMIN, createStaff, registerUser, startTestApp } from '../supp
 import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
 import { launchBrowser, newPage, seriousViolations, signIn } from '../support/browser';
 
+// Runs inside the page (page.evaluate); the node-side program has no DOM types.
+declare const document: any;
+
 /**
  * Every page, per role, with data on it: axe finds no serious or critical violation, the page loads
  * (no blank page) and fits 375 px without a horizontal scroll. With WRITE_SCREENSHOTS=1 the main pages

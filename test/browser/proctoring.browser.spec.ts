@@ -6,6 +6,9 @@ import { TestApp, createStaff, registerUser, startTestApp } from '../support/tes
 import { adminToken, bearer } from '../support/calendar-fixtures';
 import { launchBrowser, newPage, signIn, traced } from '../support/browser';
 
+// Runs inside the page (page.evaluate); the node-side program has no DOM types.
+declare const navigator: any;
+
 const TEST_SECONDS = 40;
 
 /** The fixture catalog with the open quiz shortened, so the browser sees its timer expire. */
