@@ -34,3 +34,12 @@ export function humanDuration(ms: number): string {
   return `${m} minute${m === 1 ? '' : 's'}`;
 }
 export const zoneLabel = (zone: string) => zone.replace(/_/g, ' ');
+
+/** P1Y → "year", P6M → "6 months", P90D → "90 days". */
+export function periodWords(iso: string): string {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(iso);
+  if (!m) return iso;
+  const parts = [m[1] && [m[1], 'year'], m[2] && [m[2], 'month'], m[3] && [m[3], 'day']].filter(Boolean) as [string, string][];
+  if (parts.length === 1 && parts[0][0] === '1') return parts[0][1];
+  return parts.map(([n, u]) => `${n} ${u}${n === '1' ? '' : 's'}`).join(' ');
+}

@@ -9,7 +9,7 @@ import { useAuth } from '../../auth';
 import { ErrorAlert, QueryView } from '../../components/states';
 import { useNow } from '../../hooks';
 import { usePolicy } from '../../policy';
-import { formatDateTime, formatDuration, humanDuration } from '../../time';
+import { formatDateTime, formatDuration, humanDuration, periodWords } from '../../time';
 import { CallRoom } from '../call-room';
 import { CallStatus, categoryName, isActiveCall, useCategories } from '../common';
 import { SlotPicker } from './slot-picker';
@@ -182,7 +182,7 @@ function CallDetails({ call }: { call: Call }) {
         <Stack>
           {insideNotice ? (
             <Alert color="red" title="This counts as a missed call">
-              The call starts in less than {p ? humanDuration(p.rescheduleNoticeMs) : 'the notice period'}. Cancelling now counts as a miss: you can be reconsidered only after the cooldown ({p?.missedCooldown ?? ''}).
+              The call starts in less than {p ? humanDuration(p.rescheduleNoticeMs) : 'the notice period'}. Cancelling now counts as a miss: you can be reconsidered only after the cooldown{p ? ` of ${periodWords(p.missedCooldown)}` : ''}.
             </Alert>
           ) : (
             <Text>You can cancel without penalty; booking again later counts as your reschedule.</Text>

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Checkbox, Group, NativeSelect, Paper, Progress, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, NativeSelect, Paper, Progress, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -291,7 +291,9 @@ function Result({ attempt }: { attempt: AttemptView }) {
         <Text>{reason[attempt.status] ?? attempt.status}</Text>
       </Group>
       {attempt.status === 'graded' && attempt.report ? <ReportView attempt={attempt} /> : attempt.status !== 'abandoned' && <Text size="sm">This page updates when the grade is ready.</Text>}
-      <Link to="/tests">Back to tests</Link>
+      <Anchor component={Link} to="/tests">
+        Back to tests
+      </Anchor>
     </Stack>
   );
 }

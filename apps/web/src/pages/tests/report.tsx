@@ -1,7 +1,9 @@
 import { Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { periodWords } from '../../time';
 import type { AttemptView } from './types';
 
 type Bucket = { from: number; to: number; count: number };
+
 
 /** The norm group's score distribution as bars, the candidate's bucket marked; with a text equivalent. */
 export function DistributionChart({ buckets, score, band }: { buckets: Bucket[]; score: number; band: string | null }) {
@@ -28,7 +30,7 @@ export function DistributionChart({ buckets, score, band }: { buckets: Bucket[];
           );
         })}
         <line x1={x(score)} x2={x(score)} y1={pad.t} y2={height - pad.b} stroke="#c92a2a" strokeWidth={2} strokeDasharray="4 3" />
-        <text x={Math.min(x(score) + 4, width - 60)} y={pad.t + 10} fontSize="11" fill="#c92a2a">
+        <text x={score > 80 ? x(score) - 4 : x(score) + 4} textAnchor={score > 80 ? 'end' : 'start'} y={pad.t + 10} fontSize="11" fill="#c92a2a">
           you: {score}%
         </text>
         <text x={pad.l} y={height - 4} fontSize="10" fill="#343a40">
@@ -64,7 +66,7 @@ export function ReportView({ attempt }: { attempt: AttemptView }) {
         {r.note && <Text size="sm">{r.note}</Text>}
         {p && (
           <Text size="sm">
-            Band against the norm group: {p.normGroup.size} graded attempts of this test in the last {p.normGroup.window.replace(/^P/, '').toLowerCase()}
+            Band against the norm group: {p.normGroup.size} graded attempts of this test in the last {periodWords(p.normGroup.window)}
             {typeof p.normGroup.scoredHigher === 'number' ? `; ${p.normGroup.scoredHigher} scored higher` : ''}.
           </Text>
         )}
