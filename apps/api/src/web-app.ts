@@ -39,7 +39,9 @@ export function serveWebApp(app: INestApplication, config: AppConfig, dir = webA
   });
   if (!dir) return;
   const index = readFileSync(join(dir, 'index.html'));
-  app.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
+  app.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d' }), (req: Request, res: Response) => {
+    res.status(404).json({ statusCode: 404, code: 'NOT_FOUND', message: `No asset ${req.path}` });
+  });
   app.use(express.static(dir, { index: false, maxAge: '1h' }));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path)) return next();
