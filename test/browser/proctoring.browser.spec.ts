@@ -104,4 +104,36 @@ describe('browser: a proctored test watched live', () => {
     await p.context.close();
     await c.context.close();
   }, 150_000);
+
+  it('the runner survives a dropped connection: it shows it, keeps the answer given offline, rejoins and saves it', async () => {
+    const candidate = await registerUser(t, { name: 'Rae Reconnect', password: 'password-123' });
+    const c = await newPage(browser, t.baseUrl);
+    await traced(c.page, 'reconnect', async () => {
+      await signIn(c.page, candidate.user.email, 'password-123');
+      await c.page.getByRole('link', { name: 'Tests' }).click();
+      await c.page.getByRole('article', { name: 'Open quiz' }).getByRole('button', { name: 'Start test' }).click();
+      await c.page.getByRole('button', { name: 'Start test', exact: true }).click();
+      const attemptId = c.page.url().split('/').pop()!;
+      const q1 = c.page.getByRole('region', { name: 'Question 1' });
+      await q1.getByRole('radio').first().check();
+      await q1.getByText(/^Saved/).waitFor();
+
+      await c.context.setOffline(true);
+      await c.page.getByText('Connection lost').waitFor({ timeout: 30_000 });
+      const q2 = c.page.getByRole('region', { name: 'Question 2' });
+      await q2.getByRole('radio').nth(1).check();
+      await c.context.setOffline(false);
+      await c.page.getByText('Your test resumed where you left it.').waitFor({ timeout: 30_000 });
+      await q2.getByText(/^Saved/).waitFor();
+      const state = await t.http().get(`/api/attempts/${attemptId}`).set(bearer(candidate.token)).expect(200);
+      expect(state.body.status).toBe('in_progress');
+      expect(state.body.answers).toHaveLength(2);
+      const q2Id = state.body.items[1].id;
+      expect(state.body.answers.find((a: { itemId: string }) => a.itemId === q2Id).answer).toEqual({ optionIds: [state.body.items[1].options[1].id] });
+      const admin = await adminToken(t);
+      const timeline = await t.http().get(`/api/proctoring/attempts/${attemptId}/timeline`).set(bearer(admin)).expect(200);
+      expect(timeline.body.timeline.map((s: { type: string }) => s.type)).toEqual(expect.arrayContaining(['disconnect', 'reconnect']));
+    });
+    await c.context.close();
+  }, 120_000);
 });

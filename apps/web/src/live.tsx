@@ -20,7 +20,11 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     const socket = io('/live', { auth: { token }, transports: ['websocket'] });
     setState({ socket, connected: false });
     const up = () => setState({ socket, connected: true });
-    const down = () => setState({ socket, connected: false });
+    const down = (reason?: string) => {
+      setState({ socket, connected: false });
+      // A server-side disconnect is not retried by Socket.IO itself; come back after a pause.
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
+    };
     socket.on('connect', up);
     socket.on('disconnect', down);
     return () => {
