@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, download, unwrap } from '../../api/client';
-import type { Call, Slot } from '../../api/types';
+import type { Call, Eligibility, Slot } from '../../api/types';
 import { useAuth } from '../../auth';
 import { ErrorAlert, QueryView } from '../../components/states';
 import { useNow } from '../../hooks';
@@ -62,6 +62,18 @@ export function CallsPage() {
         }
       </QueryView>
     </Stack>
+  );
+}
+
+/** A missed call (or a late cancellation) and the date the freelancer may be reconsidered. */
+function MissedNotice({ eligibleAt }: { eligibleAt?: string }) {
+  const { zone } = useAuth();
+  const eligibility = useQuery({ queryKey: ['eligibility'], enabled: !eligibleAt, queryFn: () => unwrap<Eligibility>(api.GET('/api/vetting/eligibility')) });
+  const at = eligibleAt ?? eligibility.data?.eligibleAt;
+  return (
+    <Alert color="red" title="Counted as a missed call">
+      {at ? `You can be reconsidered from ${formatDateTime(at, zone)}.` : 'A cooldown applies before you can be reconsidered.'}
+    </Alert>
   );
 }
 
@@ -130,11 +142,7 @@ function CallDetails({ call }: { call: Call }) {
           </Group>
           {isActiveCall(call) && start > now && <Text role="timer">Starts in {formatDuration(start - now)}</Text>}
           <Text size="sm">Rescheduled {call.rescheduleCount} time(s).</Text>
-          {call.eligibleAt && (
-            <Alert color="red" title="Counted as a missed call">
-              You can be reconsidered from {formatDateTime(call.eligibleAt, zone)}.
-            </Alert>
-          )}
+          {(call.eligibleAt || call.status === 'missed') && <MissedNotice eligibleAt={call.eligibleAt} />}
           <ErrorAlert error={icsError} title="Could not download the invite" />
           <Group>
             <Button variant="default" onClick={() => download(`/api/vetting/calls/${call.id}/calendar.ics`, `vetting-call-${call.id}.ics`).then(() => setIcsError(null), setIcsError)}>
