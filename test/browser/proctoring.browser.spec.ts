@@ -112,6 +112,7 @@ describe('browser: a proctored test watched live', () => {
       await signIn(c.page, candidate.user.email, 'password-123');
       await c.page.getByRole('link', { name: 'Tests' }).click();
       await c.page.getByRole('article', { name: 'Open quiz' }).getByRole('button', { name: 'Start test' }).click();
+      await c.page.getByText('This test is proctored').waitFor();
       await c.page.getByRole('button', { name: 'Start test', exact: true }).click();
       const attemptId = c.page.url().split('/').pop()!;
       const q1 = c.page.getByRole('region', { name: 'Question 1' });
