@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { applyHttpSecurity } from './security';
 import { buildOpenApiDocument } from './openapi';
 import { mountQueueDashboard } from './admin/queue-dashboard';
+import { serveWebApp } from './web-app';
 
 export interface ApiOptions {
   config: AppConfig;
@@ -34,6 +35,7 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
   app.useLogger(app.get(Logger));
   mountQueueDashboard(app, opts.config);
   app.setGlobalPrefix('api');
+  serveWebApp(app, opts.config);
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, opts.config));
   app.enableShutdownHooks();
