@@ -33,6 +33,13 @@ describe('OpenAPI conformance of real answers', () => {
     const status = opts.status ?? (method === 'POST' ? 201 : 200);
     expect({ path, status: res.status, body: res.status === status ? 'ok' : res.body }).toEqual({ path, status, body: 'ok' });
     const docPath = template.replace(/:(\w+)/g, '{$1}');
+    if (status === 204) {
+      // No content: documented as such, and nothing came.
+      expect(Object.keys((doc.paths[docPath] as any)[method.toLowerCase()].responses)).toContain('204');
+      expect(res.text ?? '').toBe('');
+      checked.add(`${method} ${docPath}`);
+      return undefined;
+    }
     expect({ path, problems: schemaProblems(doc, responseSchema(doc, method, docPath, status), res.body) }).toEqual({ path, problems: [] });
     checked.add(`${method} ${docPath}`);
     return res.body;
@@ -123,6 +130,10 @@ describe('OpenAPI conformance of real answers', () => {
     const second = await call('ada', 'POST', '/api/assessments/:slug/attempts', { params: { slug: 'cs-scenarios' } });
     await call('ada', 'POST', '/api/attempts/:id/start', { params: { id: second.id }, status: 200 });
     await call('proctor', 'POST', '/api/proctoring/attempts/:id/terminate', { params: { id: second.id }, body: { reason: 'test' }, status: 200 });
+    const third = await call('ada', 'POST', '/api/assessments/:slug/attempts', { params: { slug: 'quick-open' } });
+    await call('ada', 'POST', '/api/attempts/:id/abandon', { params: { id: third.id }, status: 200 });
+    await call('admin', 'POST', '/api/admin/tracks/:slug/close', { params: { slug: 'customer-service' }, status: 200 });
+    await call('admin', 'POST', '/api/admin/tracks/:slug/reopen', { params: { slug: 'customer-service' }, status: 200 });
   });
 
   it('notifications, preferences, webhooks and talent alerts', async () => {
@@ -140,6 +151,14 @@ describe('OpenAPI conformance of real answers', () => {
     await call('client.business', 'POST', '/api/webhooks/:id/enable', { params: { id: hook.id }, status: 200 });
     await call('client.business', 'DELETE', '/api/webhooks/:id', { params: { id: hook.id }, status: 200 });
     await call('admin', 'POST', '/api/admin/queues/session', { status: 200 });
+  });
+
+  it('sessions: a password change answers a fresh session, logout ends them', async () => {
+    const session = await call(null, 'POST', '/api/auth/register', { body: { email: 'sessions@demo.example', password: 'password-123', name: 'Sessions', role: 'freelancer', timeZone: 'UTC' } });
+    tokens.sessions = session.accessToken;
+    const changed = await call('sessions', 'POST', '/api/auth/password', { body: { currentPassword: 'password-123', newPassword: 'password-456' }, status: 200 });
+    tokens.sessions = changed.accessToken;
+    await call('sessions', 'POST', '/api/auth/logout', { status: 204 });
   });
 
   it('covered most operations', () => {

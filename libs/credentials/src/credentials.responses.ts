@@ -49,7 +49,8 @@ export class ProfileReviewList {
 
 export class ExpertVettedStatus {
   @ApiProperty() expertVetted!: boolean;
-  @ApiProperty({ description: 'granted by this evaluation' }) granted!: boolean;
+  @ApiProperty({ description: 'granted by this evaluation (always false on the read-only GET)' }) granted!: boolean;
+  @ApiProperty({ description: 'every criterion holds now' }) criteriaMet!: boolean;
   @ApiProperty({ enum: EXPERT_VETTED_REASONS, isArray: true, description: 'criteria not met' }) reasons!: string[];
   @ApiProperty({ nullable: true, type: Number }) hardSkillAverage!: number | null;
 }

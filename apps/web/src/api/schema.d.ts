@@ -1517,8 +1517,10 @@ export interface components {
             statusCode: number;
         };
         ExpertVettedStatus: {
+            /** @description every criterion holds now */
+            criteriaMet: boolean;
             expertVetted: boolean;
-            /** @description granted by this evaluation */
+            /** @description granted by this evaluation (always false on the read-only GET) */
             granted: boolean;
             hardSkillAverage: number | null;
             /** @description criteria not met */
