@@ -72,17 +72,18 @@ describe('browser: a freelancer books, reschedules once and joins the call room'
     expect(ics).toContain('METHOD:REQUEST');
 
     // Reschedule once.
-    await page.getByRole('button', { name: 'Reschedule' }).click();
+    await page.getByRole('button', { name: 'Reschedule', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Reschedule the call' });
     await pickSlot(dialog, today.plus({ days: 3 }), '14:30');
     await dialog.getByRole('button', { name: 'Confirm reschedule' }).click();
     await page.getByText('Rescheduled 1 time(s).').waitFor();
+    await dialog.waitFor({ state: 'hidden' });
     const moved = await t.http().get(`/api/vetting/calls/${callId}`).set(bearer(login.body.accessToken)).expect(200);
     expect(moved.body.rescheduleCount).toBe(1);
     expect(Date.parse(moved.body.startsAt)).toBe(today.plus({ days: 3 }).set({ hour: 14, minute: 30 }).toMillis());
 
     // A second reschedule is refused, with the reason on the page (the page's own and the api's).
-    await page.getByRole('button', { name: 'Reschedule' }).click();
+    await page.getByRole('button', { name: 'Reschedule', exact: true }).click();
     await dialog.getByText('This call was already rescheduled once').waitFor();
     await pickSlot(dialog, today.plus({ days: 4 }), '10:00');
     await dialog.getByRole('button', { name: 'Confirm reschedule' }).click();

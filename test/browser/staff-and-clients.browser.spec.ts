@@ -11,6 +11,7 @@ describe('browser: talent manager, clients and admin', () => {
   let t: TestApp;
   let browser: Browser;
   let admin: string;
+  let uiTalentManagerToken: string | undefined;
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([
@@ -26,6 +27,7 @@ describe('browser: talent manager, clients and admin', () => {
 
   it('a talent manager saves availability in their zone and submits a scorecard after the call', async () => {
     const tm = await createStaff(t, admin, 'talent_manager');
+    uiTalentManagerToken = tm.token;
     const { context, page } = await newPage(browser, t.baseUrl);
     await traced(page, 'talent-manager', async () => {
       await signIn(page, tm.user.email, 'password-123');
@@ -96,6 +98,14 @@ describe('browser: talent manager, clients and admin', () => {
       }
       await m.page.getByText('Alerts need Business Plus or Enterprise').waitFor();
 
+      // The talent manager of the first journey covers every category around the clock: keep them to one, so
+      // the vetting call below goes to the talent manager whose token makeExpertVetted holds.
+      if (uiTalentManagerToken) {
+        const { body } = await t.http().get('/api/talent-managers/me/availability').set(bearer(uiTalentManagerToken)).expect(200);
+        await t.http().put('/api/talent-managers/me/availability').set(bearer(uiTalentManagerToken))
+          .send({ timeZone: body.timeZone, weekly: body.weekly, exceptions: body.exceptions ?? [], dailyCap: body.dailyCap, categorySlugs: ['web-mobile-software-dev'] })
+          .expect(200);
+      }
       const { freelancer } = await makeExpertVetted(t, admin, 'design-creative');
 
       const toast = e.page.locator('.mantine-Notification-root').filter({ hasText: 'New Expert-Vetted talent in design-creative' });

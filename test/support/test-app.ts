@@ -7,6 +7,7 @@ import request from 'supertest';
 import { io, Socket } from 'socket.io-client';
 import { AppConfig, Clock } from '@vetting/core';
 import { createApi } from '../../apps/api/src/bootstrap';
+import { freePort } from './spawn-api';
 import { TEST_ADMIN_DATABASE_URL, TEST_REDIS_URL, databasePrefix, redisPrefix } from './test-env';
 
 export const ADMIN = { email: 'admin@vetting.test', password: 'admin-password-1' };
@@ -43,6 +44,8 @@ export interface TestAppOptions {
   /** Use this database (e.g. shared by a second api process); default: a new one. */
   databaseUrl?: string | null;
   redisPrefix?: string;
+  /** Listen on this port (default: any free one). */
+  port?: number;
 }
 
 /** Boots the real api (and, by default, the worker) on PostgreSQL and Redis, listening on a free port. */
@@ -66,10 +69,12 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.env,
   };
+  // Pages served by this app open /live from its own origin: allow it beside PUBLIC_URL's (the default).
+  const port = opts.port ?? (await freePort());
+  if (env.CORS_ORIGINS === undefined) env.CORS_ORIGINS = `${new URL(env.PUBLIC_URL ?? 'http://localhost:3000').origin},http://127.0.0.1:${port}`;
   const config = AppConfig.fromEnv(env);
   const app = await createApi({ config, clock: opts.clock, withWorker: opts.withWorker ?? true, bufferLogs: false });
-  await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as AddressInfo).port;
+  await app.listen(port, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
   const sockets: Socket[] = [];
   return {
