@@ -7,6 +7,10 @@ import { TEST_REDIS_URL, redisPrefix } from '../support/test-env';
 const post = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
+// Each test spawns and compiles the api (ts-node) one to three times: on 2 shared cores, beside the
+// browser tests' Chromium, that alone can pass the default 60 s.
+jest.setTimeout(180_000);
+
 describe('embedded database (PGlite, no DATABASE_URL)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vetting-pglite-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
