@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { TEST_ADMIN_DATABASE_URL, TEST_REDIS_URL } from './test-env';
+import { ensureWebBuild } from './web-build';
 
 export default async function globalSetup(): Promise<void> {
   process.env.VT_RUN_ID ??= `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -24,4 +25,6 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     redis.disconnect();
   }
+  // Browser tests drive the built pages served by the api.
+  ensureWebBuild();
 }

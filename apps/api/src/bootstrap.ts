@@ -7,6 +7,7 @@ import { AppConfig, Clock, bodyParsing, createValidationPipe } from '@vetting/co
 import { RedisStreamsIoAdapter } from '@vetting/live';
 import { AppModule } from './app.module';
 import { applyHttpSecurity } from './security';
+import { serveWebApp } from './web-app';
 
 export interface ApiOptions {
   config: AppConfig;
@@ -31,6 +32,7 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
   app.use(...bodyParsing());
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api');
+  serveWebApp(app, opts.config);
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, opts.config));
   app.enableShutdownHooks();

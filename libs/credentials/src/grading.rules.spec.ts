@@ -1,6 +1,6 @@
 import type { AssessmentItem } from '../../assessments/src/catalog.schema';
 import { COMPETENCIES } from '../../assessments/src/catalog.schema';
-import { BANDS, CaseOutcome, gradeCoding, gradeMultipleChoice, gradeScenario, outputsMatch, percentileBand } from './grading.rules';
+import { BANDS, CaseOutcome, gradeCoding, gradeMultipleChoice, gradeScenario, outputsMatch, percentileBand, scoreDistribution } from './grading.rules';
 
 type Mc = Extract<AssessmentItem, { type: 'multiple_choice' }>;
 type Scenario = Extract<AssessmentItem, { type: 'scenario' }>;
@@ -628,5 +628,20 @@ describe('gradeCoding', () => {
 
   it('an empty item list scores 0', () => {
     expect(gradeCoding([])).toEqual({ score: 0, items: [] });
+  });
+});
+
+describe('scoreDistribution', () => {
+  it('counts the norm group in ten bars of ten points, 100 in the last, out-of-range scores clamped', () => {
+    const bars = scoreDistribution([0, 9.9, 10, 55, 59, 99, 100, 120, -3]);
+    expect(bars).toHaveLength(10);
+    expect(bars[0]).toEqual({ from: 0, to: 10, count: 3 });
+    expect(bars[1]).toEqual({ from: 10, to: 20, count: 1 });
+    expect(bars[5]).toEqual({ from: 50, to: 60, count: 2 });
+    expect(bars[9]).toEqual({ from: 90, to: 100, count: 3 });
+    expect(bars.reduce((n, b) => n + b.count, 0)).toBe(9);
+  });
+  it('an empty group gives ten empty bars', () => {
+    expect(scoreDistribution([]).every((b) => b.count === 0)).toBe(true);
   });
 });

@@ -108,3 +108,13 @@ export function percentileBand(score: number, normGroup: readonly number[], minG
   const band = BANDS.find((b) => share < b.limit)?.label ?? null;
   return { band, normGroupSize: n, scoredHigher: higher };
 }
+
+/**
+ * The norm group's scores (0–100) in ten bars of ten points (the last one includes 100), for the report's
+ * chart: how many scored in each range. A score outside 0–100 is clamped into the nearest bar.
+ */
+export function scoreDistribution(normGroup: readonly number[]): { from: number; to: number; count: number }[] {
+  const bars = Array.from({ length: 10 }, (_, i) => ({ from: i * 10, to: i * 10 + 10, count: 0 }));
+  for (const s of normGroup) bars[Math.min(9, Math.max(0, Math.floor(s / 10)))].count += 1;
+  return bars;
+}

@@ -5,7 +5,7 @@ import { AppConfig, Clock, withContext } from '@vetting/core';
 import { Assessment, AssessmentCatalog, AssessmentItem, Attempt, AttemptAnswer } from '@vetting/assessments';
 import { NotificationsService } from '@vetting/notifications';
 import { CodeRunner } from './runner/code-runner';
-import { CaseOutcome, gradeCoding, gradeMultipleChoice, gradeScenario, outputsMatch, percentileBand } from './grading.rules';
+import { CaseOutcome, gradeCoding, gradeMultipleChoice, gradeScenario, outputsMatch, percentileBand, scoreDistribution } from './grading.rules';
 import { CredentialsService } from './credentials.service';
 
 type Coding = Extract<AssessmentItem, { type: 'coding' }>;
@@ -54,7 +54,8 @@ export class GradingService {
         [assessment.slug, windowStart, attempt.id],
       ),
     );
-    const band = percentileBand(report.score, [...group.map((g) => Number(g.score)), report.score], this.config.env.BAND_MIN_NORM_GROUP);
+    const scores = [...group.map((g) => Number(g.score)), report.score];
+    const band = percentileBand(report.score, scores, this.config.env.BAND_MIN_NORM_GROUP);
     const fullReport = {
       ...report,
       passingScore: assessment.passingScore,
@@ -62,7 +63,7 @@ export class GradingService {
       ...(terminated ? { note: 'The attempt was terminated by a proctor; it is not a pass.' } : {}),
       percentile: {
         band: band.band,
-        normGroup: { test: assessment.slug, window: this.config.env.GRADING_NORM_WINDOW.toISO(), size: band.normGroupSize, scoredHigher: band.scoredHigher },
+        normGroup: { test: assessment.slug, window: this.config.env.GRADING_NORM_WINDOW.toISO(), size: band.normGroupSize, scoredHigher: band.scoredHigher, distribution: scoreDistribution(scores) },
         computedAt: now.toISO(),
       },
       integrity: { tier: attempt.integrityTier, points: attempt.integrityPoints, note: 'advice for human review, not part of the grade' },
