@@ -43,6 +43,8 @@ export interface TestAppOptions {
   /** Use this database (e.g. shared by a second api process); default: a new one. */
   databaseUrl?: string | null;
   redisPrefix?: string;
+  /** Listen on this port (default: any free one). */
+  port?: number;
 }
 
 /** Boots the real api (and, by default, the worker) on PostgreSQL and Redis, listening on a free port. */
@@ -68,7 +70,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   };
   const config = AppConfig.fromEnv(env);
   const app = await createApi({ config, clock: opts.clock, withWorker: opts.withWorker ?? true, bufferLogs: false });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(opts.port ?? 0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
   const sockets: Socket[] = [];
