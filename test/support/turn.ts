@@ -48,7 +48,7 @@ export async function startTurn(secret: string): Promise<Turn> {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  await new Promise<void>((resolve, reject) => {
+  const started = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`turnserver did not start:\n${output}`)), 10_000);
     const onData = (b: Buffer) => {
       output += b.toString();
@@ -66,6 +66,12 @@ export async function startTurn(secret: string): Promise<Turn> {
       reject(new Error(`turnserver exited with ${code}:\n${output}`));
     });
   });
+  // A server that did not come up is not left behind.
+  await started.catch((err) => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
   child.stdout!.resume();
   child.stderr!.resume();
   // Listening once its TCP listener on the same port accepts (it opens UDP and TCP together).
@@ -79,7 +85,10 @@ export async function startTurn(secret: string): Promise<Turn> {
       sock.on('error', () => r(false));
     });
     if (up) break;
-    if (i > 50) throw new Error(`turnserver is not listening on ${port}:\n${output}`);
+    if (i > 50) {
+      child.kill('SIGKILL');
+      throw new Error(`turnserver is not listening on ${port}:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
