@@ -86,7 +86,7 @@ describe('browser: the vetting call is a video call', () => {
       expect(await emitAck(ts, 'call:join', { callId })).toMatchObject({ ok: true, iceServers: [] });
       const relayed = nextEvent(spy, 'rtc:signal', 3000);
       expect(await emitAck(ts, 'rtc:signal', { room, to: f.user.id, state: { audio: true, video: true } })).toMatchObject({ ok: true });
-      expect(await relayed).toMatchObject({ room, from: tm.user.id, state: { audio: true, video: true } });
+      expect(await relayed).toMatchObject({ room, from: tm.user.id, state: { audio: true, video: true, hello: false, restart: false } });
       expect(received.filter((s: any) => s.from === stranger.user.id)).toEqual([]);
       ts.disconnect();
 

@@ -43,7 +43,7 @@ describe('browser: the call through TURN (coturn, REST API credentials)', () => 
     await turn?.stop();
   });
 
-  it('media flows through the relay with the credentials minted in the join ack; an expired credential is refused', async () => {
+  it('media flows through the relay with the credentials minted in the join ack; an expired credential is refused; a lost relay is recovered by an ICE restart', async () => {
     const admin = await adminToken(t);
     const tm = await talentManager(t, admin, 'web-mobile-software-dev');
     const f = await invitedFreelancer(t, admin, 'web-mobile-software-dev');
@@ -113,8 +113,26 @@ describe('browser: the call through TURN (coturn, REST API credentials)', () => 
       expect(refused.errors).toContain(401);
       const forged = mintTurnCredential('another-secret-0123456789abcdef', f.user.id, new Date(Date.now() + 60_000));
       expect((await gather(forged.username, forged.credential)).candidates).toEqual([]);
+
+      // Network loss: the relay goes away; both pages say so, and once it is back an ICE restart
+      // (with the same minted credentials, still valid while the room is open) brings the media back.
+      await turn.stop();
+      for (const page of [fp.page, tp.page]) await page.getByText('connection lost, reconnecting…').waitFor({ timeout: 30_000 });
+      turn = await startTurn(SECRET, turn.port);
+      for (const [page, peer] of [
+        [fp.page, tm.user.id],
+        [tp.page, f.user.id],
+      ] as const) {
+        await page.getByRole('group', { name: 'Video call' }).getByText('connected', { exact: true }).waitFor({ timeout: 30_000 });
+        const { before, after } = await expectMediaFlowing(page, `${room}|${peer}`, { audio: true });
+        expect(after.video!.framesDecoded - before.video!.framesDecoded).toBeGreaterThanOrEqual(10);
+        expect(after.pair).toEqual({ local: 'relay', remote: 'relay' });
+      }
+      // It went through the ICE restart path (the signalling log shows the recovery).
+      const log: string[] = await tp.page.evaluate(() => (globalThis as any).__vettingMedia.log);
+      expect(log.some((l) => l.startsWith('recover') || l.includes(' recover '))).toBe(true);
     });
     await fp.context.close();
     await tp.context.close();
-  }, 150_000);
+  }, 200_000);
 });

@@ -48,7 +48,7 @@ describe('rtc:signal (e2e)', () => {
     // Proctor → candidate (hello), candidate → proctor (offer): relayed to the target's sockets with the sender.
     const atCandidate = nextEvent(cs, 'rtc:signal', 3000);
     expect(await emitAck(ps, 'rtc:signal', { room, to: candidate.user.id, state: { audio: false, video: false, hello: true } })).toMatchObject({ ok: true });
-    expect(await atCandidate).toEqual({ room, from: proctor.user.id, state: { audio: false, video: false, hello: true } });
+    expect(await atCandidate).toEqual({ room, from: proctor.user.id, state: { audio: false, video: false, hello: true, restart: false } });
     const atProctor = nextEvent(ps, 'rtc:signal', 3000);
     expect(await emitAck(cs, 'rtc:signal', { room, to: proctor.user.id, description: { type: 'offer', sdp: 'v=0\r\n' } })).toMatchObject({ ok: true });
     expect(await atProctor).toEqual({ room, from: candidate.user.id, description: { type: 'offer', sdp: 'v=0\r\n' } });

@@ -18,9 +18,9 @@ export interface Turn {
  * Debian's coturn on a loopback port with the TURN REST API scheme (`use-auth-secret` +
  * `static-auth-secret`), relaying on loopback, as DESIGN's checked command line.
  */
-export async function startTurn(secret: string): Promise<Turn> {
+export async function startTurn(secret: string, onPort?: number): Promise<Turn> {
   if (!existsSync(TURNSERVER)) throw new Error(`TURN tests need coturn at ${TURNSERVER} (apt-get install coturn, or set TURNSERVER_PATH)`);
-  const port = await freePort('udp');
+  const port = onPort ?? (await freePort('udp'));
   const dir = mkdtempSync(join(tmpdir(), 'vt-turn-'));
   const relayFrom = 40000 + Math.floor(Math.random() * 200) * 100;
   const realm = 'vetting.test';

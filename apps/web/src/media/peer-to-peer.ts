@@ -8,10 +8,10 @@ interface IncomingSignal {
   from: string;
   description?: RTCSessionDescriptionInit;
   candidate?: RTCIceCandidateInit;
-  state?: PeerMediaState & { hello?: boolean };
+  state?: PeerMediaState & { hello?: boolean; restart?: boolean };
 }
 
-type Payload = { description: RTCSessionDescriptionInit } | { candidate: RTCIceCandidateInit } | { state: PeerMediaState & { hello: boolean } };
+type Payload = { description: RTCSessionDescriptionInit } | { candidate: RTCIceCandidateInit } | { state: PeerMediaState & { hello: boolean; restart?: boolean } };
 
 /** The `o=` session id of an SDP: a new one means the other side started a new connection. */
 const sessionOf = (sdp?: string) => /^o=\S+ (\d+) /m.exec(sdp ?? '')?.[1] ?? '';
@@ -40,7 +40,8 @@ interface LinkOptions {
 
 /**
  * One WebRTC connection with one other person. The offerer makes the offers (and ICE restarts); the
- * answerer says hello when it starts or loses the connection, and the offerer starts afresh on a hello.
+ * answerer says hello when it starts (the offerer starts afresh) and asks for an ICE restart when the
+ * connection is lost (the offerer restarts ICE on the same connection).
  * Signals are handled one at a time, in order; ICE candidates wait for their description.
  */
 class PeerLink {
@@ -68,6 +69,11 @@ class PeerLink {
 
   sendState(): void {
     send(this.o.socket, this.o.room, this.o.peerId, { state: { ...this.o.localState(), hello: false } });
+  }
+
+  /** The answerer's connection was lost: ask the offerer for an ICE restart on the same connection. */
+  askRestart(): void {
+    send(this.o.socket, this.o.room, this.o.peerId, { state: { ...this.o.localState(), hello: false, restart: true } });
   }
 
   get offerer(): boolean {
@@ -117,27 +123,38 @@ class PeerLink {
     return pc;
   }
 
-  /** Network loss: the offerer restarts ICE on the same connection; the answerer asks for it with a hello. */
+  /**
+   * Network loss: the offerer restarts ICE on the same connection (new candidates, same media and DTLS),
+   * again every few seconds while it stays lost; the answerer asks the offerer for it.
+   */
   private onIceState(pc: RTCPeerConnection): void {
     if (pc !== this.pc || this.closed) return;
     const s = pc.iceConnectionState;
     mediaLog(`ice ${s} (connection ${pc.connectionState})`);
     clearTimeout(this.restartTimer);
     if (s === 'connected' || s === 'completed') this.o.onLinkState?.('connected');
-    else if (s === 'disconnected') {
+    else if (s === 'disconnected' || s === 'failed') {
       this.o.onLinkState?.('reconnecting');
-      // A short blip recovers on its own; a longer one is restarted.
-      this.restartTimer = setTimeout(() => this.recover(pc), 3000);
-    } else if (s === 'failed') {
-      this.o.onLinkState?.('reconnecting');
-      this.recover(pc);
+      // A short blip recovers on its own; a longer one (or a failure) is restarted.
+      this.restartTimer = setTimeout(() => this.recover(pc), s === 'failed' ? 0 : 3000);
     }
   }
 
   private recover(pc: RTCPeerConnection): void {
     if (pc !== this.pc || this.closed) return;
-    if (this.o.offerer) this.enqueue(() => this.offer(true));
-    else this.hello();
+    const s = pc.iceConnectionState;
+    if (s === 'connected' || s === 'completed') return;
+    mediaLog(`recover (ice ${s})`);
+    if (this.o.offerer) this.enqueue(() => this.restartIce());
+    else this.askRestart();
+    // Until it is back: the relay or the network may still be down.
+    this.restartTimer = setTimeout(() => this.recover(pc), 5000);
+  }
+
+  /** An ICE restart offer, only from a stable state (an answer still awaited would land on the wrong offer). */
+  private async restartIce(): Promise<void> {
+    if (!this.pc || this.pc.signalingState !== 'stable') return;
+    await this.offer(true);
   }
 
   private async offerAfresh(): Promise<void> {
@@ -172,6 +189,10 @@ class PeerLink {
         const d = this.pc.localDescription;
         send(this.o.socket, this.o.room, this.o.peerId, { description: { type: d.type, sdp: d.sdp } });
       } else if (s.state.hello && this.o.offerer) await this.offerAfresh();
+      else if (s.state.restart && this.o.offerer) {
+        if (!this.pc || this.pc.signalingState === 'closed') await this.offerAfresh();
+        else await this.restartIce();
+      }
       else if (s.state.hello) this.sendState();
       return;
     }
@@ -268,7 +289,7 @@ export const peerToPeer: MediaProvider = {
     const asking = setInterval(() => {
       for (const l of links.values()) {
         const pc = l.connection;
-        if (!(role.mode === 'call' && role.offerer) && (!pc || pc.connectionState === 'failed' || pc.connectionState === 'closed')) l.hello();
+        if (!(role.mode === 'call' && role.offerer) && (!pc || pc.connectionState === 'closed')) l.hello();
       }
     }, 4000);
     if (j.local) mediaDebug.local = j.local;

@@ -134,7 +134,8 @@ describe('parseRtcSignal', () => {
     expect(parseRtcSignal({ ...base, candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } }).payload).toEqual({
       candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null },
     });
-    expect(parseRtcSignal({ ...base, state: { audio: false, video: true } }).payload).toEqual({ state: { audio: false, video: true, hello: false } });
+    expect(parseRtcSignal({ ...base, state: { audio: false, video: true } }).payload).toEqual({ state: { audio: false, video: true, hello: false, restart: false } });
+    expect(parseRtcSignal({ ...base, state: { audio: true, video: true, restart: true } }).payload).toEqual({ state: { audio: true, video: true, hello: false, restart: true } });
     expect(() => parseRtcSignal({ ...base })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
     expect(() => parseRtcSignal({ ...base, description: { type: 'offer', sdp: 'v=0' }, state: { audio: true, video: true } })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
@@ -155,6 +156,7 @@ describe('parseRtcSignal', () => {
       { ...base, candidate: 'candidate:1' },
       { ...base, state: { audio: 'yes', video: true } },
       { ...base, state: { audio: true, video: true, hello: 1 } },
+      { ...base, state: { audio: true, video: true, restart: 'yes' } },
       { ...base, description: { type: 'offer', sdp: 'a\u0000b' } },
     ];
     for (const body of bad) expect(() => parseRtcSignal(body)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', statusCode: 400 }));

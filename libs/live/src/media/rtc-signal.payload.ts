@@ -6,8 +6,11 @@ export const RTC_LIMITS = { sdp: 32_000, candidate: 1024, sdpMid: 64, sdpMLineIn
 export type RtcPayload =
   | { description: { type: 'offer' | 'answer' | 'pranswer' | 'rollback'; sdp: string } }
   | { candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null; usernameFragment: string | null } }
-  /** The sender's media state (shown on the other side); `hello` asks the other side to (re)connect. */
-  | { state: { audio: boolean; video: boolean; hello: boolean } };
+  /**
+   * The sender's media state (shown on the other side); `hello`: the sender has no connection yet (a new page)
+   * and asks for a new one; `restart`: its connection was lost and it asks for an ICE restart.
+   */
+  | { state: { audio: boolean; video: boolean; hello: boolean; restart: boolean } };
 
 export interface RtcSignal {
   room: string;
@@ -64,6 +67,6 @@ export function parseRtcSignal(body: unknown): RtcSignal {
     };
   }
   for (const f of ['audio', 'video'] as const) if (typeof v[f] !== 'boolean') throw invalid(`state.${f}`, 'must be a boolean');
-  if (v.hello !== undefined && typeof v.hello !== 'boolean') throw invalid('state.hello', 'must be a boolean');
-  return { room, to, payload: { state: { audio: v.audio as boolean, video: v.video as boolean, hello: v.hello === true } } };
+  for (const f of ['hello', 'restart'] as const) if (v[f] !== undefined && typeof v[f] !== 'boolean') throw invalid(`state.${f}`, 'must be a boolean');
+  return { room, to, payload: { state: { audio: v.audio as boolean, video: v.video as boolean, hello: v.hello === true, restart: v.restart === true } } };
 }
