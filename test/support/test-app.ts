@@ -26,6 +26,15 @@ export async function createTestDatabase(): Promise<{ name: string; url: string 
   return { name, url: url.toString() };
 }
 
+async function freeTcpPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
 export interface TestApp {
   app: INestApplication;
   config: AppConfig;
@@ -50,6 +59,10 @@ export interface TestAppOptions {
 /** Boots the real api (and, by default, the worker) on PostgreSQL and Redis, listening on a free port. */
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const databaseUrl = opts.databaseUrl === null ? undefined : (opts.databaseUrl ?? (await createTestDatabase()).url);
+  // The port is chosen first so that pages served by this api (browser tests) are an allowed origin of
+  // the /live handshake, beside PUBLIC_URL's origin (what CORS_ORIGINS defaults to).
+  const port = opts.port ?? (await freeTcpPort());
+  const publicOrigin = new URL(opts.env?.PUBLIC_URL ?? 'http://localhost:3000').origin;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -66,12 +79,12 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     // A small deterministic catalog; the shipped one is validated by its own test.
     ASSESSMENT_CATALOG_DIR: join(__dirname, '..', 'fixtures', 'assessments'),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    CORS_ORIGINS: `${publicOrigin},http://127.0.0.1:${port}`,
     ...opts.env,
   };
   const config = AppConfig.fromEnv(env);
   const app = await createApi({ config, clock: opts.clock, withWorker: opts.withWorker ?? true, bufferLogs: false });
-  await app.listen(opts.port ?? 0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as AddressInfo).port;
+  await app.listen(port, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
   const sockets: Socket[] = [];
   return {
