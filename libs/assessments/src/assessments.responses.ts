@@ -17,6 +17,8 @@ export class AssessmentSummary {
   @ApiProperty({ example: 'PT45M', description: 'ISO-8601 duration' }) duration!: string;
   @ApiProperty({ description: 'percent' }) passingScore!: number;
   @ApiProperty() proctored!: boolean;
+  @ApiProperty({ description: 'a proctored test the page starts only with the camera on (unless the catalog marks it camera-optional)' })
+  cameraRequired!: boolean;
   @ApiProperty({ description: 'items drawn per attempt' }) itemCount!: number;
 }
 

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { AppConfig, AppError, Clock } from '@vetting/core';
-import { ack, flushSocketWrites, liveUser } from '@vetting/live';
+import { IceServers, ack, flushSocketWrites, liveUser } from '@vetting/live';
 import { AssessmentsService, attemptRoom, shuttingDown } from './assessments.service';
 import { CANDIDATE_SIGNALS, SignalType, signalData } from './integrity.rules';
 import { objectField, stringField, uuidField } from './live-payload';
@@ -45,6 +45,7 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
     private readonly attempts: AssessmentsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly ice: IceServers,
   ) {}
 
   /** A recovered connection keeps its rooms; restart its clock and note the reconnect on the timeline. */
@@ -85,7 +86,8 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
       data.attempts = { ...(data.attempts ?? {}), [attemptId]: state.deadline };
       this.startTicker(socket, attemptId, state.deadline);
       if (rejoin) await this.attempts.recordSignal(attemptId, 'reconnect', 'system', user.id, {});
-      return { attempt: state };
+      // The candidate's camera for watching proctors: TURN credentials expire at the deadline.
+      return { attempt: state, ...this.ice.forRoom(user.id, new Date(state.deadline ?? this.clock.nowMillis())) };
     });
   }
 

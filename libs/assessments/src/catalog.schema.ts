@@ -67,6 +67,8 @@ export const assessmentSchema = z
     duration: isoDuration,
     passingScore: z.number().min(0).max(100),
     proctored: z.boolean(),
+    /** A proctored test starts only with the candidate's camera on, unless this marks the camera optional. */
+    cameraOptional: z.boolean().default(false),
     /** How many items one attempt draws from the pool (random per attempt). */
     draw: z.number().int().positive(),
     retakeCooldown: isoDuration.default('P30D'),

@@ -455,6 +455,7 @@ describe('assessmentSummary', () => {
       duration: 'PT30M',
       passingScore: 65,
       proctored: false,
+      cameraRequired: false,
       itemCount: 2,
     });
     const json = JSON.stringify(s);
@@ -466,6 +467,14 @@ describe('assessmentSummary', () => {
   it('gives null for a missing skill and counts the draw, not the pool', () => {
     const a: Assessment = assessmentSchema.parse(certPart1('algo', { pool: [codingItem('c1'), codingItem('c2'), codingItem('c3')], draw: 2 }));
     expect(assessmentSummary(a)).toMatchObject({ kind: 'cert-part1', skill: null, access: 'invited', proctored: true, itemCount: 2 });
+  });
+
+  it('a proctored test requires the camera unless the catalog marks it camera-optional; an unproctored one never does', () => {
+    const pool = { pool: [codingItem('c1'), codingItem('c2')], draw: 1 };
+    expect(assessmentSummary(assessmentSchema.parse(certPart1('a', pool))).cameraRequired).toBe(true);
+    expect(assessmentSummary(assessmentSchema.parse(certPart1('b', { ...pool, cameraOptional: true }))).cameraRequired).toBe(false);
+    expect(assessmentSummary(assessmentSchema.parse(skillTest('c'))).cameraRequired).toBe(false);
+    expect(assessmentSchema.safeParse(certPart1('d', { ...pool, cameraOptional: 'yes' })).success).toBe(false);
   });
 });
 

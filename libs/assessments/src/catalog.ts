@@ -79,6 +79,8 @@ export function assessmentSummary(a: Assessment) {
     duration: a.duration,
     passingScore: a.passingScore,
     proctored: a.proctored,
+    /** The page asks for the camera before the clock starts: required for a proctored test unless optional. */
+    cameraRequired: a.proctored && !a.cameraOptional,
     itemCount: a.draw,
   };
 }

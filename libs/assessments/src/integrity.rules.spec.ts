@@ -25,6 +25,9 @@ const BASE_POINTS: Record<SignalType, number> = {
   fullscreen_enter: 0,
   extended_display: 3,
   devtools_open: 3,
+  camera_off: 1,
+  camera_on: 0,
+  camera_denied: 3,
   disconnect: 1,
   reconnect: 0,
   proctor_warning: 2,
@@ -35,11 +38,28 @@ const BASE_POINTS: Record<SignalType, number> = {
 
 describe('signal types', () => {
   it('lists the candidate and system signals without overlap', () => {
-    expect(CANDIDATE_SIGNALS).toHaveLength(10);
+    expect(CANDIDATE_SIGNALS).toHaveLength(13);
     expect(SYSTEM_SIGNALS).toHaveLength(6);
     const all = [...CANDIDATE_SIGNALS, ...SYSTEM_SIGNALS];
     expect(new Set(all).size).toBe(all.length);
     expect(all.sort()).toEqual(Object.keys(BASE_POINTS).sort());
+  });
+});
+
+describe('camera signals', () => {
+  it('camera_on scores the time the camera was off, one point per full 30 s, like focus_regained', () => {
+    expect(signalPoints({ type: 'camera_on', data: { durationMs: 29_999 } })).toBe(0);
+    expect(signalPoints({ type: 'camera_on', data: { durationMs: 30_000 } })).toBe(1);
+    expect(signalPoints({ type: 'camera_on', data: { durationMs: 95_000 } })).toBe(3);
+  });
+
+  it('a camera lost and back after 65 s costs 1 + 2 points; a denied camera 3', () => {
+    expect(integrityPoints([{ type: 'camera_off' }, { type: 'camera_on', data: { durationMs: 65_000 } }])).toBe(3);
+    expect(signalPoints({ type: 'camera_denied' })).toBe(3);
+  });
+
+  it('are candidate signals (the page reports them)', () => {
+    expect(CANDIDATE_SIGNALS).toEqual(expect.arrayContaining(['camera_off', 'camera_on', 'camera_denied']));
   });
 });
 

@@ -9,6 +9,10 @@ export const CANDIDATE_SIGNALS = [
   'fullscreen_enter',
   'extended_display',
   'devtools_open',
+  // The proctoring camera: stopped or lost during the test; back on (with the time it was off); refused by the browser.
+  'camera_off',
+  'camera_on',
+  'camera_denied',
 ] as const;
 export const SYSTEM_SIGNALS = ['disconnect', 'reconnect', 'proctor_warning', 'proctor_flag', 'proctor_terminate', 'auto_terminate'] as const;
 export type SignalType = (typeof CANDIDATE_SIGNALS)[number] | (typeof SYSTEM_SIGNALS)[number];
@@ -49,13 +53,15 @@ export interface IntegrityThresholds {
 export function signalPoints(s: SignalFact): number {
   switch (s.type) {
     case 'focus_regained':
-      // Time away counts: one point per full 30 s away.
+    case 'camera_on':
+      // Time away (or off camera) counts: one point per full 30 s.
       return Math.floor(Math.max(0, s.data?.durationMs ?? 0) / 30_000);
     case 'focus_lost':
     case 'tab_hidden':
     case 'copy':
     case 'fullscreen_exit':
     case 'disconnect':
+    case 'camera_off':
       return 1;
     case 'paste':
       return (s.data?.length ?? 0) > 200 ? 3 : 2;
@@ -63,6 +69,7 @@ export function signalPoints(s: SignalFact): number {
       return 2;
     case 'extended_display':
     case 'devtools_open':
+    case 'camera_denied':
       return 3;
     case 'proctor_flag':
       return 5;

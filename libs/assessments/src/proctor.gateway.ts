@@ -1,7 +1,7 @@
 import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
-import { forbidden } from '@vetting/core';
-import { LivePublisher, ack, liveUser } from '@vetting/live';
+import { Clock, forbidden } from '@vetting/core';
+import { IceServers, LivePublisher, ack, liveUser } from '@vetting/live';
 import { AssessmentsService, PROCTOR_LOBBY, attemptRoom, proctorRoom } from './assessments.service';
 import { stringField, uuidField } from './live-payload';
 
@@ -13,6 +13,8 @@ export class ProctorGateway implements OnGatewayConnection {
   constructor(
     private readonly attempts: AssessmentsService,
     private readonly live: LivePublisher,
+    private readonly ice: IceServers,
+    private readonly clock: Clock,
   ) {}
 
   async handleConnection(socket: Socket): Promise<void> {
@@ -38,12 +40,15 @@ export class ProctorGateway implements OnGatewayConnection {
   @SubscribeMessage('proctor:watch')
   watch(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
     return ack(async () => {
-      this.proctor(socket);
+      const user = this.proctor(socket);
       const attemptId = uuidField(body, 'attemptId');
       // Join first, then read: a signal arriving in between is in both (signal ids tell them apart), never in neither.
       await socket.join(proctorRoom(attemptId));
       try {
-        return await this.attempts.timeline(attemptId);
+        const watched = await this.attempts.timeline(attemptId);
+        // The candidate's camera: TURN credentials expire at the attempt's deadline.
+        const closesAt = watched.attempt.deadline ? new Date(watched.attempt.deadline) : new Date(this.clock.nowMillis());
+        return { ...watched, ...this.ice.forRoom(user.id, closesAt) };
       } catch (err) {
         await socket.leave(proctorRoom(attemptId));
         throw err;

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { AppError } from '@vetting/core';
-import { ack, liveUser } from '@vetting/live';
+import { IceServers, ack, liveUser } from '@vetting/live';
 import { toCallView } from './call.entities';
 import { CallLifecycleService, callRoom } from './call-lifecycle.service';
 
@@ -24,18 +24,23 @@ export class CallRoomGateway implements OnGatewayDisconnect, BeforeApplicationSh
     this.shuttingDown = true;
   }
 
-  constructor(private readonly lifecycle: CallLifecycleService) {}
+  constructor(
+    private readonly lifecycle: CallLifecycleService,
+    private readonly ice: IceServers,
+  ) {}
 
   @SubscribeMessage('call:join')
   join(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
     return ack(async () => {
       const callId = callIdOf(body);
-      const call = await this.lifecycle.join(liveUser(socket), callId);
+      const user = liveUser(socket);
+      const call = await this.lifecycle.join(user, callId);
       await socket.join(callRoom(callId));
       socket.data.callRooms = [...new Set([...(socket.data.callRooms ?? []), callRoom(callId)])];
       const state = await this.state(call);
       this.server.to(callRoom(callId)).emit('call:state', state);
-      return state;
+      // WebRTC: ICE servers with TURN credentials that expire when the room closes (the call's end).
+      return { ...state, ...this.ice.forRoom(user.id, call.endsAt) };
     });
   }
 

@@ -6,3 +6,7 @@ export * from './live-user';
 export * from './live.gateway';
 export * from './redis-streams-io.adapter';
 export * from './live.module';
+export { IceServers } from './media/ice-servers';
+export type { MediaJoinInfo } from './media/ice-servers';
+export { mintTurnCredential, iceServersFor } from './media/turn-credentials';
+export type { IceServer } from './media/turn-credentials';

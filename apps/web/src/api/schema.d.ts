@@ -1115,6 +1115,8 @@ export interface components {
         AssessmentSummary: {
             /** @enum {string} */
             access: "open" | "invited";
+            /** @description a proctored test the page starts only with the camera on (unless the catalog marks it camera-optional) */
+            cameraRequired: boolean;
             categorySlug: string;
             description: string;
             /**
@@ -1627,7 +1629,7 @@ export interface components {
             /** @enum {string} */
             source: "candidate" | "proctor" | "system";
             /** @enum {string} */
-            type: "focus_lost" | "focus_regained" | "tab_hidden" | "tab_visible" | "paste" | "copy" | "fullscreen_exit" | "fullscreen_enter" | "extended_display" | "devtools_open" | "disconnect" | "reconnect" | "proctor_warning" | "proctor_flag" | "proctor_terminate" | "auto_terminate";
+            type: "focus_lost" | "focus_regained" | "tab_hidden" | "tab_visible" | "paste" | "copy" | "fullscreen_exit" | "fullscreen_enter" | "extended_display" | "devtools_open" | "camera_off" | "camera_on" | "camera_denied" | "disconnect" | "reconnect" | "proctor_warning" | "proctor_flag" | "proctor_terminate" | "auto_terminate";
         };
         IntegrityView: {
             points: number;

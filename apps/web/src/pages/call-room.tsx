@@ -9,6 +9,8 @@ import { emitAck, useLive, useLiveEvent } from '../live';
 import { usePolicy } from '../policy';
 import { formatDateTime, formatDuration } from '../time';
 import { isActiveCall } from './common';
+import { CallMedia } from '../media/call-media';
+import type { IceConfig } from '../media/provider';
 
 /**
  * The live call room: opens `joinEarly` before the start, shows who is present (`call:state`), the grace
@@ -25,6 +27,7 @@ export function CallRoom({ call }: { call: Call }) {
   const [error, setError] = useState<unknown>(null);
   const [ended, setEnded] = useState<string | null>(null);
   const [endingSoon, setEndingSoon] = useState(false);
+  const [ice, setIce] = useState<IceConfig | null>(null);
   const refresh = () => void client.invalidateQueries({ queryKey: ['call', call.id] });
 
   useLiveEvent<CallState>('call:state', (s) => s.call.id === call.id && setState(s));
@@ -61,8 +64,9 @@ export function CallRoom({ call }: { call: Call }) {
   const join = async () => {
     setError(null);
     try {
-      const s = await emitAck<CallState>(socket, 'call:join', { callId: call.id });
+      const s = await emitAck<CallState & IceConfig>(socket, 'call:join', { callId: call.id });
       setState({ call: s.call, present: s.present });
+      setIce({ iceServers: s.iceServers ?? [], iceTransportPolicy: s.iceTransportPolicy });
       setJoined(true);
       refresh();
     } catch (err) {
@@ -119,6 +123,16 @@ export function CallRoom({ call }: { call: Call }) {
             Talent manager {present.talentManager ? 'present' : 'not present'}
           </Badge>
         </Group>
+        {joined && !ended && ice && (
+          <CallMedia
+            socket={socket}
+            callId={call.id}
+            peerId={isFreelancer ? call.talentManagerId : call.freelancerId}
+            peerLabel={isFreelancer ? 'Talent manager' : 'Freelancer'}
+            offerer={!isFreelancer}
+            ice={ice}
+          />
+        )}
         <ErrorAlert error={error} title="The room refused" />
         <Group>
           {!joined ? (

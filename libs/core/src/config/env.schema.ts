@@ -89,6 +89,56 @@ function parseOrigins(raw: string, ctx: z.RefinementCtx): string[] {
   return out;
 }
 
+/** One entry of RTCConfiguration.iceServers. */
+export interface IceServerConfig {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+const ICE_URL = /^(stun|stuns|turn|turns):[^\s,]+$/;
+
+/** RTC_ICE_SERVERS: a JSON array of `{urls, username?, credential?}`, or a comma-separated list of stun:/turn: URLs. */
+function parseIceServers(raw: string, ctx: z.RefinementCtx): IceServerConfig[] {
+  const v = raw.trim();
+  if (v === '') return [];
+  const fail = (message: string) => {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+    return z.NEVER;
+  };
+  if (!v.startsWith('[')) {
+    const urls = v.split(',').map((s) => s.trim()).filter(Boolean);
+    if (!urls.every((u) => ICE_URL.test(u))) return fail(`"${raw}" must be stun:/turn: URLs separated by commas, or a JSON array of {urls, username?, credential?}`);
+    return urls.map((u) => ({ urls: [u] }));
+  }
+  let list: unknown;
+  try {
+    list = JSON.parse(v);
+  } catch {
+    return fail('is not valid JSON');
+  }
+  if (!Array.isArray(list)) return fail('must be a JSON array');
+  const out: IceServerConfig[] = [];
+  for (const entry of list) {
+    const e = entry as Record<string, unknown>;
+    const urls = typeof e?.urls === 'string' ? [e.urls] : e?.urls;
+    if (!Array.isArray(urls) || urls.length === 0 || !urls.every((u) => typeof u === 'string' && ICE_URL.test(u))) return fail('every entry needs urls: stun:/turn: URLs');
+    if ((e.username !== undefined && typeof e.username !== 'string') || (e.credential !== undefined && typeof e.credential !== 'string')) return fail('username and credential must be strings');
+    out.push({ urls: urls as string[], ...(e.username !== undefined ? { username: e.username as string } : {}), ...(e.credential !== undefined ? { credential: e.credential as string } : {}) });
+  }
+  return out;
+}
+
+function parseTurnUrls(raw: string | undefined, ctx: z.RefinementCtx): string[] {
+  if (raw === undefined) return [];
+  const urls = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!urls.every((u) => /^turns?:[^\s,]+$/.test(u))) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" must be turn:/turns: URLs separated by commas` });
+    return z.NEVER;
+  }
+  return urls;
+}
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -190,6 +240,20 @@ export const envSchema = z
     BADGE_TOP_RATED_PLUS_MIN_EARNINGS: int(10000, 0),
     BADGE_TOP_RATED_PLUS_MIN_AGE: isoDuration('P180D'),
 
+    /** WebRTC: ICE servers handed to the pages as they are (STUN, or TURN with static credentials). */
+    RTC_ICE_SERVERS: z
+      .string()
+      .default('')
+      .transform((raw, ctx) => parseIceServers(raw, ctx)),
+    /** TURN servers using the TURN REST API scheme (coturn use-auth-secret): credentials minted per user and room with TURN_SECRET. */
+    TURN_URLS: optionalString.transform((raw, ctx) => parseTurnUrls(raw, ctx)),
+    TURN_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /** `relay`: the pages send media only through TURN (hides addresses; needs TURN). */
+    RTC_ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
+    /** rtc:signal per socket: sustained rate per second and burst. */
+    RTC_SIGNAL_RATE: int(20, 1, 1000),
+    RTC_SIGNAL_BURST: int(60, 1, 10_000),
+
     SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
     MAIL_FROM: z.string().default('Vetting Platform <no-reply@vetting.local>'),
     WEBHOOK_ATTEMPTS: int(5, 1, 20),
@@ -220,6 +284,15 @@ export const envSchema = z
     // Field errors leave non-durations behind; cross-field checks only make sense on valid fields.
     const grace = env.VETTING_GRACE_PERIOD as unknown;
     const length = env.VETTING_CALL_LENGTH as unknown;
+    if (Array.isArray(env.TURN_URLS) && env.TURN_URLS.length > 0 && !env.TURN_SECRET) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['TURN_SECRET'], message: 'is required when TURN_URLS is set' });
+    }
+    if (env.TURN_SECRET && Array.isArray(env.TURN_URLS) && env.TURN_URLS.length === 0) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['TURN_URLS'], message: 'is required when TURN_SECRET is set' });
+    }
+    if (env.RTC_ICE_TRANSPORT_POLICY === 'relay' && Array.isArray(env.TURN_URLS) && env.TURN_URLS.length === 0 && Array.isArray(env.RTC_ICE_SERVERS) && !env.RTC_ICE_SERVERS.some((s) => s.urls.some((u) => u.startsWith('turn')))) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['RTC_ICE_TRANSPORT_POLICY'], message: 'relay needs a TURN server (TURN_URLS or a turn: URL in RTC_ICE_SERVERS)' });
+    }
     if (env.CODE_RUNNER === 'judge0' && !env.JUDGE0_URL) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['JUDGE0_URL'], message: 'is required when CODE_RUNNER=judge0' });
     }

@@ -9,6 +9,8 @@ import { ErrorAlert, Loading, QueryView } from '../../components/states';
 import { useNow } from '../../hooks';
 import { emitAck, useLive, useLiveEvent } from '../../live';
 import { formatDuration } from '../../time';
+import { CandidateCameraView, CandidateThumbnail } from '../../media/proctor-camera';
+import type { IceConfig } from '../../media/provider';
 
 export interface LiveAttempt {
   attemptId: string;
@@ -78,6 +80,7 @@ export function ProctorLivePage() {
               <Table aria-label="Running attempts">
                 <Table.Thead>
                   <Table.Tr>
+                    <Table.Th>Camera</Table.Th>
                     <Table.Th>Candidate</Table.Th>
                     <Table.Th>Test</Table.Th>
                     <Table.Th>Time left</Table.Th>
@@ -92,6 +95,13 @@ export function ProctorLivePage() {
                 <Table.Tbody>
                   {attempts.map((a) => (
                     <Table.Tr key={a.attemptId}>
+                      <Table.Td>
+                        {a.assessment.proctored ? (
+                          <CandidateThumbnail socket={socket} connected={connected} attemptId={a.attemptId} candidateId={a.candidate.id} candidateName={a.candidate.name ?? 'Candidate'} />
+                        ) : (
+                          <Text size="xs">not proctored</Text>
+                        )}
+                      </Table.Td>
                       <Table.Td>{a.candidate.name ?? a.candidate.id}</Table.Td>
                       <Table.Td>{a.assessment.title ?? a.assessment.slug}</Table.Td>
                       <Table.Td>{a.deadline ? formatDuration(Date.parse(a.deadline) - now) : '—'}</Table.Td>
@@ -125,7 +135,7 @@ const describe = (s: Signal) => {
   const d = s.data ?? {};
   const parts: string[] = [s.type.replace(/_/g, ' ')];
   if (typeof d.length === 'number') parts.push(`${d.length} characters`);
-  if (typeof d.durationMs === 'number') parts.push(`away ${formatDuration(d.durationMs)}`);
+  if (typeof d.durationMs === 'number') parts.push(`${s.type.startsWith('camera') ? 'off' : 'away'} ${formatDuration(d.durationMs)}`);
   if (typeof d.message === 'string') parts.push(`“${d.message}”`);
   if (typeof d.note === 'string') parts.push(`“${d.note}”`);
   if (typeof d.reason === 'string') parts.push(d.reason);
@@ -150,6 +160,7 @@ export function ProctorAttemptPage() {
   const [reason, setReason] = useState('');
   const [confirmTerminate, setConfirmTerminate] = useState(false);
   const [ended, setEnded] = useState<string | null>(null);
+  const [ice, setIce] = useState<IceConfig | null>(null);
 
   const merge = (list: Signal[]) =>
     setSignals((old) => {
@@ -161,9 +172,10 @@ export function ProctorAttemptPage() {
 
   useEffect(() => {
     if (!connected || !socket) return;
-    emitAck<{ attempt: LiveAttempt; timeline: Signal[] }>(socket, 'proctor:watch', { attemptId: id }).then(
+    emitAck<{ attempt: LiveAttempt; timeline: Signal[] } & IceConfig>(socket, 'proctor:watch', { attemptId: id }).then(
       (w) => {
         setError(null);
+        setIce({ iceServers: w.iceServers ?? [], iceTransportPolicy: w.iceTransportPolicy });
         setSummary(w.attempt);
         merge(w.timeline);
         if (w.attempt.status !== 'in_progress') setEnded(`The attempt is ${w.attempt.status}.`);
@@ -230,6 +242,11 @@ export function ProctorAttemptPage() {
               {summary.deadline && !ended ? `${formatDuration(Date.parse(summary.deadline) - now)} left` : ''}
             </Text>
           </Group>
+        </Card>
+      )}
+      {summary && !ended && ice && summary.assessment.proctored && (
+        <Card withBorder maw={420}>
+          <CandidateCameraView socket={socket} attemptId={id} candidateId={summary.candidate.id} candidateName={summary.candidate.name ?? 'Candidate'} ice={ice} />
         </Card>
       )}
       {ended && (

@@ -12,6 +12,9 @@ import { formatDuration, formatTime } from '../../time';
 import { useIntegritySignals } from './integrity';
 import { ReportView } from './report';
 import { AttemptView, durationWords, Item } from './types';
+import { useCameraStart } from '../../media/camera';
+import { CandidateCamera } from '../../media/candidate-camera';
+import type { IceConfig } from '../../media/provider';
 
 const ENDED = ['submitted', 'expired', 'terminated', 'graded', 'abandoned'];
 
@@ -41,6 +44,7 @@ export function AttemptPage() {
 
 function Lobby({ attempt, onStart }: { attempt: AttemptView; onStart: () => void }) {
   const a = attempt.assessment;
+  const camera = useCameraStart(a, onStart);
   return (
     <Stack maw={640}>
       <Title order={2}>{a.title}</Title>
@@ -53,7 +57,17 @@ function Lobby({ attempt, onStart }: { attempt: AttemptView; onStart: () => void
           A proctor may watch live. Leaving the tab or window, pasting, copying and leaving full screen are recorded with their time. The clock is held by the server and keeps running if you disconnect; reconnect to resume.
         </Alert>
       )}
-      <Button onClick={onStart} style={{ alignSelf: 'flex-start' }}>
+      {a.proctored && (
+        <Text size="sm">
+          {camera.required ? 'Your camera is needed: the proctor sees it live while the test runs. The browser asks for it when you start.' : 'The proctor may see your camera live; this test can also be taken without it.'}
+        </Text>
+      )}
+      {camera.problem && (
+        <Alert color="red" title="The test did not start" role="alert">
+          {camera.problem}
+        </Alert>
+      )}
+      <Button onClick={() => void camera.start()} loading={camera.asking} style={{ alignSelf: 'flex-start' }}>
         Start test
       </Button>
     </Stack>
@@ -76,6 +90,7 @@ function Runner({ attemptId, title }: { attemptId: string; title: string }) {
   const [error, setError] = useState<unknown>(null);
   const [ended, setEnded] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const [ice, setIce] = useState<IceConfig | null>(null);
   const unsaved = useRef(new Map<string, Answer>());
   const wasConnected = useRef(false);
   const dropped = useRef(false);
@@ -104,9 +119,10 @@ function Runner({ attemptId, title }: { attemptId: string; title: string }) {
     const rejoin = dropped.current;
     dropped.current = false;
     wasConnected.current = true;
-    emitAck<{ attempt: AttemptView }>(socket, 'attempt:join', { attemptId }).then(
-      ({ attempt }) => {
+    emitAck<{ attempt: AttemptView } & IceConfig>(socket, 'attempt:join', { attemptId }).then(
+      ({ attempt, iceServers, iceTransportPolicy }) => {
         setError(null);
+        setIce({ iceServers: iceServers ?? [], iceTransportPolicy });
         setView(attempt);
         setClock({ deadline: Date.parse(attempt.deadline!), offset: Date.parse(attempt.serverTime) - Date.now() });
         const saved = Object.fromEntries(attempt.answers.map((a) => [a.itemId, a.answer]));
@@ -181,6 +197,7 @@ function Runner({ attemptId, title }: { attemptId: string; title: string }) {
         </Alert>
       )}
       <ErrorAlert error={error} />
+      {view && !ended && ice && view.assessment.proctored && <CandidateCamera socket={socket} attemptId={attemptId} ice={ice} />}
       {view && !ended && (
         <>
           <Progress value={total ? (answered / total) * 100 : 0} aria-label={`${answered} of ${total} answered`} />

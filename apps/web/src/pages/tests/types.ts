@@ -9,6 +9,8 @@ export interface AssessmentSummary {
   duration: string;
   passingScore: number;
   proctored: boolean;
+  /** A proctored test starts only with the camera on, unless the catalog marks it camera-optional. */
+  cameraRequired?: boolean;
   itemCount: number;
 }
 export type Item =
