@@ -14,6 +14,6 @@ export const mediaDebug: MediaDebug = { connections: {}, local: null, refusals: 
 
 export function mediaLog(line: string): void {
   mediaDebug.log.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
-  if (mediaDebug.log.length > 200) mediaDebug.log.shift();
+  if (mediaDebug.log.length > 1000) mediaDebug.log.shift();
 }
 (window as unknown as { __vettingMedia: MediaDebug }).__vettingMedia = mediaDebug;
