@@ -1,6 +1,5 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AllExceptionsFilter, AppConfig, Clock, CoreModule, DatabaseModule, OutboxModule, QueuesModule, ReconcilerModule } from '@vetting/core';
@@ -54,7 +53,6 @@ export class AppModule {
         QueuesModule,
         OutboxModule,
         ReconcilerModule,
-        TerminusModule,
         LiveModule,
         IdentityModule,
         NotificationsModule,
