@@ -1,6 +1,5 @@
-import { AppConfig } from '@vetting/core';
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig, JobHandler, JobProcessor } from '@vetting/core';
+import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { ATTEMPT_DEADLINES_QUEUE, AssessmentsService } from './assessments.service';
 
@@ -9,24 +8,16 @@ import { ATTEMPT_DEADLINES_QUEUE, AssessmentsService } from './assessments.servi
  * ATTEMPT_START_WINDOW (both re-read the attempt; a duplicate or early job does nothing).
  */
 @Processor(ATTEMPT_DEADLINES_QUEUE, { concurrency: 10 })
-export class AttemptDeadlineProcessor extends WorkerHost implements OnApplicationBootstrap {
-  private readonly logger = new Logger('AttemptDeadlines');
+export class AttemptDeadlineProcessor extends JobProcessor {
   constructor(
-    private readonly config: AppConfig,
+    config: AppConfig,
     private readonly attempts: AssessmentsService,
   ) {
-    super();
+    super('AttemptDeadlines', config.env.WORKER_CONCURRENCY);
   }
 
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.env.WORKER_CONCURRENCY;
-  }
-  async process(job: Job<{ attemptId: string }>): Promise<void> {
-    if (job.name === 'start-window') await this.attempts.lapse(job.data.attemptId);
-    else await this.attempts.expire(job.data.attemptId);
-  }
-  @OnWorkerEvent('failed')
-  onFailed(job: Job, err: Error): void {
-    this.logger.error({ err, jobId: job?.id }, 'deadline job failed');
-  }
+  protected readonly handlers: Record<string, JobHandler> = {
+    'start-window': (job: Job<{ attemptId: string }>) => this.attempts.lapse(job.data.attemptId),
+    '*': (job: Job<{ attemptId: string }>) => this.attempts.expire(job.data.attemptId),
+  };
 }

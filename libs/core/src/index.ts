@@ -14,6 +14,7 @@ export * from './dependencies/dependency-errors';
 export * from './core.module';
 export * from './queues/queues.module';
 export * from './queues/queue-names';
+export { JobProcessor, type JobHandler } from './queues/job-processor';
 export * from './reference/categories';
 export * from './input/input-rules';
 export * from './input/input-validators';
