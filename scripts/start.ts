@@ -13,9 +13,9 @@ const children: ChildProcess[] = [];
 let stopping = false;
 
 function run(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['-r', 'tsconfig-paths/register', join(root, 'dist', entry)], {
+  const child = spawn(process.execPath, [join(root, 'dist', entry)], {
     cwd: root,
-    env: { ...process.env, TS_NODE_BASEURL: join(root, 'dist'), ...env },
+    env: { ...process.env, ...env },
     stdio: 'inherit',
   });
   child.on('exit', (code, signal) => {

@@ -1,4 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { isIanaTimeZone } from '@vetting/core';
 
 /**
  * A recurring weekly availability window of a talent manager, in the TM's own time zone.
@@ -59,7 +60,7 @@ export function isIsoCalendarDate(value: unknown): value is string {
 }
 
 export function isValidTimeZone(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && IANAZone.isValidZone(value);
+  return isIanaTimeZone(value);
 }
 
 function isIsoWeekday(value: unknown): value is number {

@@ -1,6 +1,7 @@
 export * from './config/app-config';
 export * from './config/env.schema';
 export * from './clock/clock';
+export { isIanaTimeZone } from './clock/time-zone';
 export * from './errors/app-error';
 export * from './errors/error-body';
 export * from './errors/error-mapping';

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
-import { IANAZone } from 'luxon';
+import { isIanaTimeZone } from '@vetting/core';
 import { CLIENT_PLANS, ClientPlan, STAFF_ROLES } from './user.entity';
 
 @ValidatorConstraint({ name: 'ianaTimeZone' })
 export class IsIanaTimeZone implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
-    return typeof value === 'string' && IANAZone.isValidZone(value);
+    return isIanaTimeZone(value);
   }
   defaultMessage(): string {
     return '$property must be an IANA time zone such as Europe/Berlin';

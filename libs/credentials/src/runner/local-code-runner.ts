@@ -129,7 +129,7 @@ const NS_SCRIPT = [
 ].join('\n');
 
 const NODE_MEMORY_PATTERN =
-  /JavaScript heap out of memory|Reached heap limit|Array buffer allocation failed|Fatal process out of memory|Allocation failed - process out of memory|std::bad_alloc/;
+  /JavaScript heap out of memory|Reached heap limit|Array buffer allocation failed|Fatal process out of memory|Allocation failed - process out of memory|std::bad_alloc|ERR_MEMORY_ALLOCATION_FAILED/;
 const PYTHON_MEMORY_PATTERN = /^MemoryError\b/m;
 
 function findExecutable(name: string): string | null {
@@ -445,7 +445,7 @@ export class LocalCodeRunner extends CodeRunner {
       const heapMb = Math.max(16, Math.floor(mem / MIB));
       const node = [
         this.nodePath,
-        '--experimental-permission',
+        nodePermissionFlag(),
         `--allow-fs-read=${workDir}`,
         '--allow-fs-read=/dev/stdin',
         `--allow-fs-write=${workDir}`,
@@ -746,3 +746,8 @@ export class LocalCodeRunner extends CodeRunner {
 
 }
 
+/** Node's permission model: `--experimental-permission` until 22.12, `--permission` from 22.13 (required in 24). */
+export function nodePermissionFlag(version: string = process.versions.node): string {
+  const [major, minor] = version.replace(/^v/, '').split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 13) ? '--permission' : '--experimental-permission';
+}
