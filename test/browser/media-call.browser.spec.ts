@@ -1,8 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { TestApp, connected, emitAck, nextEvent, registerUser, startTestApp } from '../support/test-app';
-import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
-import { launchBrowser, newPage, signIn, traced } from '../support/browser';
-import { browserOrigin, expectMediaFlowing, inboundStats } from '../support/media';
+import { launchBrowser, newPage, traced } from '../support/browser';
+import { bookedMediaCall, browserOrigin, expectMediaFlowing, inboundStats, joinCallInPages } from '../support/media';
 
 // Runs inside the page (page.evaluate); the node-side program has no DOM types.
 declare const window: any;
@@ -26,24 +25,12 @@ describe('browser: the vetting call is a video call', () => {
   });
 
   it('both participants see and hear each other, see mute and camera-off, a stranger cannot signal into the room, and the hard end stops both', async () => {
-    const admin = await adminToken(t);
-    const tm = await talentManager(t, admin, 'web-mobile-software-dev');
-    const f = await invitedFreelancer(t, admin, 'web-mobile-software-dev');
-    const startsAt = nextGridStart(CALL_SECONDS * 1000, 3000);
-    const booked = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
-    expect(booked.status).toBe(201);
-    const callId: string = booked.body.id;
-    const room = `call:${callId}`;
+    const { tm, f, callId, room, startsAt } = await bookedMediaCall(t, CALL_SECONDS);
 
     const fp = await newPage(browser, t.baseUrl);
     const tp = await newPage(browser, t.baseUrl, { timezoneId: 'UTC' });
     await traced(fp.page, 'media-call', async () => {
-      await signIn(fp.page, f.user.email, 'password-123');
-      await signIn(tp.page, tm.user.email, 'password-123');
-      await fp.page.goto(`/calls/${callId}`);
-      await tp.page.goto(`/calls/${callId}`);
-      await fp.page.getByRole('button', { name: 'Join call' }).click();
-      await tp.page.getByRole('button', { name: 'Join call' }).click();
+      await joinCallInPages({ freelancer: fp.page, talentManager: tp.page }, { freelancer: f.user.email, talentManager: tm.user.email }, callId);
 
       // Both receive the other's video and audio: frames decoded and bytes received keep growing.
       for (const [page, peer] of [

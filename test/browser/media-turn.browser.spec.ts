@@ -1,9 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { mintTurnCredential } from '@vetting/live';
 import { TestApp, connected, emitAck, startTestApp } from '../support/test-app';
-import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
-import { launchBrowser, newPage, signIn, traced } from '../support/browser';
-import { browserOrigin, expectMediaFlowing, inboundStats } from '../support/media';
+import { launchBrowser, newPage, traced } from '../support/browser';
+import { bookedMediaCall, browserOrigin, expectMediaFlowing, inboundStats, joinCallInPages } from '../support/media';
 import { Turn, startTurn } from '../support/turn';
 
 // Runs inside the page (page.evaluate); the node-side program has no DOM types.
@@ -44,14 +43,7 @@ describe('browser: the call through TURN (coturn, REST API credentials)', () => 
   });
 
   it('media flows through the relay with the credentials minted in the join ack; an expired credential is refused; a lost relay is recovered by an ICE restart', async () => {
-    const admin = await adminToken(t);
-    const tm = await talentManager(t, admin, 'web-mobile-software-dev');
-    const f = await invitedFreelancer(t, admin, 'web-mobile-software-dev');
-    const startsAt = nextGridStart(CALL_SECONDS * 1000, 3000);
-    const booked = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
-    expect(booked.status).toBe(201);
-    const callId: string = booked.body.id;
-    const room = `call:${callId}`;
+    const { tm, f, booked, callId, room } = await bookedMediaCall(t, CALL_SECONDS);
 
     // The join ack: TURN with "<room close unix>:<userId>" and its HMAC, relay only.
     const s = t.socket(f.token);
@@ -65,12 +57,7 @@ describe('browser: the call through TURN (coturn, REST API credentials)', () => 
     const fp = await newPage(browser, t.baseUrl);
     const tp = await newPage(browser, t.baseUrl, { timezoneId: 'UTC' });
     await traced(fp.page, 'media-turn', async () => {
-      await signIn(fp.page, f.user.email, 'password-123');
-      await signIn(tp.page, tm.user.email, 'password-123');
-      await fp.page.goto(`/calls/${callId}`);
-      await tp.page.goto(`/calls/${callId}`);
-      await fp.page.getByRole('button', { name: 'Join call' }).click();
-      await tp.page.getByRole('button', { name: 'Join call' }).click();
+      await joinCallInPages({ freelancer: fp.page, talentManager: tp.page }, { freelancer: f.user.email, talentManager: tm.user.email }, callId);
       for (const [page, peer] of [
         [fp.page, tm.user.id],
         [tp.page, f.user.id],

@@ -2,8 +2,8 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { CREDENTIALS_QUEUE, expertVettedJobId } from '@vetting/core';
-import { TestApp, connected, createStaff, emitAck, loginAdmin, registerUser, startTestApp } from '../support/test-app';
-import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
+import { TestApp, connected, emitAck, registerUser, startTestApp } from '../support/test-app';
+import { adminToken, bearer, heldCall, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
 
 jest.setTimeout(120_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -36,8 +36,8 @@ async function takeTest(t: TestApp, token: string, slug: string, answerFor: (ite
   return created.body.id as string;
 }
 
-const allRight = (item: any) => ({ optionIds: ['a'] });
-const allWrong = (item: any) => ({ optionIds: ['b'] });
+const allRight = () => ({ optionIds: ['a'] });
+const allWrong = () => ({ optionIds: ['b'] });
 
 describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', () => {
   let t: TestApp;
@@ -306,23 +306,8 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
     await db.connect();
     await db.query(`update freelancer_profiles set updated_at = now() - interval '400 days' where user_id = $1`, [f.user.id]);
     await db.end();
-    const startsAt = nextGridStart(20_000, 2500);
-    const call = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
-    expect(call.status).toBe(201);
-    const fs = t.socket(f.token);
-    const ts = t.socket(tm.token);
-    await Promise.all([connected(fs), connected(ts)]);
-    await emitAck(fs, 'call:join', { callId: call.body.id });
-    await emitAck(ts, 'call:join', { callId: call.body.id });
-    await sleep(Math.max(0, startsAt.toMillis() - Date.now() + 200));
-    await t.http().post(`/api/vetting/calls/${call.body.id}/scorecard`).set(bearer(tm.token)).send({
-      hardSkills: [{ skill: 'Strategy', score: 5 }],
-      softSkills: { reliability: 5, communication: 5 },
-      decision: 'pass',
-    }).expect(201);
-    fs.disconnect();
-    ts.disconnect();
-    await finished(expertVettedJobId(f.user.id, call.body.id));
+    const { callId } = await heldCall(t, tm, f, 'Strategy');
+    await finished(expertVettedJobId(f.user.id, callId));
     expect((await t.http().get('/api/freelancers/me/expert-vetted').set(bearer(f.token))).body).toMatchObject({ expertVetted: false, criteriaMet: false, reasons: ['PROFILE_OUTDATED'] });
 
     await t.http().put('/api/freelancers/me/profile').set(bearer(f.token)).send({ title: 'Strategy consultant', categorySlugs: ['consulting'], skills: ['Strategy'] }).expect(200);
@@ -344,20 +329,7 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
     // Identity first (by an admin: the talent manager has no call with this freelancer yet): the criteria are complete only with the scorecard, whose job grants the badge.
     const verified = await t.http().post(`/api/admin/freelancers/${f.user.id}/identity-verification`).set(bearer(admin));
     expect(verified.body.expertVetted).toMatchObject({ expertVetted: false, granted: false, reasons: ['NO_SCORECARD'] });
-    const startsAt = nextGridStart(20_000, 2500);
-    const call = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
-    expect(call.status).toBe(201);
-    const fs = t.socket(f.token);
-    const ts = t.socket(tm.token);
-    await Promise.all([connected(fs), connected(ts)]);
-    await emitAck(fs, 'call:join', { callId: call.body.id });
-    await emitAck(ts, 'call:join', { callId: call.body.id });
-    await sleep(Math.max(0, startsAt.toMillis() - Date.now() + 200));
-    await t.http().post(`/api/vetting/calls/${call.body.id}/scorecard`).set(bearer(tm.token)).send({
-      hardSkills: [{ skill: 'Writing', score: 5 }],
-      softSkills: { reliability: 5, communication: 5 },
-      decision: 'pass',
-    }).expect(201);
+    await heldCall(t, tm, f, 'Writing');
 
     const db = new Client({ connectionString: t.databaseUrl });
     await db.connect();
@@ -397,8 +369,6 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
       expect(swept.badges).toHaveLength(1);
       expect(swept.badges[0].revoked_at).toBeNull();
     } finally {
-      fs.disconnect();
-      ts.disconnect();
       await db.end();
     }
   });

@@ -18,7 +18,7 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
   const env = { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `${redisPrefix()}pglite:`, LOG_LEVEL: 'warn', NODE_ENV: 'development', SEED_DEMO: 'false' };
 
   it('boots the real app, migrates, registers and logs in; data and the generated JWT secret survive a SIGINT restart', async () => {
-    let token = '';
+    let token: string;
     let api = await spawnApp('apps/api/src/main.ts', env);
     try {
       const health = (await (await fetch(`${api.baseUrl}/api/health`)).json()) as { info: unknown };

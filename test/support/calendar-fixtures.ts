@@ -44,36 +44,51 @@ export async function adminToken(t: TestApp) {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+type Staff = Awaited<ReturnType<typeof talentManager>>;
+type Invited = Awaited<ReturnType<typeof invitedFreelancer>>;
+
 /**
- * Walks a freelancer through the real path to Expert-Vetted: a booked call (needs short call policy:
- * VETTING_CALL_LENGTH=PT20S, VETTING_MIN_BOOKING_LEAD=PT1S), both join, a passing scorecard after the
- * start, a fresh profile and a verified identity. Resolves once the badge is granted.
+ * A call held for real (needs short call policy: VETTING_CALL_LENGTH=PT20S, VETTING_MIN_BOOKING_LEAD=PT1S):
+ * booked on the next 20-second grid start, both join over sockets, and once it has started the talent
+ * manager files a passing scorecard for `skill`.
  */
-export async function makeExpertVetted(t: TestApp, admin: string, categorySlug: string) {
+export async function heldCall(t: TestApp, tm: Staff, f: Invited, skill: string): Promise<{ callId: string; startsAt: DateTime }> {
   const { connected, emitAck } = await import('./test-app');
-  const tm = await talentManager(t, admin, categorySlug);
-  const f = await invitedFreelancer(t, admin, categorySlug);
-  await t.http().put('/api/freelancers/me/profile').set(bearer(f.token)).send({ title: 'Senior engineer', categorySlugs: [categorySlug], skills: ['TypeScript'] }).expect(200);
   const startsAt = nextGridStart(20_000, 2500);
   const call = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
   if (call.status !== 201) throw new Error(`book: ${call.status} ${JSON.stringify(call.body)}`);
   const fs = t.socket(f.token);
   const ts = t.socket(tm.token);
-  await Promise.all([connected(fs), connected(ts)]);
-  await emitAck(fs, 'call:join', { callId: call.body.id });
-  await emitAck(ts, 'call:join', { callId: call.body.id });
-  await pause(Math.max(0, startsAt.toMillis() - Date.now() + 200));
-  const card = await t.http().post(`/api/vetting/calls/${call.body.id}/scorecard`).set(bearer(tm.token)).send({
-    hardSkills: [{ skill: 'TypeScript', score: 5 }],
-    softSkills: { reliability: 5, communication: 5 },
-    decision: 'pass',
-  });
-  if (card.status !== 201) throw new Error(`scorecard: ${card.status} ${JSON.stringify(card.body)}`);
+  try {
+    await Promise.all([connected(fs), connected(ts)]);
+    await emitAck(fs, 'call:join', { callId: call.body.id });
+    await emitAck(ts, 'call:join', { callId: call.body.id });
+    await pause(Math.max(0, startsAt.toMillis() - Date.now() + 200));
+    const card = await t.http().post(`/api/vetting/calls/${call.body.id}/scorecard`).set(bearer(tm.token)).send({
+      hardSkills: [{ skill, score: 5 }],
+      softSkills: { reliability: 5, communication: 5 },
+      decision: 'pass',
+    });
+    if (card.status !== 201) throw new Error(`scorecard: ${card.status} ${JSON.stringify(card.body)}`);
+  } finally {
+    fs.disconnect();
+    ts.disconnect();
+  }
+  return { callId: call.body.id as string, startsAt };
+}
+
+/**
+ * Walks a freelancer through the real path to Expert-Vetted: a held call with a passing scorecard (see
+ * heldCall), a fresh profile and a verified identity. Resolves once the badge is granted.
+ */
+export async function makeExpertVetted(t: TestApp, admin: string, categorySlug: string) {
+  const tm = await talentManager(t, admin, categorySlug);
+  const f = await invitedFreelancer(t, admin, categorySlug);
+  await t.http().put('/api/freelancers/me/profile').set(bearer(f.token)).send({ title: 'Senior engineer', categorySlugs: [categorySlug], skills: ['TypeScript'] }).expect(200);
+  const { callId } = await heldCall(t, tm, f, 'TypeScript');
   const verified = await t.http().post(`/api/admin/freelancers/${f.user.id}/identity-verification`).set(bearer(admin));
   if (!verified.body.expertVetted?.expertVetted) throw new Error(`not expert-vetted: ${JSON.stringify(verified.body)}`);
-  fs.disconnect();
-  ts.disconnect();
-  return { freelancer: f, tm, callId: call.body.id as string };
+  return { freelancer: f, tm, callId };
 }
 
 /** A talent manager's active calls per local day as the database counts them for the daily cap (days with none left out). */

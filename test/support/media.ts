@@ -37,7 +37,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits until the connection decodes video (and receives audio when asked), then checks both keep growing over `windowMs`. */
 export async function expectMediaFlowing(page: Page, key: string, opts: { audio: boolean; timeoutMs?: number; windowMs?: number }): Promise<{ before: InboundStats; after: InboundStats }> {
   const until = Date.now() + (opts.timeoutMs ?? 20_000);
-  let before: InboundStats = {};
+  let before: InboundStats;
   for (;;) {
     before = await inboundStats(page, key);
     if ((before.video?.framesDecoded ?? 0) > 0 && (!opts.audio || (before.audio?.bytesReceived ?? 0) > 0)) break;
@@ -74,4 +74,35 @@ export async function freePort(kind: 'tcp' | 'udp' = 'tcp'): Promise<number> {
 export async function browserOrigin(): Promise<{ port: number; env: Record<string, string> }> {
   const port = await freePort();
   return { port, env: { CORS_ORIGINS: `http://127.0.0.1:${port}` } };
+}
+
+/**
+ * The start of every media call test: a talent manager and an invited freelancer of one category, and a
+ * call booked on the next grid start of `callSeconds` (the app runs with VETTING_CALL_LENGTH of that length).
+ */
+export async function bookedMediaCall(t: import('./test-app').TestApp, callSeconds: number, categorySlug = 'web-mobile-software-dev') {
+  const { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } = await import('./calendar-fixtures');
+  const admin = await adminToken(t);
+  const tm = await talentManager(t, admin, categorySlug);
+  const f = await invitedFreelancer(t, admin, categorySlug);
+  const startsAt = nextGridStart(callSeconds * 1000, 3000);
+  const booked = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+  if (booked.status !== 201) throw new Error(`book: ${booked.status} ${JSON.stringify(booked.body)}`);
+  const callId: string = booked.body.id;
+  return { admin, tm, f, booked, callId, room: `call:${callId}`, startsAt };
+}
+
+/** Both participants sign in on their pages, open the call page and press "Join call". */
+export async function joinCallInPages(
+  pages: { freelancer: Page; talentManager: Page },
+  users: { freelancer: string; talentManager: string },
+  callId: string,
+): Promise<void> {
+  const { signIn } = await import('./browser');
+  await signIn(pages.freelancer, users.freelancer, 'password-123');
+  await signIn(pages.talentManager, users.talentManager, 'password-123');
+  await pages.freelancer.goto(`/calls/${callId}`);
+  await pages.talentManager.goto(`/calls/${callId}`);
+  await pages.freelancer.getByRole('button', { name: 'Join call' }).click();
+  await pages.talentManager.getByRole('button', { name: 'Join call' }).click();
 }
