@@ -3,13 +3,16 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, Clock, bodyParsing, createValidationPipe } from '@vetting/core';
-import { RedisStreamsIoAdapter } from '@vetting/live';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { AppConfig, Clock, bodyParsing, createValidationPipe, readOutboxBacklog, withContext } from '@vetting/core';
 import { AppModule } from './app.module';
 import { applyHttpSecurity } from './security';
 import { buildOpenApiDocument } from './openapi';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { serveWebApp } from './web-app';
+import { ApiMetrics } from './metrics/api-metrics';
+import { MeteredIoAdapter } from './metrics/metered-io.adapter';
+import { DASHBOARD_QUEUES } from './admin/queue-dashboard';
 
 export interface ApiOptions {
   config: AppConfig;
@@ -28,6 +31,16 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
     abortOnError: false,
     bodyParser: false,
   });
+  const io = new MeteredIoAdapter(app, opts.config);
+  const orm = app.get<MikroORM>(MikroORM, { strict: false });
+  const clock = app.get(Clock, { strict: false });
+  const metrics = new ApiMetrics(app, opts.config, {
+    connectedSockets: () => io.connectedSockets(),
+    queues: DASHBOARD_QUEUES,
+    outboxBacklog: () => withContext(orm, (em) => readOutboxBacklog(em, clock.now().toJSDate())),
+  });
+  app.use(metrics.httpMiddleware());
+  metrics.mount();
   applyHttpSecurity(app, opts.config);
   // Our own parsers, so a malformed body is answered here with a stable code (Nest would hide its type):
   // size and nesting depth bounded, corrupt compression a 400, every refusal logged at warn.
@@ -37,7 +50,7 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
   app.setGlobalPrefix('api');
   serveWebApp(app, opts.config);
   app.useGlobalPipes(createValidationPipe());
-  app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, opts.config));
+  app.useWebSocketAdapter(io);
   app.enableShutdownHooks();
   if (opts.config.swaggerEnabled) SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app));
   return app;

@@ -24,6 +24,7 @@ export { Outbox } from './outbox/outbox';
 export type { OutboxMessage, OutboxDelivery, OutboxHandler } from './outbox/outbox';
 export { OutboxRelay, outboxBackoffSeconds } from './outbox/outbox-relay';
 export { OutboxModule, OutboxRelayModule } from './outbox/outbox.module';
+export { readOutboxBacklog } from './outbox/outbox-backlog.repository';
 export { Reconciler } from './reconcile/reconciler';
 export { ReconcileProcessor, RECONCILE_QUEUE } from './reconcile/reconcile.processor';
 export { ReconcilerModule, ReconcileWorkerModule } from './reconcile/reconcile.module';

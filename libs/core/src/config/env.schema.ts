@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { Duration } from 'luxon';
 import { z } from 'zod';
 
@@ -68,6 +69,22 @@ function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
     return z.NEVER;
   }
   return list;
+}
+
+/** "10.0.0.0/8, ::1/128" → [{ address, prefix, family }]; a bad entry is a config error naming it. */
+function parseNetworks(raw: string, ctx: z.RefinementCtx): { address: string; prefix: number; family: 'ipv4' | 'ipv6' }[] {
+  const out: { address: string; prefix: number; family: 'ipv4' | 'ipv6' }[] = [];
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [address, bits] = entry.split('/');
+    const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : null;
+    const prefix = Number(bits);
+    if (!family || !/^\d+$/.test(bits ?? '') || prefix > (family === 'ipv4' ? 32 : 128)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${entry}" is not a network in CIDR notation (e.g. 10.0.0.0/8)` });
+      continue;
+    }
+    out.push({ address, prefix, family });
+  }
+  return out;
 }
 
 function parseOrigins(raw: string, ctx: z.RefinementCtx): string[] {
@@ -174,6 +191,13 @@ export const envSchema = z
       .transform((raw, ctx) => parseTrustProxy(raw, ctx)),
     /** Browser origins allowed by CORS and the /live handshake; unset = PUBLIC_URL's origin (plus the Vite dev server in development). */
     CORS_ORIGINS: optionalString.transform((raw, ctx) => (raw === undefined ? undefined : parseOrigins(raw, ctx))),
+    /** GET /metrics (Prometheus) answers requests from these networks (CIDR list) without a token. */
+    METRICS_ALLOWED_NETWORKS: z
+      .string()
+      .default('127.0.0.0/8,::1/128')
+      .transform((raw, ctx) => parseNetworks(raw, ctx)),
+    /** A bearer token that opens GET /metrics from any address (for a scraper outside METRICS_ALLOWED_NETWORKS); unset = none. */
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     WORKER_IN_PROCESS: optionalString.pipe(z.enum(['true', 'false']).optional()),
     WORKER_CONCURRENCY: int(10, 1, 1000),
     /** The outbox relay looks for undelivered effects this often (besides the nudge after each commit). */
