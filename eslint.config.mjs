@@ -59,4 +59,30 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // DESIGN "Code layout": no source file past 400 lines (tests, migrations and generated files aside),
+    // and every SQL statement lives in a `*.repository.ts` of its domain.
+    files: ['libs/**/*.ts', 'apps/**/*.ts', 'apps/**/*.tsx', 'scripts/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'migrations/**', 'apps/web/src/api/schema.d.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400 }],
+    },
+  },
+  {
+    files: ['libs/**/*.ts', 'apps/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.repository.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: String.raw`TemplateElement[value.raw=/^\s*(select|insert\s+into|update|delete\s+from|with)\s/i]`,
+          message: 'SQL belongs in a *.repository.ts of its domain (DESIGN, "Code layout").',
+        },
+        {
+          selector: String.raw`Literal[value=/^\s*(select|insert\s+into|update|delete\s+from|with)\s/i]`,
+          message: 'SQL belongs in a *.repository.ts of its domain (DESIGN, "Code layout").',
+        },
+      ],
+    },
+  },
 );
