@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { IdentityModule } from '@vetting/identity';
+import { LiveUsersRepository } from './data/live-users.repository';
 import { MediaRepository } from './data/media.repository';
 import { IceServers } from './media/ice-servers';
 import { MediaGateway } from './media/media.gateway';
@@ -17,5 +18,9 @@ import { LivePublisher } from './sockets/live.publisher';
 export class LiveModule {}
 
 /** The socket server itself (and `rtc:signal`): api processes only. */
-@Module({ imports: [IdentityModule], providers: [LiveGateway, MediaGateway, MediaRepository], exports: [LiveGateway] })
+@Module({
+  imports: [IdentityModule],
+  providers: [LiveGateway, MediaGateway, MediaRepository, LiveUsersRepository],
+  exports: [LiveGateway],
+})
 export class LiveGatewayModule {}

@@ -1,8 +1,7 @@
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { MikroORM } from '@mikro-orm/postgresql';
 import type { Namespace, Socket } from 'socket.io';
-import { withContext } from '@vetting/core';
-import { SessionEvents, TokenService, User, bearerToken } from '@vetting/identity';
+import { SessionEvents, TokenService, bearerToken } from '@vetting/identity';
+import { LiveUsersRepository } from '../data/live-users.repository';
 import { LivePublisher } from './live.publisher';
 import { userRoom } from './live-user';
 
@@ -17,7 +16,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
 
   constructor(
     private readonly tokens: TokenService,
-    private readonly orm: MikroORM,
+    private readonly users: LiveUsersRepository,
     private readonly publisher: LivePublisher,
     private readonly sessions: SessionEvents,
   ) {}
@@ -48,7 +47,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     const claims = this.tokens.verify(typeof raw === 'string' ? raw : undefined);
     const restored = socket.data?.user as { id: string } | undefined;
     if (restored && restored.id !== claims.sub) throw new Error('The token belongs to another account');
-    const user = await withContext(this.orm, (em) => em.findOne(User, { id: claims.sub }));
+    const user = await this.users.find(claims.sub);
     if (!user) throw new Error('The account for this token no longer exists');
     if (user.tokenVersion !== claims.ver) throw new Error('This session has ended: sign in again');
     socket.data.user = { id: user.id, role: user.role, name: user.name };
