@@ -17,8 +17,8 @@
  * after LIVE_WARMUP_MS of warm-up that is not counted), round-robin over the senders:
  *   raw      a sender emits `signal` to the bare server, which emits it to a room the receiver is in;
  *   api-1    a candidate emits `attempt:signal` (tab_hidden) to api A; the proctor on api A receives
- *            `attempt:signal`. The server validates and stamps the signal and relays it to the proctor's
- *            socket at once, then stores it (one statement) and publishes it on Redis for other processes;
+ *            `attempt:signal`. The server validates and stamps the signal and emits it through the Socket.IO
+ *            Redis Streams adapter (into the stream, then to the proctor's socket), then stores it (one statement);
  *   paired   raw and api-1 interleaved half an interval apart in one LIVE_PAIRED_DURATION_MS window, so both
  *            see the same moment of the process (ping bursts, collections); the ratio target is read here;
  *   api-2    the same with the proctor connected to api B (candidates stay on api A).
@@ -358,7 +358,7 @@ runMain('live', 15 * 60_000, async () => {
     api2P99: { value: api2.latency.p99, target: `<= ${TARGET_P99_2} ms`, met: api2.latency.p99 <= TARGET_P99_2 && api2.lost === 0 },
   };
   console.log('');
-  console.log('note: each api signal is relayed as it arrives, then stored in PostgreSQL (one statement) and published on Redis for other api processes; the candidate ack waits for the row (ack round trip above). The raw relay does no I/O.');
+  console.log('note: each api signal is emitted as it arrives through the Socket.IO Redis Streams adapter (one XADD, then local delivery; other api processes read the stream), then stored in PostgreSQL (one statement); the candidate ack waits for the row (ack round trip above). The raw relay does no I/O.');
   for (const [name, m] of [['api-1', api1], ['api-2', api2]] as const) {
     const pool = (m.server as any).pool;
     if (pool.exhaustedMs > 0 || m.ackErrors > 0 || m.lost > 0) {

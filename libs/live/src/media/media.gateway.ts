@@ -1,20 +1,25 @@
 import { ConnectedSocket, MessageBody, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { AppConfig, AppError, Clock } from '@vetting/core';
-import { ack } from '../live-ack';
-import { LivePublisher } from '../live.publisher';
-import { liveUser, userRoom } from '../live-user';
-import { MediaRepository } from './media.repository';
-import { MediaRoom, SignalBucket, attemptAdmission, callAdmission, parseMediaRoom, takeSignalToken } from './media.rules';
-import { parseRtcSignal } from './rtc-signal.payload';
+import { AppConfig, Clock } from '@vetting/core';
+import { MediaRepository } from '../data/media.repository';
+import { mediaRateLimited, mediaRefused, invalidMediaRoom } from '../domain/live.errors';
+import {
+  MediaRoom,
+  SignalBucket,
+  attemptAdmission,
+  callAdmission,
+  parseMediaRoom,
+  takeSignalToken,
+} from '../domain/media.rules';
+import { parseRtcSignal } from '../domain/rtc-signal.payload';
+import { ack } from '../sockets/live-ack';
+import { LivePublisher } from '../sockets/live.publisher';
+import { liveUser, userRoom } from '../sockets/live-user';
 
 // The rooms of the call room and the candidate's room (libs/calendar, libs/assessments).
 const callRoom = (id: string) => `call:${id}`;
 const attemptRoom = (id: string) => `attempt:${id}`;
 const proctorRoom = (id: string) => `proctor:attempt:${id}`;
-
-const refused = (code: string) =>
-  new AppError(403, code, code === 'RTC_ROOM_CLOSED' ? 'The media room is closed' : 'You may not send media signals to this person in this room');
 
 /**
  * `rtc:signal {room, to, description | candidate | state}`: WebRTC signalling relayed to the target user's
@@ -41,18 +46,18 @@ export class MediaGateway implements OnGatewayDisconnect {
   signal(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
     return ack(async () => {
       const user = liveUser(socket);
-      const take = takeSignalToken(this.buckets.get(socket.id), this.clock.nowMillis(), { perSecond: this.config.env.RTC_SIGNAL_RATE, burst: this.config.env.RTC_SIGNAL_BURST });
+      const env = this.config.env;
+      const limits = { perSecond: env.RTC_SIGNAL_RATE, burst: env.RTC_SIGNAL_BURST };
+      const take = takeSignalToken(this.buckets.get(socket.id), this.clock.nowMillis(), limits);
       this.buckets.set(socket.id, take.bucket);
-      if (!take.allowed) {
-        const retryAfter = Math.ceil(take.retryAfterMs / 1000);
-        throw new AppError(429, 'RATE_LIMITED', `Too many media signals: try again in ${retryAfter} s`, { retryAfter, scope: 'socket' });
-      }
+      if (!take.allowed) throw mediaRateLimited(Math.ceil(take.retryAfterMs / 1000));
       const signal = parseRtcSignal(body);
       const room = parseMediaRoom(signal.room);
-      if (!room) throw new AppError(400, 'VALIDATION_FAILED', 'room must be call:<id> or attempt:<id>', { fields: [{ field: 'room', problems: ['room must be call:<id> or attempt:<id>'] }] });
+      if (!room) throw invalidMediaRoom();
       const refusal = await this.admission(socket, room, user.id, signal.to);
-      if (refusal) throw refused(refusal);
-      await this.live.emit(userRoom(signal.to), 'rtc:signal', { room: signal.room, from: user.id, ...signal.payload });
+      if (refusal) throw mediaRefused(refusal);
+      const relayed = { room: signal.room, from: user.id, ...signal.payload };
+      await this.live.emit(userRoom(signal.to), 'rtc:signal', relayed);
       return { room: signal.room, to: signal.to };
     });
   }
@@ -61,7 +66,8 @@ export class MediaGateway implements OnGatewayDisconnect {
     const now = this.clock.now();
     if (room.kind === 'call') {
       const call = await this.repo.call(room.id);
-      return callAdmission(call && { ...call, senderInRoom: socket.rooms.has(callRoom(room.id)) }, from, to, now, this.config.policy);
+      const facts = call && { ...call, senderInRoom: socket.rooms.has(callRoom(room.id)) };
+      return callAdmission(facts, from, to, now, this.config.policy);
     }
     const attempt = await this.repo.attempt(room.id);
     if (!attempt) return attemptAdmission(null, from, to, now);

@@ -1,4 +1,4 @@
-import { AppError } from '@vetting/core';
+import { invalidField } from './live.errors';
 
 /** The largest SDP and ICE candidate accepted (a call's offer is a few KB; a candidate line well under 1 KB). */
 export const RTC_LIMITS = { sdp: 32_000, candidate: 1024, sdpMid: 64, sdpMLineIndex: 64, ufrag: 256 } as const;
@@ -18,8 +18,7 @@ export interface RtcSignal {
   payload: RtcPayload;
 }
 
-const invalid = (field: string, problem: string) =>
-  new AppError(400, 'VALIDATION_FAILED', `${field} ${problem}`, { fields: [{ field, problems: [`${field} ${problem}`] }] });
+const invalid = invalidField;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);

@@ -1,19 +1,23 @@
 import { INestApplicationContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig, createRedis } from '@vetting/core';
+import { liveAdapter, liveRecovery } from './live-adapter';
 
 /**
  * Socket.IO across processes through Redis Streams (survives a Redis blip without losing packets),
- * with connection-state recovery so a brief disconnect resumes rooms and missed packets.
+ * with connection-state recovery so a brief disconnect resumes rooms and missed packets. Every live
+ * event of every process goes through this adapter (see `LivePublisher`).
  */
 export class RedisStreamsIoAdapter extends IoAdapter {
   private redis?: Redis;
 
-  constructor(app: INestApplicationContext, private readonly config: AppConfig) {
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
     super(app);
   }
 
@@ -28,14 +32,10 @@ export class RedisStreamsIoAdapter extends IoAdapter {
         const origin = req.headers.origin;
         callback(null, origin === undefined || origins.has(origin));
       },
-      connectionStateRecovery: {
-        maxDisconnectionDuration: this.config.env.LIVE_RECOVERY_WINDOW.toMillis(),
-        // The handshake check runs on recovery too, so a token revoked meanwhile is refused.
-        skipMiddlewares: false,
-      },
+      connectionStateRecovery: liveRecovery(this.config),
     });
     this.redis ??= createRedis(this.config.env.REDIS_URL);
-    server.adapter(createAdapter(this.redis, { streamName: `${this.config.env.REDIS_PREFIX}socket.io` }) as any);
+    server.adapter(liveAdapter(this.redis, this.config) as any);
     return server;
   }
 

@@ -1,0 +1,64 @@
+import type { Namespace } from 'socket.io';
+import { AppConfig, AppError } from '@vetting/core';
+import { LivePublisher } from './live.publisher';
+
+/** A namespace whose adapter records what goes through it (the stream, in a real process). */
+function fakeNamespace(opts: { hang?: boolean } = {}) {
+  const broadcasts: { packet: { type: number; data: unknown[] }; rooms: string[]; except: string[] }[] = [];
+  const leaves: { rooms: string[]; leave: string[] }[] = [];
+  const settle = () => (opts.hang ? new Promise<void>(() => undefined) : Promise.resolve());
+  const adapter = {
+    broadcast: jest.fn((packet, o) => {
+      broadcasts.push({ packet, rooms: [...o.rooms], except: [...o.except] });
+      return settle();
+    }),
+    delSockets: jest.fn((o, rooms) => {
+      leaves.push({ rooms: [...o.rooms], leave: rooms });
+      return settle();
+    }),
+  };
+  return { ns: { name: '/live', adapter } as unknown as Namespace, broadcasts, leaves };
+}
+
+describe('LivePublisher: every event through the Socket.IO adapter', () => {
+  const config = AppConfig.fromEnv({ DEPENDENCY_TIMEOUT: 'PT0.05S' });
+
+  it('emit and emitHere hand one event packet for the room to the adapter (stream, then local sockets)', async () => {
+    const { ns, broadcasts } = fakeNamespace();
+    const live = new LivePublisher(config);
+    live.attach(ns);
+    await live.emit('proctor:attempt:1', 'attempt:signal', { id: 's1' });
+    live.emitHere('proctor:attempt:1', 'attempt:signal', { id: 's2' });
+    expect(broadcasts).toEqual([
+      { packet: { type: 2, data: ['attempt:signal', { id: 's1' }] }, rooms: ['proctor:attempt:1'], except: [] },
+      { packet: { type: 2, data: ['attempt:signal', { id: 's2' }] }, rooms: ['proctor:attempt:1'], except: [] },
+    ]);
+  });
+
+  it('publishEmits sends nothing more: emitHere has put the events into the stream already', async () => {
+    const { ns, broadcasts } = fakeNamespace();
+    const live = new LivePublisher(config);
+    live.attach(ns);
+    live.emitHere('proctor:attempt:1', 'attempt:signal', { id: 's1' });
+    await live.publishEmits([{ room: 'proctor:attempt:1', event: 'attempt:signal', payload: { id: 's1' } }]);
+    expect(broadcasts).toHaveLength(1);
+  });
+
+  it('closeRoom makes every socket leave the room through the adapter', async () => {
+    const { ns, leaves } = fakeNamespace();
+    const live = new LivePublisher(config);
+    live.attach(ns);
+    await live.closeRoom('call:1');
+    expect(leaves).toEqual([{ rooms: ['call:1'], leave: ['call:1'] }]);
+  });
+
+  it('Redis not answering within DEPENDENCY_TIMEOUT: 503 SERVICE_UNAVAILABLE (the outbox tries again)', async () => {
+    const { ns } = fakeNamespace({ hang: true });
+    const live = new LivePublisher(config);
+    live.attach(ns);
+    const err = await live.emit('user:1', 'notification:new', {}).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+    await expect(live.closeRoom('call:1')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+});
