@@ -1,7 +1,4 @@
-export * from './credentials.entities';
-export * from './credentials.rules';
-export * from './grading.rules';
-export * from './credentials.service';
-export * from './grading.service';
-export * from './credentials.module';
-export * from './runner';
+export { CredentialsModule, CredentialsWorkerModule } from './credentials.module';
+export { Badge, CategorySupplyLimit, Certification, FreelancerProfile, ProfileReview, VerifiedSkill } from './data/credentials.entities';
+export { ProfilesService } from './profiles/profiles.service';
+export { FreelancerAdminService } from './admin/freelancer-admin.service';
