@@ -2,6 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Badge } from './credentials.entities';
 
+/**
+ * A PostgreSQL array literal bound as one parameter (a JS array would be expanded into a list by the driver's
+ * binding): `{"a","b"}`, each element quoted.
+ */
+const pgArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+
 /** A freelancer's facts behind the statistics badges, with the statistics badges held now. */
 export interface StatBadgeFacts {
   freelancerId: string;
@@ -71,7 +77,7 @@ export class BadgesRepository {
        where ?::uuid[] is null or p.user_id = any(?::uuid[])
        group by p.user_id, u.created_at
        order by p.user_id`,
-      [kinds, only ?? null, only ?? null],
+      [pgArray(kinds), only ? pgArray(only) : null, only ? pgArray(only) : null],
     );
     return rows.map((r) => ({
       freelancerId: r.user_id,
@@ -86,7 +92,7 @@ export class BadgesRepository {
   /** Revokes the listed badges (their criteria lapsed). */
   async revokeMany(em: EntityManager, ids: string[], at: Date, reason: string): Promise<void> {
     if (!ids.length) return;
-    await em.execute(`update badges set revoked_at = ?, revoked_reason = ? where id = any(?::uuid[])`, [at, reason, ids]);
+    await em.execute(`update badges set revoked_at = ?, revoked_reason = ? where id = any(?::uuid[])`, [at, reason, pgArray(ids)]);
   }
 
   /** A new badge, persisted with the unit of work (its id is known now, for notification keys). */

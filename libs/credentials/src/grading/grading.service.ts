@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { AppConfig, Clock, withContext } from '@vetting/core';
 import { Assessment, AssessmentCatalog, AssessmentItem } from '@vetting/assessments';
 import { NotificationsService, NotifyInput } from '@vetting/notifications';
-import { CodeRunner } from '../runner/code-runner';
+import { CodeRunner } from '../runner';
 import {
   CaseOutcome,
   gradeCoding,
