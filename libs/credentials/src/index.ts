@@ -6,3 +6,4 @@ export { FreelancerAdminService } from './admin/freelancer-admin.service';
 export { BadgesRepository } from './data/badges.repository';
 export { GradedAttemptsRepository } from './data/graded-attempts.repository';
 export { VerifiedSkillsRepository } from './data/verified-skills.repository';
+export { VerifiedSkillsService } from './verified-skills/verified-skills.service';
