@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { DateTime } from 'luxon';
+import { AppConfig, ManualClock } from '@vetting/core';
+import type { NotificationsService, NotifyInput } from '@vetting/notifications';
+import { BadgesRepository, StatBadgesService } from '@vetting/credentials';
 import { openMediumDatabase, MediumDatabase } from '../support/medium-database';
-import { BadgesRepository } from '@vetting/credentials';
 
 const STAT = ['rising_talent', 'top_rated', 'top_rated_plus'];
 
@@ -103,5 +106,37 @@ describe('credentials BadgesRepository (real PostgreSQL)', () => {
     expect(await repo.revoke(em, f, 'expert_vetted', at, 'fraud')).toBe(ids.find(Boolean));
     expect(await repo.revoke(em, f, 'expert_vetted', at, 'fraud')).toBeNull();
     expect(await repo.everHeld(em, [f], 'expert_vetted')).toEqual(new Set([f]));
+  });
+
+  it('evaluation: grants what the statistics earn, revokes what lapsed, notifies once per badge, then changes nothing', async () => {
+    const em = db.em();
+    const earner = await freelancer(em, { jss: 95, earnings: 12000, createdAt: '2025-01-01T00:00:00Z' });
+    const lapsed = await freelancer(em, { jss: 95, earnings: 12000, status: 'draft' });
+    const held = await badge(em, earner, 'top_rated');
+    const gone = await badge(em, lapsed, 'rising_talent');
+    const notes: NotifyInput[] = [];
+    const notifications = { notifyMany: async (inputs: NotifyInput[]) => notes.push(...inputs) } as unknown as NotificationsService;
+    const config = AppConfig.fromEnv({ NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: 'medium-tests-secret-0123456789' });
+    const now = DateTime.fromISO('2026-06-01T12:00:00Z', { zone: 'utc' });
+    const service = new StatBadgesService(db.orm, new ManualClock(now), config, notifications, repo);
+
+    expect(await service.evaluate([earner, lapsed])).toEqual({ granted: 2, revoked: 1 });
+    const rows = await db.em().execute<{ id: string; freelancer_id: string; kind: string; revoked_at: Date | null; revoked_reason: string | null; evidence: unknown }[]>(
+      `select id, freelancer_id, kind, revoked_at, revoked_reason, evidence from badges where freelancer_id in (?, ?) order by kind`,
+      [earner, lapsed],
+    );
+    const active = rows.filter((r) => r.freelancer_id === earner && !r.revoked_at);
+    expect(active.map((r) => r.kind).sort()).toEqual(['rising_talent', 'top_rated', 'top_rated_plus']);
+    expect(active.find((r) => r.kind === 'top_rated')!.id).toBe(held);
+    expect(active.find((r) => r.kind === 'top_rated_plus')!.evidence).toEqual({ jobSuccessScore: 95, earnings12m: 12000 });
+    expect(rows.find((r) => r.id === gone)).toMatchObject({ revoked_reason: 'criteria no longer met' });
+    expect(new Date(rows.find((r) => r.id === gone)!.revoked_at!).toISOString()).toBe('2026-06-01T12:00:00.000Z');
+    const grants = active.filter((r) => r.id !== held);
+    expect(notes.map((n) => n.dedupeKey).sort()).toEqual([...grants.map((r) => `badge.awarded:${r.id}`), `badge.revoked:${gone}`].sort());
+    expect(notes.find((n) => n.type === 'badge.revoked')).toMatchObject({ userId: lapsed, title: 'Rising Talent badge removed' });
+
+    notes.length = 0;
+    expect(await service.evaluate([earner, lapsed])).toEqual({ granted: 0, revoked: 0 });
+    expect(notes).toEqual([]);
   });
 });

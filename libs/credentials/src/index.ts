@@ -7,3 +7,4 @@ export { BadgesRepository } from './data/badges.repository';
 export { GradedAttemptsRepository } from './data/graded-attempts.repository';
 export { VerifiedSkillsRepository } from './data/verified-skills.repository';
 export { VerifiedSkillsService } from './verified-skills/verified-skills.service';
+export { StatBadgesService } from './badges/stat-badges.service';
