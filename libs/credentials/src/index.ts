@@ -1,5 +1,12 @@
 export { CredentialsModule, CredentialsWorkerModule } from './credentials.module';
-export { Badge, CategorySupplyLimit, Certification, FreelancerProfile, ProfileReview, VerifiedSkill } from './data/credentials.entities';
+export {
+  Badge,
+  CategorySupplyLimit,
+  Certification,
+  FreelancerProfile,
+  ProfileReview,
+  VerifiedSkill,
+} from './data/credentials.entities';
 export { ProfilesService } from './profiles/profiles.service';
 export { FreelancerAdminService } from './admin/freelancer-admin.service';
 // Repositories, for the medium tests (test/medium/credentials-*.medium.spec.ts).

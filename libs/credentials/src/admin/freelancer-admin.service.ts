@@ -23,7 +23,8 @@ export class FreelancerAdminService {
 
   async setSupply(categorySlug: string, openJobs: number, maxFreelancersPerJob: number) {
     if (!ALL_CATEGORY_SLUGS.includes(categorySlug)) throw categoryNotFound(categorySlug);
-    await this.profiles.setSupplyLimit(this.em, categorySlug, openJobs, maxFreelancersPerJob, this.clock.now().toJSDate());
+    const now = this.clock.now().toJSDate();
+    await this.profiles.setSupplyLimit(this.em, categorySlug, openJobs, maxFreelancersPerJob, now);
     return { categorySlug, openJobs, maxFreelancersPerJob };
   }
 

@@ -61,7 +61,11 @@ export class FreelancerDirectory {
   async supplyLimits() {
     const rows = await this.profiles.supplyLimits(this.em);
     return {
-      limits: rows.map((r) => ({ categorySlug: r.categorySlug, openJobs: r.openJobs, maxFreelancersPerJob: r.maxFreelancersPerJob })),
+      limits: rows.map((r) => ({
+        categorySlug: r.categorySlug,
+        openJobs: r.openJobs,
+        maxFreelancersPerJob: r.maxFreelancersPerJob,
+      })),
     };
   }
 }

@@ -26,8 +26,10 @@ export class CredentialsProcessor extends JobProcessor {
   /** Schedulers are upserted by id, so every worker start keeps exactly one of each. */
   async onApplicationBootstrap(): Promise<void> {
     const env = this.config.env;
-    await this.queue.upsertJobScheduler('recompute-bands', { every: env.BAND_RECOMPUTE_EVERY.toMillis() }, { name: 'recompute-bands' });
-    await this.queue.upsertJobScheduler('evaluate-badges', { every: env.BADGE_EVALUATE_EVERY.toMillis() }, { name: 'evaluate-badges' });
+    const bands = { every: env.BAND_RECOMPUTE_EVERY.toMillis() };
+    const badges = { every: env.BADGE_EVALUATE_EVERY.toMillis() };
+    await this.queue.upsertJobScheduler('recompute-bands', bands, { name: 'recompute-bands' });
+    await this.queue.upsertJobScheduler('evaluate-badges', badges, { name: 'evaluate-badges' });
   }
 
   protected readonly handlers: Record<string, JobHandler> = {

@@ -68,7 +68,10 @@ export class ExpertVettedService {
     });
   }
 
-  /** Grants Expert-Vetted when every criterion holds (idempotent); otherwise says which do not. Only events and jobs call it. */
+  /**
+   * Grants Expert-Vetted when every criterion holds (idempotent); otherwise says which do not.
+   * Only events and jobs call it.
+   */
   async evaluate(freelancerId: string) {
     // The badge, its notification and the vetted-talent alert's fan-out commit together.
     return withContext(this.orm, (ctx) =>
@@ -97,10 +100,16 @@ export class ExpertVettedService {
   }
 
   /** A new grant's vetted-talent alert (outbox) and the freelancer's notification, in the grant's transaction. */
-  private async announce(em: EntityManager, freelancerId: string, granted: { id: string; categorySlug: string | null }, now: DateTime) {
+  private async announce(
+    em: EntityManager,
+    freelancerId: string,
+    granted: { id: string; categorySlug: string | null },
+    now: DateTime,
+  ) {
     const user = await this.facts.userOrFail(em, freelancerId);
     if (granted.categorySlug) {
-      const effect = { alertId: granted.id, freelancerId, freelancerName: user.name, categorySlug: granted.categorySlug };
+      const { categorySlug } = granted;
+      const effect = { alertId: granted.id, freelancerId, freelancerName: user.name, categorySlug };
       await this.outbox.write(em, [fanoutStartEffect(effect)]);
     }
     await this.notifications.notify(

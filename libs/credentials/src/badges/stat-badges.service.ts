@@ -100,7 +100,8 @@ export class StatBadgesService {
   async revoke(freelancerId: string, kind: BadgeKind, reason: string) {
     await withContext(this.orm, (ctx) =>
       ctx.transactional(async (tem) => {
-        const id = await this.badges.revoke(tem as EntityManager, freelancerId, kind, this.clock.now().toJSDate(), reason);
+        const now = this.clock.now().toJSDate();
+        const id = await this.badges.revoke(tem as EntityManager, freelancerId, kind, now, reason);
         if (!id) throw badgeNotFound({ freelancerId, kind });
         const note = {
           userId: freelancerId,

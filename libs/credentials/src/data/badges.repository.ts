@@ -6,7 +6,8 @@ import { Badge } from './credentials.entities';
  * A PostgreSQL array literal bound as one parameter (a JS array would be expanded into a list by the driver's
  * binding): `{"a","b"}`, each element quoted.
  */
-const pgArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+const pgArray = (values: readonly string[]) =>
+  `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 
 /** A freelancer's facts behind the statistics badges, with the statistics badges held now. */
 export interface StatBadgeFacts {
@@ -32,7 +33,12 @@ export class BadgesRepository {
   }
 
   /** Grants Expert-Vetted unless it is held (a concurrent grant does nothing): the new badge's id, or null. */
-  async grantExpertVetted(em: EntityManager, freelancerId: string, at: Date, evidence: Record<string, unknown>): Promise<string | null> {
+  async grantExpertVetted(
+    em: EntityManager,
+    freelancerId: string,
+    at: Date,
+    evidence: Record<string, unknown>,
+  ): Promise<string | null> {
     const rows = await em.execute<{ id: string }[]>(
       `insert into badges (id, freelancer_id, kind, granted_at, evidence)
        values (gen_random_uuid(), ?, 'expert_vetted', ?, ?::jsonb)
@@ -43,7 +49,13 @@ export class BadgesRepository {
   }
 
   /** Revokes the active badge of a kind: its id, or null when none is active. */
-  async revoke(em: EntityManager, freelancerId: string, kind: string, at: Date, reason: string): Promise<string | null> {
+  async revoke(
+    em: EntityManager,
+    freelancerId: string,
+    kind: string,
+    at: Date,
+    reason: string,
+  ): Promise<string | null> {
     const rows = await em.execute<{ id: string }[]>(
       `update badges set revoked_at = ?, revoked_reason = ?
        where freelancer_id = ? and kind = ? and revoked_at is null returning id`,
@@ -92,7 +104,11 @@ export class BadgesRepository {
   /** Revokes the listed badges (their criteria lapsed). */
   async revokeMany(em: EntityManager, ids: string[], at: Date, reason: string): Promise<void> {
     if (!ids.length) return;
-    await em.execute(`update badges set revoked_at = ?, revoked_reason = ? where id = any(?::uuid[])`, [at, reason, pgArray(ids)]);
+    await em.execute(`update badges set revoked_at = ?, revoked_reason = ? where id = any(?::uuid[])`, [
+      at,
+      reason,
+      pgArray(ids),
+    ]);
   }
 
   /** A new badge, persisted with the unit of work (its id is known now, for notification keys). */

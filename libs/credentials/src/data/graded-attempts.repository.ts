@@ -20,14 +20,21 @@ export interface GradedResult {
 @Injectable()
 export class GradedAttemptsRepository {
   // touches assessments' attempts: the norm group (graded scores of one test within the window) for bands
-  async normGroupScores(em: EntityManager, assessmentSlug: string, since: Date, excludeAttemptId?: string): Promise<number[]> {
+  async normGroupScores(
+    em: EntityManager,
+    assessmentSlug: string,
+    since: Date,
+    excludeAttemptId?: string,
+  ): Promise<number[]> {
     const rows = excludeAttemptId
       ? await em.execute<{ score: number }[]>(
-          `select score from attempts where assessment_slug = ? and status = 'graded' and score is not null and graded_at >= ? and id <> ?`,
+          `select score from attempts
+           where assessment_slug = ? and status = 'graded' and score is not null and graded_at >= ? and id <> ?`,
           [assessmentSlug, since, excludeAttemptId],
         )
       : await em.execute<{ score: number }[]>(
-          `select score from attempts where assessment_slug = ? and status = 'graded' and score is not null and graded_at >= ?`,
+          `select score from attempts
+           where assessment_slug = ? and status = 'graded' and score is not null and graded_at >= ?`,
           [assessmentSlug, since],
         );
     return rows.map((r) => Number(r.score));
@@ -39,7 +46,10 @@ export class GradedAttemptsRepository {
   }
 
   // touches assessments' attempts and attempt_answers: what grading scores (null unless it is still to grade)
-  async gradable(em: EntityManager, attemptId: string): Promise<{ attempt: Attempt; answers: Map<string, unknown> } | null> {
+  async gradable(
+    em: EntityManager,
+    attemptId: string,
+  ): Promise<{ attempt: Attempt; answers: Map<string, unknown> } | null> {
     const attempt = await em.findOne(Attempt, { id: attemptId });
     if (!attempt || !GRADABLE_STATUSES.includes(attempt.status)) return null;
     const answers = await em.find(AttemptAnswer, { attemptId });
@@ -54,7 +64,7 @@ export class GradedAttemptsRepository {
     const updated = await em.nativeUpdate(
       Attempt,
       { id: attemptId, status: { $in: GRADABLE_STATUSES } },
-      { status: 'graded', score: result.score, passed: result.passed, report: result.report, gradedAt: result.gradedAt },
+      { status: 'graded', ...result },
     );
     return updated > 0;
   }

@@ -35,7 +35,8 @@ export class ProfilesRepository {
 
   /** Ids of the profiles in a status, or (`not`) in any other status. */
   async idsByStatus(em: EntityManager, status: ApprovalStatus, not = false): Promise<string[]> {
-    const rows = await em.find(FreelancerProfile, { approvalStatus: not ? { $ne: status } : status }, { fields: ['userId'] });
+    const approvalStatus = not ? { $ne: status } : status;
+    const rows = await em.find(FreelancerProfile, { approvalStatus }, { fields: ['userId'] });
     return rows.map((p) => p.userId);
   }
 
@@ -69,7 +70,13 @@ export class ProfilesRepository {
     return em.find(CategorySupplyLimit, {}, { orderBy: { categorySlug: 'asc' } });
   }
 
-  async setSupplyLimit(em: EntityManager, categorySlug: string, openJobs: number, maxFreelancersPerJob: number, now: Date): Promise<void> {
+  async setSupplyLimit(
+    em: EntityManager,
+    categorySlug: string,
+    openJobs: number,
+    maxFreelancersPerJob: number,
+    now: Date,
+  ): Promise<void> {
     const row =
       (await em.findOne(CategorySupplyLimit, { categorySlug })) ??
       em.create(CategorySupplyLimit, { categorySlug, openJobs, maxFreelancersPerJob, updatedAt: now });

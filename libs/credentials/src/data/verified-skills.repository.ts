@@ -53,7 +53,13 @@ export class VerifiedSkillsRepository {
   }
 
   /** Awards a track once (a concurrent award does nothing): the new certification's id, or null. */
-  async award(em: EntityManager, freelancerId: string, trackSlug: string, parts: CertificationPart[], at: Date): Promise<string | null> {
+  async award(
+    em: EntityManager,
+    freelancerId: string,
+    trackSlug: string,
+    parts: CertificationPart[],
+    at: Date,
+  ): Promise<string | null> {
     const rows = await em.execute<{ id: string }[]>(
       `insert into certifications (id, freelancer_id, track_slug, parts, awarded_at)
        values (gen_random_uuid(), ?, ?, ?::jsonb, ?)

@@ -51,7 +51,9 @@ export class GradingService {
 
     // The norm group: graded attempts of the same test within the window, this one included.
     const windowStart = now.minus(this.config.env.GRADING_NORM_WINDOW).toJSDate();
-    const group = await withContext(this.orm, (em) => this.attempts.normGroupScores(em, assessment.slug, windowStart, attempt.id));
+    const group = await withContext(this.orm, (em) =>
+      this.attempts.normGroupScores(em, assessment.slug, windowStart, attempt.id),
+    );
     const scores = [...group, report.score];
     const band = percentileBand(report.score, scores, this.config.env.BAND_MIN_NORM_GROUP);
     const fullReport = {
@@ -85,7 +87,8 @@ export class GradingService {
         ];
         if (passed) {
           const at = DateTime.fromJSDate(now.toJSDate());
-          notes.push(...(await this.verifiedSkills.recordPass(em, attempt, assessment, report.score, band.band, band.normGroupSize, at)));
+          const { normGroupSize } = band;
+          notes.push(...(await this.verifiedSkills.recordPass(em, attempt, assessment, report.score, band.band, normGroupSize, at)));
         }
         await this.notifications.notifyMany(notes, em);
       }),

@@ -46,7 +46,11 @@ export class StatsDto {
 }
 
 export class SupplyDto {
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: PG_INT_MAX }) @IsInt() @Min(0) @Max(PG_INT_MAX) openJobs!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: PG_INT_MAX })
+  @IsInt()
+  @Min(0)
+  @Max(PG_INT_MAX)
+  openJobs!: number;
   @ApiProperty({ minimum: 0.01 }) @IsNumber() @Min(0.01) maxFreelancersPerJob!: number;
 }
 

@@ -7,7 +7,12 @@ import { User } from '@vetting/identity';
 import { NotificationsService } from '@vetting/notifications';
 import { ALL_CATEGORY_SLUGS } from '@vetting/talent';
 import { profileApproval } from '../domain/credentials.rules';
-import { profileAlreadyApproved, profileIncomplete, profileNotPending, unknownCategories } from '../domain/credentials.errors';
+import {
+  profileAlreadyApproved,
+  profileIncomplete,
+  profileNotPending,
+  unknownCategories,
+} from '../domain/credentials.errors';
 import { FreelancerProfile } from '../data/credentials.entities';
 import { ProfilesRepository } from '../data/profiles.repository';
 import { VerifiedSkillsRepository } from '../data/verified-skills.repository';

@@ -37,6 +37,7 @@ export class PublicProfileService {
     const trackBySlug = new Map(tracks.map((t) => [t.slug, t]));
     const v: Viewer = { role: viewer.role, plan: viewer.plan ?? null, isOwner: viewer.id === freelancerId };
     const privileged = v.isOwner || viewer.role === 'admin';
+    const normWindow = this.config.env.GRADING_NORM_WINDOW.toISO();
     const badge = visibleBadge(
       badges.map((b) => b.kind as BadgeKind),
       v,
@@ -58,7 +59,7 @@ export class PublicProfileService {
         test: s.assessmentSlug,
         score: privileged ? s.score : undefined,
         band: s.band ?? null,
-        normGroup: { test: s.assessmentSlug, size: s.normGroupSize, window: this.config.env.GRADING_NORM_WINDOW.toISO() },
+        normGroup: { test: s.assessmentSlug, size: s.normGroupSize, window: normWindow },
         verifiedAt: s.verifiedAt.toISOString(),
       })),
       certifications: certs.map((c) => {

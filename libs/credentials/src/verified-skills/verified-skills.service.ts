@@ -69,12 +69,21 @@ export class VerifiedSkillsService {
       const passes = await this.attempts.passes(em, freelancerId, track.assessments);
       const existing = await this.skills.hasCertification(em, freelancerId, track.slug);
       const decision = certificationDecision(
-        { slug: track.slug, assessments: track.assessments, validityWindow: Duration.fromISO(track.validityWindow), status: track.status },
+        {
+          slug: track.slug,
+          assessments: track.assessments,
+          validityWindow: Duration.fromISO(track.validityWindow),
+          status: track.status,
+        },
         passes.map((p) => ({ assessmentSlug: p.assessmentSlug, attemptId: p.id, passedAt: utc(p.gradedAt!) })),
         existing,
       );
       if (!decision.award) continue;
-      const parts = decision.parts.map((p) => ({ assessmentSlug: p.assessmentSlug, attemptId: p.attemptId, passedAt: p.passedAt.toISO()! }));
+      const parts = decision.parts.map((p) => ({
+        assessmentSlug: p.assessmentSlug,
+        attemptId: p.attemptId,
+        passedAt: p.passedAt.toISO()!,
+      }));
       const award = await this.skills.award(em, freelancerId, track.slug, parts, this.clock.now().toJSDate());
       if (!award) continue;
       notes.push({
