@@ -87,8 +87,9 @@ export class GradingService {
         ];
         if (passed) {
           const at = DateTime.fromJSDate(now.toJSDate());
-          const { normGroupSize } = band;
-          notes.push(...(await this.verifiedSkills.recordPass(em, attempt, assessment, report.score, band.band, normGroupSize, at)));
+          const { score } = report;
+          const owed = await this.verifiedSkills.recordPass(em, attempt, assessment, score, band.band, band.normGroupSize, at);
+          notes.push(...owed);
         }
         await this.notifications.notifyMany(notes, em);
       }),
