@@ -4,7 +4,7 @@ import { ALL_CATEGORY_SLUGS, AppConfig, AppError, Clock, ELIGIBLE_CATEGORY_SLUGS
 import { ClientPlan, IdentityService, User, UserRole } from '@vetting/identity';
 import { TalentService } from '@vetting/talent';
 import { CallsService } from '@vetting/calendar';
-import { CredentialsService } from '@vetting/credentials';
+import { FreelancerAdminService, ProfilesService } from '@vetting/credentials';
 import { ChannelsService } from '@vetting/notifications';
 
 /**
@@ -72,7 +72,8 @@ export async function seedDemoWorld(app: INestApplication): Promise<DemoSeedOutc
   const identity = app.get(IdentityService, { strict: false });
   const talent = app.get(TalentService, { strict: false });
   const calls = app.get(CallsService, { strict: false });
-  const credentials = app.get(CredentialsService, { strict: false });
+  const profiles = app.get(ProfilesService, { strict: false });
+  const freelancerAdmin = app.get(FreelancerAdminService, { strict: false });
   const channels = app.get(ChannelsService, { strict: false });
   const clock = app.get(Clock, { strict: false });
 
@@ -103,10 +104,10 @@ export async function seedDemoWorld(app: INestApplication): Promise<DemoSeedOutc
   }
 
   const ada = users.get('ada@demo.test')!;
-  const profile = await withContext(orm, () => credentials.myProfile(ada));
+  const profile = await withContext(orm, () => profiles.myProfile(ada));
   if (!profile.title) {
     await withContext(orm, () =>
-      credentials.updateProfile(ada, {
+      profiles.updateProfile(ada, {
         title: 'Full-stack TypeScript engineer',
         overview: 'Ten years of web and mobile products; NestJS, React and PostgreSQL.',
         categorySlugs: ['web-mobile-software-dev'],
@@ -114,7 +115,7 @@ export async function seedDemoWorld(app: INestApplication): Promise<DemoSeedOutc
         portfolioLinks: ['https://example.com/ada'],
       }),
     );
-    await withContext(orm, () => credentials.verifyIdentity(admin, ada.id));
+    await withContext(orm, () => freelancerAdmin.verifyIdentity(admin, ada.id));
   }
 
   await bookDemoCall(orm, talent, calls, clock, users.get('linus@demo.test')!);

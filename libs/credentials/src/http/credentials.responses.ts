@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { APPROVAL_STATUSES } from './credentials.entities';
-import { BADGES } from './credentials.rules';
+import { APPROVAL_STATUSES } from '../data/credentials.entities';
+import { BADGES } from '../domain/credentials.rules';
 
 const EXPERT_VETTED_REASONS = ['NO_SCORECARD', 'DECISION_FAIL', 'HARD_SKILLS_BELOW_THRESHOLD', 'SOFT_SKILL_BELOW_THRESHOLD', 'IDENTITY_NOT_VERIFIED', 'PROFILE_OUTDATED'];
 const BAND_LABELS = ['Top 10%', 'Top 20%', 'Top 30%'];
@@ -141,4 +141,26 @@ export class RevokedBadge {
 export class QueuedJob {
   @ApiProperty({ description: 'false for an unknown job name' }) queued!: boolean;
   @ApiPropertyOptional() jobId?: string;
+}
+
+export class FreelancerSummary {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() timeZone!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ type: [String] }) categorySlugs!: string[];
+  @ApiProperty({ enum: APPROVAL_STATUSES }) approvalStatus!: (typeof APPROVAL_STATUSES)[number];
+  @ApiProperty({ nullable: true, type: String }) approvalReason!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) submittedAt!: string | null;
+  @ApiProperty() identityVerified!: boolean;
+}
+
+export class FreelancerList {
+  @ApiProperty({ type: [FreelancerSummary], description: 'oldest account first, at most 500' }) freelancers!: FreelancerSummary[];
+}
+
+export class CategorySupplyList {
+  @ApiProperty({ type: [CategorySupply], description: 'categories with a supply limit set' }) limits!: CategorySupply[];
 }

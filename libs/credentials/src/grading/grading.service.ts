@@ -2,17 +2,24 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { AppConfig, Clock, withContext } from '@vetting/core';
-import { Assessment, AssessmentCatalog, AssessmentItem, Attempt, AttemptAnswer } from '@vetting/assessments';
+import { Assessment, AssessmentCatalog, AssessmentItem } from '@vetting/assessments';
 import { NotificationsService, NotifyInput } from '@vetting/notifications';
-import { CodeRunner } from './runner/code-runner';
-import { CaseOutcome, gradeCoding, gradeMultipleChoice, gradeScenario, outputsMatch, percentileBand, scoreDistribution } from './grading.rules';
-import { CredentialsService } from './credentials.service';
+import { CodeRunner } from '../runner';
+import {
+  CaseOutcome,
+  gradeCoding,
+  gradeMultipleChoice,
+  gradeScenario,
+  outputsMatch,
+  percentileBand,
+  scoreDistribution,
+} from '../domain/grading.rules';
+import { GradedAttemptsRepository } from '../data/graded-attempts.repository';
+import { VerifiedSkillsService } from '../verified-skills/verified-skills.service';
 
 type Coding = Extract<AssessmentItem, { type: 'coding' }>;
 type Mc = Extract<AssessmentItem, { type: 'multiple_choice' }>;
 type Scenario = Extract<AssessmentItem, { type: 'scenario' }>;
-
-const GRADABLE = ['submitted', 'expired', 'terminated'];
 
 /** Grades an ended attempt (a BullMQ job in the worker): re-reads it and does nothing if already graded. */
 @Injectable()
@@ -25,17 +32,13 @@ export class GradingService {
     private readonly config: AppConfig,
     private readonly catalog: AssessmentCatalog,
     private readonly runner: CodeRunner,
-    private readonly credentials: CredentialsService,
+    private readonly verifiedSkills: VerifiedSkillsService,
     private readonly notifications: NotificationsService,
+    private readonly attempts: GradedAttemptsRepository,
   ) {}
 
   async grade(attemptId: string): Promise<void> {
-    const loaded = await withContext(this.orm, async (em) => {
-      const attempt = await em.findOne(Attempt, { id: attemptId });
-      if (!attempt || !GRADABLE.includes(attempt.status)) return null;
-      const answers = await em.find(AttemptAnswer, { attemptId });
-      return { attempt, answers: new Map(answers.map((a) => [a.itemId, a.answer as unknown])) };
-    });
+    const loaded = await withContext(this.orm, (em) => this.attempts.gradable(em, attemptId));
     if (!loaded) return;
     const { attempt, answers } = loaded;
     const assessment = this.catalog.get(attempt.assessmentSlug);
@@ -49,12 +52,9 @@ export class GradingService {
     // The norm group: graded attempts of the same test within the window, this one included.
     const windowStart = now.minus(this.config.env.GRADING_NORM_WINDOW).toJSDate();
     const group = await withContext(this.orm, (em) =>
-      em.execute<{ score: number }[]>(
-        `select score from attempts where assessment_slug = ? and status = 'graded' and score is not null and graded_at >= ? and id <> ?`,
-        [assessment.slug, windowStart, attempt.id],
-      ),
+      this.attempts.normGroupScores(em, assessment.slug, windowStart, attempt.id),
     );
-    const scores = [...group.map((g) => Number(g.score)), report.score];
+    const scores = [...group, report.score];
     const band = percentileBand(report.score, scores, this.config.env.BAND_MIN_NORM_GROUP);
     const fullReport = {
       ...report,
@@ -72,12 +72,9 @@ export class GradingService {
     // failure leaves the attempt ungraded and the retried job (or the reconciliation sweep) does it all again.
     await withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
-        const updated = await tem.nativeUpdate(
-          Attempt,
-          { id: attempt.id, status: { $in: GRADABLE as Attempt['status'][] } },
-          { status: 'graded', score: report.score, passed, report: fullReport, gradedAt: now.toJSDate() },
-        );
-        if (!updated) return; // another worker graded it first
+        const em = tem as EntityManager;
+        const result = { score: report.score, passed, report: fullReport, gradedAt: now.toJSDate() };
+        if (!(await this.attempts.recordGrade(em, attempt.id, result))) return; // another worker graded it first
         const notes: NotifyInput[] = [
           {
             userId: attempt.freelancerId,
@@ -88,8 +85,13 @@ export class GradingService {
             dedupeKey: `attempt.graded:${attempt.id}`,
           },
         ];
-        if (passed) notes.push(...(await this.credentials.recordPass(tem as EntityManager, attempt, assessment, report.score, band.band, band.normGroupSize, DateTime.fromJSDate(now.toJSDate()))));
-        await this.notifications.notifyMany(notes, tem as EntityManager);
+        if (passed) {
+          const at = DateTime.fromJSDate(now.toJSDate());
+          const { score } = report;
+          const owed = await this.verifiedSkills.recordPass(em, attempt, assessment, score, band.band, band.normGroupSize, at);
+          notes.push(...owed);
+        }
+        await this.notifications.notifyMany(notes, em);
       }),
     );
   }

@@ -1,12 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Queue } from 'bullmq';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { ApiErrors, CREDENTIALS_QUEUE, PG_INT_MAX, notFound, parseId } from '@vetting/core';
+import { ApiErrors, CREDENTIALS_QUEUE, parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
-import { CredentialsService } from './credentials.service';
-import { BADGES, BadgeKind } from './credentials.rules';
+import { BADGES, BadgeKind } from '../domain/credentials.rules';
+import { badgeNotFound } from '../domain/credentials.errors';
+import { ProfilesService } from '../profiles/profiles.service';
+import { PublicProfileService } from '../profiles/public-profile.service';
+import { ExpertVettedService } from '../badges/expert-vetted.service';
+import { StatBadgesService } from '../badges/stat-badges.service';
+import { FreelancerAdminService } from '../admin/freelancer-admin.service';
+import { ProfileDto, ReviewDto, RevokeDto, StatsDto, SupplyDto } from './credentials.dto';
 import {
   CategorySupply,
   ExpertVettedStatus,
@@ -21,36 +26,17 @@ import {
   RevokedBadge,
 } from './credentials.responses';
 
-export class ProfileDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) title!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) overview?: string;
-  @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(5) @IsString({ each: true }) categorySlugs!: string[];
-  @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) skills!: string[];
-  @ApiPropertyOptional({ type: [String], format: 'uri' }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsUrl({ require_protocol: true }, { each: true }) portfolioLinks?: string[];
-}
-export class StatsDto {
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 0, maximum: 100 }) @ValidateIf((_o, v) => v !== null) @IsInt() @Min(0) @Max(100) jobSuccessScore!: number | null;
-  @ApiProperty({ minimum: 0 }) @IsNumber() @Min(0) earnings12m!: number;
-}
-export class SupplyDto {
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: PG_INT_MAX }) @IsInt() @Min(0) @Max(PG_INT_MAX) openJobs!: number;
-  @ApiProperty({ minimum: 0.01 }) @IsNumber() @Min(0.01) maxFreelancersPerJob!: number;
-}
-export class ReviewDto {
-  @ApiProperty({ enum: ['approved', 'rejected'] }) @IsIn(['approved', 'rejected']) decision!: 'approved' | 'rejected';
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) reason!: string;
-}
-export class RevokeDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) reason!: string;
-}
-
 @ApiTags('credentials')
 @ApiBearerAuth()
 @ApiErrors(401)
 @Controller()
 export class CredentialsController {
   constructor(
-    private readonly credentials: CredentialsService,
+    private readonly profiles: ProfilesService,
+    private readonly publicProfiles: PublicProfileService,
+    private readonly expertVettedBadge: ExpertVettedService,
+    private readonly statBadges: StatBadgesService,
+    private readonly admin: FreelancerAdminService,
     @InjectQueue(CREDENTIALS_QUEUE) private readonly queue: Queue,
   ) {}
 
@@ -60,7 +46,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: ProfileView })
   @ApiErrors(403)
   myProfile(@CurrentUser() user: User) {
-    return this.credentials.myProfile(user);
+    return this.profiles.myProfile(user);
   }
 
   @Roles('freelancer')
@@ -69,7 +55,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: ProfileView })
   @ApiErrors(400, 403)
   update(@CurrentUser() user: User, @Body() dto: ProfileDto) {
-    return this.credentials.updateProfile(user, dto);
+    return this.profiles.updateProfile(user, dto);
   }
 
   @Roles('freelancer')
@@ -79,7 +65,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: ProfileSubmission })
   @ApiErrors([400, 'PROFILE_INCOMPLETE'], 403, [409, 'PROFILE_ALREADY_APPROVED'])
   submit(@CurrentUser() user: User) {
-    return this.credentials.submitProfile(user);
+    return this.profiles.submitProfile(user);
   }
 
   @Roles('freelancer')
@@ -88,7 +74,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: ProfileReviewList })
   @ApiErrors(403)
   myReviews(@CurrentUser() user: User) {
-    return this.credentials.reviews(user.id);
+    return this.profiles.reviews(user.id);
   }
 
   @Roles('freelancer')
@@ -97,7 +83,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: ExpertVettedStatus })
   @ApiErrors(403)
   expertVetted(@CurrentUser() user: User) {
-    return this.credentials.expertVettedStatus(user.id);
+    return this.expertVettedBadge.status(user.id);
   }
 
   @Get('freelancers/:id')
@@ -105,7 +91,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: FreelancerProfileView })
   @ApiErrors(404)
   profile(@CurrentUser() viewer: User, @Param('id', parseId()) id: string) {
-    return this.credentials.publicProfile(viewer, id);
+    return this.publicProfiles.publicProfile(viewer, id);
   }
 
   @Roles('admin', 'talent_manager')
@@ -115,7 +101,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: IdentityVerification })
   @ApiErrors(403, 404)
   verifyIdentity(@CurrentUser() staff: User, @Param('id', parseId()) id: string) {
-    return this.credentials.verifyIdentity(staff, id);
+    return this.admin.verifyIdentity(staff, id);
   }
 
   @Roles('admin')
@@ -124,7 +110,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: FreelancerStats })
   @ApiErrors(400, 403, 404)
   stats(@Param('id', parseId()) id: string, @Body() dto: StatsDto) {
-    return this.credentials.setStats(id, dto);
+    return this.admin.setStats(id, dto);
   }
 
   @Roles('admin')
@@ -133,7 +119,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: CategorySupply })
   @ApiErrors(400, 403, 404)
   supply(@Param('slug') slug: string, @Body() dto: SupplyDto) {
-    return this.credentials.setSupply(slug, dto.openJobs, dto.maxFreelancersPerJob);
+    return this.admin.setSupply(slug, dto.openJobs, dto.maxFreelancersPerJob);
   }
 
   @Roles('admin')
@@ -143,7 +129,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: ProfileReviewDecision })
   @ApiErrors(400, 403, 404, [409, 'PROFILE_NOT_PENDING'])
   review(@CurrentUser() reviewer: User, @Param('id', parseId()) id: string, @Body() dto: ReviewDto) {
-    return this.credentials.humanReview(reviewer, id, dto.decision, dto.reason);
+    return this.profiles.humanReview(reviewer, id, dto.decision, dto.reason);
   }
 
   @Roles('admin')
@@ -152,7 +138,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: ProfileReviewList })
   @ApiErrors(403, 404)
   reviews(@Param('id', parseId()) id: string) {
-    return this.credentials.reviews(id);
+    return this.profiles.reviews(id);
   }
 
   @Roles('admin')
@@ -163,8 +149,8 @@ export class CredentialsController {
   @ApiOkResponse({ type: RevokedBadge })
   @ApiErrors(400, 403, 404)
   revoke(@Param('id', parseId()) id: string, @Param('kind') kind: string, @Body() dto: RevokeDto) {
-    if (!(BADGES as readonly string[]).includes(kind)) throw notFound('Badge', { kind });
-    return this.credentials.revokeBadge(id, kind as BadgeKind, dto.reason);
+    if (!(BADGES as readonly string[]).includes(kind)) throw badgeNotFound({ kind });
+    return this.statBadges.revoke(id, kind as BadgeKind, dto.reason);
   }
 
   /** Runs the repeatable re-evaluations now (they also run on their schedule in the worker). */
