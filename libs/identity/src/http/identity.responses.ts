@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CLIENT_PLANS, USER_ROLES } from './user.entity';
+import { CLIENT_PLANS, USER_ROLES } from '../data/user.entity';
 
 /** A user as the api shows them (never the password hash). */
 export class UserView {
@@ -14,4 +14,8 @@ export class UserView {
 export class AuthSession {
   @ApiProperty({ description: 'JWT for `Authorization: Bearer` and the /live handshake (`auth.token`)' }) accessToken!: string;
   @ApiProperty({ type: UserView }) user!: UserView;
+}
+
+export class UserList {
+  @ApiProperty({ type: [UserView], description: 'oldest first, at most 500' }) users!: UserView[];
 }

@@ -1,27 +1,28 @@
-import { Body, CanActivate, Controller, ExecutionContext, Get, HttpCode, Injectable, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiErrors } from '@vetting/core';
-import { CurrentUser, Public, Roles } from './auth.decorators';
+import { IdentityService } from '../accounts/identity.service';
+import { User, toPublicUser } from '../data/user.entity';
+import { CurrentUser, Public, Roles } from '../sessions/auth.decorators';
+import { ClientRateLimitGuard } from '../sessions/client-rate-limit.guard';
+import { SessionsService } from '../sessions/sessions.service';
 import { ChangePasswordDto, CreateStaffDto, LoginDto, RegisterDto } from './identity.dto';
-import { IdentityService } from './identity.service';
-import { LoginThrottle } from './login-throttle';
 import { AuthSession, UserView } from './identity.responses';
-import { User, toPublicUser } from './user.entity';
-
-/** Counts the request against its client address (req.ip: X-Forwarded-For only from TRUST_PROXY hops). */
-@Injectable()
-export class ClientRateLimitGuard implements CanActivate {
-  constructor(private readonly throttle: LoginThrottle) {}
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    await this.throttle.hitClient(ctx.switchToHttp().getRequest().ip);
-    return true;
-  }
-}
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly identity: IdentityService) {}
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly sessions: SessionsService,
+  ) {}
 
   @Public()
   @Post('register')
@@ -41,7 +42,7 @@ export class AuthController {
   @ApiOkResponse({ type: AuthSession })
   @ApiErrors(400, [401, 'UNAUTHENTICATED: email or password is wrong'], [429, 'RATE_LIMITED per client address or per account, with Retry-After'])
   login(@Body() dto: LoginDto) {
-    return this.identity.login(dto.email, dto.password);
+    return this.sessions.login(dto.email, dto.password);
   }
 
   /** Ends every session of the caller (all devices): every token issued so far stops working. */
@@ -52,7 +53,7 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Every session of the caller has ended' })
   @ApiErrors(401)
   async logout(@CurrentUser() user: User): Promise<void> {
-    await this.identity.logout(user);
+    await this.sessions.logout(user);
   }
 
   /** Changes the password; every other session ends, the answer carries a fresh token for this one. */
@@ -64,7 +65,7 @@ export class AuthController {
   @ApiOkResponse({ type: AuthSession })
   @ApiErrors(400, 401, [403, 'WRONG_PASSWORD: the current password is wrong'], [429, 'RATE_LIMITED, with Retry-After'])
   changePassword(@CurrentUser() user: User, @Body() dto: ChangePasswordDto) {
-    return this.identity.changePassword(user, dto.currentPassword, dto.newPassword);
+    return this.sessions.changePassword(user, dto.currentPassword, dto.newPassword);
   }
 }
 

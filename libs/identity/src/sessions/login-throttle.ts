@@ -1,27 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import { isIPv6 } from 'node:net';
 import Redis from 'ioredis';
-import { AppConfig, AppError, REDIS } from '@vetting/core';
-
-export const rateLimited = (retryAfter: number, scope: 'client' | 'account') =>
-  new AppError(429, 'RATE_LIMITED', `Too many attempts: try again in ${retryAfter} s`, { retryAfter, scope });
-
-/** The key a client is counted under: its IPv4 address, or its IPv6 /64 (one subscriber's whole range). */
-export function clientKey(ip: string | undefined): string {
-  if (!ip) return 'unknown';
-  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (v4) return v4[1];
-  if (!isIPv6(ip)) return ip;
-  const [head, tail = ''] = ip.toLowerCase().split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
-}
-
-/** The key an account is counted under (a digest: no email in Redis). */
-export const accountKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
+import { AppConfig, REDIS } from '@vetting/core';
+import { rateLimited } from '../domain/identity.errors';
+import { accountKey, clientKey, retryAfterSeconds } from '../domain/login-throttle.rules';
 
 /**
  * Login throttling in Redis, shared by every api process: per client address (AUTH_RATE_LIMIT per
@@ -36,7 +17,7 @@ export class LoginThrottle {
   async hitClient(ip: string | undefined): Promise<void> {
     const { AUTH_RATE_LIMIT, AUTH_RATE_WINDOW } = this.config.env;
     const { count, ttlMs } = await this.hit(`client:${clientKey(ip)}`, AUTH_RATE_WINDOW.toMillis());
-    if (count > AUTH_RATE_LIMIT) throw rateLimited(seconds(ttlMs), 'client');
+    if (count > AUTH_RATE_LIMIT) throw rateLimited(retryAfterSeconds(ttlMs), 'client');
   }
 
   /**
@@ -47,7 +28,7 @@ export class LoginThrottle {
     const { AUTH_ACCOUNT_RATE_LIMIT, AUTH_ACCOUNT_RATE_WINDOW } = this.config.env;
     const key = `account:${accountKey(email)}`;
     const { count, ttlMs } = await this.hit(key, AUTH_ACCOUNT_RATE_WINDOW.toMillis());
-    if (count > AUTH_ACCOUNT_RATE_LIMIT) throw rateLimited(seconds(ttlMs), 'account');
+    if (count > AUTH_ACCOUNT_RATE_LIMIT) throw rateLimited(retryAfterSeconds(ttlMs), 'account');
     return { succeeded: async () => void (await this.redis.decr(this.key(key))) };
   }
 
@@ -64,5 +45,3 @@ export class LoginThrottle {
     return { count: Number(res[1][1]), ttlMs: Math.max(Number(res[2][1]), 0) };
   }
 }
-
-const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { IANAZone } from 'luxon';
-import { CLIENT_PLANS, ClientPlan, STAFF_ROLES } from './user.entity';
+import { CLIENT_PLANS, ClientPlan, STAFF_ROLES, USER_ROLES, UserRole } from '../data/user.entity';
 
 @ValidatorConstraint({ name: 'ianaTimeZone' })
 export class IsIanaTimeZone implements ValidatorConstraintInterface {
@@ -38,4 +38,13 @@ export class CreateStaffDto {
 export class ChangePasswordDto {
   @ApiProperty() @IsString() @MaxLength(200) currentPassword!: string;
   @ApiProperty({ minLength: 8 }) @IsString() @MinLength(8) @MaxLength(200) newPassword!: string;
+}
+
+export class UserListQuery {
+  @ApiPropertyOptional({ enum: USER_ROLES }) @IsOptional() @IsIn(USER_ROLES) role?: UserRole;
+  @ApiPropertyOptional({ description: 'part of the email or name, case-insensitive' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 }

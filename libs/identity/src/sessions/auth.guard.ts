@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { EntityManager } from '@mikro-orm/postgresql';
-import { forbidden, unauthenticated } from '@vetting/core';
+import { UsersRepository } from '../data/users.repository';
+import { UserRole } from '../data/user.entity';
+import { accountGone, roleRequired, sessionEnded } from '../domain/identity.errors';
 import { IS_PUBLIC, ROLES } from './auth.decorators';
 import { TokenService } from './token.service';
-import { User, UserRole } from './user.entity';
 
 export function bearerToken(header: unknown): string | undefined {
   if (typeof header !== 'string') return undefined;
@@ -18,7 +18,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
-    private readonly em: EntityManager,
+    private readonly users: UsersRepository,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -28,16 +28,14 @@ export class AuthGuard implements CanActivate {
 
     const req = ctx.switchToHttp().getRequest();
     const claims = this.tokens.verify(bearerToken(req.headers?.authorization));
-    const user = await this.em.findOne(User, { id: claims.sub });
-    if (!user) throw unauthenticated('The account for this token no longer exists');
+    const user = await this.users.findById(claims.sub);
+    if (!user) throw accountGone();
     // The same primary-key read checks revocation: logout and a password change raise the version.
-    if (user.tokenVersion !== claims.ver) throw unauthenticated('This session has ended: sign in again');
+    if (user.tokenVersion !== claims.ver) throw sessionEnded();
     req.user = user;
 
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
-    if (roles && !roles.includes(user.role)) {
-      throw forbidden(`This needs the role ${roles.join(' or ')}`);
-    }
+    if (roles && !roles.includes(user.role)) throw roleRequired(roles);
     return true;
   }
 }

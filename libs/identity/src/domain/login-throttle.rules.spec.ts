@@ -1,4 +1,5 @@
-import { accountKey, clientKey, rateLimited } from './login-throttle';
+import { accountKey, clientKey } from './login-throttle.rules';
+import { rateLimited } from './identity.errors';
 
 describe('login throttle keys', () => {
   it('counts an IPv4 client by its address, also when it arrives IPv4-mapped', () => {

@@ -1,4 +1,4 @@
-import { hashPassword, verifyPassword } from './password';
+import { hashPassword, verifyPassword } from './password.rules';
 
 describe('password hashing', () => {
   it('hashes with bcrypt, never returning the plain text', async () => {

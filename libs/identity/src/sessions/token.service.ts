@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { KeyObject, createSecretKey } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
-import { AppConfig, Clock, unauthenticated } from '@vetting/core';
-import type { UserRole } from './user.entity';
+import { AppConfig, Clock } from '@vetting/core';
+import type { UserRole } from '../data/user.entity';
+import { tokenInvalid, tokenRequired } from '../domain/identity.errors';
 
 export interface TokenClaims {
   sub: string;
@@ -14,7 +15,7 @@ export interface TokenClaims {
 
 @Injectable()
 export class TokenService {
-  /** A ready HMAC key: with a string secret, jsonwebtoken first tries (and fails) to read a public key on every call. */
+  /** A ready HMAC key: with a string secret, jsonwebtoken first tries (and fails) to read a public key each call. */
   private readonly key: KeyObject;
 
   constructor(
@@ -27,12 +28,19 @@ export class TokenService {
 
   issue(user: { id: string; role: UserRole; tokenVersion: number }): string {
     const iat = Math.floor(this.clock.now().toSeconds());
-    return this.jwt.sign({ sub: user.id, role: user.role, ver: user.tokenVersion, iat }, { secret: this.key as unknown as string, algorithm: 'HS256', expiresIn: Math.floor(this.config.env.JWT_TTL.as('seconds')) });
+    return this.jwt.sign(
+      { sub: user.id, role: user.role, ver: user.tokenVersion, iat },
+      {
+        secret: this.key as unknown as string,
+        algorithm: 'HS256',
+        expiresIn: Math.floor(this.config.env.JWT_TTL.as('seconds')),
+      },
+    );
   }
 
   /** Verifies signature and expiry (a token without `exp` is refused); throws 401 UNAUTHENTICATED otherwise. */
   verify(token: string | undefined): TokenClaims {
-    if (!token) throw unauthenticated('A bearer token is required');
+    if (!token) throw tokenRequired();
     try {
       const claims = this.jwt.verify<TokenClaims>(token, {
         secret: this.key as unknown as string,
@@ -44,7 +52,7 @@ export class TokenService {
       if (!Number.isInteger(claims.ver)) throw new Error('no token version');
       return claims;
     } catch {
-      throw unauthenticated('The token is invalid or has expired');
+      throw tokenInvalid();
     }
   }
 }

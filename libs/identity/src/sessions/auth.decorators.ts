@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { User, UserRole } from './user.entity';
+import type { User, UserRole } from '../data/user.entity';
 
 export const IS_PUBLIC = 'identity:public';
 export const ROLES = 'identity:roles';
