@@ -13,7 +13,7 @@ function sources(dir: string): string[] {
 describe('NOTIFICATION_TYPES', () => {
   it('lists every type a service notifies with (webhook events are checked against it)', () => {
     const used = new Set<string>();
-    for (const file of sources(join(__dirname, '..', '..'))) {
+    for (const file of sources(join(__dirname, '..', '..', '..'))) {
       if (file.endsWith('notification-types.ts')) continue;
       const text = readFileSync(file, 'utf8');
       if (!/\bnotify(Many|Participants)?\(/.test(text)) continue;

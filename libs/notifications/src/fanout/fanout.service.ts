@@ -3,10 +3,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
 import { AppConfig, Outbox, OutboxMessage, withContext } from '@vetting/core';
-import { NotificationsService } from './notifications.service';
-
-/** Its own queue, so the next batch never waits behind the previous batch's deliveries. */
-export const FANOUT_QUEUE = 'talent-alerts';
+import { TalentAlertsRepository } from '../data/talent-alerts.repository';
+import { NotificationsService } from '../inbox/notifications.service';
+import { FANOUT_QUEUE } from '../notifications.queues';
 
 export interface FanoutJob {
   alertId: string;
@@ -21,7 +20,11 @@ export const fanoutJobId = (alertId: string, after: string | null) => `fanout:${
 const FANOUT_BATCH = 'notifications.fanout-batch';
 
 /** Outbox row: queue a vetted-talent alert's first batch (written with the badge that causes it). */
-export const fanoutStartEffect = (job: Omit<FanoutJob, 'after'>): OutboxMessage => ({ topic: FANOUT_BATCH, key: fanoutJobId(job.alertId, null), payload: { ...job, after: null } });
+export const fanoutStartEffect = (job: Omit<FanoutJob, 'after'>): OutboxMessage => ({
+  topic: FANOUT_BATCH,
+  key: fanoutJobId(job.alertId, null),
+  payload: { ...job, after: null },
+});
 
 /**
  * Vetted-talent alerts: every Business Plus / Enterprise client following the category, in batches of
@@ -34,6 +37,7 @@ export class FanoutService {
     private readonly orm: MikroORM,
     private readonly config: AppConfig,
     private readonly notifications: NotificationsService,
+    private readonly alerts: TalentAlertsRepository,
     @InjectQueue(FANOUT_QUEUE) private readonly queue: Queue,
     private readonly outbox: Outbox,
   ) {
@@ -45,25 +49,29 @@ export class FanoutService {
   }
 
   private async enqueue(job: FanoutJob): Promise<void> {
-    await this.queue.add('fanout', job, { jobId: fanoutJobId(job.alertId, job.after), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 } });
+    await this.queue.add('fanout', job, {
+      jobId: fanoutJobId(job.alertId, job.after),
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 86400 },
+    });
   }
 
   async runBatch(job: FanoutJob): Promise<{ notified: number; next: string | null }> {
     const size = this.config.env.FANOUT_BATCH_SIZE;
-    const clients = await withContext(this.orm, (em) =>
-      em.execute<{ id: string }[]>(
-        `select u.id from talent_alert_subscriptions s join users u on u.id = s.client_id
-          where s.category_slug = ? and u.role = 'client' and u.plan in ('business_plus', 'enterprise') ${job.after ? 'and u.id > ?' : ''}
-          order by u.id limit ?`,
-        [job.categorySlug, ...(job.after ? [job.after] : []), size],
-      ),
-    );
+    const ids = await withContext(this.orm, () => this.alerts.alertRecipients(job.categorySlug, job.after, size));
+    const clients = ids.map((id) => ({ id }));
     const next = clients.length === size ? clients[clients.length - 1].id : null;
     // This batch's notifications and the next batch's job commit together; a retried batch stores nothing twice.
     const notified = await withContext(this.orm, (ctx) =>
       ctx.transactional(async (tem) => {
         const n = await this.notifyBatch(job, clients, tem as EntityManager);
-        if (next) await this.outbox.write(tem as EntityManager, [{ topic: FANOUT_BATCH, key: fanoutJobId(job.alertId, next), payload: { ...job, after: next } }]);
+        if (next) {
+          const payload = { ...job, after: next };
+          await this.outbox.write(tem as EntityManager, [
+            { topic: FANOUT_BATCH, key: fanoutJobId(job.alertId, next), payload },
+          ]);
+        }
         return n;
       }),
     );

@@ -3,12 +3,13 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { Clock, Outbox, badRequest, notFound, withContext } from '@vetting/core';
+import { Clock, Outbox, withContext } from '@vetting/core';
 import { LivePublisher, userRoom } from '@vetting/live';
-import { Notification, NotificationAttachment, toNotificationView } from './notification.entity';
+import { Notification, NotificationAttachment, toNotificationView } from '../data/notification.entity';
+import { NotificationsRepository } from '../data/notifications.repository';
+import { invalidCursor, notificationNotFound } from '../domain/notifications.errors';
+import { DELIVERY_QUEUE, routeJobId } from '../notifications.queues';
 
-export const DELIVERY_QUEUE = 'notification-delivery';
-export const routeJobId = (notificationId: string) => `notification:${notificationId}:route`;
 export const NOTIFICATION_DELIVER = 'notification.deliver';
 
 export interface NotificationDelivery {
@@ -34,7 +35,7 @@ export class NotificationsService {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly em: EntityManager,
+    private readonly notifications: NotificationsRepository,
     private readonly clock: Clock,
     private readonly live: LivePublisher,
     @InjectQueue(DELIVERY_QUEUE) private readonly delivery: Queue,
@@ -62,31 +63,7 @@ export class NotificationsService {
     const createdAt = this.clock.now().toJSDate();
     const rows = inputs.map((i) => ({ id: randomUUID(), ...i }));
     // One statement stores the batch and answers, per stored notification, whether its user wants a push.
-    const inserted = await em.execute<{ id: string; push: boolean }[]>(
-      `with ins as (
-         insert into notifications (id, user_id, type, title, body, data, dedupe_key, created_at, attachments)
-         select id, user_id, type, title, body, data, dedupe_key, ?::timestamptz, attachments
-           from jsonb_to_recordset(?::jsonb) as x(id uuid, user_id uuid, type text, title text, body text, data jsonb, dedupe_key text, attachments jsonb)
-         on conflict (dedupe_key) do nothing returning id, user_id, type
-       )
-       select ins.id, coalesce(p.push and not (p.muted_types @> jsonb_build_array(ins.type)), true) as push
-         from ins left join notification_preferences p on p.user_id = ins.user_id`,
-      [
-        createdAt,
-        JSON.stringify(
-          rows.map((r) => ({
-            id: r.id,
-            user_id: r.userId,
-            type: r.type,
-            title: r.title,
-            body: r.body,
-            data: r.data ?? {},
-            dedupe_key: r.dedupeKey ?? null,
-            attachments: r.attachments ?? [],
-          })),
-        ),
-      ],
-    );
+    const inserted = await this.notifications.insertMany(em, rows, createdAt);
     if (inserted.length === 0) return 0;
     const wantsPush = new Map(inserted.map((r) => [r.id, r.push]));
     const created = rows.filter((r) => wantsPush.has(r.id));
@@ -112,15 +89,10 @@ export class NotificationsService {
   }
 
   async inbox(userId: string, opts: { cursor?: string; limit: number; unreadOnly: boolean }) {
-    const where: Record<string, unknown> = { userId };
-    if (opts.unreadOnly) where.readAt = null;
-    if (opts.cursor) {
-      const [at, id] = decodeCursor(opts.cursor);
-      where.$or = [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: id } }];
-    }
-    const items = await this.em.find(Notification, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: opts.limit + 1 });
+    const before = opts.cursor ? decodeCursor(opts.cursor) : undefined;
+    const items = await this.notifications.page(userId, { before, take: opts.limit + 1, unreadOnly: opts.unreadOnly });
     const page = items.slice(0, opts.limit);
-    const unreadCount = await this.em.count(Notification, { userId, readAt: null });
+    const unreadCount = await this.notifications.countUnread(userId);
     const last = page[page.length - 1];
     return {
       items: page.map(toNotificationView),
@@ -130,15 +102,14 @@ export class NotificationsService {
   }
 
   async markRead(userId: string, id: string) {
-    const n = await this.em.findOne(Notification, { id, userId });
-    if (!n) throw notFound('Notification', { id });
-    n.readAt ??= this.clock.now().toJSDate();
-    await this.em.flush();
+    const n = await this.notifications.findOwn(userId, id);
+    if (!n) throw notificationNotFound(id);
+    await this.notifications.markRead(n, this.clock.now().toJSDate());
     return toNotificationView(n);
   }
 
   async markAllRead(userId: string): Promise<{ updated: number }> {
-    const updated = await this.em.nativeUpdate(Notification, { userId, readAt: null }, { readAt: this.clock.now().toJSDate() });
+    const updated = await this.notifications.markAllRead(userId, this.clock.now().toJSDate());
     return { updated };
   }
 }
@@ -147,6 +118,6 @@ const encodeCursor = (n: Notification) => Buffer.from(`${n.createdAt.toISOString
 function decodeCursor(cursor: string): [Date, string] {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const at = new Date(iso ?? '');
-  if (!id || Number.isNaN(at.getTime())) throw badRequest('VALIDATION_FAILED', 'The cursor is not valid', { fields: [{ field: 'cursor', problems: ['cursor is not valid'] }] });
+  if (!id || Number.isNaN(at.getTime())) throw invalidCursor();
   return [at, id];
 }

@@ -6,15 +6,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer, { Transporter } from 'nodemailer';
 import { AppConfig, Clock, withContext } from '@vetting/core';
-import { User } from '@vetting/identity';
-import { EmailDelivery, NotificationPreference, Webhook, WebhookDelivery } from './delivery.entities';
-import { Notification } from './notification.entity';
-import { DELIVERY_QUEUE } from './notifications.service';
+import { DeliveriesRepository } from '../data/deliveries.repository';
+import { NotificationsRepository } from '../data/notifications.repository';
+import { PreferencesRepository } from '../data/preferences.repository';
+import { WebhooksRepository } from '../data/webhooks.repository';
+import { routedChannels, webhookWants } from '../domain/channel-preferences.rules';
+import { DELIVERY_QUEUE, emailJobId, webhookJobId } from '../notifications.queues';
 import { signWebhook } from './webhook-signature';
 import { deliveryFailureReason, postWebhook } from './webhook-transport';
-
-export const webhookJobId = (deliveryId: string) => `webhook:${deliveryId}:send`;
-export const emailJobId = (notificationId: string) => `notification:${notificationId}:email`;
 
 export class DeliveryFailed extends Error {}
 
@@ -26,6 +25,10 @@ export class DeliveryService {
 
   constructor(
     private readonly orm: MikroORM,
+    private readonly notifications: NotificationsRepository,
+    private readonly preferences: PreferencesRepository,
+    private readonly webhooks: WebhooksRepository,
+    private readonly deliveries: DeliveriesRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
@@ -33,33 +36,22 @@ export class DeliveryService {
 
   /** Creates the delivery rows (unique per webhook and notification) and queues them. */
   async route(notificationId: string): Promise<void> {
-    const plan = await withContext(this.orm, async (em) => {
-      const n = await em.findOne(Notification, { id: notificationId });
+    const plan = await withContext(this.orm, async () => {
+      const n = await this.notifications.findById(notificationId);
       if (!n) return null;
-      const prefs = await em.findOne(NotificationPreference, { userId: n.userId });
-      const muted = prefs?.mutedTypes.includes(n.type) ?? false;
+      const channels = routedChannels(await this.preferences.find(n.userId), n.type);
       const deliveries: string[] = [];
-      if (!muted && (prefs?.webhook ?? true)) {
-        const hooks = await em.find(Webhook, { userId: n.userId, active: true });
-        for (const h of hooks) {
-          if (h.events.length && !h.events.includes(n.type)) continue;
-          const rows = await em.execute<{ id: string }[]>(
-            `insert into webhook_deliveries (id, webhook_id, notification_id, event_type, status, created_at)
-             values (gen_random_uuid(), ?, ?, ?, 'pending', ?)
-             on conflict (webhook_id, notification_id) do update set event_type = excluded.event_type returning id`,
-            [h.id, n.id, n.type, this.clock.now().toJSDate()],
-          );
-          deliveries.push(rows[0].id);
+      if (channels.webhook) {
+        for (const h of await this.webhooks.activeFor(n.userId)) {
+          if (!webhookWants(h.events, n.type)) continue;
+          deliveries.push(await this.deliveries.claimWebhook(h.id, n.id, n.type, this.clock.now().toJSDate()));
         }
       }
       let email = false;
-      if (!muted && (prefs?.email ?? true)) {
-        const user = await em.findOne(User, { id: n.userId });
-        if (user) {
-          await em.execute(
-            `insert into email_deliveries (notification_id, "to", status) values (?, ?, 'pending') on conflict (notification_id) do nothing`,
-            [n.id, user.email],
-          );
+      if (channels.email) {
+        const to = await this.deliveries.recipientEmail(n.userId);
+        if (to) {
+          await this.deliveries.claimEmail(n.id, to);
           email = true;
         }
       }
@@ -84,17 +76,17 @@ export class DeliveryService {
    * BullMQ retries with exponential backoff. `finalAttempt` turns the last failure into `failed`.
    */
   async sendWebhook(deliveryId: string, finalAttempt: boolean): Promise<void> {
-    const ctx = await withContext(this.orm, async (em) => {
-      const d = await em.findOne(WebhookDelivery, { id: deliveryId });
+    const ctx = await withContext(this.orm, async () => {
+      const d = await this.deliveries.findWebhookDelivery(deliveryId);
       if (!d || d.status !== 'pending') return null;
-      const hook = await em.findOne(Webhook, { id: d.webhookId });
-      const n = await em.findOne(Notification, { id: d.notificationId });
+      const hook = await this.webhooks.findById(d.webhookId);
+      const n = await this.notifications.findById(d.notificationId);
       return { d, hook, n };
     });
     if (!ctx) return; // delivered already (a retried job never sends twice) or gone
     const { d, hook, n } = ctx;
     if (!hook || !hook.active || !n) {
-      await withContext(this.orm, (em) => em.nativeUpdate(WebhookDelivery, { id: deliveryId, status: 'pending' }, { status: 'skipped', lastError: 'webhook disabled or removed' }));
+      await withContext(this.orm, () => this.deliveries.skipWebhookDelivery(deliveryId, 'webhook disabled or removed'));
       return;
     }
     const timestamp = String(Math.floor(this.clock.now().toSeconds()));
@@ -124,29 +116,15 @@ export class DeliveryService {
     }
     const entry = { at: this.clock.now().toISO()!, statusCode, error, durationMs: Math.round(performance.now() - started) };
     const ok = error === null;
-    await withContext(this.orm, async (em) => {
-      await em.execute(
-        `update webhook_deliveries set attempts = attempts + 1, last_status_code = ?, last_error = ?, log = log || ?::jsonb,
-                status = ?, delivered_at = ? where id = ?`,
-        [statusCode, error, JSON.stringify([entry]), ok ? 'delivered' : finalAttempt ? 'failed' : 'pending', ok ? this.clock.now().toJSDate() : null, deliveryId],
-      );
-      if (ok) await em.execute(`update webhooks set consecutive_failures = 0 where id = ?`, [hook.id]);
+    const { WEBHOOK_DISABLE_AFTER } = this.config.env;
+    await withContext(this.orm, async () => {
+      const status = ok ? 'delivered' : finalAttempt ? 'failed' : 'pending';
+      const deliveredAt = ok ? this.clock.now().toJSDate() : null;
+      await this.deliveries.recordWebhookAttempt(deliveryId, { statusCode, error, entry }, status, deliveredAt);
+      if (ok) await this.webhooks.resetFailures(hook.id);
       else if (finalAttempt) {
-        await em.execute(
-          `update webhooks set consecutive_failures = consecutive_failures + 1,
-                  active = case when consecutive_failures + 1 >= ? then false else active end,
-                  disabled_at = case when consecutive_failures + 1 >= ? then ? else disabled_at end,
-                  disabled_reason = case when consecutive_failures + 1 >= ? then ? else disabled_reason end
-            where id = ?`,
-          [
-            this.config.env.WEBHOOK_DISABLE_AFTER,
-            this.config.env.WEBHOOK_DISABLE_AFTER,
-            this.clock.now().toJSDate(),
-            this.config.env.WEBHOOK_DISABLE_AFTER,
-            `Disabled after ${this.config.env.WEBHOOK_DISABLE_AFTER} events in a row failed every attempt (last: ${error})`,
-            hook.id,
-          ],
-        );
+        const reason = `Disabled after ${WEBHOOK_DISABLE_AFTER} events in a row failed every attempt (last: ${error})`;
+        await this.webhooks.countFailure(hook.id, WEBHOOK_DISABLE_AFTER, this.clock.now().toJSDate(), reason);
       }
     });
     if (!ok) throw new DeliveryFailed(`webhook ${hook.id}: ${error}`);
@@ -154,10 +132,10 @@ export class DeliveryService {
 
   /** Email through SMTP_URL, or into DATA_DIR/outbox/ without it; the Message-ID is the notification's. */
   async sendEmail(notificationId: string): Promise<void> {
-    const ctx = await withContext(this.orm, async (em) => {
-      const d = await em.findOne(EmailDelivery, { notificationId });
+    const ctx = await withContext(this.orm, async () => {
+      const d = await this.deliveries.findEmailDelivery(notificationId);
       if (!d || d.status === 'sent') return null;
-      const n = await em.findOne(Notification, { id: notificationId }, { populate: ['attachments'] });
+      const n = await this.notifications.findById(notificationId, { withAttachments: true });
       return n ? { d, n } : null;
     });
     if (!ctx) return;
@@ -186,9 +164,10 @@ export class DeliveryService {
         mkdirSync(dir, { recursive: true });
         writeFileSync(join(dir, `${n.id}.eml`), info.message as Buffer);
       }
-      await withContext(this.orm, (em) => em.nativeUpdate(EmailDelivery, { notificationId }, { status: 'sent', messageId, sentAt: this.clock.now().toJSDate(), lastError: null }));
+      const sentAt = this.clock.now().toJSDate();
+      await withContext(this.orm, () => this.deliveries.markEmailSent(notificationId, messageId, sentAt));
     } catch (err) {
-      await withContext(this.orm, (em) => em.nativeUpdate(EmailDelivery, { notificationId }, { lastError: (err as Error).message }));
+      await withContext(this.orm, () => this.deliveries.markEmailFailed(notificationId, (err as Error).message));
       throw err;
     }
   }

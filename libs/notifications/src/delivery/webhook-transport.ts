@@ -2,7 +2,7 @@ import { lookup as dnsLookup, LookupAddress, LookupOptions } from 'node:dns';
 import { request as httpRequest, RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, LookupFunction } from 'node:net';
-import { isPublicAddress } from './webhook-target.rules';
+import { isPublicAddress } from '../domain/webhook-target.rules';
 
 /** A webhook whose host is (or resolves to) a non-public address: refused before any connection. */
 export class WebhookTargetRefused extends Error {

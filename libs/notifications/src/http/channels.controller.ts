@@ -1,32 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ALL_CATEGORY_SLUGS, ApiErrors, parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
-import { ChannelsService } from './channels.service';
-import { NOTIFICATION_TYPES } from './notification-types';
-import { CreatedWebhook, DeletedWebhook, NotificationPreferences, TalentAlerts, WebhookDeliveryList, WebhookList, WebhookView } from './notifications.responses';
-
-
-export class PreferencesDto {
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() push?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() email?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() webhook?: boolean;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) mutedTypes?: string[];
-}
-export class WebhookDto {
-  @ApiProperty({ format: 'uri', example: 'https://example.com/hooks/vetting' }) @IsString() @MaxLength(2000) url!: string;
-  @ApiPropertyOptional({ description: 'generated when omitted; shown once' }) @IsOptional() @IsString() @MinLength(16) @MaxLength(200) secret?: string;
-  @ApiPropertyOptional({ type: [String], enum: NOTIFICATION_TYPES, description: 'event types; empty = all' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsIn(NOTIFICATION_TYPES, { each: true, message: `each value in events must be one of: ${NOTIFICATION_TYPES.join(', ')}` })
-  events?: string[];
-}
-export class TalentAlertsDto {
-  @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) categorySlugs!: string[];
-}
+import { ChannelsService } from '../channels/channels.service';
+import { PreferencesDto, TalentAlertsDto, WebhookDto } from './notifications.dto';
+import {
+  CreatedWebhook,
+  DeletedWebhook,
+  NotificationPreferences,
+  TalentAlerts,
+  WebhookDeliveryList,
+  WebhookList,
+  WebhookView,
+} from './notifications.responses';
 
 @ApiTags('notifications')
 @ApiBearerAuth()

@@ -2,9 +2,8 @@ import { AppConfig, JobHandler, JobProcessor } from '@vetting/core';
 import { OnApplicationShutdown } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { DELIVERY_QUEUE } from './notifications.service';
+import { DELIVERY_QUEUE } from '../notifications.queues';
 import { DeliveryService } from './delivery.service';
-import { FANOUT_QUEUE, FanoutJob, FanoutService } from './fanout.service';
 
 @Processor(DELIVERY_QUEUE, { concurrency: 20 })
 export class DeliveryProcessor extends JobProcessor implements OnApplicationShutdown {
@@ -17,22 +16,12 @@ export class DeliveryProcessor extends JobProcessor implements OnApplicationShut
 
   protected readonly handlers: Record<string, JobHandler> = {
     route: (job: Job) => this.delivery.route(job.data.notificationId),
-    webhook: (job: Job) => this.delivery.sendWebhook(job.data.deliveryId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+    webhook: (job: Job) =>
+      this.delivery.sendWebhook(job.data.deliveryId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
     email: (job: Job) => this.delivery.sendEmail(job.data.notificationId),
   };
 
   async onApplicationShutdown(): Promise<void> {
     await this.delivery.close();
   }
-}
-
-/** Vetted-talent alert batches. */
-@Processor(FANOUT_QUEUE, { concurrency: 2 })
-export class FanoutProcessor extends JobProcessor {
-  constructor(private readonly fanout: FanoutService) {
-    super('FanoutProcessor');
-  }
-  protected readonly handlers: Record<string, JobHandler> = {
-    '*': (job: Job<FanoutJob>) => this.fanout.runBatch(job.data),
-  };
 }
