@@ -100,7 +100,8 @@ describe('notifications: fan-out batch insert and delivery claims', () => {
   describe('delivery claims (DeliveriesRepository)', () => {
     async function notification(userId: string): Promise<string> {
       const id = randomUUID();
-      await new NotificationsRepository(em).insertMany(em, [{ id, userId, type: 'call.booked', title: 't', body: 'b' }], new Date());
+      const row = { id, userId, type: 'call.booked', title: 't', body: 'b' };
+      await new NotificationsRepository(em).insertMany(em, [row], new Date());
       return id;
     }
 
@@ -142,8 +143,9 @@ describe('notifications: fan-out batch insert and delivery claims', () => {
       const deliveries = new DeliveriesRepository(em);
       const id = await deliveries.claimWebhook(hook, n, 'call.booked', new Date());
       const entry = (error: string | null) => ({ at: new Date().toISOString(), statusCode: 500, error, durationMs: 3 });
-      await deliveries.recordWebhookAttempt(id, { statusCode: 500, error: 'HTTP 500', entry: entry('HTTP 500') }, 'pending', null);
-      await deliveries.recordWebhookAttempt(id, { statusCode: 500, error: 'HTTP 500', entry: entry('HTTP 500') }, 'failed', null);
+      const failed = { statusCode: 500, error: 'HTTP 500', entry: entry('HTTP 500') };
+      await deliveries.recordWebhookAttempt(id, failed, 'pending', null);
+      await deliveries.recordWebhookAttempt(id, failed, 'failed', null);
       const [row] = await em.execute<{ attempts: number; status: string; log: unknown[] }[]>(
         `select attempts, status, log from webhook_deliveries where id = ?`,
         [id],

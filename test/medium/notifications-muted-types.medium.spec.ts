@@ -48,9 +48,17 @@ describe('notifications: muted types, SQL and TypeScript agree', () => {
       type: 'call.booked',
     },
     { name: 'push off, nothing muted', prefs: { ...on, push: false, mutedTypes: [] }, type: 'call.booked' },
-    { name: 'push off, this type muted', prefs: { ...on, push: false, mutedTypes: ['call.booked'] }, type: 'call.booked' },
+    {
+      name: 'push off, this type muted',
+      prefs: { ...on, push: false, mutedTypes: ['call.booked'] },
+      type: 'call.booked',
+    },
     { name: 'push on, a prefix of the type muted', prefs: { ...on, mutedTypes: ['call'] }, type: 'call.booked' },
-    { name: 'push on, email and webhook off', prefs: { push: true, email: false, webhook: false, mutedTypes: [] }, type: 'talent.vetted' },
+    {
+      name: 'push on, email and webhook off',
+      prefs: { push: true, email: false, webhook: false, mutedTypes: [] },
+      type: 'talent.vetted',
+    },
   ];
 
   it.each(cases)('$name', async ({ prefs, type }) => {

@@ -64,6 +64,8 @@ export class OutboxRepository {
 
   /** Deletes rows delivered more than `keepDays` days ago. */
   async prune(keepDays: number): Promise<void> {
-    await this.orm.em.fork().execute(`delete from outbox where delivered_at < now() - ? * interval '1 day'`, [keepDays]);
+    await this.orm.em
+      .fork()
+      .execute(`delete from outbox where delivered_at < now() - ? * interval '1 day'`, [keepDays]);
   }
 }

@@ -61,8 +61,10 @@ export class DeliveriesRepository {
     deliveredAt: Date | null,
   ): Promise<void> {
     await this.em.execute(
-      `update webhook_deliveries set attempts = attempts + 1, last_status_code = ?, last_error = ?, log = log || ?::jsonb,
-              status = ?, delivered_at = ? where id = ?`,
+      `update webhook_deliveries
+          set attempts = attempts + 1, last_status_code = ?, last_error = ?, log = log || ?::jsonb,
+              status = ?, delivered_at = ?
+        where id = ?`,
       [attempt.statusCode, attempt.error, JSON.stringify([attempt.entry]), status, deliveredAt, id],
     );
   }
@@ -72,7 +74,11 @@ export class DeliveriesRepository {
   }
 
   async markEmailSent(notificationId: string, messageId: string, at: Date): Promise<void> {
-    await this.em.nativeUpdate(EmailDelivery, { notificationId }, { status: 'sent', messageId, sentAt: at, lastError: null });
+    await this.em.nativeUpdate(
+      EmailDelivery,
+      { notificationId },
+      { status: 'sent', messageId, sentAt: at, lastError: null },
+    );
   }
 
   async markEmailFailed(notificationId: string, error: string): Promise<void> {

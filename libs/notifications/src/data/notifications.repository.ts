@@ -31,7 +31,8 @@ export class NotificationsRepository {
          insert into notifications (id, user_id, type, title, body, data, dedupe_key, created_at, attachments)
          select id, user_id, type, title, body, data, dedupe_key, ?::timestamptz, attachments
            from jsonb_to_recordset(?::jsonb)
-             as x(id uuid, user_id uuid, type text, title text, body text, data jsonb, dedupe_key text, attachments jsonb)
+             as x(id uuid, user_id uuid, type text, title text, body text, data jsonb, dedupe_key text,
+                  attachments jsonb)
          on conflict (dedupe_key) do nothing returning id, user_id, type
        )
        select ins.id, coalesce(p.push and not (p.muted_types @> jsonb_build_array(ins.type)), true) as push

@@ -25,6 +25,8 @@ export class TalentAlertsRepository {
   /**
    * One page of the clients an alert in `categorySlug` goes to, by id after `after`: followers whose plan
    * shows Expert-Vetted (Business Plus, Enterprise). Touches identity's `users` (read only): role and plan.
+   * The plan condition is the client case of credentials' `seesExpertVetted` (not imported: credentials
+   * depends on this lib); test/medium/notifications-delivery.medium.spec.ts pins the plans it takes.
    */
   async alertRecipients(categorySlug: string, after: string | null, size: number): Promise<string[]> {
     const rows = await this.em.execute<{ id: string }[]>(
