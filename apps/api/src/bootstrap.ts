@@ -3,8 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { MikroORM } from '@mikro-orm/postgresql';
-import { AppConfig, Clock, bodyParsing, createValidationPipe, readOutboxBacklog, withContext } from '@vetting/core';
+import { AppConfig, Clock, OutboxRepository, bodyParsing, createValidationPipe } from '@vetting/core';
 import { AppModule } from './app.module';
 import { applyHttpSecurity } from './security';
 import { buildOpenApiDocument } from './openapi';
@@ -32,12 +31,11 @@ export async function createApi(opts: ApiOptions): Promise<INestApplication> {
     bodyParser: false,
   });
   const io = new MeteredIoAdapter(app, opts.config);
-  const orm = app.get<MikroORM>(MikroORM, { strict: false });
-  const clock = app.get(Clock, { strict: false });
+  const outbox = app.get(OutboxRepository, { strict: false });
   const metrics = new ApiMetrics(app, opts.config, {
     connectedSockets: () => io.connectedSockets(),
     queues: DASHBOARD_QUEUES,
-    outboxBacklog: () => withContext(orm, (em) => readOutboxBacklog(em, clock.now().toJSDate())),
+    outboxBacklog: () => outbox.backlog(),
   });
   app.use(metrics.httpMiddleware());
   metrics.mount();

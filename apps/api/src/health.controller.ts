@@ -1,8 +1,15 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { MikroORM } from '@mikro-orm/postgresql';
 import Redis from 'ioredis';
-import { ApiErrors, AppConfig, Dependency, REDIS, serviceUnavailable, withDependencyTimeout } from '@vetting/core';
+import {
+  ApiErrors,
+  AppConfig,
+  DatabaseProbeRepository,
+  Dependency,
+  REDIS,
+  serviceUnavailable,
+  withDependencyTimeout,
+} from '@vetting/core';
 import { Public } from '@vetting/identity';
 
 type State = 'up' | 'down';
@@ -26,7 +33,7 @@ class HealthResponse {
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly database: DatabaseProbeRepository,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
   ) {}
@@ -38,7 +45,7 @@ export class HealthController {
   @ApiErrors([503, 'SERVICE_UNAVAILABLE (details.dependencies, details.down)'])
   async check(): Promise<HealthResponse> {
     const [database, redis] = await Promise.all([
-      this.probe('database', () => this.orm.em.fork().getConnection().execute('select 1')),
+      this.probe('database', () => this.database.ping()),
       this.probe('redis', () => this.redis.ping()),
     ]);
     const dependencies = { database, redis };

@@ -1,30 +1,46 @@
-export * from './config/app-config';
-export * from './config/env.schema';
-export * from './clock/clock';
+export { CoreModule } from './core.module';
+export { AppConfig, ConfigError } from './config/app-config';
+export { Clock, ManualClock } from './clock/clock';
 export { isIanaTimeZone } from './clock/time-zone';
-export * from './errors/app-error';
-export * from './errors/error-body';
-export * from './errors/error-mapping';
-export * from './errors/all-exceptions.filter';
-export * from './errors/validation';
-export * from './database/database.module';
-export * from './database/migrate-under-lock';
-export * from './database/embedded-postgres';
-export * from './redis/redis';
-export * from './dependencies/dependency-errors';
-export * from './core.module';
-export * from './queues/queues.module';
-export * from './queues/queue-names';
+export {
+  AppError,
+  badRequest,
+  conflict,
+  forbidden,
+  notFound,
+  unauthenticated,
+  unprocessable,
+} from './errors/app-error';
+export { ApiErrors, ErrorBody } from './errors/error-body';
+export { sqlState, toErrorBody } from './errors/error-mapping';
+export { AllExceptionsFilter } from './errors/all-exceptions.filter';
+export { createValidationPipe, parseId } from './errors/validation';
+export { DatabaseModule, openDatabase, withContext } from './database/database.module';
+export { DatabaseProbeRepository } from './database/database-probe.repository';
+export { migrateUnderLock } from './database/migrate-under-lock';
+export { REDIS, PATIENT_OVERRIDES, assertRedisReachable, createRedis } from './redis/redis';
+export { serviceUnavailable, withDependencyTimeout } from './dependencies/dependency-errors';
+export type { Dependency } from './dependencies/dependency-errors';
+export { QueuesModule } from './queues/queues.module';
+export { CREDENTIALS_QUEUE, EXPERT_VETTED_EFFECT, expertVettedEffect, expertVettedJobId } from './queues/queue-names';
 export { JobProcessor, type JobHandler } from './queues/job-processor';
-export * from './reference/categories';
-export * from './input/input-rules';
-export * from './input/input-validators';
-export * from './input/body-parsing';
+export {
+  ALL_CATEGORY_SLUGS,
+  ELIGIBLE_CATEGORIES,
+  ELIGIBLE_CATEGORY_SLUGS,
+  OTHER_CATEGORIES,
+  PROGRAMS,
+  isEligibleCategory,
+} from './reference/categories';
+export type { Program } from './reference/categories';
+export { PG_INT_MAX } from './input/input-rules';
+export { IsInstant } from './input/input-validators';
+export { bodyParsing } from './input/body-parsing';
 export { Outbox } from './outbox/outbox';
 export type { OutboxMessage, OutboxDelivery, OutboxHandler } from './outbox/outbox';
 export { OutboxRelay, outboxBackoffSeconds } from './outbox/outbox-relay';
+export { OutboxRepository } from './outbox/outbox.repository';
 export { OutboxModule, OutboxRelayModule } from './outbox/outbox.module';
-export { readOutboxBacklog } from './outbox/outbox-backlog.repository';
 export { Reconciler } from './reconcile/reconciler';
 export { ReconcileProcessor, RECONCILE_QUEUE } from './reconcile/reconcile.processor';
 export { ReconcilerModule, ReconcileWorkerModule } from './reconcile/reconcile.module';

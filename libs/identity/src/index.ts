@@ -1,10 +1,8 @@
-export * from './user.entity';
-export * from './auth.decorators';
-export * from './auth.guard';
-export * from './token.service';
-export * from './identity.service';
-export * from './identity.dto';
-export * from './identity.module';
-export * from './session-events';
-export * from './login-throttle';
-export * from './identity.responses';
+export { IdentityModule } from './identity.module';
+export { IdentityService } from './accounts/identity.service';
+export { User } from './data/user.entity';
+export type { ClientPlan, UserRole } from './data/user.entity';
+export { CurrentUser, Public, Roles } from './sessions/auth.decorators';
+export { bearerToken } from './sessions/auth.guard';
+export { SessionEvents } from './sessions/session-events';
+export { TokenService } from './sessions/token.service';

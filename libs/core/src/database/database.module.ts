@@ -4,6 +4,7 @@ import { RequestContext } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
+import { DatabaseProbeRepository } from './database-probe.repository';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { migrateUnderLock } from './migrate-under-lock';
 
@@ -105,8 +106,9 @@ export class DatabaseModule implements NestModule {
         { provide: EMBEDDED_POSTGRES, inject: ['DATABASE_HANDLE'], useFactory: (h: { embedded?: EmbeddedPostgres }) => h.embedded ?? null },
         { provide: EntityManager, inject: [MikroORM], useFactory: (orm: MikroORM) => orm.em },
         DatabaseLifecycle,
+        DatabaseProbeRepository,
       ],
-      exports: [MikroORM, EntityManager, EMBEDDED_POSTGRES],
+      exports: [MikroORM, EntityManager, EMBEDDED_POSTGRES, DatabaseProbeRepository],
     };
   }
 

@@ -1,8 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Client } from 'pg';
-
-/** The advisory lock every process takes to migrate (an arbitrary constant: "vetting" in ASCII). */
-export const MIGRATION_LOCK_KEY = 0x76657474696e67;
+import { MigrationLockRepository } from './migration-lock.repository';
 
 /**
  * Applies pending migrations while holding a session-level advisory lock on a connection of its own, so
@@ -11,17 +8,15 @@ export const MIGRATION_LOCK_KEY = 0x76657474696e67;
  */
 export async function migrateUnderLock(orm: MikroORM, url: string | null): Promise<{ name: string }[]> {
   if (!url) return orm.getMigrator().up();
-  const lock = new Client({ connectionString: url });
-  lock.on('error', () => undefined); // a lost lock session surfaces as the failed unlock below
-  await lock.connect();
+  const lock = await MigrationLockRepository.connect(url);
   try {
-    await lock.query('select pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+    await lock.acquire();
     try {
       return await orm.getMigrator().up();
     } finally {
-      await lock.query('select pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await lock.release().catch(() => undefined);
     }
   } finally {
-    await lock.end().catch(() => undefined);
+    await lock.close().catch(() => undefined);
   }
 }

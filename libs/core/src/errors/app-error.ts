@@ -27,3 +27,5 @@ export const conflict = (code: string, message: string, details?: Record<string,
   new AppError(409, code, message, details);
 export const unprocessable = (code: string, message: string, details?: Record<string, unknown>) =>
   new AppError(422, code, message, details);
+/** 404 for a path id that is not a UUID: no record can have it. */
+export const noSuchRecord = () => new AppError(404, 'NOT_FOUND', 'No such record');

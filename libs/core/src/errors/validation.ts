@@ -1,6 +1,6 @@
 import { ArgumentMetadata, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { MAX_JSON_DEPTH, findStringProblem } from '../input/input-rules';
-import { AppError } from './app-error';
+import { badRequest, noSuchRecord } from './app-error';
 
 export interface FieldProblem {
   field: string;
@@ -18,7 +18,7 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 }
 
 export const validationFailed = (fields: FieldProblem[]) =>
-  new AppError(400, 'VALIDATION_FAILED', `Invalid request: ${fields.map((f) => f.field).join(', ')}`, { fields });
+  badRequest('VALIDATION_FAILED', `Invalid request: ${fields.map((f) => f.field).join(', ')}`, { fields });
 
 /** Where `@nestjs/swagger` keeps a DTO property's options (`nullable` among them). */
 const SWAGGER_PROPERTY = 'swagger/apiModelProperties';
@@ -93,4 +93,4 @@ export function createValidationPipe(): ValidationPipe {
 }
 
 /** Path ids are UUIDs; anything else cannot name a record, so it is 404 NOT_FOUND. */
-export const parseId = () => new ParseUUIDPipe({ exceptionFactory: () => new AppError(404, 'NOT_FOUND', 'No such record') });
+export const parseId = () => new ParseUUIDPipe({ exceptionFactory: () => noSuchRecord() });

@@ -1,19 +1,20 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/postgresql';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis';
 import { Outbox, OutboxDelivery, outboxNudgeChannel } from './outbox';
+import { OutboxRepository } from './outbox.repository';
 
 const BATCH = 100;
 /** A claimed row is someone's for this long; a relay that dies mid-delivery frees it by timing out. */
 const LEASE_SECONDS = 30;
 const MAX_BACKOFF_SECONDS = 300;
-const KEEP_DELIVERED = '7 days';
+const KEEP_DELIVERED_DAYS = 7;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** Seconds before another try after `attempts` failed ones: 1, 2, 4, ... up to five minutes. */
-export const outboxBackoffSeconds = (attempts: number) => Math.min(MAX_BACKOFF_SECONDS, 2 ** Math.max(0, attempts - 1));
+export const outboxBackoffSeconds = (attempts: number) =>
+  Math.min(MAX_BACKOFF_SECONDS, 2 ** Math.max(0, attempts - 1));
 
 /**
  * Delivers outbox rows (worker processes): claims a batch of due rows (`FOR UPDATE SKIP LOCKED`, so relays
@@ -33,7 +34,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private lastPrune = 0;
 
   constructor(
-    private readonly orm: MikroORM,
+    private readonly rows: OutboxRepository,
     private readonly outbox: Outbox,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
@@ -44,7 +45,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.subscriber = this.redis.duplicate();
     this.subscriber.on('error', (err) => this.logger.debug(`nudge subscriber: ${err}`));
     this.subscriber.on('message', () => this.kick());
-    await this.subscriber.subscribe(outboxNudgeChannel(this.config)).catch((err) => this.logger.warn(`no nudges through Redis: ${err}`));
+    await this.subscriber
+      .subscribe(outboxNudgeChannel(this.config))
+      .catch((err) => this.logger.warn(`no nudges through Redis: ${err}`));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -92,7 +95,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async drain(): Promise<number> {
     let delivered = 0;
     for (;;) {
-      const rows = await this.claim();
+      const rows = await this.rows.claim(BATCH, LEASE_SECONDS);
       for (const row of rows) {
         if (await this.deliver(row)) delivered++;
       }
@@ -100,37 +103,23 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
     if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
       this.lastPrune = Date.now();
-      await this.orm.em.fork().execute(`delete from outbox where delivered_at < now() - interval '${KEEP_DELIVERED}'`);
+      await this.rows.prune(KEEP_DELIVERED_DAYS);
     }
     return delivered;
   }
 
-  private async claim(): Promise<OutboxDelivery[]> {
-    const rows = await this.orm.em.fork().execute<{ id: string; topic: string; idempotency_key: string; payload: unknown; attempts: number }[]>(
-      `update outbox o set available_at = now() + interval '${LEASE_SECONDS} seconds', attempts = o.attempts + 1
-         from (select id from outbox where delivered_at is null and available_at <= now()
-                order by available_at, id limit ${BATCH} for update skip locked) due
-        where o.id = due.id
-        returning o.id, o.topic, o.idempotency_key, o.payload, o.attempts`,
-    );
-    return rows
-      .map((r) => ({ id: String(r.id), topic: r.topic, key: r.idempotency_key, payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload, attempts: r.attempts }))
-      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-  }
-
   private async deliver(row: OutboxDelivery): Promise<boolean> {
-    const em = this.orm.em.fork();
     try {
       const handler = this.outbox.handlerFor(row.topic);
       if (!handler) throw new Error(`no handler for outbox topic ${row.topic}`);
       await handler(row);
-      await em.execute(`update outbox set delivered_at = now(), last_error = null where id = ?`, [row.id]);
+      await this.rows.markDelivered(row.id);
       return true;
     } catch (err) {
       const message = String((err as Error)?.message ?? err).slice(0, 1000);
       this.logger.warn(`outbox ${row.topic} ${row.key} (attempt ${row.attempts}) failed: ${message}`);
-      await em
-        .execute(`update outbox set available_at = now() + ? * interval '1 second', last_error = ? where id = ?`, [outboxBackoffSeconds(row.attempts), message, row.id])
+      await this.rows
+        .retryLater(row.id, outboxBackoffSeconds(row.attempts), message)
         .catch(() => undefined); // the lease runs out and the row is tried again
       return false;
     }

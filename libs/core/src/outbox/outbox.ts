@@ -4,6 +4,7 @@ import type { EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis';
+import { OutboxRepository } from './outbox.repository';
 
 /** One effect a state change owes, delivered at least once after the change commits. */
 export interface OutboxMessage {
@@ -41,6 +42,7 @@ export class Outbox implements OnModuleInit {
 
   constructor(
     private readonly orm: MikroORM,
+    private readonly rows: OutboxRepository,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
@@ -66,12 +68,7 @@ export class Outbox implements OnModuleInit {
   /** Stores effects inside `em`'s transaction (call it within `em.transactional`); a key already stored is skipped. */
   async write(em: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await em.execute(
-      `insert into outbox (topic, idempotency_key, payload)
-       select topic, key, payload from jsonb_to_recordset(?::jsonb) as x(topic text, key text, payload jsonb)
-       on conflict (idempotency_key) do nothing`,
-      [JSON.stringify(messages.map((m) => ({ topic: m.topic, key: m.key, payload: m.payload ?? null })))],
-    );
+    await this.rows.insert(em, messages);
     const trx = em.getTransactionContext();
     if (trx) this.written.add(trx as object);
     else this.nudge(); // not in a transaction: the row is already committed
@@ -80,7 +77,9 @@ export class Outbox implements OnModuleInit {
   /** Wakes the relays (this process's at once, the others' through Redis). Harmless when there is nothing to do. */
   nudge(): void {
     for (const listener of this.listeners) listener();
-    this.redis.publish(outboxNudgeChannel(this.config), '1').catch((err) => this.logger.debug(`nudge not published: ${err}`));
+    this.redis
+      .publish(outboxNudgeChannel(this.config), '1')
+      .catch((err) => this.logger.debug(`nudge not published: ${err}`));
   }
 
   onNudge(listener: () => void): () => void {

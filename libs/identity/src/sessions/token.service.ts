@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { KeyObject, createSecretKey } from 'node:crypto';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig, Clock } from '@vetting/core';
+import type { UserRole } from '../data/user.entity';
+import { tokenInvalid, tokenRequired } from '../domain/identity.errors';
+
+export interface TokenClaims {
+  sub: string;
+  role: UserRole;
+  /** The user's token version when issued (see User.tokenVersion). */
+  ver: number;
+  exp: number;
+}
+
+@Injectable()
+export class TokenService {
+  /** A ready HMAC key: with a string secret, jsonwebtoken first tries (and fails) to read a public key each call. */
+  private readonly key: KeyObject;
+
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.key = createSecretKey(Buffer.from(this.config.jwtSecret));
+  }
+
+  issue(user: { id: string; role: UserRole; tokenVersion: number }): string {
+    const iat = Math.floor(this.clock.now().toSeconds());
+    return this.jwt.sign(
+      { sub: user.id, role: user.role, ver: user.tokenVersion, iat },
+      {
+        secret: this.key as unknown as string,
+        algorithm: 'HS256',
+        expiresIn: Math.floor(this.config.env.JWT_TTL.as('seconds')),
+      },
+    );
+  }
+
+  /** Verifies signature and expiry (a token without `exp` is refused); throws 401 UNAUTHENTICATED otherwise. */
+  verify(token: string | undefined): TokenClaims {
+    if (!token) throw tokenRequired();
+    try {
+      const claims = this.jwt.verify<TokenClaims>(token, {
+        secret: this.key as unknown as string,
+        algorithms: ['HS256'],
+        clockTimestamp: Math.floor(this.clock.now().toSeconds()),
+      });
+      if (typeof claims.sub !== 'string') throw new Error('no subject');
+      if (typeof claims.exp !== 'number') throw new Error('no expiry');
+      if (!Number.isInteger(claims.ver)) throw new Error('no token version');
+      return claims;
+    } catch {
+      throw tokenInvalid();
+    }
+  }
+}
