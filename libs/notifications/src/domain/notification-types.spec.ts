@@ -16,7 +16,8 @@ describe('NOTIFICATION_TYPES', () => {
     for (const file of sources(join(__dirname, '..', '..', '..'))) {
       if (file.endsWith('notification-types.ts')) continue;
       const text = readFileSync(file, 'utf8');
-      if (!/\bnotify(Many|Participants)?\(/.test(text)) continue;
+      // Files that notify, or build the inputs a caller notifies with.
+      if (!/\bnotify(Many|Participants)?\(|\bNotifyInput\b/.test(text)) continue;
       for (const m of text.matchAll(/\btype: '([a-z]+\.[a-z]+(?:-[a-z]+)*)'/g)) used.add(m[1]);
     }
     expect(used.size).toBeGreaterThan(10);
