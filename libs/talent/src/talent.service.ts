@@ -197,6 +197,27 @@ export class TalentService {
     });
   }
 
+  /** An invitation by id (it exists: a call refers to it). */
+  invitation(id: string, em: EntityManager = this.em): Promise<Invitation> {
+    return em.findOneOrFail(Invitation, { id });
+  }
+
+  /** After a talent manager's absence the freelancer may book again at no cost (in the caller's transaction). */
+  async grantFreeRebookings(em: EntityManager, invitationIds: string[]): Promise<void> {
+    if (invitationIds.length) await em.nativeUpdate(Invitation, { id: { $in: invitationIds } }, { freeRebooking: true });
+  }
+
+  /**
+   * A cooldown that has run out is marked as told, once: the cooldown, or null when it is still running,
+   * gone, or already told (a concurrent or repeated job).
+   */
+  async markCooldownExpiryTold(em: EntityManager, cooldownId: string, now: Date): Promise<Cooldown | null> {
+    const c = await em.findOne(Cooldown, { id: cooldownId });
+    if (!c || c.until > now) return null;
+    const updated = await em.nativeUpdate(Cooldown, { id: cooldownId, expiredNotifiedAt: null }, { expiredNotifiedAt: now });
+    return updated ? c : null;
+  }
+
   private async createInvitation(input: { freelancerId: string; program: string; categorySlug: string; source: 'invitation' | 'application'; invitedById: string | null }) {
     const invitation = this.em.create(Invitation, {
       freelancerId: input.freelancerId,

@@ -1,15 +1,15 @@
 import { BeforeApplicationShutdown } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { AppError } from '@vetting/core';
 import { IceServers, ack, liveUser } from '@vetting/live';
-import { toCallView } from './call.entities';
-import { CallLifecycleService, callRoom } from './call-lifecycle.service';
+import { invalidField } from '../domain/calendar.errors';
+import { toCallView } from '../data/call.entities';
+import { CallRoomService, callRoom } from './call-room.service';
 
 const callIdOf = (body: unknown): string => {
   const id = (body as { callId?: unknown } | undefined)?.callId;
   if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) {
-    throw new AppError(400, 'VALIDATION_FAILED', 'callId must be a UUID', { fields: [{ field: 'callId', problems: ['callId must be a UUID'] }] });
+    throw invalidField('callId', 'callId must be a UUID');
   }
   return id;
 };
@@ -25,7 +25,7 @@ export class CallRoomGateway implements OnGatewayDisconnect, BeforeApplicationSh
   }
 
   constructor(
-    private readonly lifecycle: CallLifecycleService,
+    private readonly room: CallRoomService,
     private readonly ice: IceServers,
   ) {}
 
@@ -34,7 +34,7 @@ export class CallRoomGateway implements OnGatewayDisconnect, BeforeApplicationSh
     return ack(async () => {
       const callId = callIdOf(body);
       const user = liveUser(socket);
-      const call = await this.lifecycle.join(user, callId);
+      const call = await this.room.join(user, callId);
       await socket.join(callRoom(callId));
       socket.data.callRooms = [...new Set([...(socket.data.callRooms ?? []), callRoom(callId)])];
       const state = await this.state(call);
@@ -73,7 +73,7 @@ export class CallRoomGateway implements OnGatewayDisconnect, BeforeApplicationSh
   }
 
   private async broadcastPresence(callId: string): Promise<void> {
-    const call = await this.lifecycle.find(callId);
+    const call = await this.room.find(callId);
     if (!call) return;
     this.server.to(callRoom(callId)).emit('call:state', await this.state(call));
   }

@@ -1,16 +1,7 @@
 import { DateTime, Duration, Settings } from 'luxon';
 import { WeeklyWindow } from './availability.rules';
-import {
-  BookedInterval,
-  SlotPolicy,
-  TalentManagerSchedule,
-  TalentManagerSlot,
-  availableSlots,
-  mergeSlots,
-  offersSlot,
-  rankTalentManagers,
-  slotsForTalentManager,
-} from './slot.rules';
+import { BookedInterval, SlotPolicy, TalentManagerSchedule, TalentManagerSlot } from './slot-grid.rules';
+import { availableSlots, mergeSlots, offersSlot, rankTalentManagers, slotsForTalentManager } from './slot-offers.rules';
 
 // 2026-03-20 is a Friday; 2026-03-23 a Monday.
 const NOW = DateTime.fromISO('2026-03-20T08:00:00Z');

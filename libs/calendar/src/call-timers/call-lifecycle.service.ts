@@ -1,22 +1,21 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { EntityManager, FilterQuery, LockMode, MikroORM } from '@mikro-orm/postgresql';
-import { AppConfig, Clock, Outbox, OutboxMessage, notFound, withContext } from '@vetting/core';
+import { Injectable } from '@nestjs/common';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { AppConfig, Clock, Outbox, OutboxMessage, withContext } from '@vetting/core';
 import { LivePublisher, liveCloseRoom, liveEmit, userRoom } from '@vetting/live';
 import { NotificationsService, NotifyInput } from '@vetting/notifications';
-import { Cooldown, Invitation, TalentService } from '@vetting/talent';
-import { ACTIVE_CALL_STATUSES, VettingCall, toCallView } from './call.entities';
-import { callState } from './call-state';
-import { CallState, Participant, assertCanJoin, cooldownUntil, endOutcome, graceOutcome } from './call.rules';
+import { TalentService } from '@vetting/talent';
+import { CallState, cooldownUntil, endOutcome, graceOutcome } from '../domain/call.rules';
+import { callState } from '../domain/call-state';
+import { VettingCall, historyEntry, toCallView } from '../data/call.entities';
+import { CallsRepository } from '../data/calls.repository';
+import { callRoom } from '../call-room/call-room.service';
 import { CallTimersService, cooldownExpiryEffect } from './call-timers.service';
-import { history } from './calls.service';
 
-export const callRoom = (callId: string) => `call:${callId}`;
+type Outcome = 'missed' | 'interviewer_absent' | 'completed';
 
-/** Attendance and the timer-driven transitions: every step re-reads the call and acts only if it still applies. */
+/** The timer-driven transitions: every step re-reads the call and acts only if it still applies. */
 @Injectable()
 export class CallLifecycleService {
-  private readonly logger = new Logger('CallLifecycle');
-
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
@@ -25,37 +24,9 @@ export class CallLifecycleService {
     private readonly notifications: NotificationsService,
     private readonly talent: TalentService,
     private readonly timers: CallTimersService,
+    private readonly calls: CallsRepository,
     private readonly outbox: Outbox,
   ) {}
-
-  /** A participant joins the room: checks the window and grace period, records the first join. */
-  async join(user: { id: string; role: string }, callId: string): Promise<VettingCall> {
-    return withContext(this.orm, async (em) => {
-      const call = await em.findOne(VettingCall, { id: callId });
-      const who: Participant | null = !call ? null : call.freelancerId === user.id ? 'freelancer' : call.talentManagerId === user.id ? 'talent_manager' : null;
-      // Someone else's call is answered as if it did not exist, like GET /vetting/calls/:id.
-      if (!call || !who) throw notFound('Call', { id: callId });
-      const now = this.clock.now();
-      assertCanJoin(callState(call), who, now, this.config.policy);
-
-      const column = who === 'freelancer' ? 'freelancer_joined_at' : 'talent_manager_joined_at';
-      const rows = await em.execute<{ id: string; first: boolean; prev_status: string }[]>(
-        `update vetting_calls c
-            set ${column} = coalesce(c.${column}, ?),
-                status = case when c.status in ('scheduled', 'rescheduled') then 'in_progress' else c.status end,
-                updated_at = ?
-           from (select id, ${column} is null as first, status as prev_status from vetting_calls where id = ? for update) old
-          where c.id = old.id and c.status in ('scheduled', 'rescheduled', 'in_progress')
-          returning c.id, old.first, old.prev_status`,
-        [now.toJSDate(), now.toJSDate(), callId],
-      );
-      if (rows.length && rows[0].first) {
-        const entries = [history(callId, now.toJSDate(), user.id, who, 'joined', rows[0].prev_status, rows[0].prev_status === 'in_progress' ? null : 'in_progress')];
-        await em.persistAndFlush(entries);
-      }
-      return em.findOneOrFail(VettingCall, { id: callId }, { refresh: true });
-    });
-  }
 
   async onReminder(callId: string, version: number, lead: string): Promise<void> {
     const call = await this.current(callId, version);
@@ -86,16 +57,13 @@ export class CallLifecycleService {
   /** The grace sweep: `timer`'s call if it still applies, and every call whose grace period has passed. */
   private async settleGrace(timer: { id: string; version: number } | null): Promise<number> {
     const dueBefore = this.clock.now().minus(this.config.policy.gracePeriod).toJSDate();
-    const due = { status: { $in: ['scheduled', 'rescheduled', 'in_progress'] }, startsAt: { $lte: dueBefore }, $or: [{ freelancerJoinedAt: null }, { talentManagerJoinedAt: null }] };
     return withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
-        const calls = await tem.find(
-          VettingCall,
-          (timer ? { $or: [timer, due] } : due) as FilterQuery<VettingCall>,
-          { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, limit: 500, orderBy: { startsAt: 'asc' } },
-        );
-        const decided = calls.map((call) => ({ call, to: graceOutcome(callState(call)) })).filter((d) => d.to !== null);
-        const settled = await this.finishAll(tem, decided as { call: VettingCall; to: 'missed' | 'interviewer_absent' }[]);
+        const calls = await this.calls.lockDueForGrace(tem, timer, dueBefore);
+        const decided = calls
+          .map((call) => ({ call, to: graceOutcome(callState(call)) }))
+          .filter((d): d is { call: VettingCall; to: 'missed' | 'interviewer_absent' } => d.to !== null);
+        const settled = await this.finishAll(tem, decided);
         await tem.flush();
         await this.writeEffects(tem, settled);
         return settled.length;
@@ -112,9 +80,9 @@ export class CallLifecycleService {
     let graced = 0;
     for (let n = await this.settleGrace(null); n > 0; n = await this.settleGrace(null)) graced += n;
     const now = this.clock.now().toJSDate();
-    const over = await withContext(this.orm, (em) => em.find(VettingCall, { status: { $in: ACTIVE_CALL_STATUSES as any }, endsAt: { $lte: now } }, { limit: 1000 }));
+    const over = await this.calls.overdue(now);
     for (const call of over) await this.onEnd(call.id, call.version);
-    const active = await withContext(this.orm, (em) => em.find(VettingCall, { status: { $in: ACTIVE_CALL_STATUSES as any } }));
+    const active = await this.calls.active();
     for (const call of active) await this.timers.schedule(call);
     return { graced, ended: over.length, timers: active.length };
   }
@@ -131,10 +99,10 @@ export class CallLifecycleService {
   }
 
   /** Locks the call at this version, asks the rule what it becomes, and finishes it if anything. */
-  private async settle(callId: string, version: number, decide: (c: CallState) => 'missed' | 'interviewer_absent' | 'completed' | null): Promise<void> {
+  private async settle(callId: string, version: number, decide: (c: CallState) => Outcome | null): Promise<void> {
     await withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
-        const call = await tem.findOne(VettingCall, { id: callId, version }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        const call = await this.calls.lockAtVersion(tem, callId, version);
         const result = call ? decide(callState(call)) : null;
         if (!call || !result) return;
         const finished = await this.finishAll(tem, [{ call, to: result }]);
@@ -148,10 +116,8 @@ export class CallLifecycleService {
   async onCooldownExpired(cooldownId: string): Promise<void> {
     await withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
-        const c = await tem.findOne(Cooldown, { id: cooldownId });
-        if (!c || c.until > this.clock.now().toJSDate()) return;
-        const updated = await tem.nativeUpdate(Cooldown, { id: cooldownId, expiredNotifiedAt: null }, { expiredNotifiedAt: this.clock.now().toJSDate() });
-        if (!updated) return;
+        const c = await this.talent.markCooldownExpiryTold(tem, cooldownId, this.clock.now().toJSDate());
+        if (!c) return;
         await this.notifications.notify(
           {
             userId: c.freelancerId,
@@ -167,22 +133,18 @@ export class CallLifecycleService {
     );
   }
 
-  async find(callId: string): Promise<VettingCall | null> {
-    return withContext(this.orm, (em) => em.findOne(VettingCall, { id: callId }));
-  }
-
-  private async current(callId: string, version: number): Promise<VettingCall | null> {
-    return withContext(this.orm, (em) => em.findOne(VettingCall, { id: callId, version }));
+  private current(callId: string, version: number): Promise<VettingCall | null> {
+    return this.calls.findFresh(callId, version);
   }
 
   /**
    * Applies the outcomes in the unit of work (the caller flushes once): statuses and history, one update
    * closing the invitations of missed calls with their cooldowns, one granting free rebookings.
    */
-  private async finishAll(tem: EntityManager, decided: { call: VettingCall; to: 'missed' | 'interviewer_absent' | 'completed' }[]) {
+  private async finishAll(tem: EntityManager, decided: { call: VettingCall; to: Outcome }[]) {
     const now = this.clock.now().toJSDate();
     for (const { call, to } of decided) {
-      tem.persist(history(call.id, now, null, 'system', to === 'completed' ? 'ended' : to, call.status, to));
+      tem.persist(historyEntry(call.id, now, null, 'system', to === 'completed' ? 'ended' : to, call.status, to));
       call.status = to;
       call.endedAt = now;
       call.updatedAt = now;
@@ -200,7 +162,7 @@ export class CallLifecycleService {
       })),
     );
     const absent = decided.filter((d) => d.to === 'interviewer_absent').map((d) => d.call.invitationId);
-    if (absent.length) await tem.nativeUpdate(Invitation, { id: { $in: absent } }, { freeRebooking: true });
+    await this.talent.grantFreeRebookings(tem, absent);
     const cooldownOf = new Map(cooldowns.map((c) => [c.callId!, c]));
     return decided.map(({ call }) => {
       const c = cooldownOf.get(call.id);

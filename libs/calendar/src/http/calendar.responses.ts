@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AvailabilityExceptionDto, HardSkillScoreDto, WeeklyWindowDto } from './call.dto';
-import { CALL_STATUSES } from './call.entities';
+import { CALL_STATUSES } from '../data/call.entities';
 
 export class AvailabilityView {
   @ApiProperty({ format: 'uuid' }) talentManagerId!: string;

@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import type { AvailabilityException, WeeklyWindow } from './availability.rules';
+import type { AvailabilityException, WeeklyWindow } from '../domain/availability.rules';
 
 export const CALL_STATUSES = ['scheduled', 'rescheduled', 'in_progress', 'completed', 'missed', 'interviewer_absent', 'cancelled'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
@@ -57,6 +57,22 @@ export class CallHistoryEntry {
   @Property({ type: 'string', nullable: true }) fromStatus?: string | null;
   @Property({ type: 'string', nullable: true }) toStatus?: string | null;
   @Property({ type: 'json' }) details: Record<string, unknown> = {};
+}
+
+/** A history entry, persisted in the transaction of the change it records. */
+export function historyEntry(
+  callId: string,
+  at: Date,
+  actorId: string | null,
+  actorRole: string,
+  action: string,
+  fromStatus: string | null,
+  toStatus: string | null,
+  details: Record<string, unknown> = {},
+): CallHistoryEntry {
+  const e = new CallHistoryEntry();
+  Object.assign(e, { callId, at, actorId, actorRole, action, fromStatus, toStatus, details });
+  return e;
 }
 
 export interface SkillScore {

@@ -1,7 +1,18 @@
 import { DateTime, Duration } from 'luxon';
-import { AppError } from '@vetting/core';
 import { cooldownActive, notInvited } from '@vetting/talent';
-import type { CallStatus } from './call.entities';
+import type { CallStatus } from '../data/call.entities';
+import {
+  callAlreadyBooked,
+  callEnded,
+  callNotActive,
+  callNotOpenYet,
+  callNotStarted,
+  gracePeriodExpired,
+  noticeTooShort,
+  rebookingLimitReached,
+  rescheduleLimitReached,
+  scorecardAlreadySubmitted,
+} from './calendar.errors';
 
 /** What the call rules need to know about a call. */
 export interface CallState {
@@ -31,24 +42,17 @@ export type Participant = 'freelancer' | 'talent_manager';
 const NOT_STARTED: readonly CallStatus[] = ['scheduled', 'rescheduled'];
 export const isActive = (s: CallStatus) => s === 'scheduled' || s === 'rescheduled' || s === 'in_progress';
 
-export const callNotActive = (status: CallStatus) =>
-  new AppError(409, 'CALL_NOT_ACTIVE', `The call is ${status}`, { status });
+export { callNotActive };
 
 /** A reschedule needs ≥ notice before the booked start (exactly the notice is enough) and a reschedule left. */
 export function assertCanReschedule(call: CallState, now: DateTime, policy: Pick<CallPolicy, 'rescheduleNotice' | 'maxReschedules'>, reschedulesUsed = call.rescheduleCount): void {
   if (!NOT_STARTED.includes(call.status)) throw callNotActive(call.status);
   if (reschedulesUsed >= policy.maxReschedules) {
-    throw new AppError(409, 'RESCHEDULE_LIMIT_REACHED', `A booking may be rescheduled ${policy.maxReschedules} time(s)`, {
-      rescheduleCount: reschedulesUsed,
-      maxReschedules: policy.maxReschedules,
-    });
+    throw rescheduleLimitReached(reschedulesUsed, policy.maxReschedules);
   }
   const deadline = call.startsAt.minus(policy.rescheduleNotice);
   if (now > deadline) {
-    throw new AppError(409, 'NOTICE_TOO_SHORT', `A reschedule needs ${policy.rescheduleNotice.toISO()} notice before the start`, {
-      startsAt: call.startsAt.toUTC().toISO(),
-      rescheduleDeadline: deadline.toUTC().toISO(),
-    });
+    throw noticeTooShort(policy.rescheduleNotice.toISO(), call.startsAt, deadline);
   }
 }
 
@@ -79,14 +83,11 @@ export function bookingEntitlement(facts: BookingFacts, freelancerId: string, no
   if (inv && inv.freelancerId !== freelancerId) throw notInvited('This invitation is not yours');
   if (facts.cooldownUntil && facts.cooldownUntil > now) throw cooldownActive(facts.cooldownUntil.toJSDate());
   if (!inv || inv.status !== 'open') throw notInvited();
-  if (facts.hasActiveCall) throw new AppError(409, 'CALL_ALREADY_BOOKED', 'This invitation already has a booked call; reschedule it instead');
+  if (facts.hasActiveCall) throw callAlreadyBooked();
   if (inv.freeRebooking) return { freeRebooking: true, reschedulesUsed: inv.reschedulesUsed };
   if (!facts.hasCancelledCall) return { freeRebooking: false, reschedulesUsed: inv.reschedulesUsed };
   if (inv.reschedulesUsed >= policy.maxReschedules) {
-    throw new AppError(409, 'RESCHEDULE_LIMIT_REACHED', 'Booking again after a cancellation counts as a reschedule, and none is left', {
-      rescheduleCount: inv.reschedulesUsed,
-      maxReschedules: policy.maxReschedules,
-    });
+    throw rebookingLimitReached(inv.reschedulesUsed, policy.maxReschedules);
   }
   return { freeRebooking: false, reschedulesUsed: inv.reschedulesUsed + 1 };
 }
@@ -97,26 +98,38 @@ export function cancellationOutcome(call: CallState, now: DateTime, policy: Pick
   return { countsAsMiss: now > call.startsAt.minus(policy.rescheduleNotice) };
 }
 
+/**
+ * Does this cancellation cost the freelancer a miss (and a cooldown)? Only the freelancer's own, inside the
+ * notice window: an admin cancelling is never the freelancer's miss.
+ */
+export function cancellationCountsAsMiss(
+  call: CallState,
+  now: DateTime,
+  policy: Pick<CallPolicy, 'rescheduleNotice'>,
+  cancelledBy: string,
+): boolean {
+  const { countsAsMiss } = cancellationOutcome(call, now, policy);
+  return countsAsMiss && cancelledBy !== 'admin';
+}
+
 /** The room is open from `joinEarly` before the start until the end; the freelancer's first join must be within the grace period. */
 export function assertCanJoin(call: CallState, who: Participant, now: DateTime, policy: Pick<CallPolicy, 'joinEarly' | 'gracePeriod'>): void {
   if (!isActive(call.status)) {
     if (call.status === 'missed' && who === 'freelancer') throw graceExpired(call, policy);
-    throw new AppError(409, 'CALL_NOT_ACTIVE', `The call is ${call.status}`, { status: call.status });
+    throw callNotActive(call.status);
   }
   const opensAt = call.startsAt.minus(policy.joinEarly);
   if (now < opensAt) {
-    throw new AppError(409, 'CALL_NOT_OPEN_YET', 'The call room is not open yet', { opensAt: opensAt.toUTC().toISO() });
+    throw callNotOpenYet(opensAt);
   }
-  if (now >= call.endsAt) throw new AppError(409, 'CALL_ENDED', 'The call has ended', { endsAt: call.endsAt.toUTC().toISO() });
+  if (now >= call.endsAt) throw callEnded(call.endsAt);
   if (who === 'freelancer' && !call.freelancerJoinedAt && now > call.startsAt.plus(policy.gracePeriod)) {
     throw graceExpired(call, policy);
   }
 }
 
 const graceExpired = (call: CallState, policy: Pick<CallPolicy, 'gracePeriod'>) =>
-  new AppError(409, 'GRACE_PERIOD_EXPIRED', 'You were not present within the grace period of the start', {
-    graceEndedAt: call.startsAt.plus(policy.gracePeriod).toUTC().toISO(),
-  });
+  gracePeriodExpired(call.startsAt.plus(policy.gracePeriod));
 
 export type GraceOutcome = 'missed' | 'interviewer_absent' | null;
 
@@ -172,8 +185,8 @@ export function callTimers(call: CallState, policy: CallPolicy, now: DateTime): 
 
 /** Scorecards: once, by the call's talent manager, after the call started with the freelancer present. */
 export function assertCanScore(call: CallState, now: DateTime, alreadyScored: boolean): void {
-  if (alreadyScored) throw new AppError(409, 'SCORECARD_ALREADY_SUBMITTED', 'This call already has a scorecard');
+  if (alreadyScored) throw scorecardAlreadySubmitted();
   if (now < call.startsAt || !call.freelancerJoinedAt || !(call.status === 'in_progress' || call.status === 'completed')) {
-    throw new AppError(409, 'CALL_NOT_STARTED', 'A scorecard can be submitted once the call has started with the freelancer present', { status: call.status });
+    throw callNotStarted(call.status);
   }
 }

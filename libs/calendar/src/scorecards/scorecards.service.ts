@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { Clock, Outbox, badRequest, expertVettedEffect, forbidden } from '@vetting/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { Clock, Outbox, expertVettedEffect, forbidden } from '@vetting/core';
 import { User } from '@vetting/identity';
-import { Scorecard } from './call.entities';
-import { callState } from './call-state';
-import { assertCanScore } from './call.rules';
-import { ScorecardInput, scorecardProblems } from './scorecard.rules';
-import { CallsService, history } from './calls.service';
+import { assertCanScore } from '../domain/call.rules';
+import { callState } from '../domain/call-state';
+import { invalidFields } from '../domain/calendar.errors';
+import { ScorecardInput, scorecardProblems } from '../domain/scorecard.rules';
+import { Scorecard, historyEntry } from '../data/call.entities';
+import { ScorecardsRepository } from '../data/scorecards.repository';
+import { CallsService } from '../calls/calls.service';
+import { CallNoticesService } from '../invites/call-notices.service';
 
 export function toScorecardView(s: Scorecard) {
   return {
@@ -21,12 +24,14 @@ export function toScorecardView(s: Scorecard) {
   };
 }
 
+/** The talent manager's scorecard of a call (once), and the call's invite download. */
 @Injectable()
 export class ScorecardsService {
   constructor(
-    private readonly em: EntityManager,
     private readonly clock: Clock,
     private readonly calls: CallsService,
+    private readonly scorecards: ScorecardsRepository,
+    private readonly notices: CallNoticesService,
     private readonly outbox: Outbox,
   ) {}
 
@@ -34,15 +39,11 @@ export class ScorecardsService {
     const call = await this.calls.findVisible(tm, callId);
     if (call.talentManagerId !== tm.id) throw forbidden('Only the call’s talent manager scores it');
     const problems = scorecardProblems(input);
-    if (problems.length) {
-      throw badRequest('VALIDATION_FAILED', `Invalid scorecard: ${problems.map((p) => p.field).join(', ')}`, {
-        fields: problems.map((p) => ({ field: p.field, problems: [p.problem] })),
-      });
-    }
-    const existing = await this.em.count(Scorecard, { callId });
+    if (problems.length) throw invalidFields('scorecard', problems);
+    const existing = await this.scorecards.exists(callId);
     const now = this.clock.now();
-    assertCanScore(callState(call), now, existing > 0);
-    const card = this.em.create(Scorecard, {
+    assertCanScore(callState(call), now, existing);
+    const card = this.scorecards.draft({
       callId,
       talentManagerId: tm.id,
       freelancerId: call.freelancerId,
@@ -52,17 +53,14 @@ export class ScorecardsService {
       notes: input.notes ?? null,
       submittedAt: now.toJSDate(),
     });
+    const details = { decision: input.decision };
+    const entry = historyEntry(callId, now.toJSDate(), tm.id, 'talent_manager', 'scored', call.status, null, details);
     try {
       // Expert-Vetted is decided by the credentials worker from this scorecard: its job commits with it.
-      await this.em.transactional(async (tem) => {
-        tem.persist(card);
-        tem.persist(history(callId, now.toJSDate(), tm.id, 'talent_manager', 'scored', call.status, null, { decision: input.decision }));
-        await tem.flush();
-        await this.outbox.write(tem, [expertVettedEffect(call.freelancerId, callId)]);
-      });
+      await this.scorecards.insert(card, entry, (tem) => this.outbox.write(tem, [expertVettedEffect(call.freelancerId, callId)]));
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) {
-        this.em.clear();
+        this.scorecards.forget();
         assertCanScore(callState(call), now, true);
       }
       throw err;
@@ -72,12 +70,12 @@ export class ScorecardsService {
 
   async get(user: User, callId: string) {
     const call = await this.calls.findVisible(user, callId);
-    const card = await this.em.findOne(Scorecard, { callId: call.id });
+    const card = await this.scorecards.find(call.id);
     if (!card) return { scorecard: null };
     return { scorecard: toScorecardView(card) };
   }
 
   async ics(user: User, callId: string): Promise<string> {
-    return this.calls.icsFor(await this.calls.findVisible(user, callId));
+    return this.notices.icsFor(await this.calls.findVisible(user, callId));
   }
 }

@@ -1,6 +1,6 @@
 import { DateTime, Duration } from 'luxon';
 import { AppError } from '@vetting/core';
-import { CALL_STATUSES, CallStatus } from './call.entities';
+import { CALL_STATUSES, CallStatus } from '../data/call.entities';
 import {
   CallPolicy,
   CallState,

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { MikroORM } from '@mikro-orm/postgresql';
-import { AppConfig, Clock, Outbox, OutboxMessage, serviceUnavailable, withContext, withDependencyTimeout } from '@vetting/core';
-import { VettingCall } from './call.entities';
-import { callState } from './call-state';
-import { CallPolicy, callTimers } from './call.rules';
+import { AppConfig, Clock, Outbox, OutboxMessage, serviceUnavailable, withDependencyTimeout } from '@vetting/core';
+import { VettingCall } from '../data/call.entities';
+import { CallsRepository } from '../data/calls.repository';
+import { callState } from '../domain/call-state';
+import { CallPolicy, callTimers } from '../domain/call.rules';
 
 export const CALL_TIMERS_QUEUE = 'call-timers';
 
@@ -61,15 +61,15 @@ export class CallTimersService {
     @InjectQueue(CALL_TIMERS_QUEUE) private readonly queue: Queue,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly orm: MikroORM,
+    private readonly calls: CallsRepository,
     outbox: Outbox,
   ) {
     outbox.handle<{ callId: string }>('calendar.timers', async ({ payload }) => {
-      const call = await withContext(this.orm, (em) => em.findOne(VettingCall, { id: payload.callId }));
+      const call = await this.calls.findFresh(payload.callId);
       if (call) await this.schedule(call); // the current version's (none once it has ended)
     });
     outbox.handle<{ callId: string; version: number }>('calendar.unschedule-timers', async ({ payload }) => {
-      const call = await withContext(this.orm, (em) => em.findOne(VettingCall, { id: payload.callId }));
+      const call = await this.calls.findFresh(payload.callId);
       if (call) await this.unschedule(call, payload.version);
     });
     outbox.handle<{ cooldownId: string; until: string }>('calendar.cooldown-expiry', ({ payload }) => this.scheduleCooldownExpiry(payload.cooldownId, new Date(payload.until)));

@@ -1,9 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { EntityManager } from '@mikro-orm/postgresql';
 import { ApiErrors, parseId } from '@vetting/core';
 import { CurrentUser, User } from '@vetting/identity';
-import { CallsService } from './calls.service';
+import { CallsService } from '../calls/calls.service';
+import { CallsRepository } from '../data/calls.repository';
 
 export class CallParticipant {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -24,7 +24,7 @@ export class CallParticipants {
 export class CallParticipantsController {
   constructor(
     private readonly calls: CallsService,
-    private readonly em: EntityManager,
+    private readonly repository: CallsRepository,
   ) {}
 
   @Get(':id/participants')
@@ -33,7 +33,7 @@ export class CallParticipantsController {
   @ApiErrors(401, 404)
   async participants(@CurrentUser() user: User, @Param('id', parseId()) id: string): Promise<CallParticipants> {
     const call = await this.calls.findVisible(user, id);
-    const users = await this.em.find(User, { id: { $in: [call.freelancerId, call.talentManagerId] } });
+    const users = await this.repository.people([call.freelancerId, call.talentManagerId]);
     const view = (userId: string) => {
       const u = users.find((x) => x.id === userId)!;
       return { id: u.id, name: u.name, timeZone: u.timeZone };

@@ -3,8 +3,12 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProd
 import { ApiErrors, parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
 import { AvailabilityDto, BookCallDto, CancelCallDto, ListCallsQuery, RescheduleCallDto, ScorecardDto, SlotsQuery } from './call.dto';
-import { CallsService } from './calls.service';
-import { ScorecardsService } from './scorecards.service';
+import { AvailabilityService } from '../availability/availability.service';
+import { BookingService } from '../booking/booking.service';
+import { CallsService } from '../calls/calls.service';
+import { CancelService } from '../cancel/cancel.service';
+import { RescheduleService } from '../reschedule/reschedule.service';
+import { ScorecardsService } from '../scorecards/scorecards.service';
 import { AvailabilityView, CallHistory, CallList, CallScorecard, CallView, CancelledCall, ScorecardView, SlotList } from './calendar.responses';
 
 @ApiTags('calendar')
@@ -13,7 +17,11 @@ import { AvailabilityView, CallHistory, CallList, CallScorecard, CallView, Cance
 @Controller()
 export class CalendarController {
   constructor(
+    private readonly availability: AvailabilityService,
+    private readonly booking: BookingService,
     private readonly calls: CallsService,
+    private readonly rescheduling: RescheduleService,
+    private readonly cancelling: CancelService,
     private readonly scorecards: ScorecardsService,
   ) {}
 
@@ -23,7 +31,7 @@ export class CalendarController {
   @ApiOkResponse({ type: AvailabilityView })
   @ApiErrors(400, 403)
   setAvailability(@CurrentUser() tm: User, @Body() dto: AvailabilityDto) {
-    return this.calls.setAvailability(tm, dto);
+    return this.availability.setAvailability(tm, dto);
   }
 
   @Roles('talent_manager')
@@ -32,7 +40,7 @@ export class CalendarController {
   @ApiOkResponse({ type: AvailabilityView })
   @ApiErrors(403, [404, 'NOT_FOUND: no availability published yet'])
   getAvailability(@CurrentUser() tm: User) {
-    return this.calls.getAvailability(tm);
+    return this.availability.getAvailability(tm);
   }
 
   @Roles('freelancer')
@@ -41,7 +49,7 @@ export class CalendarController {
   @ApiOkResponse({ type: SlotList })
   @ApiErrors(400, [403, 'FORBIDDEN, NOT_INVITED'], [409, 'COOLDOWN_ACTIVE (details.eligibleAt)'])
   slots(@CurrentUser() user: User, @Query() q: SlotsQuery) {
-    return this.calls.slots(user, q);
+    return this.booking.slots(user, q);
   }
 
   @Roles('freelancer')
@@ -54,7 +62,7 @@ export class CalendarController {
     [409, 'SLOT_UNAVAILABLE, COOLDOWN_ACTIVE (details.eligibleAt), CALL_ALREADY_BOOKED, RESCHEDULE_LIMIT_REACHED, CALL_CHANGED'],
   )
   book(@CurrentUser() user: User, @Body() dto: BookCallDto) {
-    return this.calls.book(user, dto);
+    return this.booking.book(user, dto);
   }
 
   @Roles('freelancer', 'talent_manager', 'admin')
@@ -89,7 +97,7 @@ export class CalendarController {
   @ApiOkResponse({ type: CallView })
   @ApiErrors(400, 403, 404, [409, 'NOTICE_TOO_SHORT, RESCHEDULE_LIMIT_REACHED, SLOT_UNAVAILABLE, CALL_NOT_ACTIVE, CALL_CHANGED'])
   reschedule(@CurrentUser() user: User, @Param('id', parseId()) id: string, @Body() dto: RescheduleCallDto) {
-    return this.calls.reschedule(user, id, dto);
+    return this.rescheduling.reschedule(user, id, dto);
   }
 
   @Roles('freelancer', 'admin')
@@ -99,7 +107,7 @@ export class CalendarController {
   @ApiOkResponse({ type: CancelledCall })
   @ApiErrors(400, 403, 404, [409, 'CALL_NOT_ACTIVE, CALL_CHANGED'])
   cancel(@CurrentUser() user: User, @Param('id', parseId()) id: string, @Body() dto: CancelCallDto) {
-    return this.calls.cancel(user, id, dto);
+    return this.cancelling.cancel(user, id, dto);
   }
 
   @Get('vetting/calls/:id/calendar.ics')

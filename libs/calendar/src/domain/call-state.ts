@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { VettingCall } from './call.entities';
+import type { VettingCall } from '../data/call.entities';
 import type { CallState } from './call.rules';
 
 const dt = (d: Date | null | undefined) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
