@@ -8,3 +8,9 @@ export { BookingService } from './booking/booking.service';
 export { CallsService } from './calls/calls.service';
 export type { BookedInterval, SlotPolicy, TalentManagerSchedule } from './domain/slot-grid.rules';
 export { availableSlots, mergeSlots, slotsForTalentManager } from './domain/slot-offers.rules';
+// Repositories and the rules they are pinned to, for the medium tests (test/medium/calendar-*.medium.spec.ts).
+export { AvailabilityRepository } from './data/availability.repository';
+export { CallsRepository, StaleCall } from './data/calls.repository';
+export { isDayFull, isDuplicateCall, isTimeTaken } from './data/call-conflicts';
+export { assertCanReschedule, bookingEntitlement } from './domain/call.rules';
+export { offersSlot } from './domain/slot-offers.rules';

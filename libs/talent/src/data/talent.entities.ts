@@ -48,3 +48,29 @@ export class Cooldown {
   /** Set by the expiry job once the freelancer was told they are eligible again. */
   @Property({ type: 'datetime', nullable: true }) expiredNotifiedAt?: Date | null;
 }
+
+export function toInvitationView(i: Invitation) {
+  return {
+    id: i.id,
+    freelancerId: i.freelancerId,
+    program: i.program,
+    categorySlug: i.categorySlug,
+    status: i.status,
+    source: i.source,
+    reschedulesUsed: i.reschedulesUsed,
+    freeRebooking: i.freeRebooking,
+    createdAt: i.createdAt.toISOString(),
+    closedAt: i.closedAt ? i.closedAt.toISOString() : null,
+    closedReason: i.closedReason ?? null,
+  };
+}
+
+export function toWindowView(w: ApplicationWindow) {
+  return {
+    id: w.id,
+    program: w.program,
+    categorySlug: w.categorySlug,
+    opensAt: w.opensAt.toISOString(),
+    closesAt: w.closesAt.toISOString(),
+  };
+}

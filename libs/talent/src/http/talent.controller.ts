@@ -2,16 +2,20 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, parseId } from '@vetting/core';
 import { CurrentUser, Public, Roles, User } from '@vetting/identity';
-import { ELIGIBLE_CATEGORIES, OTHER_CATEGORIES } from './categories';
+import { ELIGIBLE_CATEGORIES, OTHER_CATEGORIES } from '../domain/categories';
+import { ApplicationWindowsService } from '../application-windows/application-windows.service';
+import { TalentService } from '../invitations/talent.service';
 import { ApplyDto, CreateInvitationDto, OpenWindowDto } from './talent.dto';
-import { TalentService } from './talent.service';
 import { ApplicationWindowList, ApplicationWindowView, CategoryList, EligibilityView, InvitationList, InvitationView } from './talent.responses';
 
 @ApiTags('vetting')
 @ApiBearerAuth()
 @Controller()
 export class TalentController {
-  constructor(private readonly talent: TalentService) {}
+  constructor(
+    private readonly talent: TalentService,
+    private readonly applicationWindows: ApplicationWindowsService,
+  ) {}
 
   @Public()
   @Get('categories')
@@ -51,7 +55,7 @@ export class TalentController {
   @ApiCreatedResponse({ type: ApplicationWindowView })
   @ApiErrors(400, 401, 403, [422, 'CATEGORY_NOT_ELIGIBLE'])
   openWindow(@CurrentUser() admin: User, @Body() dto: OpenWindowDto) {
-    return this.talent.openWindow(admin.id, dto);
+    return this.applicationWindows.openWindow(admin.id, dto);
   }
 
   @Roles('admin')
@@ -61,7 +65,7 @@ export class TalentController {
   @ApiOkResponse({ type: ApplicationWindowView })
   @ApiErrors(401, 403, 404)
   closeWindow(@Param('id', parseId()) id: string) {
-    return this.talent.closeWindow(id);
+    return this.applicationWindows.closeWindow(id);
   }
 
   @Get('vetting/application-windows')
@@ -69,7 +73,7 @@ export class TalentController {
   @ApiOkResponse({ type: ApplicationWindowList })
   @ApiErrors(401)
   async windows() {
-    return { windows: await this.talent.openWindows() };
+    return { windows: await this.applicationWindows.openWindows() };
   }
 
   @Roles('freelancer')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PROGRAMS } from './categories';
-import { INVITATION_STATUSES } from './talent.entities';
+import { PROGRAMS } from '../domain/categories';
+import { INVITATION_STATUSES } from '../data/talent.entities';
 
 export class Category {
   @ApiProperty({ example: 'web-mobile-software-dev' }) slug!: string;
