@@ -40,7 +40,12 @@ describe('calendar booking statement (PostgreSQL)', () => {
   afterAll(() => db.close());
 
   type Outcome = 'booked' | 'changed' | 'taken' | 'day-full' | 'duplicate';
-  async function book(f: { freelancerId: string; invitationId: string }, tmId: string, startsAt: DateTime, read = unread) {
+  async function book(
+    f: { freelancerId: string; invitationId: string },
+    tmId: string,
+    startsAt: DateTime,
+    read = unread,
+  ) {
     const call = draftCall(f, tmId, startsAt, now);
     try {
       const ok = await db.em().transactional((tem) => calls.insertBooking(tem as EntityManager, call, read, now, {}));
@@ -52,14 +57,17 @@ describe('calendar booking statement (PostgreSQL)', () => {
       throw err;
     }
   }
-  const count = (outcomes: Outcome[]) => outcomes.reduce<Record<string, number>>((c, o) => ({ ...c, [o]: (c[o] ?? 0) + 1 }), {});
+  const count = (outcomes: Outcome[]) =>
+    outcomes.reduce<Record<string, number>>((c, o) => ({ ...c, [o]: (c[o] ?? 0) + 1 }), {});
 
   it('two concurrent bookings of the same slot: exactly one wins, the other finds the time taken (23P01)', async () => {
     const tm = await insertTalentManager(db.em());
     const [a, b] = [await invitedFreelancer(db.em()), await invitedFreelancer(db.em())];
     const outcomes = await Promise.all([book(a, tm, at(10)), book(b, tm, at(10))]);
     expect(count(outcomes)).toEqual({ booked: 1, taken: 1 });
-    const [{ n }] = await db.em().execute(`select count(*)::int as n from vetting_calls where talent_manager_id = ?`, [tm]);
+    const [{ n }] = await db
+      .em()
+      .execute(`select count(*)::int as n from vetting_calls where talent_manager_id = ?`, [tm]);
     expect(n).toBe(1);
   });
 
@@ -84,7 +92,11 @@ describe('calendar booking statement (PostgreSQL)', () => {
       const tries = [at(9), at(9), at(9, 30), at(10), at(11), at(12)];
       let booked = 0;
       for (const startsAt of tries) {
-        const free = await availability.whoIsFree({ categorySlug: 'web-mobile-software-dev' }, startsAt, startsAt.plus(policy.callLength));
+        const free = await availability.whoIsFree(
+          { categorySlug: 'web-mobile-software-dev' },
+          startsAt,
+          startsAt.plus(policy.callLength),
+        );
         const schedule = free.schedules.find((s) => s.talentManagerId === tm)!;
         const offered = offersSlot(schedule, free.booked, policy, now, startsAt);
         const outcome = await book(await invitedFreelancer(db.em()), tm, startsAt);
@@ -113,7 +125,9 @@ describe('calendar booking statement (PostgreSQL)', () => {
     expect(() => bookingEntitlement(facts, f.freelancerId, now, { maxReschedules: 1 })).toThrow(
       expect.objectContaining({ code: 'COOLDOWN_ACTIVE' }) as unknown as AppError,
     );
-    const [{ n }] = await db.em().execute(`select count(*)::int as n from vetting_calls where invitation_id = ?`, [f.invitationId]);
+    const [{ n }] = await db
+      .em()
+      .execute(`select count(*)::int as n from vetting_calls where invitation_id = ?`, [f.invitationId]);
     expect(n).toBe(0);
   });
 
@@ -137,7 +151,9 @@ describe('calendar booking statement (PostgreSQL)', () => {
     const [{ id }] = await db.em().execute(`select id from vetting_calls where invitation_id = ?`, [f.invitationId]);
     const moving = await availability.whoIsFree({ categorySlug: 'web-mobile-software-dev' }, at(14), at(14, 30), id);
     expect(moving.booked.filter((b) => b.talentManagerId === tm)).toEqual([]);
-    expect(await availability.whoIsFree({ invitationId: '00000000-0000-4000-8000-000000000000' }, at(14), at(15))).toEqual({
+    expect(
+      await availability.whoIsFree({ invitationId: '00000000-0000-4000-8000-000000000000' }, at(14), at(15)),
+    ).toEqual({
       schedules: [],
       booked: [],
     });

@@ -39,13 +39,16 @@ describe('calendar day-load trigger (PostgreSQL)', () => {
     expect(outcomes.filter((o) => o === 'inserted')).toHaveLength(2);
     expect(outcomes.filter((o) => o === 'day-full')).toHaveLength(4);
     expect(await dayLoad(db.em(), tm)).toEqual({ [berlinDay.toISODate()!]: 2 });
-    const [{ n }] = await db.em().execute(`select count(*)::int as n from vetting_calls where talent_manager_id = ?`, [tm]);
+    const [{ n }] = await db
+      .em()
+      .execute(`select count(*)::int as n from vetting_calls where talent_manager_id = ?`, [tm]);
     expect(n).toBe(2);
   });
 
-  it('days are the talent manager’s local days: 23:30 UTC in winter is the next day in Berlin', async () => {
+  it('days are the talent manager’s local days: 00:30 in Berlin is the day before in UTC', async () => {
     const tm = await insertTalentManager(db.em(), { timeZone: 'Europe/Berlin', dailyCap: 1 });
-    const lateUtc = berlinDay.toUTC().minus({ minutes: 30 }); // 23:30 (or 22:30) UTC the day before = 00:00 Berlin
+    const lateUtc = berlinDay.plus({ minutes: 30 }).toUTC(); // 23:30 (or 22:30) UTC, the day before
+    expect(lateUtc.toISODate()).not.toBe(berlinDay.toISODate());
     expect(await insert(tm, lateUtc)).toBe('inserted');
     expect(await dayLoad(db.em(), tm)).toEqual({ [berlinDay.toISODate()!]: 1 });
     expect(await insert(tm, berlin(12))).toBe('day-full');
@@ -58,11 +61,13 @@ describe('calendar day-load trigger (PostgreSQL)', () => {
     const [{ id }] = await db.em().execute(`select id from vetting_calls where talent_manager_id = ?`, [tm]);
     expect(await insert(tm, berlin(15))).toBe('day-full');
 
-    await db.em().execute(`update vetting_calls set starts_at = ?, ends_at = ? where id = ?`, [
-      berlin(9).plus({ days: 1 }).toJSDate(),
-      berlin(9, 30).plus({ days: 1 }).toJSDate(),
-      id,
-    ]);
+    await db
+      .em()
+      .execute(`update vetting_calls set starts_at = ?, ends_at = ? where id = ?`, [
+        berlin(9).plus({ days: 1 }).toJSDate(),
+        berlin(9, 30).plus({ days: 1 }).toJSDate(),
+        id,
+      ]);
     expect(await dayLoad(db.em(), tm)).toEqual({ [berlinDay.plus({ days: 1 }).toISODate()!]: 1 });
     expect(await insert(tm, berlin(15))).toBe('inserted');
 
@@ -79,10 +84,11 @@ describe('calendar day-load trigger (PostgreSQL)', () => {
       db.em().execute(`update vetting_calls set status = 'cancelled' where id = ?`, [id]),
       insert(tm, berlin(11)),
     ]);
-    const [{ n }] = await db.em().execute(
-      `select count(*)::int as n from vetting_calls where talent_manager_id = ? and status = 'scheduled'`,
-      [tm],
-    );
+    const [{ n }] = await db
+      .em()
+      .execute(`select count(*)::int as n from vetting_calls where talent_manager_id = ? and status = 'scheduled'`, [
+        tm,
+      ]);
     // Whichever came first, the count matches the active calls and never exceeds the cap.
     expect(await dayLoad(db.em(), tm)).toEqual(n ? { [berlinDay.toISODate()!]: n } : {});
     expect(n).toBe(booked === 'inserted' ? 1 : 0);

@@ -54,7 +54,8 @@ describe('calendar conditional reschedule (PostgreSQL)', () => {
     }
   }
   const used = async (call: VettingCall) =>
-    (await db.em().execute(`select reschedules_used from vetting_invitations where id = ?`, [call.invitationId]))[0].reschedules_used;
+    (await db.em().execute(`select reschedules_used from vetting_invitations where id = ?`, [call.invitationId]))[0]
+      .reschedules_used;
   const row = async (call: VettingCall) =>
     (await db.em().execute(`select version, status, starts_at from vetting_calls where id = ?`, [call.id]))[0];
 
@@ -72,7 +73,10 @@ describe('calendar conditional reschedule (PostgreSQL)', () => {
   it('two concurrent reschedules of one call: exactly one wins, the count rises once', async () => {
     const call = await bookedCall(Duration.fromObject({ days: 6 }));
     const start = DateTime.fromJSDate(call.startsAt, { zone: 'utc' });
-    const outcomes = await Promise.all([move(call, start.plus({ hours: 1 }), 2), move(call, start.plus({ hours: 3 }), 2)]);
+    const outcomes = await Promise.all([
+      move(call, start.plus({ hours: 1 }), 2),
+      move(call, start.plus({ hours: 3 }), 2),
+    ]);
     expect(outcomes.sort()).toEqual(['moved', 'stale']);
     expect(await used(call)).toBe(1);
     expect((await row(call)).version).toBe(2);
@@ -111,7 +115,14 @@ describe('calendar conditional reschedule (PostgreSQL)', () => {
     let tsAnswer: string;
     try {
       assertCanReschedule(
-        { id: call.id, status: 'scheduled', startsAt, endsAt: startsAt.plus({ minutes: 30 }), rescheduleCount: u, version: 1 },
+        {
+          id: call.id,
+          status: 'scheduled',
+          startsAt,
+          endsAt: startsAt.plus({ minutes: 30 }),
+          rescheduleCount: u,
+          version: 1,
+        },
         now,
         { rescheduleNotice: notice, maxReschedules: max },
         u,

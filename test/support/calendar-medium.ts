@@ -29,7 +29,11 @@ export async function insertTalentManager(em: EntityManager, opts: { timeZone?: 
   return id;
 }
 
-export async function insertInvitation(em: EntityManager, freelancerId: string, opts: { reschedulesUsed?: number } = {}) {
+export async function insertInvitation(
+  em: EntityManager,
+  freelancerId: string,
+  opts: { reschedulesUsed?: number } = {},
+) {
   const id = randomUUID();
   await em.execute(
     `insert into vetting_invitations (id, freelancer_id, program, category_slug, status, source, reschedules_used,
@@ -47,7 +51,12 @@ export async function invitedFreelancer(em: EntityManager, opts: { reschedulesUs
 }
 
 /** A call as booking drafts it (not stored). */
-export function draftCall(f: { freelancerId: string; invitationId: string }, talentManagerId: string, startsAt: DateTime, now: DateTime) {
+export function draftCall(
+  f: { freelancerId: string; invitationId: string },
+  talentManagerId: string,
+  startsAt: DateTime,
+  now: DateTime,
+) {
   return Object.assign(new VettingCall(), {
     invitationId: f.invitationId,
     freelancerId: f.freelancerId,

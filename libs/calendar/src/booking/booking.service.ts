@@ -5,7 +5,13 @@ import { AppConfig, Clock, Outbox, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { TalentService } from '@vetting/talent';
 import { BookingEntitlement, bookingEntitlement } from '../domain/call.rules';
-import { callAlreadyBooked, callChanged, invalidField, invitationChanged, slotUnavailable } from '../domain/calendar.errors';
+import {
+  callAlreadyBooked,
+  callChanged,
+  invalidField,
+  invitationChanged,
+  slotUnavailable,
+} from '../domain/calendar.errors';
 import { parseInstant } from '../domain/instants';
 import { SlotPolicy } from '../domain/slot-grid.rules';
 import { availableSlots, offersSlot, rankTalentManagers } from '../domain/slot-offers.rules';
@@ -145,7 +151,11 @@ export class BookingService {
     participants: CallParticipants,
   ): Promise<VettingCall | 'taken' | 'changed'> {
     const inv = facts.invitation!;
-    const read = { reschedulesUsed: inv.reschedulesUsed, freeRebooking: inv.freeRebooking, hasCancelledCall: facts.hasCancelledCall };
+    const read = {
+      reschedulesUsed: inv.reschedulesUsed,
+      freeRebooking: inv.freeRebooking,
+      hasCancelledCall: facts.hasCancelledCall,
+    };
     const details = {
       startsAt: DateTime.fromJSDate(call.startsAt, { zone: 'utc' }).toISO(),
       talentManagerId: call.talentManagerId,
@@ -158,7 +168,15 @@ export class BookingService {
           // The booking's timers and notifications commit with it (the outbox relay delivers them).
           await this.outbox.write(tem, [scheduleTimersEffect(call.id, call.version)]);
           const body = `Your vetting call is booked for ${call.startsAt.toISOString()}.`;
-          await this.notices.notifyParticipants(call, 'call.booked', 'Vetting call booked', body, {}, participants, tem);
+          await this.notices.notifyParticipants(
+            call,
+            'call.booked',
+            'Vetting call booked',
+            body,
+            {},
+            participants,
+            tem,
+          );
           return call;
         }),
       );

@@ -37,7 +37,8 @@ export class CallRoomService {
       const joined = await this.calls.markJoined(em, callId, who, now);
       if (joined?.first) {
         const to = joined.prevStatus === 'in_progress' ? null : 'in_progress';
-        await em.persistAndFlush([historyEntry(callId, now.toJSDate(), user.id, who, 'joined', joined.prevStatus, to)]);
+        this.calls.addHistory(em, historyEntry(callId, now.toJSDate(), user.id, who, 'joined', joined.prevStatus, to));
+        await em.flush();
       }
       return this.calls.reload(em, callId);
     });

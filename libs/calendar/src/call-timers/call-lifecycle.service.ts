@@ -144,7 +144,10 @@ export class CallLifecycleService {
   private async finishAll(tem: EntityManager, decided: { call: VettingCall; to: Outcome }[]) {
     const now = this.clock.now().toJSDate();
     for (const { call, to } of decided) {
-      tem.persist(historyEntry(call.id, now, null, 'system', to === 'completed' ? 'ended' : to, call.status, to));
+      this.calls.addHistory(
+        tem,
+        historyEntry(call.id, now, null, 'system', to === 'completed' ? 'ended' : to, call.status, to),
+      );
       call.status = to;
       call.endedAt = now;
       call.updatedAt = now;
@@ -174,7 +177,10 @@ export class CallLifecycleService {
    * What the settled calls owe, written in their transaction: the notification (stored now), the socket
    * events, the room's closing and the cooldown-expiry job (delivered by the outbox relay after commit).
    */
-  private async writeEffects(tem: EntityManager, outcomes: { call: ReturnType<typeof toCallView>; cooldown: { id: string; until: Date } | null }[]) {
+  private async writeEffects(
+    tem: EntityManager,
+    outcomes: { call: ReturnType<typeof toCallView>; cooldown: { id: string; until: Date } | null }[],
+  ) {
     const effects: OutboxMessage[] = [];
     const notes: NotifyInput[] = [];
     for (const { call, cooldown } of outcomes) {
@@ -183,7 +189,11 @@ export class CallLifecycleService {
       if (call.status === 'missed') {
         const eligibleAt = cooldown!.until.toISOString();
         const payload = { callId: call.id, call, eligibleAt };
-        effects.push(cooldownExpiryEffect(cooldown!.id, cooldown!.until), liveEmit(`${key}:room`, room, 'call:missed', payload), liveEmit(`${key}:user`, userRoom(call.freelancerId), 'call:missed', payload));
+        effects.push(
+          cooldownExpiryEffect(cooldown!.id, cooldown!.until),
+          liveEmit(`${key}:room`, room, 'call:missed', payload),
+          liveEmit(`${key}:user`, userRoom(call.freelancerId), 'call:missed', payload),
+        );
         notes.push({
           userId: call.freelancerId,
           type: 'call.missed',
@@ -193,7 +203,9 @@ export class CallLifecycleService {
           dedupeKey: `call.missed:${call.id}`,
         });
       } else if (call.status === 'interviewer_absent') {
-        effects.push(liveEmit(`${key}:room`, room, 'call:interviewer-absent', { callId: call.id, call, freeRebooking: true }));
+        effects.push(
+          liveEmit(`${key}:room`, room, 'call:interviewer-absent', { callId: call.id, call, freeRebooking: true }),
+        );
         notes.push({
           userId: call.freelancerId,
           type: 'call.interviewer-absent',

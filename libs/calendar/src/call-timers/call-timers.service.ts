@@ -21,7 +21,11 @@ export interface CooldownExpiryJob {
 export const cooldownJobId = (cooldownId: string) => `cooldown:${cooldownId}:expiry`;
 
 /** Outbox rows: the timers of a call's current version, removing a superseded version's, a cooldown's expiry. */
-export const scheduleTimersEffect = (callId: string, version: number): OutboxMessage => ({ topic: 'calendar.timers', key: `call:${callId}:v${version}:timers`, payload: { callId } });
+export const scheduleTimersEffect = (callId: string, version: number): OutboxMessage => ({
+  topic: 'calendar.timers',
+  key: `call:${callId}:v${version}:timers`,
+  payload: { callId },
+});
 export const unscheduleTimersEffect = (callId: string, version: number): OutboxMessage => ({
   topic: 'calendar.unschedule-timers',
   key: `call:${callId}:v${version}:unschedule`,
@@ -72,7 +76,9 @@ export class CallTimersService {
       const call = await this.calls.findFresh(payload.callId);
       if (call) await this.unschedule(call, payload.version);
     });
-    outbox.handle<{ cooldownId: string; until: string }>('calendar.cooldown-expiry', ({ payload }) => this.scheduleCooldownExpiry(payload.cooldownId, new Date(payload.until)));
+    outbox.handle<{ cooldownId: string; until: string }>('calendar.cooldown-expiry', ({ payload }) =>
+      this.scheduleCooldownExpiry(payload.cooldownId, new Date(payload.until)),
+    );
   }
 
   /**
@@ -95,14 +101,24 @@ export class CallTimersService {
       timers.map((t) => ({
         name: t.kind,
         data: { callId: call.id, version: call.version, lead: t.lead } satisfies CallTimerJob,
-        opts: { jobId: t.jobId, delay: Math.max(0, t.at.toMillis() - now.toMillis()), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, ...KEEP },
+        opts: {
+          jobId: t.jobId,
+          delay: Math.max(0, t.at.toMillis() - now.toMillis()),
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+          ...KEEP,
+        },
       })),
     );
   }
 
   /** Removes the delayed timers of a superseded version (a stale one that still fires does nothing). */
   async unschedule(call: VettingCall, version: number): Promise<void> {
-    const timers = callTimers({ ...callState(call), version, status: 'scheduled' }, callPolicy(this.config), this.clock.now().minus({ years: 10 }));
+    const timers = callTimers(
+      { ...callState(call), version, status: 'scheduled' },
+      callPolicy(this.config),
+      this.clock.now().minus({ years: 10 }),
+    );
     await Promise.all(
       timers.map((t) =>
         this.queue.remove(t.jobId).catch((err) => this.logger.warn(`could not remove ${t.jobId}: ${err}`)),

@@ -40,7 +40,17 @@ export class CancelService {
         const reason = late ? 'late_cancellation' : (input.reason ?? 'cancelled');
         if (!(await this.calls.cancelIfCurrent(tem, call, reason, now))) throw callChanged();
         const details = { countsAsMiss: late, reason: input.reason ?? null };
-        tem.persist(historyEntry(call.id, now.toJSDate(), user.id, user.role, 'cancelled', call.status, 'cancelled', details));
+        const entry = historyEntry(
+          call.id,
+          now.toJSDate(),
+          user.id,
+          user.role,
+          'cancelled',
+          call.status,
+          'cancelled',
+          details,
+        );
+        this.calls.addHistory(tem, entry);
         let cooldown: { id: string; until: Date } | null = null;
         if (late) {
           const c = await this.talent.recordMiss(tem, {
@@ -58,11 +68,19 @@ export class CancelService {
         const expiry = cooldown ? [cooldownExpiryEffect(cooldown.id, cooldown.until)] : [];
         await this.outbox.write(tem, [unscheduleTimersEffect(call.id, oldVersion), ...expiry]);
         const body = late
-          ? `The call was cancelled with less than ${policy.rescheduleNotice.toISO()} notice; this counts as a missed ` +
-            `call. You can be reconsidered from ${cooldown!.until.toISOString()}.`
+          ? `The call was cancelled with less than ${policy.rescheduleNotice.toISO()} notice; ` +
+            `this counts as a missed call. You can be reconsidered from ${cooldown!.until.toISOString()}.`
           : 'The vetting call was cancelled.';
         const data = cooldown ? { eligibleAt: cooldown.until.toISOString() } : {};
-        await this.notices.notifyParticipants(fresh, 'call.cancelled', 'Vetting call cancelled', body, data, undefined, tem);
+        await this.notices.notifyParticipants(
+          fresh,
+          'call.cancelled',
+          'Vetting call cancelled',
+          body,
+          data,
+          undefined,
+          tem,
+        );
         return { fresh, cooldown };
       }),
     );

@@ -47,7 +47,15 @@ export class AvailabilityRepository {
   }
 
   draft(talentManagerId: string, timeZone: string, dailyCap: number): TalentManagerAvailability {
-    const init = { talentManagerId, timeZone, weekly: [], exceptions: [], categorySlugs: [], dailyCap, updatedAt: new Date(0) };
+    const init = {
+      talentManagerId,
+      timeZone,
+      weekly: [],
+      exceptions: [],
+      categorySlugs: [],
+      dailyCap,
+      updatedAt: new Date(0),
+    };
     return this.em.create(TalentManagerAvailability, init);
   }
 
@@ -83,7 +91,14 @@ export class AvailabilityRepository {
                  from vetting_calls c
                 where c.talent_manager_id in (select talent_manager_id from sched) and c.status = any(?::text[])
                   and c.ends_at > ? and c.starts_at < ? and c.id is distinct from ?::uuid) as booked`,
-      [slug, invitationId, ACTIVE_SQL, from.minus(CAP_MARGIN).toJSDate(), to.plus(CAP_MARGIN).toJSDate(), excludeCallId],
+      [
+        slug,
+        invitationId,
+        ACTIVE_SQL,
+        from.minus(CAP_MARGIN).toJSDate(),
+        to.plus(CAP_MARGIN).toJSDate(),
+        excludeCallId,
+      ],
     );
     const schedules = fromJson<ScheduleRow[]>(row.schedules).map((r) => ({
       talentManagerId: r.talent_manager_id,

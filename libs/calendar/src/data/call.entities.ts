@@ -2,7 +2,15 @@ import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { AvailabilityException, WeeklyWindow } from '../domain/availability.rules';
 
-export const CALL_STATUSES = ['scheduled', 'rescheduled', 'in_progress', 'completed', 'missed', 'interviewer_absent', 'cancelled'] as const;
+export const CALL_STATUSES = [
+  'scheduled',
+  'rescheduled',
+  'in_progress',
+  'completed',
+  'missed',
+  'interviewer_absent',
+  'cancelled',
+] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 /** Statuses that hold the talent manager's time (covered by the exclusion constraint). */
 export const ACTIVE_CALL_STATUSES: readonly CallStatus[] = ['scheduled', 'rescheduled', 'in_progress'];

@@ -47,6 +47,11 @@ export class CallsRepository {
     return this.em.find(VettingCall, where, { orderBy: { startsAt: 'desc' }, limit: 200 });
   }
 
+  /** Adds history entries to `em`'s unit of work (written with the change they record, on its flush). */
+  addHistory(em: EntityManager, ...entries: CallHistoryEntry[]): void {
+    em.persist(entries);
+  }
+
   historyOf(callId: string): Promise<CallHistoryEntry[]> {
     return this.em.find(CallHistoryEntry, { callId }, { orderBy: { at: 'asc', id: 'asc' } });
   }
@@ -129,15 +134,17 @@ export class CallsRepository {
           where i.id = ?::uuid and i.freelancer_id = ?::uuid and i.status = 'open' and i.reschedules_used = ?::int
             and i.free_rebooking = ?::boolean
             and not exists (select 1 from vetting_cooldowns d
-                             where d.freelancer_id = i.freelancer_id and d.program = i.program and d.until > ?::timestamptz)
-            and (?::boolean or not exists (select 1 from vetting_calls x where x.invitation_id = i.id and x.status = 'cancelled'))
+                             where d.freelancer_id = i.freelancer_id and d.program = i.program
+                               and d.until > ?::timestamptz)
+            and (?::boolean or not exists (select 1 from vetting_calls x
+                                            where x.invitation_id = i.id and x.status = 'cancelled'))
          returning i.id
        ), c as (
          insert into vetting_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status,
                                     starts_at, ends_at, reschedule_count, version, ics_sequence, free_rebooking,
                                     created_at, updated_at)
-         select ?::uuid, inv.id, ?::uuid, ?::uuid, ?::text, ?::text, 'scheduled', ?::timestamptz, ?::timestamptz, ?::int,
-                1, 0, ?::boolean, ?::timestamptz, ?::timestamptz from inv
+         select ?::uuid, inv.id, ?::uuid, ?::uuid, ?::text, ?::text, 'scheduled', ?::timestamptz, ?::timestamptz,
+                ?::int, 1, 0, ?::boolean, ?::timestamptz, ?::timestamptz from inv
          returning id
        ), h as (
          insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
@@ -244,7 +251,8 @@ export class CallsRepository {
           set ${column} = coalesce(c.${column}, ?),
               status = case when c.status in ('scheduled', 'rescheduled') then 'in_progress' else c.status end,
               updated_at = ?
-         from (select id, ${column} is null as first, status as prev_status from vetting_calls where id = ? for update) old
+         from (select id, ${column} is null as first, status as prev_status
+                 from vetting_calls where id = ? for update) old
         where c.id = old.id and c.status in ('scheduled', 'rescheduled', 'in_progress')
         returning c.id, old.first, old.prev_status`,
       [now.toJSDate(), now.toJSDate(), callId],
@@ -256,7 +264,11 @@ export class CallsRepository {
    * Locks (skipping those another sweep holds) `timer`'s call and every active call whose grace period ended
    * before `dueBefore` with someone absent, oldest first, at most 500.
    */
-  lockDueForGrace(tem: EntityManager, timer: { id: string; version: number } | null, dueBefore: Date): Promise<VettingCall[]> {
+  lockDueForGrace(
+    tem: EntityManager,
+    timer: { id: string; version: number } | null,
+    dueBefore: Date,
+  ): Promise<VettingCall[]> {
     const due = {
       status: { $in: ['scheduled', 'rescheduled', 'in_progress'] },
       startsAt: { $lte: dueBefore },

@@ -37,12 +37,9 @@ describe('minutesOfDay', () => {
     expect(minutesOfDay(hhmm)).toBe(minutes);
   });
 
-  it.each(['24:01', '25:00', '9:00', '09:60', '0900', '09:00:00', '', 'ab:cd', ' 09:00'])(
-    'rejects %p',
-    (bad) => {
-      expect(() => minutesOfDay(bad)).toThrow(RangeError);
-    },
-  );
+  it.each(['24:01', '25:00', '9:00', '09:60', '0900', '09:00:00', '', 'ab:cd', ' 09:00'])('rejects %p', (bad) => {
+    expect(() => minutesOfDay(bad)).toThrow(RangeError);
+  });
 });
 
 describe('validateAvailability', () => {
@@ -56,7 +53,13 @@ describe('validateAvailability', () => {
 
   it('accepts touching windows, identical times on different weekdays, and a full day 00:00–24:00', () => {
     const ok = input({
-      weekly: weekly([2, '09:00', '12:00'], [2, '12:00', '13:00'], [2, '13:00', '24:00'], [4, '09:00', '12:00'], [5, '00:00', '24:00']),
+      weekly: weekly(
+        [2, '09:00', '12:00'],
+        [2, '12:00', '13:00'],
+        [2, '13:00', '24:00'],
+        [4, '09:00', '12:00'],
+        [5, '00:00', '24:00'],
+      ),
     });
     expect(validateAvailability(ok)).toEqual([]);
   });
@@ -99,10 +102,15 @@ describe('validateAvailability', () => {
   });
 
   describe('start / end format', () => {
-    it.each(['9:00', '24:00', '12:60', '25:00', '09:00:00', 'ab:cd', '', '0900', '-01:00'])('rejects start %p', (start) => {
-      const i = input({ weekly: [{ weekday: 1, start, end: '23:00' }] });
-      expect(validateAvailability(i)).toEqual([{ field: 'weekly[0].start', problem: expect.stringContaining('HH:mm') }]);
-    });
+    it.each(['9:00', '24:00', '12:60', '25:00', '09:00:00', 'ab:cd', '', '0900', '-01:00'])(
+      'rejects start %p',
+      (start) => {
+        const i = input({ weekly: [{ weekday: 1, start, end: '23:00' }] });
+        expect(validateAvailability(i)).toEqual([
+          { field: 'weekly[0].start', problem: expect.stringContaining('HH:mm') },
+        ]);
+      },
+    );
 
     it.each(['24:01', '24:30', '7pm', '10:5', '', '99:99'])('rejects end %p', (end) => {
       const i = input({ weekly: [{ weekday: 1, start: '09:00', end }] });
@@ -177,15 +185,22 @@ describe('validateAvailability', () => {
   });
 
   describe('exceptions', () => {
-    it.each(['2026-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '2026-2-3', '20260203', '2026-02-03T00:00', '03/02/2026', ''])(
-      'rejects date %p',
-      (date) => {
-        const i = input({ exceptions: [{ date, available: false }] });
-        expect(validateAvailability(i)).toEqual([
-          { field: 'exceptions[0].date', problem: expect.stringContaining('yyyy-MM-dd') },
-        ]);
-      },
-    );
+    it.each([
+      '2026-02-29',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-04-31',
+      '2026-2-3',
+      '20260203',
+      '2026-02-03T00:00',
+      '03/02/2026',
+      '',
+    ])('rejects date %p', (date) => {
+      const i = input({ exceptions: [{ date, available: false }] });
+      expect(validateAvailability(i)).toEqual([
+        { field: 'exceptions[0].date', problem: expect.stringContaining('yyyy-MM-dd') },
+      ]);
+    });
 
     it.each(['2028-02-29', '2026-12-31', '2026-01-01'])('accepts date %p', (date) => {
       expect(validateAvailability(input({ exceptions: [{ date, available: false }] }))).toEqual([]);
@@ -252,7 +267,10 @@ describe('dailyCapProblem', () => {
   });
 
   it('refuses a cap above the bound, naming it', () => {
-    expect(dailyCapProblem(49, 48)).toEqual({ field: 'dailyCap', problem: 'must be a whole number from 1 to 48 (the calls that fit in a day)' });
+    expect(dailyCapProblem(49, 48)).toEqual({
+      field: 'dailyCap',
+      problem: 'must be a whole number from 1 to 48 (the calls that fit in a day)',
+    });
     expect(dailyCapProblem(25, 24)?.problem).toContain('to 24');
   });
 

@@ -70,7 +70,10 @@ function isIsoWeekday(value: unknown): value is number {
 export function dailyCapProblem(dailyCap: number | undefined, maxDailyCap: number): AvailabilityProblem | null {
   if (dailyCap === undefined) return null;
   if (!Number.isInteger(dailyCap) || dailyCap < 1 || dailyCap > maxDailyCap) {
-    return { field: 'dailyCap', problem: `must be a whole number from 1 to ${maxDailyCap} (the calls that fit in a day)` };
+    return {
+      field: 'dailyCap',
+      problem: `must be a whole number from 1 to ${maxDailyCap} (the calls that fit in a day)`,
+    };
   }
   return null;
 }

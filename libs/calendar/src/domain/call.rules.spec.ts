@@ -134,7 +134,10 @@ describe('assertCanReschedule', () => {
   it('reports the deadline in UTC even when the call times carry another zone', () => {
     const c = call({ startsAt: START.setZone('America/New_York'), endsAt: END.setZone('America/New_York') });
     const err = appError(() => assertCanReschedule(c, deadline.plus({ hours: 1 }), policy()));
-    expect(err.details).toMatchObject({ rescheduleDeadline: '2026-03-19T10:00:00.000Z', startsAt: '2026-03-20T10:00:00.000Z' });
+    expect(err.details).toMatchObject({
+      rescheduleDeadline: '2026-03-19T10:00:00.000Z',
+      startsAt: '2026-03-20T10:00:00.000Z',
+    });
   });
 
   it('honours a custom notice (PT2H): exactly 2 h before is fine, 1 ms less is not', () => {
@@ -147,7 +150,9 @@ describe('assertCanReschedule', () => {
 
   describe('reschedule limit (default max 1)', () => {
     it('rejects a call already rescheduled once (rescheduleCount 1) with RESCHEDULE_LIMIT_REACHED', () => {
-      const err = appError(() => assertCanReschedule(call({ status: 'rescheduled', rescheduleCount: 1 }), deadline, policy()));
+      const err = appError(() =>
+        assertCanReschedule(call({ status: 'rescheduled', rescheduleCount: 1 }), deadline, policy()),
+      );
       expect(err.code).toBe('RESCHEDULE_LIMIT_REACHED');
       expect(err.statusCode).toBe(409);
       expect(err.details).toEqual({ rescheduleCount: 1, maxReschedules: 1 });
@@ -160,7 +165,9 @@ describe('assertCanReschedule', () => {
     });
 
     it('the reschedulesUsed argument overrides the call count in the other direction too', () => {
-      expect(() => assertCanReschedule(call({ status: 'rescheduled', rescheduleCount: 1 }), deadline, policy(), 0)).not.toThrow();
+      expect(() =>
+        assertCanReschedule(call({ status: 'rescheduled', rescheduleCount: 1 }), deadline, policy(), 0),
+      ).not.toThrow();
     });
 
     it('rejects a count above the max (data drift) as well', () => {
@@ -170,19 +177,29 @@ describe('assertCanReschedule', () => {
     });
 
     it('checks the limit before the notice: both violated → RESCHEDULE_LIMIT_REACHED', () => {
-      const err = appError(() => assertCanReschedule(call({ status: 'rescheduled', rescheduleCount: 1 }), START.minus({ hours: 1 }), policy()));
+      const err = appError(() =>
+        assertCanReschedule(call({ status: 'rescheduled', rescheduleCount: 1 }), START.minus({ hours: 1 }), policy()),
+      );
       expect(err.code).toBe('RESCHEDULE_LIMIT_REACHED');
     });
 
     it('checks the status before the limit: in_progress with the limit used → CALL_NOT_ACTIVE', () => {
-      const err = appError(() => assertCanReschedule(call({ status: 'in_progress', rescheduleCount: 1 }), deadline, policy()));
+      const err = appError(() =>
+        assertCanReschedule(call({ status: 'in_progress', rescheduleCount: 1 }), deadline, policy()),
+      );
       expect(err.code).toBe('CALL_NOT_ACTIVE');
     });
 
     it("still allows a call in status 'rescheduled' when its count is below the max", () => {
-      expect(() => assertCanReschedule(call({ status: 'rescheduled', rescheduleCount: 0 }), deadline, policy())).not.toThrow();
       expect(() =>
-        assertCanReschedule(call({ status: 'rescheduled', rescheduleCount: 1 }), deadline, policy({ maxReschedules: 2 })),
+        assertCanReschedule(call({ status: 'rescheduled', rescheduleCount: 0 }), deadline, policy()),
+      ).not.toThrow();
+      expect(() =>
+        assertCanReschedule(
+          call({ status: 'rescheduled', rescheduleCount: 1 }),
+          deadline,
+          policy({ maxReschedules: 2 }),
+        ),
       ).not.toThrow();
     });
   });
@@ -202,7 +219,9 @@ describe('assertCanReschedule', () => {
     const p = policy({ maxReschedules: 2 });
 
     it.each([0, 1])('allows with %i reschedule(s) used', (used) => {
-      expect(() => assertCanReschedule(call({ status: used ? 'rescheduled' : 'scheduled', rescheduleCount: used }), deadline, p)).not.toThrow();
+      expect(() =>
+        assertCanReschedule(call({ status: used ? 'rescheduled' : 'scheduled', rescheduleCount: used }), deadline, p),
+      ).not.toThrow();
     });
 
     it('rejects the third reschedule', () => {
@@ -212,7 +231,9 @@ describe('assertCanReschedule', () => {
     });
 
     it('still enforces the notice when a reschedule is left', () => {
-      const err = appError(() => assertCanReschedule(call({ status: 'rescheduled', rescheduleCount: 1 }), deadline.plus(MS), p));
+      const err = appError(() =>
+        assertCanReschedule(call({ status: 'rescheduled', rescheduleCount: 1 }), deadline.plus(MS), p),
+      );
       expect(err.code).toBe('NOTICE_TOO_SHORT');
     });
   });
@@ -257,7 +278,9 @@ describe('cancellationOutcome', () => {
 
   it('compares instants regardless of the zone of "now"', () => {
     expect(cancellationOutcome(call(), boundary.setZone('Asia/Tokyo'), policy())).toEqual({ countsAsMiss: false });
-    expect(cancellationOutcome(call(), boundary.plus(MS).setZone('Asia/Tokyo'), policy())).toEqual({ countsAsMiss: true });
+    expect(cancellationOutcome(call(), boundary.plus(MS).setZone('Asia/Tokyo'), policy())).toEqual({
+      countsAsMiss: true,
+    });
   });
 
   it('uses the configured notice', () => {
@@ -289,7 +312,9 @@ describe('assertCanJoin', () => {
     });
 
     it('is refused a day early with CALL_NOT_OPEN_YET', () => {
-      expect(appError(() => assertCanJoin(call(), who, START.minus({ days: 1 }), policy())).code).toBe('CALL_NOT_OPEN_YET');
+      expect(appError(() => assertCanJoin(call(), who, START.minus({ days: 1 }), policy())).code).toBe(
+        'CALL_NOT_OPEN_YET',
+      );
     });
 
     it('may join exactly at start − joinEarly', () => {
@@ -317,12 +342,15 @@ describe('assertCanJoin', () => {
       expect(() => assertCanJoin(c, who, END.minus(MS), policy())).not.toThrow();
     });
 
-    it.each(['completed', 'cancelled', 'interviewer_absent'] as CallStatus[])('is refused on a %s call with CALL_NOT_ACTIVE', (status) => {
-      const err = appError(() => assertCanJoin(call({ status }), who, START, policy()));
-      expect(err.code).toBe('CALL_NOT_ACTIVE');
-      expect(err.statusCode).toBe(409);
-      expect(err.details).toEqual({ status });
-    });
+    it.each(['completed', 'cancelled', 'interviewer_absent'] as CallStatus[])(
+      'is refused on a %s call with CALL_NOT_ACTIVE',
+      (status) => {
+        const err = appError(() => assertCanJoin(call({ status }), who, START, policy()));
+        expect(err.code).toBe('CALL_NOT_ACTIVE');
+        expect(err.statusCode).toBe(409);
+        expect(err.details).toEqual({ status });
+      },
+    );
 
     // VETTING_JOIN_EARLY=PT0S: the room opens at the start, not a millisecond before.
     it('with joinEarly PT0S opens the room at the start', () => {
@@ -352,7 +380,9 @@ describe('assertCanJoin', () => {
 
     it('also when the talent manager already started the call (in_progress)', () => {
       const c = call({ status: 'in_progress', talentManagerJoinedAt: START });
-      expect(appError(() => assertCanJoin(c, 'freelancer', graceEnd.plus(MS), policy())).code).toBe('GRACE_PERIOD_EXPIRED');
+      expect(appError(() => assertCanJoin(c, 'freelancer', graceEnd.plus(MS), policy())).code).toBe(
+        'GRACE_PERIOD_EXPIRED',
+      );
     });
 
     it('a freelancer who joined earlier may rejoin after the grace period', () => {
@@ -370,7 +400,9 @@ describe('assertCanJoin', () => {
     });
 
     it('a missed call refuses the freelancer with GRACE_PERIOD_EXPIRED (not CALL_NOT_ACTIVE)', () => {
-      const err = appError(() => assertCanJoin(call({ status: 'missed' }), 'freelancer', graceEnd.plus({ minutes: 1 }), policy()));
+      const err = appError(() =>
+        assertCanJoin(call({ status: 'missed' }), 'freelancer', graceEnd.plus({ minutes: 1 }), policy()),
+      );
       expect(err.code).toBe('GRACE_PERIOD_EXPIRED');
       expect(err.details).toEqual({ graceEndedAt: '2026-03-20T10:05:00.000Z' });
     });
@@ -387,11 +419,20 @@ describe('assertCanJoin', () => {
   describe('talent manager and the grace period', () => {
     it('may make a first join after the grace period', () => {
       expect(() => assertCanJoin(call(), 'talent_manager', graceEnd.plus(MS), policy())).not.toThrow();
-      expect(() => assertCanJoin(call({ status: 'in_progress', freelancerJoinedAt: START }), 'talent_manager', END.minus(MS), policy())).not.toThrow();
+      expect(() =>
+        assertCanJoin(
+          call({ status: 'in_progress', freelancerJoinedAt: START }),
+          'talent_manager',
+          END.minus(MS),
+          policy(),
+        ),
+      ).not.toThrow();
     });
 
     it('is refused on a missed call with CALL_NOT_ACTIVE (only the freelancer gets GRACE_PERIOD_EXPIRED)', () => {
-      const err = appError(() => assertCanJoin(call({ status: 'missed' }), 'talent_manager', graceEnd.plus(MS), policy()));
+      const err = appError(() =>
+        assertCanJoin(call({ status: 'missed' }), 'talent_manager', graceEnd.plus(MS), policy()),
+      );
       expect(err.code).toBe('CALL_NOT_ACTIVE');
       expect(err.details).toEqual({ status: 'missed' });
     });
@@ -488,7 +529,9 @@ describe('cooldownUntil', () => {
   });
 
   it('uses the configured cooldown (P1Y)', () => {
-    expect(cooldownUntil({ startsAt: utc('2028-02-29T10:00:00Z') }, { missedCooldown: Duration.fromISO('P1Y') }).toISO()).toBe('2029-02-28T10:00:00.000Z');
+    expect(
+      cooldownUntil({ startsAt: utc('2028-02-29T10:00:00Z') }, { missedCooldown: Duration.fromISO('P1Y') }).toISO(),
+    ).toBe('2029-02-28T10:00:00.000Z');
   });
 });
 
@@ -532,7 +575,8 @@ describe('timerJobId', () => {
 });
 
 describe('callTimers', () => {
-  const summary = (ts: ReturnType<typeof callTimers>) => ts.map((t) => ({ kind: t.kind, jobId: t.jobId, at: t.at.toUTC().toISO(), lead: t.lead }));
+  const summary = (ts: ReturnType<typeof callTimers>) =>
+    ts.map((t) => ({ kind: t.kind, jobId: t.jobId, at: t.at.toUTC().toISO(), lead: t.lead }));
 
   it('for a call 3 days ahead: both reminders, grace, ending-soon and end with exact instants and ids', () => {
     const timers = callTimers(call({ version: 3 }), policy(), utc('2026-03-17T10:00:00Z'));
@@ -546,8 +590,17 @@ describe('callTimers', () => {
   });
 
   it('a PT0S reminder fires at the start; no reminders configured gives none', () => {
-    const atStart = callTimers(call({ version: 2 }), policy({ reminders: [Duration.fromISO('PT0S')] }), utc('2026-03-17T10:00:00Z'));
-    expect(summary(atStart)[0]).toEqual({ kind: 'reminder', jobId: `call:${CALL_ID}:reminder-PT0S-v2`, at: '2026-03-20T10:00:00.000Z', lead: 'PT0S' });
+    const atStart = callTimers(
+      call({ version: 2 }),
+      policy({ reminders: [Duration.fromISO('PT0S')] }),
+      utc('2026-03-17T10:00:00Z'),
+    );
+    expect(summary(atStart)[0]).toEqual({
+      kind: 'reminder',
+      jobId: `call:${CALL_ID}:reminder-PT0S-v2`,
+      at: '2026-03-20T10:00:00.000Z',
+      lead: 'PT0S',
+    });
     const none = callTimers(call(), policy({ reminders: [] }), utc('2026-03-17T10:00:00Z'));
     expect(none.map((t) => t.kind)).toEqual(['grace', 'ending-soon', 'end']);
   });
@@ -588,7 +641,11 @@ describe('callTimers', () => {
   });
 
   it('for a call already in progress: no reminders, but grace, ending-soon and end remain', () => {
-    const timers = callTimers(call({ status: 'in_progress', freelancerJoinedAt: START }), policy(), START.plus({ minutes: 1 }));
+    const timers = callTimers(
+      call({ status: 'in_progress', freelancerJoinedAt: START }),
+      policy(),
+      START.plus({ minutes: 1 }),
+    );
     expect(timers.map((t) => t.kind)).toEqual(['grace', 'ending-soon', 'end']);
   });
 
@@ -598,7 +655,9 @@ describe('callTimers', () => {
   });
 
   it("a call in status 'rescheduled' gets timers too", () => {
-    expect(callTimers(call({ status: 'rescheduled', rescheduleCount: 1 }), policy(), utc('2026-03-17T10:00:00Z'))).toHaveLength(5);
+    expect(
+      callTimers(call({ status: 'rescheduled', rescheduleCount: 1 }), policy(), utc('2026-03-17T10:00:00Z')),
+    ).toHaveLength(5);
   });
 
   describe('ending-soon', () => {
@@ -623,12 +682,19 @@ describe('callTimers', () => {
 
     it('follows a custom endingSoon (PT10M)', () => {
       const timers = callTimers(call(), policy({ endingSoon: Duration.fromISO('PT10M') }), START.minus({ days: 3 }));
-      expect(timers.find((t) => t.kind === 'ending-soon')?.at.toUTC().toISO()).toBe('2026-03-20T10:20:00.000Z');
+      expect(
+        timers
+          .find((t) => t.kind === 'ending-soon')
+          ?.at.toUTC()
+          .toISO(),
+      ).toBe('2026-03-20T10:20:00.000Z');
     });
   });
 
   it('uses the configured reminders, in configured order, and their ISO form as the lead', () => {
-    const p = policy({ reminders: [Duration.fromISO('PT15M'), Duration.fromISO('PT2H'), Duration.fromObject({ days: 2 })] });
+    const p = policy({
+      reminders: [Duration.fromISO('PT15M'), Duration.fromISO('PT2H'), Duration.fromObject({ days: 2 })],
+    });
     const timers = callTimers(call({ version: 4 }), p, START.minus({ days: 3 }));
     expect(timers.filter((t) => t.kind === 'reminder').map((t) => [t.jobId, t.at.toUTC().toISO()])).toEqual([
       [`call:${CALL_ID}:reminder-PT15M-v4`, '2026-03-20T09:45:00.000Z'],
@@ -638,12 +704,21 @@ describe('callTimers', () => {
   });
 
   it('with no reminders configured: just grace, ending-soon and end', () => {
-    expect(callTimers(call(), policy({ reminders: [] }), START.minus({ days: 3 })).map((t) => t.kind)).toEqual(['grace', 'ending-soon', 'end']);
+    expect(callTimers(call(), policy({ reminders: [] }), START.minus({ days: 3 })).map((t) => t.kind)).toEqual([
+      'grace',
+      'ending-soon',
+      'end',
+    ]);
   });
 
   it('grace follows the configured grace period', () => {
     const timers = callTimers(call(), policy({ gracePeriod: Duration.fromISO('PT2M') }), START.minus({ days: 3 }));
-    expect(timers.find((t) => t.kind === 'grace')?.at.toUTC().toISO()).toBe('2026-03-20T10:02:00.000Z');
+    expect(
+      timers
+        .find((t) => t.kind === 'grace')
+        ?.at.toUTC()
+        .toISO(),
+    ).toBe('2026-03-20T10:02:00.000Z');
   });
 
   it.each(INACTIVE)('a %s call has no timers', (status) => {
@@ -703,7 +778,9 @@ describe('assertCanScore', () => {
   });
 
   it('already scored wins over "not started"', () => {
-    expect(appError(() => assertCanScore(call(), START.minus({ days: 1 }), true)).code).toBe('SCORECARD_ALREADY_SUBMITTED');
+    expect(appError(() => assertCanScore(call(), START.minus({ days: 1 }), true)).code).toBe(
+      'SCORECARD_ALREADY_SUBMITTED',
+    );
   });
 
   it.each(['in_progress', 'completed'] as CallStatus[])('%s at the start → ok', (status) => {
@@ -715,7 +792,9 @@ describe('assertCanScore', () => {
   });
 
   it('completed long after the end → ok', () => {
-    expect(() => assertCanScore(call({ status: 'completed', ...attended }), END.plus({ days: 7 }), false)).not.toThrow();
+    expect(() =>
+      assertCanScore(call({ status: 'completed', ...attended }), END.plus({ days: 7 }), false),
+    ).not.toThrow();
   });
 
   it.each(['in_progress', 'completed'] as CallStatus[])('%s but 1 ms before the start → CALL_NOT_STARTED', (status) => {
@@ -737,7 +816,9 @@ describe('assertCanScore', () => {
 
   // A talent manager alone turns the call in_progress; without the freelancer there is nothing to score.
   it('rejects an in_progress call the freelancer has not joined', () => {
-    const err = appError(() => assertCanScore(call({ status: 'in_progress', freelancerJoinedAt: null }), during, false));
+    const err = appError(() =>
+      assertCanScore(call({ status: 'in_progress', freelancerJoinedAt: null }), during, false),
+    );
     expect(err.code).toBe('CALL_NOT_STARTED');
   });
 });
@@ -746,7 +827,10 @@ describe('bookingEntitlement', () => {
   const ME = 'freelancer-1';
   const NOW = utc('2026-03-10T09:00:00Z');
   const policy = { maxReschedules: 1 };
-  const facts = (over: Partial<BookingFacts> = {}, inv: Partial<NonNullable<BookingFacts['invitation']>> = {}): BookingFacts => ({
+  const facts = (
+    over: Partial<BookingFacts> = {},
+    inv: Partial<NonNullable<BookingFacts['invitation']>> = {},
+  ): BookingFacts => ({
     invitation: { freelancerId: ME, status: 'open', reschedulesUsed: 0, freeRebooking: false, ...inv },
     cooldownUntil: null,
     hasActiveCall: false,
@@ -769,7 +853,12 @@ describe('bookingEntitlement', () => {
   it("someone else's invitation is NOT_INVITED (403), before any cooldown of the caller", () => {
     const err = (() => {
       try {
-        bookingEntitlement(facts({ cooldownUntil: NOW.plus({ days: 1 }) }, { freelancerId: 'someone-else' }), ME, NOW, policy);
+        bookingEntitlement(
+          facts({ cooldownUntil: NOW.plus({ days: 1 }) }, { freelancerId: 'someone-else' }),
+          ME,
+          NOW,
+          policy,
+        );
       } catch (e) {
         return e as AppError;
       }
@@ -794,13 +883,19 @@ describe('bookingEntitlement', () => {
   });
 
   it('a cooldown with no invitation at all is still reported as the cooldown', () => {
-    expect(codeOf(() => bookingEntitlement(facts({ invitation: null, cooldownUntil: NOW.plus({ hours: 1 }) }), ME, NOW, policy))).toBe('COOLDOWN_ACTIVE');
+    expect(
+      codeOf(() =>
+        bookingEntitlement(facts({ invitation: null, cooldownUntil: NOW.plus({ hours: 1 }) }), ME, NOW, policy),
+      ),
+    ).toBe('COOLDOWN_ACTIVE');
   });
 
   it('a cooldown ending exactly now, or 1 ms ago, no longer blocks; 1 ms ahead still does', () => {
     expect(codeOf(() => bookingEntitlement(facts({ cooldownUntil: NOW }), ME, NOW, policy))).toBe('no error');
     expect(codeOf(() => bookingEntitlement(facts({ cooldownUntil: NOW.minus(MS) }), ME, NOW, policy))).toBe('no error');
-    expect(codeOf(() => bookingEntitlement(facts({ cooldownUntil: NOW.plus(MS) }), ME, NOW, policy))).toBe('COOLDOWN_ACTIVE');
+    expect(codeOf(() => bookingEntitlement(facts({ cooldownUntil: NOW.plus(MS) }), ME, NOW, policy))).toBe(
+      'COOLDOWN_ACTIVE',
+    );
   });
 
   it('no invitation, or one that is closed or revoked, is NOT_INVITED', () => {
@@ -810,13 +905,22 @@ describe('bookingEntitlement', () => {
   });
 
   it('an invitation with an active call is CALL_ALREADY_BOOKED, whatever is owed on it', () => {
-    expect(codeOf(() => bookingEntitlement(facts({ hasActiveCall: true }), ME, NOW, policy))).toBe('CALL_ALREADY_BOOKED');
-    expect(codeOf(() => bookingEntitlement(facts({ hasActiveCall: true }, { freeRebooking: true }), ME, NOW, policy))).toBe('CALL_ALREADY_BOOKED');
+    expect(codeOf(() => bookingEntitlement(facts({ hasActiveCall: true }), ME, NOW, policy))).toBe(
+      'CALL_ALREADY_BOOKED',
+    );
+    expect(
+      codeOf(() => bookingEntitlement(facts({ hasActiveCall: true }, { freeRebooking: true }), ME, NOW, policy)),
+    ).toBe('CALL_ALREADY_BOOKED');
   });
 
   it('booking again after a cancellation uses up a reschedule', () => {
-    expect(bookingEntitlement(facts({ hasCancelledCall: true }), ME, NOW, policy)).toEqual({ freeRebooking: false, reschedulesUsed: 1 });
-    expect(bookingEntitlement(facts({ hasCancelledCall: true }, { reschedulesUsed: 1 }), ME, NOW, { maxReschedules: 2 })).toEqual({ freeRebooking: false, reschedulesUsed: 2 });
+    expect(bookingEntitlement(facts({ hasCancelledCall: true }), ME, NOW, policy)).toEqual({
+      freeRebooking: false,
+      reschedulesUsed: 1,
+    });
+    expect(
+      bookingEntitlement(facts({ hasCancelledCall: true }, { reschedulesUsed: 1 }), ME, NOW, { maxReschedules: 2 }),
+    ).toEqual({ freeRebooking: false, reschedulesUsed: 2 });
   });
 
   it('booking again after a cancellation with no reschedule left is RESCHEDULE_LIMIT_REACHED with the counts', () => {
@@ -829,15 +933,30 @@ describe('bookingEntitlement', () => {
     expect(err?.code).toBe('RESCHEDULE_LIMIT_REACHED');
     expect(err?.getStatus()).toBe(409);
     expect(err?.details).toEqual({ rescheduleCount: 1, maxReschedules: 1 });
-    expect(codeOf(() => bookingEntitlement(facts({ hasCancelledCall: true }), ME, NOW, { maxReschedules: 0 }))).toBe('RESCHEDULE_LIMIT_REACHED');
+    expect(codeOf(() => bookingEntitlement(facts({ hasCancelledCall: true }), ME, NOW, { maxReschedules: 0 }))).toBe(
+      'RESCHEDULE_LIMIT_REACHED',
+    );
   });
 
   it('the free rebooking after an absent talent manager costs nothing, even with no reschedule left', () => {
-    expect(bookingEntitlement(facts({}, { freeRebooking: true }), ME, NOW, policy)).toEqual({ freeRebooking: true, reschedulesUsed: 0 });
-    expect(bookingEntitlement(facts({ hasCancelledCall: true }, { freeRebooking: true, reschedulesUsed: 1 }), ME, NOW, policy)).toEqual({ freeRebooking: true, reschedulesUsed: 1 });
+    expect(bookingEntitlement(facts({}, { freeRebooking: true }), ME, NOW, policy)).toEqual({
+      freeRebooking: true,
+      reschedulesUsed: 0,
+    });
+    expect(
+      bookingEntitlement(
+        facts({ hasCancelledCall: true }, { freeRebooking: true, reschedulesUsed: 1 }),
+        ME,
+        NOW,
+        policy,
+      ),
+    ).toEqual({ freeRebooking: true, reschedulesUsed: 1 });
   });
 
   it('without a cancellation the reschedules already used are carried, not added to', () => {
-    expect(bookingEntitlement(facts({}, { reschedulesUsed: 1 }), ME, NOW, policy)).toEqual({ freeRebooking: false, reschedulesUsed: 1 });
+    expect(bookingEntitlement(facts({}, { reschedulesUsed: 1 }), ME, NOW, policy)).toEqual({
+      freeRebooking: false,
+      reschedulesUsed: 1,
+    });
   });
 });

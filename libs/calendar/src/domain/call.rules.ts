@@ -44,8 +44,17 @@ export const isActive = (s: CallStatus) => s === 'scheduled' || s === 'reschedul
 
 export { callNotActive };
 
-/** A reschedule needs ≥ notice before the booked start (exactly the notice is enough) and a reschedule left. */
-export function assertCanReschedule(call: CallState, now: DateTime, policy: Pick<CallPolicy, 'rescheduleNotice' | 'maxReschedules'>, reschedulesUsed = call.rescheduleCount): void {
+/**
+ * A reschedule needs ≥ notice before the booked start (exactly the notice is enough) and a reschedule left.
+ * SQL twin: `CallsRepository.moveIfCurrent` (`reschedules_used < max`, `starts_at >= now + notice`), pinned
+ * together in test/medium/calendar-reschedule.medium.spec.ts.
+ */
+export function assertCanReschedule(
+  call: CallState,
+  now: DateTime,
+  policy: Pick<CallPolicy, 'rescheduleNotice' | 'maxReschedules'>,
+  reschedulesUsed = call.rescheduleCount,
+): void {
   if (!NOT_STARTED.includes(call.status)) throw callNotActive(call.status);
   if (reschedulesUsed >= policy.maxReschedules) {
     throw rescheduleLimitReached(reschedulesUsed, policy.maxReschedules);
@@ -77,8 +86,15 @@ export interface BookingEntitlement {
  * learns most from: someone else's invitation, then a running cooldown (with when it ends), then no open
  * invitation, then a call already booked. A booking after a cancellation is a reschedule in disguise and
  * uses one up, unless it is the free rebooking owed after a talent manager's absence.
+ * SQL twin: the `inv` CTE of `CallsRepository.insertBooking` (open, no running cooldown, counters as read),
+ * pinned together in test/medium/calendar-booking.medium.spec.ts.
  */
-export function bookingEntitlement(facts: BookingFacts, freelancerId: string, now: DateTime, policy: Pick<CallPolicy, 'maxReschedules'>): BookingEntitlement {
+export function bookingEntitlement(
+  facts: BookingFacts,
+  freelancerId: string,
+  now: DateTime,
+  policy: Pick<CallPolicy, 'maxReschedules'>,
+): BookingEntitlement {
   const inv = facts.invitation;
   if (inv && inv.freelancerId !== freelancerId) throw notInvited('This invitation is not yours');
   if (facts.cooldownUntil && facts.cooldownUntil > now) throw cooldownActive(facts.cooldownUntil.toJSDate());
@@ -93,7 +109,11 @@ export function bookingEntitlement(facts: BookingFacts, freelancerId: string, no
 }
 
 /** A cancellation is always allowed while the call has not started; inside the notice window it counts as a miss. */
-export function cancellationOutcome(call: CallState, now: DateTime, policy: Pick<CallPolicy, 'rescheduleNotice'>): { countsAsMiss: boolean } {
+export function cancellationOutcome(
+  call: CallState,
+  now: DateTime,
+  policy: Pick<CallPolicy, 'rescheduleNotice'>,
+): { countsAsMiss: boolean } {
   if (!NOT_STARTED.includes(call.status)) throw callNotActive(call.status);
   return { countsAsMiss: now > call.startsAt.minus(policy.rescheduleNotice) };
 }
@@ -113,7 +133,12 @@ export function cancellationCountsAsMiss(
 }
 
 /** The room is open from `joinEarly` before the start until the end; the freelancer's first join must be within the grace period. */
-export function assertCanJoin(call: CallState, who: Participant, now: DateTime, policy: Pick<CallPolicy, 'joinEarly' | 'gracePeriod'>): void {
+export function assertCanJoin(
+  call: CallState,
+  who: Participant,
+  now: DateTime,
+  policy: Pick<CallPolicy, 'joinEarly' | 'gracePeriod'>,
+): void {
   if (!isActive(call.status)) {
     if (call.status === 'missed' && who === 'freelancer') throw graceExpired(call, policy);
     throw callNotActive(call.status);
@@ -174,11 +199,17 @@ export function callTimers(call: CallState, policy: CallPolicy, now: DateTime): 
   for (const lead of policy.reminders) {
     const at = call.startsAt.minus(lead);
     const iso = lead.toISO() ?? String(lead.toMillis());
-    if (at > now) timers.push({ kind: 'reminder', jobId: timerJobId(call.id, 'reminder', call.version, iso), at, lead: iso });
+    if (at > now)
+      timers.push({ kind: 'reminder', jobId: timerJobId(call.id, 'reminder', call.version, iso), at, lead: iso });
   }
-  timers.push({ kind: 'grace', jobId: timerJobId(call.id, 'grace', call.version), at: call.startsAt.plus(policy.gracePeriod) });
+  timers.push({
+    kind: 'grace',
+    jobId: timerJobId(call.id, 'grace', call.version),
+    at: call.startsAt.plus(policy.gracePeriod),
+  });
   const endingSoon = call.endsAt.minus(policy.endingSoon);
-  if (endingSoon > call.startsAt) timers.push({ kind: 'ending-soon', jobId: timerJobId(call.id, 'ending-soon', call.version), at: endingSoon });
+  if (endingSoon > call.startsAt)
+    timers.push({ kind: 'ending-soon', jobId: timerJobId(call.id, 'ending-soon', call.version), at: endingSoon });
   timers.push({ kind: 'end', jobId: timerJobId(call.id, 'end', call.version), at: call.endsAt });
   return timers;
 }
@@ -186,7 +217,11 @@ export function callTimers(call: CallState, policy: CallPolicy, now: DateTime): 
 /** Scorecards: once, by the call's talent manager, after the call started with the freelancer present. */
 export function assertCanScore(call: CallState, now: DateTime, alreadyScored: boolean): void {
   if (alreadyScored) throw scorecardAlreadySubmitted();
-  if (now < call.startsAt || !call.freelancerJoinedAt || !(call.status === 'in_progress' || call.status === 'completed')) {
+  if (
+    now < call.startsAt ||
+    !call.freelancerJoinedAt ||
+    !(call.status === 'in_progress' || call.status === 'completed')
+  ) {
     throw callNotStarted(call.status);
   }
 }

@@ -35,7 +35,14 @@ describe('scorecardProblems', () => {
     });
 
     it('extra soft skills are allowed', () => {
-      const softSkills = { reliability: 3, communication: 3, teamwork: 5, 'problem-solving': 2, time_management: 1, english2: 4 };
+      const softSkills = {
+        reliability: 3,
+        communication: 3,
+        teamwork: 5,
+        'problem-solving': 2,
+        time_management: 1,
+        english2: 4,
+      };
       expect(scorecardProblems(input({ softSkills }))).toEqual([]);
     });
 
@@ -49,7 +56,16 @@ describe('scorecardProblems', () => {
     });
 
     it('distinct hard skills that only share a prefix are not duplicates', () => {
-      expect(scorecardProblems(input({ hardSkills: [{ skill: 'Java', score: 3 }, { skill: 'JavaScript', score: 3 }] }))).toEqual([]);
+      expect(
+        scorecardProblems(
+          input({
+            hardSkills: [
+              { skill: 'Java', score: 3 },
+              { skill: 'JavaScript', score: 3 },
+            ],
+          }),
+        ),
+      ).toEqual([]);
     });
   });
 
@@ -74,11 +90,17 @@ describe('scorecardProblems', () => {
     });
 
     it('both missing even when other soft skills are given', () => {
-      expect(fields(input({ softSkills: { teamwork: 5 } }))).toEqual(['softSkills.reliability', 'softSkills.communication']);
+      expect(fields(input({ softSkills: { teamwork: 5 } }))).toEqual([
+        'softSkills.reliability',
+        'softSkills.communication',
+      ]);
     });
 
     it('names are lower-case: "Reliability" is refused and does not count as reliability', () => {
-      expect(fields(input({ softSkills: { Reliability: 4, communication: 4 } }))).toEqual(['softSkills.reliability', 'softSkills.Reliability']);
+      expect(fields(input({ softSkills: { Reliability: 4, communication: 4 } }))).toEqual([
+        'softSkills.reliability',
+        'softSkills.Reliability',
+      ]);
     });
 
     it('present but undefined counts as present, and is then not a valid score', () => {
@@ -142,7 +164,9 @@ describe('scorecardProblems', () => {
     ])('%s is rejected as a name', (_label, name) => {
       const softSkills: Record<string, unknown> = { reliability: 3, communication: 3 };
       Object.defineProperty(softSkills, name, { value: 3, enumerable: true, configurable: true, writable: true });
-      expect(scorecardProblems(input({ softSkills }))).toEqual([{ field: `softSkills.${name}`, problem: 'soft skill names are short lower-case words' }]);
+      expect(scorecardProblems(input({ softSkills }))).toEqual([
+        { field: `softSkills.${name}`, problem: 'soft skill names are short lower-case words' },
+      ]);
     });
 
     it('a bad name is reported once, as a name problem, even with a bad score', () => {
@@ -152,21 +176,29 @@ describe('scorecardProblems', () => {
     });
 
     it('names may use digits, "_" and "-" after a leading lower-case letter', () => {
-      expect(scorecardProblems(input({ softSkills: { reliability: 3, communication: 3, 'self-study_2': 3 } }))).toEqual([]);
+      expect(scorecardProblems(input({ softSkills: { reliability: 3, communication: 3, 'self-study_2': 3 } }))).toEqual(
+        [],
+      );
     });
 
     it('refuses upper-case names', () => {
-      expect(fields(input({ softSkills: { reliability: 3, communication: 3, 'Self-Study': 3 } }))).toEqual(['softSkills.Self-Study']);
+      expect(fields(input({ softSkills: { reliability: 3, communication: 3, 'Self-Study': 3 } }))).toEqual([
+        'softSkills.Self-Study',
+      ]);
     });
   });
 
   describe('hard-skill scores and names', () => {
     it.each([0, 6, 2.5, Number.NaN])('score %p is refused', (score) => {
-      expect(scorecardProblems(input({ hardSkills: [{ skill: 'Go', score }] }))).toEqual([{ field: 'hardSkills[0].score', problem: 'must be an integer from 1 to 5' }]);
+      expect(scorecardProblems(input({ hardSkills: [{ skill: 'Go', score }] }))).toEqual([
+        { field: 'hardSkills[0].score', problem: 'must be an integer from 1 to 5' },
+      ]);
     });
 
     it('a blank skill name is refused', () => {
-      expect(scorecardProblems(input({ hardSkills: [{ skill: '   ', score: 3 }] }))).toEqual([{ field: 'hardSkills[0].skill', problem: 'must name the skill' }]);
+      expect(scorecardProblems(input({ hardSkills: [{ skill: '   ', score: 3 }] }))).toEqual([
+        { field: 'hardSkills[0].skill', problem: 'must name the skill' },
+      ]);
     });
   });
 
@@ -176,7 +208,9 @@ describe('scorecardProblems', () => {
         { skill: 'TypeScript', score: 4 },
         { skill: 'TypeScript', score: 2 },
       ];
-      expect(scorecardProblems(input({ hardSkills }))).toEqual([{ field: 'hardSkills[1].skill', problem: '"TypeScript" is scored twice' }]);
+      expect(scorecardProblems(input({ hardSkills }))).toEqual([
+        { field: 'hardSkills[1].skill', problem: '"TypeScript" is scored twice' },
+      ]);
     });
 
     it('duplicates are found case-insensitively and ignoring surrounding spaces', () => {

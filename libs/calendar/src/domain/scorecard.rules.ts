@@ -17,7 +17,8 @@ export function scorecardProblems(input: ScorecardInput): { field: string; probl
   input.hardSkills.forEach((h, i) => {
     const key = h.skill.trim().toLowerCase();
     if (key === '') problems.push({ field: `hardSkills[${i}].skill`, problem: 'must name the skill' });
-    if (!isScore(h.score)) problems.push({ field: `hardSkills[${i}].score`, problem: 'must be an integer from 1 to 5' });
+    if (!isScore(h.score))
+      problems.push({ field: `hardSkills[${i}].score`, problem: 'must be an integer from 1 to 5' });
     if (key === '') return;
     if (seen.has(key)) problems.push({ field: `hardSkills[${i}].skill`, problem: `"${h.skill}" is scored twice` });
     seen.add(key);
@@ -26,7 +27,8 @@ export function scorecardProblems(input: ScorecardInput): { field: string; probl
     if (!(name in input.softSkills)) problems.push({ field: `softSkills.${name}`, problem: `${name} must be scored` });
   }
   for (const [name, value] of Object.entries(input.softSkills)) {
-    if (!/^[a-z][a-z0-9_-]{0,49}$/.test(name)) problems.push({ field: `softSkills.${name}`, problem: 'soft skill names are short lower-case words' });
+    if (!/^[a-z][a-z0-9_-]{0,49}$/.test(name))
+      problems.push({ field: `softSkills.${name}`, problem: 'soft skill names are short lower-case words' });
     else if (!isScore(value)) problems.push({ field: `softSkills.${name}`, problem: 'must be an integer from 1 to 5' });
   }
   return problems;

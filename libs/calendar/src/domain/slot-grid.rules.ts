@@ -186,6 +186,7 @@ export function slotStartsMs(
     if (windows.length === 0 || closedDays.has(day)) continue;
 
     const [dayStart, dayEnd] = localDayBounds(offset, day);
+    // The daily cap. SQL twin: `talent_manager_day_load_cap`, kept by the `vetting_calls_day_load` trigger.
     if (bookingsStartingIn(bookings.starts, dayStart, dayEnd) >= s.dailyCap) continue;
 
     const localMidnight = day * MS_PER_DAY;
@@ -195,6 +196,8 @@ export function slotStartsMs(
       let t = winStart;
       if (t < lo) t += Math.ceil((lo - t) / callMs) * callMs; // stay on the window's grid
       for (; t + callMs <= winEnd && t <= hi; t += callMs) {
+        // No overlap. SQL twin: the exclusion constraint `vetting_calls_no_overlap` (both pinned together in
+        // test/medium/calendar-booking.medium.spec.ts).
         if (overlapsBooking(bookings, t, t + callMs)) continue;
         if (out.length > 0 && t <= out[out.length - 1]) sorted = false;
         out.push(t);

@@ -50,7 +50,10 @@ function slots(
   );
 }
 
-function expectWellFormed(list: TalentManagerSlot[] | { startsAt: DateTime; endsAt: DateTime }[], lengthMs = HALF_HOUR_MS): void {
+function expectWellFormed(
+  list: TalentManagerSlot[] | { startsAt: DateTime; endsAt: DateTime }[],
+  lengthMs = HALF_HOUR_MS,
+): void {
   for (const s of list) {
     expect(s.startsAt.isValid).toBe(true);
     expect(s.startsAt.zoneName).toBe('UTC');
@@ -65,7 +68,10 @@ function expectWellFormed(list: TalentManagerSlot[] | { startsAt: DateTime; ends
 describe('slotsForTalentManager', () => {
   describe('grid', () => {
     it('steps by callLength from the window start and drops a partial tail (09:00–10:15 → 09:00, 09:30)', () => {
-      const result = slots({ weekly: weekly([1, '09:00', '10:15']) }, { from: '2026-03-23T00:00:00Z', to: '2026-03-24T00:00:00Z' });
+      const result = slots(
+        { weekly: weekly([1, '09:00', '10:15']) },
+        { from: '2026-03-23T00:00:00Z', to: '2026-03-24T00:00:00Z' },
+      );
       expect(starts(result)).toEqual(['2026-03-23T09:00:00.000Z', '2026-03-23T09:30:00.000Z']);
       expect(result.map((s) => s.endsAt.toISO())).toEqual(['2026-03-23T09:30:00.000Z', '2026-03-23T10:00:00.000Z']);
       expect(result.every((s) => s.talentManagerId === 'tm-a')).toBe(true);
@@ -73,7 +79,10 @@ describe('slotsForTalentManager', () => {
     });
 
     it('uses each window’s own start as grid origin (09:15–10:15 → 09:15, 09:45)', () => {
-      const result = slots({ weekly: weekly([1, '09:15', '10:15']) }, { from: '2026-03-23T00:00:00Z', to: '2026-03-24T00:00:00Z' });
+      const result = slots(
+        { weekly: weekly([1, '09:15', '10:15']) },
+        { from: '2026-03-23T00:00:00Z', to: '2026-03-24T00:00:00Z' },
+      );
       expect(starts(result)).toEqual(['2026-03-23T09:15:00.000Z', '2026-03-23T09:45:00.000Z']);
     });
 
@@ -84,7 +93,11 @@ describe('slotsForTalentManager', () => {
     it('honours a different call length', () => {
       const result = slots(
         { weekly: weekly([1, '09:00', '11:30']) },
-        { policy: { callLength: Duration.fromObject({ hours: 1 }) }, from: '2026-03-23T00:00:00Z', to: '2026-03-24T00:00:00Z' },
+        {
+          policy: { callLength: Duration.fromObject({ hours: 1 }) },
+          from: '2026-03-23T00:00:00Z',
+          to: '2026-03-24T00:00:00Z',
+        },
       );
       expect(starts(result)).toEqual(['2026-03-23T09:00:00.000Z', '2026-03-23T10:00:00.000Z']);
       expectWellFormed(result, 3_600_000);
@@ -109,11 +122,18 @@ describe('slotsForTalentManager', () => {
         { weekly: weekly([1, '09:00', '10:00'], [1, '09:00', '09:30'], [1, '09:30', '10:30']) },
         { from: '2026-03-23T00:00:00Z', to: '2026-03-24T00:00:00Z' },
       );
-      expect(starts(result)).toEqual(['2026-03-23T09:00:00.000Z', '2026-03-23T09:30:00.000Z', '2026-03-23T10:00:00.000Z']);
+      expect(starts(result)).toEqual([
+        '2026-03-23T09:00:00.000Z',
+        '2026-03-23T09:30:00.000Z',
+        '2026-03-23T10:00:00.000Z',
+      ]);
     });
 
     it('repeats weekly, by ISO weekday of the local date (7 = Sunday)', () => {
-      const result = slots({ weekly: weekly([7, '10:00', '10:30'], [3, '10:00', '10:30']) }, { to: '2026-04-06T00:00:00Z' });
+      const result = slots(
+        { weekly: weekly([7, '10:00', '10:30'], [3, '10:00', '10:30']) },
+        { to: '2026-04-06T00:00:00Z' },
+      );
       expect(starts(result)).toEqual([
         '2026-03-22T10:00:00.000Z', // Sun
         '2026-03-25T10:00:00.000Z', // Wed
@@ -163,7 +183,10 @@ describe('slotsForTalentManager', () => {
 
   describe('"24:00" end', () => {
     it('means the start of the next local day', () => {
-      const result = slots({ weekly: weekly([1, '23:00', '24:00']) }, { from: '2026-03-23T00:00:00Z', to: '2026-03-25T00:00:00Z' });
+      const result = slots(
+        { weekly: weekly([1, '23:00', '24:00']) },
+        { from: '2026-03-23T00:00:00Z', to: '2026-03-25T00:00:00Z' },
+      );
       expect(starts(result)).toEqual(['2026-03-23T23:00:00.000Z', '2026-03-23T23:30:00.000Z']);
       expect(result[1].endsAt.toISO()).toBe('2026-03-24T00:00:00.000Z');
     });
@@ -178,7 +201,10 @@ describe('slotsForTalentManager', () => {
     });
 
     it('offers the whole day for 00:00–24:00', () => {
-      const result = slots({ weekly: weekly([1, '00:00', '24:00']) }, { from: '2026-03-23T00:00:00Z', to: '2026-03-30T00:00:00Z' });
+      const result = slots(
+        { weekly: weekly([1, '00:00', '24:00']) },
+        { from: '2026-03-23T00:00:00Z', to: '2026-03-30T00:00:00Z' },
+      );
       expect(result).toHaveLength(48);
       expect(result[0].startsAt.toISO()).toBe('2026-03-23T00:00:00.000Z');
       expect(result[47].endsAt.toISO()).toBe('2026-03-24T00:00:00.000Z');
@@ -228,7 +254,10 @@ describe('slotsForTalentManager', () => {
     });
 
     it('keeps the window grid when now + lead is off-grid', () => {
-      const result = slots(fridayWindow, { ...friday, policy: { minBookingLead: Duration.fromObject({ minutes: 50 }) } });
+      const result = slots(fridayWindow, {
+        ...friday,
+        policy: { minBookingLead: Duration.fromObject({ minutes: 50 }) },
+      });
       expect(starts(result).slice(0, 2)).toEqual(['2026-03-20T09:00:00.000Z', '2026-03-20T09:30:00.000Z']);
     });
 
@@ -239,15 +268,28 @@ describe('slotsForTalentManager', () => {
     });
 
     it('handles a lead of several days', () => {
-      const result = slots({ weekly: weekly([1, '09:00', '09:30'], [2, '09:00', '09:30'], [3, '09:00', '09:30']) }, {
-        policy: { minBookingLead: Duration.fromObject({ days: 4, hours: 1 }) },
-      });
+      const result = slots(
+        { weekly: weekly([1, '09:00', '09:30'], [2, '09:00', '09:30'], [3, '09:00', '09:30']) },
+        {
+          policy: { minBookingLead: Duration.fromObject({ days: 4, hours: 1 }) },
+        },
+      );
       expect(result[0].startsAt.toISO()).toBe('2026-03-24T09:00:00.000Z');
     });
   });
 
   describe('booking horizon', () => {
-    const daily = { weekly: weekly([1, '07:00', '09:00'], [2, '07:00', '09:00'], [3, '07:00', '09:00'], [4, '07:00', '09:00'], [5, '07:00', '09:00'], [6, '07:00', '09:00'], [7, '07:00', '09:00']) };
+    const daily = {
+      weekly: weekly(
+        [1, '07:00', '09:00'],
+        [2, '07:00', '09:00'],
+        [3, '07:00', '09:00'],
+        [4, '07:00', '09:00'],
+        [5, '07:00', '09:00'],
+        [6, '07:00', '09:00'],
+        [7, '07:00', '09:00'],
+      ),
+    };
 
     it('includes a slot starting exactly at now + horizon and nothing after it', () => {
       const result = slots(daily, { policy: { bookingHorizon: Duration.fromObject({ days: 2 }) } });
@@ -257,7 +299,9 @@ describe('slotsForTalentManager', () => {
     });
 
     it('excludes that slot when the horizon is 1 ms shorter', () => {
-      const result = slots(daily, { policy: { bookingHorizon: Duration.fromObject({ days: 2 }).minus({ milliseconds: 1 }) } });
+      const result = slots(daily, {
+        policy: { bookingHorizon: Duration.fromObject({ days: 2 }).minus({ milliseconds: 1 }) },
+      });
       expect(result[result.length - 1].startsAt.toISO()).toBe('2026-03-22T07:30:00.000Z');
     });
 
@@ -295,7 +339,9 @@ describe('slotsForTalentManager', () => {
     it('covers several weeks', () => {
       const result = slots(monday, { from: '2026-03-23T00:00:00Z', to: '2026-04-13T00:00:00Z' });
       expect(result).toHaveLength(3 * 6);
-      expect(new Set(result.map((s) => s.startsAt.toISODate()))).toEqual(new Set(['2026-03-23', '2026-03-30', '2026-04-06']));
+      expect(new Set(result.map((s) => s.startsAt.toISODate()))).toEqual(
+        new Set(['2026-03-23', '2026-03-30', '2026-04-06']),
+      );
     });
 
     it('includes local dates that only partly intersect the range (Tokyo)', () => {
@@ -340,7 +386,11 @@ describe('slotsForTalentManager', () => {
     it('handles overlapping and unsorted bookings (a short booking nested in a long one)', () => {
       const result = slots(monday, {
         ...range,
-        booked: [booking('tm-a', '2026-03-23T11:40:00Z', 5), booking('tm-a', '2026-03-23T09:30:00Z', 60), booking('tm-a', '2026-03-23T09:40:00Z', 5)],
+        booked: [
+          booking('tm-a', '2026-03-23T11:40:00Z', 5),
+          booking('tm-a', '2026-03-23T09:30:00Z', 60),
+          booking('tm-a', '2026-03-23T09:40:00Z', 5),
+        ],
       });
       expect(hhmm(result)).toEqual(['09:00', '10:30', '11:00']);
     });
@@ -369,7 +419,11 @@ describe('slotsForTalentManager', () => {
     it('keeps it open below the cap', () => {
       const booked = [booking('tm-a', '2026-03-23T06:00:00Z'), booking('tm-a', '2026-03-23T09:30:00Z')];
       const result = slots({ ...weekdays, dailyCap: 3 }, { ...range, booked });
-      expect(starts(result)).toEqual(['2026-03-23T09:00:00.000Z', '2026-03-24T09:00:00.000Z', '2026-03-24T09:30:00.000Z']);
+      expect(starts(result)).toEqual([
+        '2026-03-23T09:00:00.000Z',
+        '2026-03-24T09:00:00.000Z',
+        '2026-03-24T09:30:00.000Z',
+      ]);
     });
 
     it('does not count calls on another local day or of another TM', () => {
@@ -397,7 +451,11 @@ describe('slotsForTalentManager', () => {
     });
 
     it('uses the TM’s local day (Asia/Tokyo, UTC+9)', () => {
-      const tokyo = { timeZone: 'Asia/Tokyo', weekly: weekly([1, '09:00', '10:00'], [2, '09:00', '10:00']), dailyCap: 1 };
+      const tokyo = {
+        timeZone: 'Asia/Tokyo',
+        weekly: weekly([1, '09:00', '10:00'], [2, '09:00', '10:00']),
+        dailyCap: 1,
+      };
       const tokyoRange = { from: '2026-03-22T15:00:00Z', to: '2026-03-24T15:00:00Z' };
       // 2026-03-23T15:00Z is Tuesday 00:00 in Tokyo → closes Tuesday, not Monday.
       const tuesday = slots(tokyo, { ...tokyoRange, booked: [booking('tm-a', '2026-03-23T15:00:00Z')] });
@@ -410,9 +468,17 @@ describe('slotsForTalentManager', () => {
     });
 
     it('uses the TM’s local day (America/New_York, UTC-4 in late March)', () => {
-      const ny = { timeZone: 'America/New_York', weekly: weekly([1, '09:00', '10:00'], [2, '09:00', '10:00']), dailyCap: 1 };
+      const ny = {
+        timeZone: 'America/New_York',
+        weekly: weekly([1, '09:00', '10:00'], [2, '09:00', '10:00']),
+        dailyCap: 1,
+      };
       // 2026-03-24T03:00Z is Monday 23:00 in New York.
-      const result = slots(ny, { from: '2026-03-23T00:00:00Z', to: '2026-03-25T00:00:00Z', booked: [booking('tm-a', '2026-03-24T03:00:00Z')] });
+      const result = slots(ny, {
+        from: '2026-03-23T00:00:00Z',
+        to: '2026-03-25T00:00:00Z',
+        booked: [booking('tm-a', '2026-03-24T03:00:00Z')],
+      });
       expect(starts(result)).toEqual(['2026-03-24T13:00:00.000Z', '2026-03-24T13:30:00.000Z']);
     });
 
@@ -424,7 +490,10 @@ describe('slotsForTalentManager', () => {
   describe('exceptions', () => {
     it('skips an excepted local date only', () => {
       const result = slots(
-        { weekly: weekly([1, '09:00', '10:00'], [2, '09:00', '10:00']), exceptions: [{ date: '2026-03-23', available: false }] },
+        {
+          weekly: weekly([1, '09:00', '10:00'], [2, '09:00', '10:00']),
+          exceptions: [{ date: '2026-03-23', available: false }],
+        },
         { from: '2026-03-23T00:00:00Z', to: '2026-03-31T00:00:00Z' },
       );
       expect(new Set(result.map((s) => s.startsAt.toISODate()))).toEqual(new Set(['2026-03-24', '2026-03-30']));
@@ -476,7 +545,16 @@ describe('slotsForTalentManager', () => {
       expect(result[0].startsAt.toISO()).toBe('2026-10-24T23:00:00.000Z');
       expect(result[7].startsAt.toISO()).toBe('2026-10-25T02:30:00.000Z');
       expect(result[7].endsAt.toISO()).toBe('2026-10-25T03:00:00.000Z');
-      expect(localTimes(result, 'Europe/Berlin')).toEqual(['01:00', '01:30', '02:00', '02:30', '02:00', '02:30', '03:00', '03:30']);
+      expect(localTimes(result, 'Europe/Berlin')).toEqual([
+        '01:00',
+        '01:30',
+        '02:00',
+        '02:30',
+        '02:00',
+        '02:30',
+        '03:00',
+        '03:30',
+      ]);
       expectWellFormed(result);
     });
 
@@ -503,7 +581,16 @@ describe('slotsForTalentManager', () => {
       expect(result).toHaveLength(8);
       expect(result[0].startsAt.toISO()).toBe('2026-11-01T04:00:00.000Z');
       expect(result[7].endsAt.toISO()).toBe('2026-11-01T08:00:00.000Z');
-      expect(localTimes(result, 'America/New_York')).toEqual(['00:00', '00:30', '01:00', '01:30', '01:00', '01:30', '02:00', '02:30']);
+      expect(localTimes(result, 'America/New_York')).toEqual([
+        '00:00',
+        '00:30',
+        '01:00',
+        '01:30',
+        '01:00',
+        '01:30',
+        '02:00',
+        '02:30',
+      ]);
       expectWellFormed(result);
     });
 
@@ -581,12 +668,22 @@ describe('slotsForTalentManager', () => {
     });
 
     it('returns nothing for a non-positive call length', () => {
-      expect(slots({ weekly: weekly([1, '09:00', '10:00']) }, { policy: { callLength: Duration.fromObject({ minutes: 0 }) } })).toEqual([]);
+      expect(
+        slots(
+          { weekly: weekly([1, '09:00', '10:00']) },
+          { policy: { callLength: Duration.fromObject({ minutes: 0 }) } },
+        ),
+      ).toEqual([]);
     });
 
     it('skips invalid windows but keeps valid ones', () => {
       const result = slots(
-        { weekly: [...weekly([1, '10:00', '09:00'], [8, '09:00', '10:00'], [1, '9:00', '10:00']), ...weekly([1, '11:00', '11:30'])] },
+        {
+          weekly: [
+            ...weekly([1, '10:00', '09:00'], [8, '09:00', '10:00'], [1, '9:00', '10:00']),
+            ...weekly([1, '11:00', '11:30']),
+          ],
+        },
         { from: '2026-03-23T00:00:00Z', to: '2026-03-24T00:00:00Z' },
       );
       expect(starts(result)).toEqual(['2026-03-23T11:00:00.000Z']);
@@ -631,7 +728,13 @@ describe('mergeSlots', () => {
   it('treats equal instants in different zones as the same slot and returns UTC', () => {
     const berlin = s('tm-b', '2026-03-23T09:00:00Z');
     const merged = mergeSlots([
-      [{ ...berlin, startsAt: berlin.startsAt.setZone('Europe/Berlin'), endsAt: berlin.endsAt.setZone('Europe/Berlin') }],
+      [
+        {
+          ...berlin,
+          startsAt: berlin.startsAt.setZone('Europe/Berlin'),
+          endsAt: berlin.endsAt.setZone('Europe/Berlin'),
+        },
+      ],
       [s('tm-a', '2026-03-23T09:00:00Z')],
     ]);
     expect(merged).toHaveLength(1);
@@ -673,8 +776,18 @@ describe('availableSlots', () => {
   it('equals mergeSlots of slotsForTalentManager per TM', () => {
     const many = [
       ...schedules,
-      schedule({ talentManagerId: 'tm-d', timeZone: 'Asia/Kolkata', weekly: weekly([1, '08:00', '18:00'], [2, '08:00', '18:00'], [7, '00:00', '24:00']), dailyCap: 3 }),
-      schedule({ talentManagerId: 'tm-e', timeZone: 'Europe/Berlin', weekly: weekly([7, '01:00', '04:00'], [3, '12:00', '20:00']), exceptions: [{ date: '2026-04-01', available: false }] }),
+      schedule({
+        talentManagerId: 'tm-d',
+        timeZone: 'Asia/Kolkata',
+        weekly: weekly([1, '08:00', '18:00'], [2, '08:00', '18:00'], [7, '00:00', '24:00']),
+        dailyCap: 3,
+      }),
+      schedule({
+        talentManagerId: 'tm-e',
+        timeZone: 'Europe/Berlin',
+        weekly: weekly([7, '01:00', '04:00'], [3, '12:00', '20:00']),
+        exceptions: [{ date: '2026-04-01', available: false }],
+      }),
     ];
     const booked = [
       booking('tm-d', '2026-03-23T05:00:00Z', 45),
@@ -683,7 +796,10 @@ describe('availableSlots', () => {
       booking('tm-d', '2026-03-24T07:00:00Z'),
       booking('tm-e', '2026-03-25T12:00:00Z', 90),
     ];
-    const p = policy({ minBookingLead: Duration.fromObject({ hours: 20 }), bookingHorizon: Duration.fromObject({ days: 20 }) });
+    const p = policy({
+      minBookingLead: Duration.fromObject({ hours: 20 }),
+      bookingHorizon: Duration.fromObject({ days: 20 }),
+    });
     const end = NOW.plus({ days: 30 });
     const merged = availableSlots(many, booked, p, NOW, NOW, end);
     const expected = mergeSlots(many.map((s) => slotsForTalentManager(s, booked, p, NOW, NOW, end)));
@@ -701,7 +817,12 @@ describe('availableSlots', () => {
     const zones = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC', 'Australia/Sydney'];
     const week = [1, 2, 3, 4, 5].flatMap((d) => weekly([d, '09:00', '12:00'], [d, '13:00', '18:00']));
     const tms = Array.from({ length: 50 }, (_, i) =>
-      schedule({ talentManagerId: `tm-${String(i).padStart(2, '0')}`, timeZone: zones[i % zones.length], weekly: week, dailyCap: 6 }),
+      schedule({
+        talentManagerId: `tm-${String(i).padStart(2, '0')}`,
+        timeZone: zones[i % zones.length],
+        weekly: week,
+        dailyCap: 6,
+      }),
     );
     const booked = tms.flatMap((tm, i) =>
       Array.from({ length: 40 }, (_, k) => {
@@ -709,7 +830,10 @@ describe('availableSlots', () => {
         return { talentManagerId: tm.talentManagerId, startsAt, endsAt: startsAt.plus({ minutes: 30 }) };
       }),
     );
-    const p = policy({ minBookingLead: Duration.fromObject({ hours: 12 }), bookingHorizon: Duration.fromObject({ days: 30 }) });
+    const p = policy({
+      minBookingLead: Duration.fromObject({ hours: 12 }),
+      bookingHorizon: Duration.fromObject({ days: 30 }),
+    });
     const result = availableSlots(tms, booked, p, NOW, NOW, NOW.plus({ days: 30 }));
     expect(result.length).toBeGreaterThan(500);
     for (let i = 1; i < result.length; i++) expect(result[i].startsAt > result[i - 1].startsAt).toBe(true);
@@ -724,12 +848,22 @@ describe('offersSlot', () => {
     const now = utc('2026-03-20T08:29:00Z');
     expect(offersSlot(friday, [], zero, now, utc('2026-03-20T08:30:00Z'))).toBe(true);
     expect(offersSlot(friday, [], zero, now, utc('2026-03-20T08:00:00Z'))).toBe(false);
-    expect(offersSlot(friday, [], policy({ minBookingLead: Duration.fromISO('PT1H') }), now, utc('2026-03-20T08:30:00Z'))).toBe(false);
+    expect(
+      offersSlot(friday, [], policy({ minBookingLead: Duration.fromISO('PT1H') }), now, utc('2026-03-20T08:30:00Z')),
+    ).toBe(false);
   });
 
-  const tm = schedule({ timeZone: 'Europe/Berlin', weekly: weekly([1, '09:00', '10:00'], [7, '01:00', '04:00']), dailyCap: 2 });
-  const p = policy({ minBookingLead: Duration.fromObject({ hours: 2 }), bookingHorizon: Duration.fromObject({ days: 14 }) });
-  const offers = (iso: string, booked: BookedInterval[] = [], now: DateTime = NOW, s = tm): boolean => offersSlot(s, booked, p, now, utc(iso));
+  const tm = schedule({
+    timeZone: 'Europe/Berlin',
+    weekly: weekly([1, '09:00', '10:00'], [7, '01:00', '04:00']),
+    dailyCap: 2,
+  });
+  const p = policy({
+    minBookingLead: Duration.fromObject({ hours: 2 }),
+    bookingHorizon: Duration.fromObject({ days: 14 }),
+  });
+  const offers = (iso: string, booked: BookedInterval[] = [], now: DateTime = NOW, s = tm): boolean =>
+    offersSlot(s, booked, p, now, utc(iso));
 
   it('is true for an offered slot start', () => {
     expect(offers('2026-03-23T08:00:00Z')).toBe(true);
@@ -861,7 +995,10 @@ describe('rankTalentManagers', () => {
     ];
     expect(rankTalentManagers(['tm-utc', 'tm-tokyo'], zoned, booked, NOW, lateSlot)).toEqual(['tm-tokyo', 'tm-utc']);
     // Slot on Tuesday 12:00 UTC: now tm-utc has none that day, tm-tokyo has one.
-    expect(rankTalentManagers(['tm-utc', 'tm-tokyo'], zoned, booked, NOW, utc('2026-03-24T12:00:00Z'))).toEqual(['tm-utc', 'tm-tokyo']);
+    expect(rankTalentManagers(['tm-utc', 'tm-tokyo'], zoned, booked, NOW, utc('2026-03-24T12:00:00Z'))).toEqual([
+      'tm-utc',
+      'tm-tokyo',
+    ]);
   });
 
   it('returns only the candidates, each once', () => {

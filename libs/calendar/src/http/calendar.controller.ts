@@ -2,14 +2,31 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query } from
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
-import { AvailabilityDto, BookCallDto, CancelCallDto, ListCallsQuery, RescheduleCallDto, ScorecardDto, SlotsQuery } from './call.dto';
+import {
+  AvailabilityDto,
+  BookCallDto,
+  CancelCallDto,
+  ListCallsQuery,
+  RescheduleCallDto,
+  ScorecardDto,
+  SlotsQuery,
+} from './call.dto';
 import { AvailabilityService } from '../availability/availability.service';
 import { BookingService } from '../booking/booking.service';
 import { CallsService } from '../calls/calls.service';
 import { CancelService } from '../cancel/cancel.service';
 import { RescheduleService } from '../reschedule/reschedule.service';
 import { ScorecardsService } from '../scorecards/scorecards.service';
-import { AvailabilityView, CallHistory, CallList, CallScorecard, CallView, CancelledCall, ScorecardView, SlotList } from './calendar.responses';
+import {
+  AvailabilityView,
+  CallHistory,
+  CallList,
+  CallScorecard,
+  CallView,
+  CancelledCall,
+  ScorecardView,
+  SlotList,
+} from './calendar.responses';
 
 @ApiTags('calendar')
 @ApiBearerAuth()
@@ -27,7 +44,10 @@ export class CalendarController {
 
   @Roles('talent_manager')
   @Put('talent-managers/me/availability')
-  @ApiOperation({ operationId: 'setMyAvailability', summary: 'Weekly hours in an IANA zone, exceptions, categories and daily cap' })
+  @ApiOperation({
+    operationId: 'setMyAvailability',
+    summary: 'Weekly hours in an IANA zone, exceptions, categories and daily cap',
+  })
   @ApiOkResponse({ type: AvailabilityView })
   @ApiErrors(400, 403)
   setAvailability(@CurrentUser() tm: User, @Body() dto: AvailabilityDto) {
@@ -45,7 +65,10 @@ export class CalendarController {
 
   @Roles('freelancer')
   @Get('vetting/slots')
-  @ApiOperation({ operationId: 'listSlots', summary: 'Free slots for an invitation (UTC, with the start in the freelancer’s zone)' })
+  @ApiOperation({
+    operationId: 'listSlots',
+    summary: 'Free slots for an invitation (UTC, with the start in the freelancer’s zone)',
+  })
   @ApiOkResponse({ type: SlotList })
   @ApiErrors(400, [403, 'FORBIDDEN, NOT_INVITED'], [409, 'COOLDOWN_ACTIVE (details.eligibleAt)'])
   slots(@CurrentUser() user: User, @Query() q: SlotsQuery) {
@@ -59,7 +82,10 @@ export class CalendarController {
   @ApiErrors(
     400,
     [403, 'FORBIDDEN, NOT_INVITED'],
-    [409, 'SLOT_UNAVAILABLE, COOLDOWN_ACTIVE (details.eligibleAt), CALL_ALREADY_BOOKED, RESCHEDULE_LIMIT_REACHED, CALL_CHANGED'],
+    [
+      409,
+      'SLOT_UNAVAILABLE, COOLDOWN_ACTIVE (details.eligibleAt), CALL_ALREADY_BOOKED, RESCHEDULE_LIMIT_REACHED, CALL_CHANGED',
+    ],
   )
   book(@CurrentUser() user: User, @Body() dto: BookCallDto) {
     return this.booking.book(user, dto);
@@ -67,7 +93,10 @@ export class CalendarController {
 
   @Roles('freelancer', 'talent_manager', 'admin')
   @Get('vetting/calls')
-  @ApiOperation({ operationId: 'listMyCalls', summary: 'The caller’s calls (a talent manager’s agenda; every call for an admin), newest start first' })
+  @ApiOperation({
+    operationId: 'listMyCalls',
+    summary: 'The caller’s calls (a talent manager’s agenda; every call for an admin), newest start first',
+  })
   @ApiOkResponse({ type: CallList })
   @ApiErrors(403)
   mine(@CurrentUser() user: User, @Query() q: ListCallsQuery) {
@@ -95,7 +124,10 @@ export class CalendarController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'rescheduleCall', summary: 'Move the call to another free slot (once, with notice)' })
   @ApiOkResponse({ type: CallView })
-  @ApiErrors(400, 403, 404, [409, 'NOTICE_TOO_SHORT, RESCHEDULE_LIMIT_REACHED, SLOT_UNAVAILABLE, CALL_NOT_ACTIVE, CALL_CHANGED'])
+  @ApiErrors(400, 403, 404, [
+    409,
+    'NOTICE_TOO_SHORT, RESCHEDULE_LIMIT_REACHED, SLOT_UNAVAILABLE, CALL_NOT_ACTIVE, CALL_CHANGED',
+  ])
   reschedule(@CurrentUser() user: User, @Param('id', parseId()) id: string, @Body() dto: RescheduleCallDto) {
     return this.rescheduling.reschedule(user, id, dto);
   }
@@ -113,7 +145,10 @@ export class CalendarController {
   @Get('vetting/calls/:id/calendar.ics')
   @Header('content-type', 'text/calendar; charset=utf-8')
   @ApiProduces('text/calendar')
-  @ApiOperation({ operationId: 'downloadCallInvite', summary: 'The call as an iTIP invite (REQUEST, or CANCEL once cancelled)' })
+  @ApiOperation({
+    operationId: 'downloadCallInvite',
+    summary: 'The call as an iTIP invite (REQUEST, or CANCEL once cancelled)',
+  })
   @ApiOkResponse({ description: 'iCalendar text', content: { 'text/calendar': { schema: { type: 'string' } } } })
   @ApiErrors(404)
   ics(@CurrentUser() user: User, @Param('id', parseId()) id: string) {

@@ -15,7 +15,8 @@ export class AvailabilityView {
 export class SlotView {
   @ApiProperty({ format: 'date-time', description: 'UTC' }) startsAt!: string;
   @ApiProperty({ format: 'date-time', description: 'UTC' }) endsAt!: string;
-  @ApiProperty({ format: 'date-time', description: 'the start in the requested time zone, with its offset' }) localStartsAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'the start in the requested time zone, with its offset' })
+  localStartsAt!: string;
 }
 
 export class SlotList {
@@ -45,13 +46,16 @@ export class CallList {
 }
 
 export class CancelledCall extends CallView {
-  @ApiProperty({ description: 'true when cancelled with less notice than VETTING_RESCHEDULE_NOTICE' }) countsAsMiss!: boolean;
-  @ApiPropertyOptional({ format: 'date-time', description: 'end of the cooldown a late cancellation costs' }) eligibleAt?: string;
+  @ApiProperty({ description: 'true when cancelled with less notice than VETTING_RESCHEDULE_NOTICE' })
+  countsAsMiss!: boolean;
+  @ApiPropertyOptional({ format: 'date-time', description: 'end of the cooldown a late cancellation costs' })
+  eligibleAt?: string;
 }
 
 export class CallHistoryEntryView {
   @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null for the system (timers)' }) actorId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null for the system (timers)' }) actorId!:
+    string | null;
   @ApiProperty({ example: 'freelancer' }) actorRole!: string;
   @ApiProperty({ example: 'booked' }) action!: string;
   @ApiProperty({ nullable: true, type: String }) fromStatus!: string | null;
@@ -68,12 +72,18 @@ export class ScorecardView {
   @ApiProperty({ format: 'uuid' }) talentManagerId!: string;
   @ApiProperty({ format: 'uuid' }) freelancerId!: string;
   @ApiProperty({ type: [HardSkillScoreDto] }) hardSkills!: HardSkillScoreDto[];
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { reliability: 4, communication: 5 } }) softSkills!: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { reliability: 4, communication: 5 },
+  })
+  softSkills!: Record<string, number>;
   @ApiProperty({ enum: ['pass', 'fail'] }) decision!: 'pass' | 'fail';
   @ApiProperty({ nullable: true, type: String }) notes!: string | null;
   @ApiProperty({ format: 'date-time' }) submittedAt!: string;
 }
 
 export class CallScorecard {
-  @ApiProperty({ type: ScorecardView, nullable: true, description: 'null until the talent manager submits it' }) scorecard!: ScorecardView | null;
+  @ApiProperty({ type: ScorecardView, nullable: true, description: 'null until the talent manager submits it' })
+  scorecard!: ScorecardView | null;
 }

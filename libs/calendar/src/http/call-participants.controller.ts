@@ -28,7 +28,10 @@ export class CallParticipantsController {
   ) {}
 
   @Get(':id/participants')
-  @ApiOperation({ operationId: 'getCallParticipants', summary: 'The call’s freelancer and talent manager: names and time zones (participants and admins)' })
+  @ApiOperation({
+    operationId: 'getCallParticipants',
+    summary: 'The call’s freelancer and talent manager: names and time zones (participants and admins)',
+  })
   @ApiOkResponse({ type: CallParticipants })
   @ApiErrors(401, 404)
   async participants(@CurrentUser() user: User, @Param('id', parseId()) id: string): Promise<CallParticipants> {

@@ -19,9 +19,15 @@ import {
 import { IsInstant } from '@vetting/core';
 
 export class WeeklyWindowDto {
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 7, description: 'ISO weekday, Monday 1' }) @IsInt() weekday!: number;
-  @ApiProperty({ example: '09:00', pattern: '^\\d{2}:\\d{2}$', description: 'local time in the availability’s zone' }) @IsString() start!: string;
-  @ApiProperty({ example: '17:00', pattern: '^\\d{2}:\\d{2}$', description: '24:00 for the end of the day' }) @IsString() end!: string;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 7, description: 'ISO weekday, Monday 1' })
+  @IsInt()
+  weekday!: number;
+  @ApiProperty({ example: '09:00', pattern: '^\\d{2}:\\d{2}$', description: 'local time in the availability’s zone' })
+  @IsString()
+  start!: string;
+  @ApiProperty({ example: '17:00', pattern: '^\\d{2}:\\d{2}$', description: '24:00 for the end of the day' })
+  @IsString()
+  end!: string;
 }
 
 export class AvailabilityExceptionDto {
@@ -31,7 +37,12 @@ export class AvailabilityExceptionDto {
 
 export class AvailabilityDto {
   @ApiProperty({ example: 'Europe/Berlin' }) @IsString() timeZone!: string;
-  @ApiProperty({ type: [WeeklyWindowDto] }) @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => WeeklyWindowDto) weekly!: WeeklyWindowDto[];
+  @ApiProperty({ type: [WeeklyWindowDto] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => WeeklyWindowDto)
+  weekly!: WeeklyWindowDto[];
   @ApiProperty({ type: [AvailabilityExceptionDto] })
   @IsArray()
   @ArrayMaxSize(1000)
@@ -39,7 +50,11 @@ export class AvailabilityDto {
   @Type(() => AvailabilityExceptionDto)
   exceptions!: AvailabilityExceptionDto[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) categorySlugs?: string[];
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'at most the calls of VETTING_CALL_LENGTH that fit in a day (48 for 30-minute calls)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'at most the calls of VETTING_CALL_LENGTH that fit in a day (48 for 30-minute calls)',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -50,14 +65,23 @@ export class AvailabilityDto {
 export class SlotsQuery {
   @ApiProperty({ format: 'uuid' }) @IsUUID() invitationId!: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'default now' }) @IsOptional() @IsInstant() from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'default now + VETTING_BOOKING_HORIZON' }) @IsOptional() @IsInstant() to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default now + VETTING_BOOKING_HORIZON' })
+  @IsOptional()
+  @IsInstant()
+  to?: string;
   @ApiPropertyOptional({ example: 'Europe/Berlin' }) @IsOptional() @IsString() timeZone?: string;
 }
 
 /** Filters of GET /vetting/calls: an admin's view of every call; others see their own calls only. */
 export class ListCallsQuery {
-  @ApiPropertyOptional({ description: 'admin: only this freelancer’s calls' }) @IsOptional() @IsUUID() freelancerId?: string;
-  @ApiPropertyOptional({ description: 'admin: only this talent manager’s calls' }) @IsOptional() @IsUUID() talentManagerId?: string;
+  @ApiPropertyOptional({ description: 'admin: only this freelancer’s calls' })
+  @IsOptional()
+  @IsUUID()
+  freelancerId?: string;
+  @ApiPropertyOptional({ description: 'admin: only this talent manager’s calls' })
+  @IsOptional()
+  @IsUUID()
+  talentManagerId?: string;
 }
 
 export class BookCallDto {

@@ -42,8 +42,19 @@ export function callInvite(i: InviteInput): string {
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     organizer: { name: i.organizer.name, email: i.organizer.email },
     attendees: [
-      { name: i.freelancer.name, email: i.freelancer.email, role: ICalAttendeeRole.REQ, status: cancelled ? ICalAttendeeStatus.DECLINED : ICalAttendeeStatus.NEEDSACTION, rsvp: !cancelled },
-      { name: i.organizer.name, email: i.organizer.email, role: ICalAttendeeRole.CHAIR, status: ICalAttendeeStatus.ACCEPTED },
+      {
+        name: i.freelancer.name,
+        email: i.freelancer.email,
+        role: ICalAttendeeRole.REQ,
+        status: cancelled ? ICalAttendeeStatus.DECLINED : ICalAttendeeStatus.NEEDSACTION,
+        rsvp: !cancelled,
+      },
+      {
+        name: i.organizer.name,
+        email: i.organizer.email,
+        role: ICalAttendeeRole.CHAIR,
+        status: ICalAttendeeStatus.ACCEPTED,
+      },
     ],
   });
   return cal.toString();

@@ -82,6 +82,8 @@ export class CallNoticesService {
       em,
     );
     // Inside the caller's transaction a failure undoes the change; on its own it is only logged.
-    await (em ? sent : sent.catch((err) => this.logger.warn(`notification ${type} for call ${call.id} failed: ${err}`)));
+    await (em
+      ? sent
+      : sent.catch((err) => this.logger.warn(`notification ${type} for call ${call.id} failed: ${err}`)));
   }
 }

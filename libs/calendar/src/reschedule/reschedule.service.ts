@@ -35,7 +35,8 @@ export class RescheduleService {
   async reschedule(freelancer: User, id: string, input: { startsAt: string }) {
     const startsAt = parseInstant('startsAt', input.startsAt);
     const call = await this.reader.findVisible(freelancer, id);
-    if (call.freelancerId !== freelancer.id) throw forbidden('Only the freelancer who booked the call can reschedule it');
+    if (call.freelancerId !== freelancer.id)
+      throw forbidden('Only the freelancer who booked the call can reschedule it');
     const invitation = await this.talent.invitation(call.invitationId);
     const now = this.clock.now();
     const policy = this.config.policy;
@@ -92,12 +93,33 @@ export class RescheduleService {
         em.transactional(async (tem) => {
           if (!(await this.calls.moveIfCurrent(tem, move))) return 'lost' as const;
           const details = { from: call.startsAt.toISOString(), to: startsAt.toISO(), talentManagerId: tmId };
-          tem.persist(historyEntry(call.id, now.toJSDate(), actorId, 'freelancer', 'rescheduled', call.status, 'rescheduled', details));
+          const entry = historyEntry(
+            call.id,
+            now.toJSDate(),
+            actorId,
+            'freelancer',
+            'rescheduled',
+            call.status,
+            'rescheduled',
+            details,
+          );
+          this.calls.addHistory(tem, entry);
           await tem.flush();
           const fresh = await this.calls.reload(tem, call.id);
-          await this.outbox.write(tem, [unscheduleTimersEffect(call.id, call.version), scheduleTimersEffect(call.id, fresh.version)]);
+          await this.outbox.write(tem, [
+            unscheduleTimersEffect(call.id, call.version),
+            scheduleTimersEffect(call.id, fresh.version),
+          ]);
           const body = `Your vetting call moved to ${fresh.startsAt.toISOString()}.`;
-          await this.notices.notifyParticipants(fresh, 'call.rescheduled', 'Vetting call rescheduled', body, {}, undefined, tem);
+          await this.notices.notifyParticipants(
+            fresh,
+            'call.rescheduled',
+            'Vetting call rescheduled',
+            body,
+            {},
+            undefined,
+            tem,
+          );
           return fresh;
         }),
       );

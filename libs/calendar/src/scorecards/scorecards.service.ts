@@ -57,7 +57,9 @@ export class ScorecardsService {
     const entry = historyEntry(callId, now.toJSDate(), tm.id, 'talent_manager', 'scored', call.status, null, details);
     try {
       // Expert-Vetted is decided by the credentials worker from this scorecard: its job commits with it.
-      await this.scorecards.insert(card, entry, (tem) => this.outbox.write(tem, [expertVettedEffect(call.freelancerId, callId)]));
+      await this.scorecards.insert(card, entry, (tem) =>
+        this.outbox.write(tem, [expertVettedEffect(call.freelancerId, callId)]),
+      );
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) {
         this.scorecards.forget();

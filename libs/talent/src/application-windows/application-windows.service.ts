@@ -14,7 +14,10 @@ export class ApplicationWindowsService {
     private readonly clock: Clock,
   ) {}
 
-  async openWindow(adminId: string, input: { program: string; categorySlug: string; opensAt?: string; closesAt: string }) {
+  async openWindow(
+    adminId: string,
+    input: { program: string; categorySlug: string; opensAt?: string; closesAt: string },
+  ) {
     if (!isEligibleCategory(input.categorySlug)) throw categoryNotEligible(input.categorySlug);
     const now = this.clock.now();
     const opensAt = input.opensAt ? DateTime.fromISO(input.opensAt) : now;

@@ -42,7 +42,11 @@ export class TalentRepository {
 
   /** Closes the open invitations among `ids`. */
   async closeInvitations(em: EntityManager, ids: string[], reason: string, at: Date): Promise<void> {
-    await em.nativeUpdate(Invitation, { id: { $in: ids }, status: 'open' }, { status: 'closed', closedAt: at, closedReason: reason });
+    await em.nativeUpdate(
+      Invitation,
+      { id: { $in: ids }, status: 'open' },
+      { status: 'closed', closedAt: at, closedReason: reason },
+    );
   }
 
   async grantFreeRebookings(em: EntityManager, ids: string[]): Promise<void> {
@@ -67,17 +71,31 @@ export class TalentRepository {
   }
 
   openWindows(now: Date): Promise<ApplicationWindow[]> {
-    return this.em.find(ApplicationWindow, { opensAt: { $lte: now }, closesAt: { $gt: now } }, { orderBy: { closesAt: 'asc' } });
+    return this.em.find(
+      ApplicationWindow,
+      { opensAt: { $lte: now }, closesAt: { $gt: now } },
+      { orderBy: { closesAt: 'asc' } },
+    );
   }
 
   openWindowFor(program: string, categorySlug: string, now: Date): Promise<ApplicationWindow | null> {
-    return this.em.findOne(ApplicationWindow, { program, categorySlug, opensAt: { $lte: now }, closesAt: { $gt: now } });
+    return this.em.findOne(ApplicationWindow, {
+      program,
+      categorySlug,
+      opensAt: { $lte: now },
+      closesAt: { $gt: now },
+    });
   }
 
   // ---- cooldowns
 
   /** The latest cooldown of a freelancer in a program still running at `now`. */
-  activeCooldown(freelancerId: string, program: string, now: Date, em: EntityManager = this.em): Promise<Cooldown | null> {
+  activeCooldown(
+    freelancerId: string,
+    program: string,
+    now: Date,
+    em: EntityManager = this.em,
+  ): Promise<Cooldown | null> {
     return em.findOne(Cooldown, { freelancerId, program, until: { $gt: now } }, { orderBy: { until: 'desc' } });
   }
 
@@ -92,7 +110,11 @@ export class TalentRepository {
   async markCooldownExpiryTold(em: EntityManager, cooldownId: string, now: Date): Promise<Cooldown | null> {
     const c = await em.findOne(Cooldown, { id: cooldownId });
     if (!c || c.until > now) return null;
-    const updated = await em.nativeUpdate(Cooldown, { id: cooldownId, expiredNotifiedAt: null }, { expiredNotifiedAt: now });
+    const updated = await em.nativeUpdate(
+      Cooldown,
+      { id: cooldownId, expiredNotifiedAt: null },
+      { expiredNotifiedAt: now },
+    );
     return updated ? c : null;
   }
 

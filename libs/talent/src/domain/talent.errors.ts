@@ -9,10 +9,14 @@ export const notInvited = (message = 'You need an open invitation to this vettin
   new AppError(403, 'NOT_INVITED', message);
 
 export const categoryNotEligible = (slug: string) =>
-  unprocessable('CATEGORY_NOT_ELIGIBLE', `The category "${slug}" is not eligible for Expert-Vetted`, { categorySlug: slug });
+  unprocessable('CATEGORY_NOT_ELIGIBLE', `The category "${slug}" is not eligible for Expert-Vetted`, {
+    categorySlug: slug,
+  });
 
 export const cooldownActive = (until: Date) =>
-  conflict('COOLDOWN_ACTIVE', 'You missed a vetting call and can be reconsidered later', { eligibleAt: until.toISOString() });
+  conflict('COOLDOWN_ACTIVE', 'You missed a vetting call and can be reconsidered later', {
+    eligibleAt: until.toISOString(),
+  });
 
 export const invitationExists = () =>
   conflict('INVITATION_EXISTS', 'This freelancer already has an open invitation to this program');

@@ -14,7 +14,10 @@ export class AdminInvitationsController {
 
   @Roles('admin')
   @Get()
-  @ApiOperation({ operationId: 'listInvitations', summary: 'All invitations, newest first (at most 500), by status, category or freelancer' })
+  @ApiOperation({
+    operationId: 'listInvitations',
+    summary: 'All invitations, newest first (at most 500), by status, category or freelancer',
+  })
   @ApiOkResponse({ type: InvitationList })
   @ApiErrors(400, 401, 403)
   list(@Query() query: InvitationListQuery) {

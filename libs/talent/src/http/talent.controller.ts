@@ -6,7 +6,14 @@ import { ELIGIBLE_CATEGORIES, OTHER_CATEGORIES } from '../domain/categories';
 import { ApplicationWindowsService } from '../application-windows/application-windows.service';
 import { TalentService } from '../invitations/talent.service';
 import { ApplyDto, CreateInvitationDto, OpenWindowDto } from './talent.dto';
-import { ApplicationWindowList, ApplicationWindowView, CategoryList, EligibilityView, InvitationList, InvitationView } from './talent.responses';
+import {
+  ApplicationWindowList,
+  ApplicationWindowView,
+  CategoryList,
+  EligibilityView,
+  InvitationList,
+  InvitationView,
+} from './talent.responses';
 
 @ApiTags('vetting')
 @ApiBearerAuth()
@@ -33,9 +40,19 @@ export class TalentController {
 
   @Roles('admin')
   @Post('vetting/invitations')
-  @ApiOperation({ operationId: 'inviteFreelancer', summary: 'Invite a freelancer to a vetting program in an eligible category' })
+  @ApiOperation({
+    operationId: 'inviteFreelancer',
+    summary: 'Invite a freelancer to a vetting program in an eligible category',
+  })
   @ApiCreatedResponse({ type: InvitationView })
-  @ApiErrors(400, 401, 403, [404, 'NOT_FOUND: no such freelancer'], [409, 'INVITATION_EXISTS'], [422, 'CATEGORY_NOT_ELIGIBLE'])
+  @ApiErrors(
+    400,
+    401,
+    403,
+    [404, 'NOT_FOUND: no such freelancer'],
+    [409, 'INVITATION_EXISTS'],
+    [422, 'CATEGORY_NOT_ELIGIBLE'],
+  )
   invite(@CurrentUser() admin: User, @Body() dto: CreateInvitationDto) {
     return this.talent.invite(admin.id, dto);
   }
@@ -78,9 +95,18 @@ export class TalentController {
 
   @Roles('freelancer')
   @Post('vetting/applications')
-  @ApiOperation({ operationId: 'applyToProgram', summary: 'Apply while a window is open (creates an invitation of source "application")' })
+  @ApiOperation({
+    operationId: 'applyToProgram',
+    summary: 'Apply while a window is open (creates an invitation of source "application")',
+  })
   @ApiCreatedResponse({ type: InvitationView })
-  @ApiErrors(400, 401, [403, 'FORBIDDEN, NOT_INVITED (no window open)'], [409, 'INVITATION_EXISTS'], [422, 'CATEGORY_NOT_ELIGIBLE'])
+  @ApiErrors(
+    400,
+    401,
+    [403, 'FORBIDDEN, NOT_INVITED (no window open)'],
+    [409, 'INVITATION_EXISTS'],
+    [422, 'CATEGORY_NOT_ELIGIBLE'],
+  )
   apply(@CurrentUser() user: User, @Body() dto: ApplyDto) {
     return this.talent.apply(user.id, { program: dto.program ?? 'expert-vetted', categorySlug: dto.categorySlug });
   }

@@ -23,7 +23,10 @@ export class ApplyDto {
 }
 
 export class InvitationListQuery {
-  @ApiPropertyOptional({ enum: INVITATION_STATUSES }) @IsOptional() @IsIn(INVITATION_STATUSES) status?: InvitationStatus;
+  @ApiPropertyOptional({ enum: INVITATION_STATUSES })
+  @IsOptional()
+  @IsIn(INVITATION_STATUSES)
+  status?: InvitationStatus;
   @ApiPropertyOptional({ example: 'writing' }) @IsOptional() @IsString() @MaxLength(100) categorySlug?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() freelancerId?: string;
 }

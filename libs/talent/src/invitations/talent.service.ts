@@ -38,7 +38,8 @@ export class TalentService {
   async invite(adminId: string, input: { freelancerId: string; program: string; categorySlug: string }) {
     if (!isEligibleCategory(input.categorySlug)) throw categoryNotEligible(input.categorySlug);
     const freelancer = await this.repository.user(input.freelancerId);
-    if (!freelancer || freelancer.role !== 'freelancer') throw notFound('Freelancer', { freelancerId: input.freelancerId });
+    if (!freelancer || freelancer.role !== 'freelancer')
+      throw notFound('Freelancer', { freelancerId: input.freelancerId });
     const invitation = await this.createInvitation({ ...input, source: 'invitation', invitedById: adminId });
     await this.notifications.notify({
       userId: freelancer.id,
@@ -105,7 +106,12 @@ export class TalentService {
       };
     }
     if (invitations.length === 0 && windows.length === 0) {
-      return { eligible: false, reason: 'NOT_INVITED', message: 'Expert-Vetted is by invitation; no application window is open', ...base };
+      return {
+        eligible: false,
+        reason: 'NOT_INVITED',
+        message: 'Expert-Vetted is by invitation; no application window is open',
+        ...base,
+      };
     }
     return { eligible: true, ...base };
   }
@@ -155,7 +161,13 @@ export class TalentService {
     return this.repository.markCooldownExpiryTold(em, cooldownId, now);
   }
 
-  private async createInvitation(input: { freelancerId: string; program: string; categorySlug: string; source: 'invitation' | 'application'; invitedById: string | null }) {
+  private async createInvitation(input: {
+    freelancerId: string;
+    program: string;
+    categorySlug: string;
+    source: 'invitation' | 'application';
+    invitedById: string | null;
+  }) {
     const data = {
       freelancerId: input.freelancerId,
       program: input.program,
