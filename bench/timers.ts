@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     },
   });
   // The concurrency the running call-timers Worker really has (read back, not assumed from the env).
-  const { CallTimersProcessor } = await import('../libs/calendar/src/call-timers.processor');
+  const { CallTimersProcessor } = await import('@vetting/calendar');
   const timerWorker = api.app.get(CallTimersProcessor, { strict: false }).worker;
   const p = api.config.policy;
   console.log(

@@ -1,9 +1,16 @@
-export * from './call.entities';
-export * from './call.rules';
-export * from './slot.rules';
-export * from './availability.rules';
-export * from './scorecard.rules';
-export * from './calls.service';
-export * from './call-lifecycle.service';
-export * from './call-timers.service';
-export * from './calendar.module';
+// What other libs, the apps, tests and benchmarks use of the calendar (nothing else is public).
+export { CalendarModule, CalendarWorkerModule } from './calendar.module';
+export { CallHistoryEntry, Scorecard, TalentManagerAvailability, VettingCall } from './data/call.entities';
+export { CALL_TIMERS_QUEUE, cooldownJobId } from './call-timers/call-timers.service';
+export { CallTimersProcessor } from './call-timers/call-timers.processor';
+export { AvailabilityService } from './availability/availability.service';
+export { BookingService } from './booking/booking.service';
+export { CallsService } from './calls/calls.service';
+export type { BookedInterval, SlotPolicy, TalentManagerSchedule } from './domain/slot-grid.rules';
+export { availableSlots, mergeSlots, slotsForTalentManager } from './domain/slot-offers.rules';
+// Repositories and the rules they are pinned to, for the medium tests (test/medium/calendar-*.medium.spec.ts).
+export { AvailabilityRepository } from './data/availability.repository';
+export { CallsRepository, StaleCall } from './data/calls.repository';
+export { isDayFull, isDuplicateCall, isTimeTaken } from './data/call-conflicts';
+export { assertCanReschedule, bookingEntitlement } from './domain/call.rules';
+export { offersSlot } from './domain/slot-offers.rules';

@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
-import { TalentController } from './talent.controller';
-import { TalentService } from './talent.service';
-import { AdminInvitationsController, InvitationDirectory } from './admin-invitations.controller';
+import { ApplicationWindowsService } from './application-windows/application-windows.service';
+import { TalentRepository } from './data/talent.repository';
+import { AdminInvitationsController } from './http/admin-invitations.controller';
+import { TalentController } from './http/talent.controller';
+import { InvitationDirectory } from './invitations/invitation-directory.service';
+import { TalentService } from './invitations/talent.service';
 
-@Module({ controllers: [TalentController, AdminInvitationsController], providers: [TalentService, InvitationDirectory], exports: [TalentService] })
+/** Invitations to the vetting programs, application windows and cooldowns. */
+@Module({
+  controllers: [TalentController, AdminInvitationsController],
+  providers: [TalentRepository, TalentService, ApplicationWindowsService, InvitationDirectory],
+  exports: [TalentService],
+})
 export class TalentModule {}

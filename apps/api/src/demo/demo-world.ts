@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { ALL_CATEGORY_SLUGS, AppConfig, AppError, Clock, ELIGIBLE_CATEGORY_SLUGS, withContext } from '@vetting/core';
 import { ClientPlan, IdentityService, User, UserRole } from '@vetting/identity';
 import { TalentService } from '@vetting/talent';
-import { CallsService } from '@vetting/calendar';
+import { AvailabilityService, BookingService, CallsService } from '@vetting/calendar';
 import { FreelancerAdminService, ProfilesService } from '@vetting/credentials';
 import { ChannelsService } from '@vetting/notifications';
 
@@ -74,6 +74,8 @@ export async function seedDemoWorld(app: INestApplication): Promise<DemoSeedOutc
   const calls = app.get(CallsService, { strict: false });
   const profiles = app.get(ProfilesService, { strict: false });
   const freelancerAdmin = app.get(FreelancerAdminService, { strict: false });
+  const availability = app.get(AvailabilityService, { strict: false });
+  const booking = app.get(BookingService, { strict: false });
   const channels = app.get(ChannelsService, { strict: false });
   const clock = app.get(Clock, { strict: false });
 
@@ -87,7 +89,7 @@ export async function seedDemoWorld(app: INestApplication): Promise<DemoSeedOutc
   for (const email of ['tm.berlin@demo.test', 'tm.newyork@demo.test']) {
     const tm = users.get(email)!;
     await withContext(orm, () =>
-      calls.setAvailability(tm, {
+      availability.setAvailability(tm, {
         timeZone: tm.timeZone,
         weekly: WEEKDAYS.map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
         exceptions: [],
@@ -118,7 +120,7 @@ export async function seedDemoWorld(app: INestApplication): Promise<DemoSeedOutc
     await withContext(orm, () => freelancerAdmin.verifyIdentity(admin, ada.id));
   }
 
-  await bookDemoCall(orm, talent, calls, clock, users.get('linus@demo.test')!);
+  await bookDemoCall(orm, talent, calls, booking, clock, users.get('linus@demo.test')!);
 
   // The marker account last, then what it follows.
   const last = DEMO_ACCOUNTS[DEMO_ACCOUNTS.length - 1];
@@ -141,16 +143,16 @@ async function ensureAccount(orm: MikroORM, identity: IdentityService, a: DemoAc
 }
 
 /** Books the first free slot two days or more ahead, so the talent managers' agendas are not empty. */
-async function bookDemoCall(orm: MikroORM, talent: TalentService, calls: CallsService, clock: Clock, freelancer: User): Promise<void> {
+async function bookDemoCall(orm: MikroORM, talent: TalentService, calls: CallsService, booking: BookingService, clock: Clock, freelancer: User): Promise<void> {
   const open = (await withContext(orm, () => talent.invitationsOf(freelancer.id))).find((i) => i.status === 'open');
   if (!open) return;
   const booked = await withContext(orm, () => calls.listMine(freelancer));
   if (booked.calls.length > 0) return;
   const from = clock.now().plus({ days: 2 }).startOf('hour');
-  const { slots } = await withContext(orm, () => calls.slots(freelancer, { invitationId: open.id, from: from.toISO()!, to: from.plus({ days: 5 }).toISO()! }));
+  const { slots } = await withContext(orm, () => booking.slots(freelancer, { invitationId: open.id, from: from.toISO()!, to: from.plus({ days: 5 }).toISO()! }));
   for (const slot of slots.slice(0, 5)) {
     try {
-      await withContext(orm, () => calls.book(freelancer, { invitationId: open.id, startsAt: slot.startsAt! }));
+      await withContext(orm, () => booking.book(freelancer, { invitationId: open.id, startsAt: slot.startsAt! }));
       return;
     } catch (err) {
       if (!(err instanceof AppError)) throw err; // taken meanwhile: try the next one

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { DateTime } from 'luxon';
+import { AppConfig, Clock, Outbox, withContext } from '@vetting/core';
+import { User } from '@vetting/identity';
+import { TalentService } from '@vetting/talent';
+import { BookingEntitlement, bookingEntitlement } from '../domain/call.rules';
+import {
+  callAlreadyBooked,
+  callChanged,
+  invalidField,
+  invitationChanged,
+  slotUnavailable,
+} from '../domain/calendar.errors';
+import { parseInstant } from '../domain/instants';
+import { SlotPolicy } from '../domain/slot-grid.rules';
+import { availableSlots, offersSlot, rankTalentManagers } from '../domain/slot-offers.rules';
+import { AvailabilityRepository, FreeTime } from '../data/availability.repository';
+import { VettingCall, toCallView } from '../data/call.entities';
+import { CallsRepository, InvitationFacts } from '../data/calls.repository';
+import { isDuplicateCall, isRetryable, isTimeTaken } from '../data/call-conflicts';
+import { CallTimersService, scheduleTimersEffect } from '../call-timers/call-timers.service';
+import { CallNoticesService, CallParticipants } from '../invites/call-notices.service';
+
+export function slotPolicyOf(config: AppConfig): SlotPolicy {
+  const p = config.policy;
+  return { callLength: p.callLength, minBookingLead: p.minBookingLead, bookingHorizon: p.bookingHorizon };
+}
+
+/** The talent managers offering `startsAt` (per the slot rules), best first. */
+export function offeringInOrder(free: FreeTime, policy: SlotPolicy, now: DateTime, startsAt: DateTime) {
+  const offering = free.schedules
+    .filter((s) => offersSlot(s, free.booked, policy, now, startsAt))
+    .map((s) => s.talentManagerId);
+  return { offering, ranked: rankTalentManagers(offering, free.schedules, free.booked, now, startsAt) };
+}
+
+/** A freelancer's free slots and their booking. */
+@Injectable()
+export class BookingService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly talent: TalentService,
+    private readonly availability: AvailabilityRepository,
+    private readonly calls: CallsRepository,
+    private readonly notices: CallNoticesService,
+    private readonly timers: CallTimersService,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async slots(freelancer: User, q: { invitationId: string; from?: string; to?: string; timeZone?: string }) {
+    const invitation = await this.talent.requireBookableInvitation(freelancer.id, q.invitationId);
+    const now = this.clock.now();
+    const from = q.from ? parseInstant('from', q.from) : now;
+    const to = q.to ? parseInstant('to', q.to) : now.plus(this.config.policy.bookingHorizon);
+    if (to <= from) throw invalidField('to', 'to must be after from');
+    const free = await this.availability.whoIsFree({ categorySlug: invitation.categorySlug }, from, to);
+    const zone = q.timeZone ?? freelancer.timeZone;
+    const slots = availableSlots(free.schedules, free.booked, slotPolicyOf(this.config), now, from, to);
+    return {
+      timeZone: zone,
+      slots: slots.map((s) => ({
+        startsAt: s.startsAt.toUTC().toISO(),
+        endsAt: s.endsAt.toUTC().toISO(),
+        localStartsAt: s.startsAt.setZone(zone).toISO(),
+      })),
+    };
+  }
+
+  /**
+   * Books the least-loaded talent manager offering the slot. Two concurrent reads gather everything the
+   * decision needs (the invitation's facts, who is free), one statement books (the exclusion constraint
+   * decides races: a conflict moves on to the next talent manager, and when none is left the answer is
+   * SLOT_UNAVAILABLE).
+   */
+  async book(freelancer: User, input: { invitationId: string; startsAt: string }) {
+    const startsAt = parseInstant('startsAt', input.startsAt);
+    const endsAt = startsAt.plus(this.config.policy.callLength);
+    const policy = slotPolicyOf(this.config);
+    await this.timers.assertAvailable();
+    // A second round only when the invitation changed between reading and booking.
+    for (let round = 0; round < 3; round++) {
+      const now = this.clock.now();
+      const [facts, free] = await Promise.all([
+        this.calls.invitationFacts(input.invitationId, freelancer.id, now),
+        this.availability.whoIsFree({ invitationId: input.invitationId }, startsAt, endsAt),
+      ]);
+      const entitlement = bookingEntitlement(facts, freelancer.id, now, this.config.policy);
+      const { ranked } = offeringInOrder(free, policy, now, startsAt);
+      if (ranked.length === 0) throw slotUnavailable(startsAt.toISO()!);
+
+      let changed = false;
+      for (const tmId of ranked) {
+        const tm = free.schedules.find((s) => s.talentManagerId === tmId)!;
+        const participants = {
+          talentManager: { name: tm.name, email: tm.email },
+          freelancer: { name: freelancer.name, email: freelancer.email },
+        };
+        const call = this.draftCall(freelancer.id, input.invitationId, tmId, startsAt, endsAt, facts, entitlement, now);
+        const outcome = await this.insertCall(call, facts, now, participants);
+        if (outcome === 'taken') continue;
+        if (outcome === 'changed') {
+          changed = true;
+          break;
+        }
+        return toCallView(outcome);
+      }
+      if (!changed) throw slotUnavailable(startsAt.toISO()!);
+    }
+    throw invitationChanged();
+  }
+
+  private draftCall(
+    freelancerId: string,
+    invitationId: string,
+    tmId: string,
+    startsAt: DateTime,
+    endsAt: DateTime,
+    facts: InvitationFacts,
+    entitlement: BookingEntitlement,
+    now: DateTime,
+  ): VettingCall {
+    return Object.assign(new VettingCall(), {
+      invitationId,
+      freelancerId,
+      talentManagerId: tmId,
+      program: facts.program,
+      categorySlug: facts.categorySlug,
+      status: 'scheduled',
+      startsAt: startsAt.toJSDate(),
+      endsAt: endsAt.toJSDate(),
+      rescheduleCount: entitlement.reschedulesUsed,
+      version: 1,
+      icsSequence: 0,
+      freeRebooking: entitlement.freeRebooking,
+      createdAt: now.toJSDate(),
+      updatedAt: now.toJSDate(),
+    });
+  }
+
+  /**
+   * The booking statement with its timers and notifications, in one transaction.
+   * 'taken': the talent manager's time went meanwhile; 'changed': the invitation did.
+   */
+  private async insertCall(
+    call: VettingCall,
+    facts: InvitationFacts,
+    now: DateTime,
+    participants: CallParticipants,
+  ): Promise<VettingCall | 'taken' | 'changed'> {
+    const inv = facts.invitation!;
+    const read = {
+      reschedulesUsed: inv.reschedulesUsed,
+      freeRebooking: inv.freeRebooking,
+      hasCancelledCall: facts.hasCancelledCall,
+    };
+    const details = {
+      startsAt: DateTime.fromJSDate(call.startsAt, { zone: 'utc' }).toISO(),
+      talentManagerId: call.talentManagerId,
+      freeRebooking: call.freeRebooking,
+    };
+    try {
+      return await withContext(this.orm, (em) =>
+        em.transactional(async (tem) => {
+          if (!(await this.calls.insertBooking(tem, call, read, now, details))) return 'changed' as const;
+          // The booking's timers and notifications commit with it (the outbox relay delivers them).
+          await this.outbox.write(tem, [scheduleTimersEffect(call.id, call.version)]);
+          const body = `Your vetting call is booked for ${call.startsAt.toISOString()}.`;
+          await this.notices.notifyParticipants(
+            call,
+            'call.booked',
+            'Vetting call booked',
+            body,
+            {},
+            participants,
+            tem,
+          );
+          return call;
+        }),
+      );
+    } catch (err) {
+      if (isTimeTaken(err)) return 'taken';
+      if (isDuplicateCall(err)) throw callAlreadyBooked();
+      if (isRetryable(err)) throw callChanged();
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { DateTime } from 'luxon';
+import { withContext } from '@vetting/core';
+import { BookedInterval, TalentManagerSchedule } from '../domain/slot-grid.rules';
+import { ACTIVE_CALL_STATUSES, TalentManagerAvailability } from './call.entities';
+
+/** The active statuses as a PostgreSQL text[] literal. */
+export const ACTIVE_SQL = `{${ACTIVE_CALL_STATUSES.join(',')}}`;
+/** Daily caps are counted on the talent managers' local days: calls this far either side of a slot can count. */
+const CAP_MARGIN = { days: 2 };
+/** A jsonb value, whether the driver handed it over parsed or as text. */
+export const fromJson = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+/** A talent manager's schedule, with the name and address their invites carry. */
+export type NamedSchedule = TalentManagerSchedule & { name: string; email: string };
+
+/** Who is free: the category's talent managers' schedules and their active calls around the asked range. */
+export interface FreeTime {
+  schedules: NamedSchedule[];
+  booked: BookedInterval[];
+}
+
+/** Whose category: a slug, or the category of an invitation (read in the same statement). */
+export type CategoryOf = { categorySlug: string } | { invitationId: string };
+
+interface ScheduleRow {
+  talent_manager_id: string;
+  time_zone: string;
+  weekly: unknown;
+  exceptions: unknown;
+  daily_cap: number;
+  name: string;
+  email: string;
+}
+
+/** Talent managers' weekly hours, and the reads of who is free when. */
+@Injectable()
+export class AvailabilityRepository {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly orm: MikroORM,
+  ) {}
+
+  find(talentManagerId: string): Promise<TalentManagerAvailability | null> {
+    return this.em.findOne(TalentManagerAvailability, { talentManagerId });
+  }
+
+  draft(talentManagerId: string, timeZone: string, dailyCap: number): TalentManagerAvailability {
+    const init = {
+      talentManagerId,
+      timeZone,
+      weekly: [],
+      exceptions: [],
+      categorySlugs: [],
+      dailyCap,
+      updatedAt: new Date(0),
+    };
+    return this.em.create(TalentManagerAvailability, init);
+  }
+
+  save(row: TalentManagerAvailability): Promise<void> {
+    return this.em.persistAndFlush(row);
+  }
+
+  /**
+   * THE "who is free" read, for the slot list, booking and rescheduling alike: the schedules of the
+   * category's talent managers (identity's `users` gives their role, name and address; talent's
+   * `vetting_invitations` the invitation's category) and their active calls from `from` to `to`, widened by
+   * the margin the local-day cap needs. `excludeCallId`: the call being moved does not hold its own time.
+   */
+  async whoIsFree(
+    category: CategoryOf,
+    from: DateTime,
+    to: DateTime,
+    excludeCallId: string | null = null,
+    em: EntityManager = this.em,
+  ): Promise<FreeTime> {
+    const slug = 'categorySlug' in category ? category.categorySlug : null;
+    const invitationId = 'invitationId' in category ? category.invitationId : null;
+    const [row] = await em.execute<{ schedules: unknown; booked: unknown }[]>(
+      `with sched as (
+         select a.talent_manager_id, a.time_zone, a.weekly, a.exceptions, a.daily_cap, u.name, u.email
+           from talent_manager_availability a join users u on u.id = a.talent_manager_id and u.role = 'talent_manager'
+          where a.category_slugs @> jsonb_build_array(
+                  coalesce(?::text, (select category_slug from vetting_invitations where id = ?::uuid)))
+       )
+       select (select coalesce(json_agg(sched), '[]') from sched) as schedules,
+              (select coalesce(json_agg(json_build_array(c.talent_manager_id,
+                        extract(epoch from c.starts_at) * 1000, extract(epoch from c.ends_at) * 1000)), '[]')
+                 from vetting_calls c
+                where c.talent_manager_id in (select talent_manager_id from sched) and c.status = any(?::text[])
+                  and c.ends_at > ? and c.starts_at < ? and c.id is distinct from ?::uuid) as booked`,
+      [
+        slug,
+        invitationId,
+        ACTIVE_SQL,
+        from.minus(CAP_MARGIN).toJSDate(),
+        to.plus(CAP_MARGIN).toJSDate(),
+        excludeCallId,
+      ],
+    );
+    const schedules = fromJson<ScheduleRow[]>(row.schedules).map((r) => ({
+      talentManagerId: r.talent_manager_id,
+      timeZone: r.time_zone,
+      weekly: fromJson<TalentManagerSchedule['weekly']>(r.weekly),
+      exceptions: fromJson<TalentManagerSchedule['exceptions']>(r.exceptions),
+      dailyCap: r.daily_cap,
+      name: r.name,
+      email: r.email,
+    }));
+    const booked = fromJson<[string, number, number][]>(row.booked).map(([talentManagerId, s, e]) => ({
+      talentManagerId,
+      startsAt: DateTime.fromMillis(Number(s), { zone: 'utc' }),
+      endsAt: DateTime.fromMillis(Number(e), { zone: 'utc' }),
+    }));
+    return { schedules, booked };
+  }
+
+  /**
+   * After a change of time zone, the talent manager's active calls belong to the local days of the new zone:
+   * their day and the per-day counts the daily cap is enforced on are computed again. Locks are taken in the
+   * order bookings and reschedules take them (the calls, then the counts), so none can deadlock with this.
+   * The counts are those the `vetting_calls_day_load` trigger keeps (see migrations/…_daily_cap.ts).
+   */
+  async recountDays(talentManagerId: string, timeZone: string, dailyCap: number): Promise<void> {
+    await withContext(this.orm, (em) =>
+      em.transactional(async (tem) => {
+        const active = ACTIVE_SQL;
+        await tem.execute(
+          `select id from vetting_calls where talent_manager_id = ? and status = any(?::text[]) for update`,
+          [talentManagerId, active],
+        );
+        await tem.execute(`lock table talent_manager_day_load in share row exclusive mode`);
+        await tem.execute(
+          `update vetting_calls set tm_local_day = (starts_at at time zone ?)::date
+            where talent_manager_id = ? and status = any(?::text[])`,
+          [timeZone, talentManagerId, active],
+        );
+        await tem.execute(`delete from talent_manager_day_load where talent_manager_id = ?`, [talentManagerId]);
+        await tem.execute(
+          `insert into talent_manager_day_load (talent_manager_id, day, calls, cap)
+           select talent_manager_id, tm_local_day, count(*), greatest(count(*), ?) from vetting_calls
+            where talent_manager_id = ? and status = any(?::text[]) group by talent_manager_id, tm_local_day`,
+          [dailyCap, talentManagerId, active],
+        );
+      }),
+    );
+  }
+}

@@ -1,0 +1,297 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, FilterQuery, LockMode, MikroORM } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { withContext } from '@vetting/core';
+import { User } from '@vetting/identity';
+import type { BookingFacts } from '../domain/call.rules';
+import { ACTIVE_SQL, fromJson } from './availability.repository';
+import { ACTIVE_CALL_STATUSES, CallHistoryEntry, VettingCall } from './call.entities';
+
+/** What booking reads about the invitation, with the program and category the call is booked in. */
+export type InvitationFacts = BookingFacts & { program: string; categorySlug: string };
+
+/** The conditional reschedule found the call changed (another reschedule or a cancel won): roll back. */
+export class StaleCall extends Error {}
+
+/*
+ * Rules this SQL enforces again, and their TypeScript twins (test/medium/calendar-*.medium.spec.ts pins them):
+ *  - one booking per invitation, open, no cooldown, rebooking after a cancel costs a reschedule:
+ *    `bookingEntitlement` (domain/call.rules.ts) ⇔ the `inv` CTE of `insertBooking`;
+ *  - the reschedule limit and notice: `assertCanReschedule` (domain/call.rules.ts) ⇔ `moveIfCurrent`;
+ *  - no overlap and the daily cap: `offersSlot` (domain/slot-offers.rules.ts) ⇔ the exclusion constraint
+ *    and `talent_manager_day_load_cap` (the `vetting_calls_day_load` trigger) on every insert and move.
+ */
+@Injectable()
+export class CallsRepository {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly orm: MikroORM,
+  ) {}
+
+  find(id: string, em: EntityManager = this.em): Promise<VettingCall | null> {
+    return em.findOne(VettingCall, { id });
+  }
+
+  /** A fresh read outside any request's identity map. */
+  findFresh(id: string, version?: number): Promise<VettingCall | null> {
+    return withContext(this.orm, (em) => em.findOne(VettingCall, version === undefined ? { id } : { id, version }));
+  }
+
+  reload(em: EntityManager, id: string): Promise<VettingCall> {
+    return em.findOneOrFail(VettingCall, { id }, { refresh: true });
+  }
+
+  /** Newest start first, at most 200. */
+  list(where: { freelancerId?: string; talentManagerId?: string }): Promise<VettingCall[]> {
+    return this.em.find(VettingCall, where, { orderBy: { startsAt: 'desc' }, limit: 200 });
+  }
+
+  /** Adds history entries to `em`'s unit of work (written with the change they record, on its flush). */
+  addHistory(em: EntityManager, ...entries: CallHistoryEntry[]): void {
+    em.persist(entries);
+  }
+
+  historyOf(callId: string): Promise<CallHistoryEntry[]> {
+    return this.em.find(CallHistoryEntry, { callId }, { orderBy: { at: 'asc', id: 'asc' } });
+  }
+
+  /** The two people of a call (identity's `users`): with `em`, read in the caller's transaction. */
+  people(ids: string[], em?: EntityManager): Promise<User[]> {
+    const where = { id: { $in: ids } };
+    return em ? em.find(User, where) : withContext(this.orm, (ctx) => ctx.find(User, where));
+  }
+
+  /**
+   * What booking needs to know about the invitation (talent's `vetting_invitations` and `vetting_cooldowns`,
+   * read here so that it is one round trip beside the "who is free" read): the invitation whoever it belongs
+   * to, the freelancer's running cooldown in its program, and whether it has active or cancelled calls.
+   */
+  async invitationFacts(invitationId: string, freelancerId: string, now: DateTime): Promise<InvitationFacts> {
+    const [row] = await this.em.execute<
+      {
+        invitation: {
+          freelancer_id: string;
+          program: string;
+          category_slug: string;
+          status: string;
+          reschedules_used: number;
+          free_rebooking: boolean;
+        } | null;
+        cooldown_until: Date | null;
+        has_active: boolean | null;
+        has_cancelled: boolean | null;
+      }[]
+    >(
+      `with inv as (
+         select freelancer_id, program, category_slug, status, reschedules_used, free_rebooking
+           from vetting_invitations where id = ?
+       )
+       select (select row_to_json(inv) from inv) as invitation,
+              (select max(until) from vetting_cooldowns
+                where freelancer_id = ? and program = coalesce((select program from inv), 'expert-vetted')
+                  and until > ?) as cooldown_until,
+              (select bool_or(status = any(?::text[])) from vetting_calls where invitation_id = ?) as has_active,
+              (select bool_or(status = 'cancelled') from vetting_calls where invitation_id = ?) as has_cancelled`,
+      [invitationId, freelancerId, now.toJSDate(), ACTIVE_SQL, invitationId, invitationId],
+    );
+    const inv = fromJson<(typeof row)['invitation']>(row.invitation);
+    return {
+      invitation: inv
+        ? {
+            freelancerId: inv.freelancer_id,
+            status: inv.status,
+            reschedulesUsed: inv.reschedules_used,
+            freeRebooking: inv.free_rebooking,
+          }
+        : null,
+      cooldownUntil: row.cooldown_until ? DateTime.fromJSDate(new Date(row.cooldown_until), { zone: 'utc' }) : null,
+      hasActiveCall: row.has_active === true,
+      hasCancelledCall: row.has_cancelled === true,
+      program: inv?.program ?? 'expert-vetted',
+      categorySlug: inv?.category_slug ?? '',
+    };
+  }
+
+  /**
+   * Books in one statement: the invitation is updated only if it is still as read (open, same counters, no
+   * cooldown or cancellation since), and the call and its history entry are inserted with it. It writes
+   * talent's `vetting_invitations` and reads `vetting_cooldowns` because the check and the insert must be one
+   * atomic statement (a cooldown or another booking between them would otherwise slip through).
+   * false: the invitation changed. Throws the database's error when the talent manager's time went
+   * (23P01 overlap, 23514 `talent_manager_day_load_cap`) or the invitation already has a call (23505).
+   */
+  async insertBooking(
+    tem: EntityManager,
+    call: VettingCall,
+    read: { reschedulesUsed: number; freeRebooking: boolean; hasCancelledCall: boolean },
+    now: DateTime,
+    details: Record<string, unknown>,
+  ): Promise<boolean> {
+    const rows = await tem.execute<{ id: string }[]>(
+      `with inv as (
+         update vetting_invitations i set reschedules_used = ?::int, free_rebooking = false
+          where i.id = ?::uuid and i.freelancer_id = ?::uuid and i.status = 'open' and i.reschedules_used = ?::int
+            and i.free_rebooking = ?::boolean
+            and not exists (select 1 from vetting_cooldowns d
+                             where d.freelancer_id = i.freelancer_id and d.program = i.program
+                               and d.until > ?::timestamptz)
+            and (?::boolean or not exists (select 1 from vetting_calls x
+                                            where x.invitation_id = i.id and x.status = 'cancelled'))
+         returning i.id
+       ), c as (
+         insert into vetting_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status,
+                                    starts_at, ends_at, reschedule_count, version, ics_sequence, free_rebooking,
+                                    created_at, updated_at)
+         select ?::uuid, inv.id, ?::uuid, ?::uuid, ?::text, ?::text, 'scheduled', ?::timestamptz, ?::timestamptz,
+                ?::int, 1, 0, ?::boolean, ?::timestamptz, ?::timestamptz from inv
+         returning id
+       ), h as (
+         insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
+         select ?::uuid, c.id, ?::timestamptz, ?::uuid, 'freelancer', 'booked', null, 'scheduled', ?::jsonb from c
+       )
+       select id from c`,
+      [
+        call.rescheduleCount,
+        call.invitationId,
+        call.freelancerId,
+        read.reschedulesUsed,
+        read.freeRebooking,
+        now.toJSDate(),
+        read.hasCancelledCall,
+        call.id,
+        call.freelancerId,
+        call.talentManagerId,
+        call.program,
+        call.categorySlug,
+        call.startsAt,
+        call.endsAt,
+        call.rescheduleCount,
+        call.freeRebooking,
+        call.createdAt,
+        call.updatedAt,
+        randomUUID(),
+        call.createdAt,
+        call.freelancerId,
+        JSON.stringify(details),
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The conditional reschedule that decides concurrent ones: talent's `vetting_invitations` counts the
+   * reschedule (still under the limit) in the same transaction as the move, which applies only to the
+   * version that was read while the notice still holds. Returns null when no reschedule is left (nothing
+   * written); throws StaleCall (the caller's transaction rolls the count back) when the call changed.
+   */
+  async moveIfCurrent(
+    tem: EntityManager,
+    move: {
+      call: VettingCall;
+      talentManagerId: string;
+      startsAt: DateTime;
+      endsAt: DateTime;
+      now: DateTime;
+      noticeDeadline: DateTime;
+      maxReschedules: number;
+    },
+  ): Promise<{ reschedulesUsed: number } | null> {
+    const inv = await tem.execute<{ reschedules_used: number }[]>(
+      `update vetting_invitations set reschedules_used = reschedules_used + 1
+        where id = ? and reschedules_used < ? returning reschedules_used`,
+      [move.call.invitationId, move.maxReschedules],
+    );
+    if (inv.length === 0) return null;
+    const rows = await tem.execute<{ id: string }[]>(
+      `update vetting_calls
+          set starts_at = ?, ends_at = ?, talent_manager_id = ?, status = 'rescheduled',
+              reschedule_count = ?, version = version + 1, ics_sequence = ics_sequence + 1, updated_at = ?
+        where id = ? and version = ? and status in ('scheduled', 'rescheduled') and starts_at >= ?
+        returning id`,
+      [
+        move.startsAt.toJSDate(),
+        move.endsAt.toJSDate(),
+        move.talentManagerId,
+        inv[0].reschedules_used,
+        move.now.toJSDate(),
+        move.call.id,
+        move.call.version,
+        move.noticeDeadline.toJSDate(),
+      ],
+    );
+    if (rows.length === 0) throw new StaleCall();
+    return { reschedulesUsed: inv[0].reschedules_used };
+  }
+
+  /** Cancels the version that was read, if it has not started: false when the call changed meanwhile. */
+  async cancelIfCurrent(tem: EntityManager, call: VettingCall, reason: string, now: DateTime): Promise<boolean> {
+    const rows = await tem.execute<{ id: string }[]>(
+      `update vetting_calls set status = 'cancelled', version = version + 1, ics_sequence = ics_sequence + 1,
+              cancel_reason = ?, ended_at = ?, updated_at = ?
+        where id = ? and version = ? and status in ('scheduled', 'rescheduled') returning id`,
+      [reason, now.toJSDate(), now.toJSDate(), call.id, call.version],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Records a participant's join (the first one's time is kept) and starts the call: the status it had,
+   * and whether this was the participant's first join; null when the call is no longer active.
+   */
+  async markJoined(
+    em: EntityManager,
+    callId: string,
+    who: 'freelancer' | 'talent_manager',
+    now: DateTime,
+  ): Promise<{ first: boolean; prevStatus: string } | null> {
+    const column = who === 'freelancer' ? 'freelancer_joined_at' : 'talent_manager_joined_at';
+    const rows = await em.execute<{ id: string; first: boolean; prev_status: string }[]>(
+      `update vetting_calls c
+          set ${column} = coalesce(c.${column}, ?),
+              status = case when c.status in ('scheduled', 'rescheduled') then 'in_progress' else c.status end,
+              updated_at = ?
+         from (select id, ${column} is null as first, status as prev_status
+                 from vetting_calls where id = ? for update) old
+        where c.id = old.id and c.status in ('scheduled', 'rescheduled', 'in_progress')
+        returning c.id, old.first, old.prev_status`,
+      [now.toJSDate(), now.toJSDate(), callId],
+    );
+    return rows.length ? { first: rows[0].first, prevStatus: rows[0].prev_status } : null;
+  }
+
+  /**
+   * Locks (skipping those another sweep holds) `timer`'s call and every active call whose grace period ended
+   * before `dueBefore` with someone absent, oldest first, at most 500.
+   */
+  lockDueForGrace(
+    tem: EntityManager,
+    timer: { id: string; version: number } | null,
+    dueBefore: Date,
+  ): Promise<VettingCall[]> {
+    const due = {
+      status: { $in: ['scheduled', 'rescheduled', 'in_progress'] },
+      startsAt: { $lte: dueBefore },
+      $or: [{ freelancerJoinedAt: null }, { talentManagerJoinedAt: null }],
+    };
+    return tem.find(VettingCall, (timer ? { $or: [timer, due] } : due) as FilterQuery<VettingCall>, {
+      lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
+      limit: 500,
+      orderBy: { startsAt: 'asc' },
+    });
+  }
+
+  lockAtVersion(tem: EntityManager, id: string, version: number): Promise<VettingCall | null> {
+    return tem.findOne(VettingCall, { id, version }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  /** Active calls past their end (the reconciliation sweep), at most 1000. */
+  overdue(now: Date): Promise<VettingCall[]> {
+    const status = { $in: [...ACTIVE_CALL_STATUSES] };
+    return withContext(this.orm, (em) => em.find(VettingCall, { status, endsAt: { $lte: now } }, { limit: 1000 }));
+  }
+
+  active(): Promise<VettingCall[]> {
+    return withContext(this.orm, (em) => em.find(VettingCall, { status: { $in: [...ACTIVE_CALL_STATUSES] } }));
+  }
+}

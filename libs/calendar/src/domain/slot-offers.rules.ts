@@ -1,0 +1,168 @@
+import { DateTime, IANAZone } from 'luxon';
+import { MS_PER_DAY, ianaZone, localDayBounds, localDayNumber, offsetTable } from './local-days';
+import {
+  BookedInterval,
+  MergedSlot,
+  SlotPolicy,
+  TalentManagerSchedule,
+  TalentManagerSlot,
+  UTC,
+  compareIds,
+  indexBookings,
+  offsetTables,
+  slotBounds,
+  slotStartsMs,
+  utcFactory,
+} from './slot-grid.rules';
+
+/*
+ * The slots offered to freelancers and the choice of talent manager: pure functions of their arguments.
+ * The database enforces two of these rules again when a call is written: no overlap of one talent
+ * manager's calls (exclusion constraint on vetting_calls) and the daily cap (talent_manager_day_load_cap,
+ * kept by the vetting_calls_day_load trigger); test/medium/calendar-*.medium.spec.ts pin them together.
+ */
+
+/**
+ * Slots one TM offers whose start lies in [from, to), sorted by start, as UTC DateTimes.
+ *
+ * For each local date (TM's zone) in range that is not an exception and whose count of this TM's
+ * booked calls starting that local day is below `dailyCap`, each weekly window of that ISO weekday is
+ * stepped in absolute time by `callLength` from the window's start; a slot must end at or before the
+ * window's end, start in [now + minBookingLead, now + bookingHorizon], and not overlap (half-open)
+ * any of this TM's booked intervals.
+ */
+export function slotsForTalentManager(
+  s: TalentManagerSchedule,
+  booked: BookedInterval[],
+  policy: SlotPolicy,
+  now: DateTime,
+  from: DateTime,
+  to: DateTime,
+): TalentManagerSlot[] {
+  const bounds = slotBounds(policy, now, from, to);
+  if (!bounds) return [];
+  const starts = slotStartsMs(s, indexBookings(booked, s.talentManagerId), bounds, offsetTables(bounds));
+  const toDateTime = utcFactory();
+  return starts.map((t) => ({
+    talentManagerId: s.talentManagerId,
+    startsAt: toDateTime(t),
+    endsAt: toDateTime(t + bounds.callMs),
+  }));
+}
+
+/**
+ * Union of several TMs' slots, de-duplicated by start instant and sorted by start.
+ * Each merged slot carries the (ascending, unique) ids of the TMs offering it; the end is taken
+ * from the first TM offering that start.
+ */
+export function mergeSlots(perTm: TalentManagerSlot[][]): MergedSlot[] {
+  const byStart = new Map<number, { startsAt: DateTime; endsAt: DateTime; ids: Set<string> }>();
+  for (const slots of perTm) {
+    for (const slot of slots) {
+      const key = slot.startsAt.toMillis();
+      let entry = byStart.get(key);
+      if (!entry) {
+        entry = { startsAt: slot.startsAt.toUTC(), endsAt: slot.endsAt.toUTC(), ids: new Set() };
+        byStart.set(key, entry);
+      }
+      entry.ids.add(slot.talentManagerId);
+    }
+  }
+  return [...byStart.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, e]) => ({ startsAt: e.startsAt, endsAt: e.endsAt, talentManagerIds: [...e.ids].sort(compareIds) }));
+}
+
+/**
+ * `slotsForTalentManager` for every schedule, then `mergeSlots` — computed in epoch milliseconds and
+ * only converting the merged, unique slots to DateTimes.
+ */
+export function availableSlots(
+  schedules: TalentManagerSchedule[],
+  booked: BookedInterval[],
+  policy: SlotPolicy,
+  now: DateTime,
+  from: DateTime,
+  to: DateTime,
+): MergedSlot[] {
+  const bounds = slotBounds(policy, now, from, to);
+  if (!bounds) return [];
+  const bookedByTm = new Map<string, BookedInterval[]>();
+  for (const b of booked) {
+    const list = bookedByTm.get(b.talentManagerId);
+    if (list) list.push(b);
+    else bookedByTm.set(b.talentManagerId, [b]);
+  }
+  const idsByStart = new Map<number, Set<string>>();
+  const offsetsFor = offsetTables(bounds);
+  for (const s of schedules) {
+    const ix = indexBookings(bookedByTm.get(s.talentManagerId) ?? [], s.talentManagerId);
+    for (const t of slotStartsMs(s, ix, bounds, offsetsFor)) {
+      const ids = idsByStart.get(t);
+      if (ids) ids.add(s.talentManagerId);
+      else idsByStart.set(t, new Set([s.talentManagerId]));
+    }
+  }
+  const toDateTime = utcFactory();
+  return [...idsByStart.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([t, ids]) => ({
+      startsAt: toDateTime(t),
+      endsAt: toDateTime(t + bounds.callMs),
+      talentManagerIds: [...ids].sort(compareIds),
+    }));
+}
+
+/** True when `startsAt` is exactly the start of one of the slots this TM offers (same rules). */
+export function offersSlot(
+  s: TalentManagerSchedule,
+  booked: BookedInterval[],
+  policy: SlotPolicy,
+  now: DateTime,
+  startsAt: DateTime,
+): boolean {
+  const at = startsAt.toMillis();
+  if (!Number.isFinite(at)) return false;
+  const bounds = slotBounds(policy, now, startsAt, DateTime.fromMillis(at + 1, { zone: UTC }));
+  if (!bounds) return false;
+  return slotStartsMs(s, indexBookings(booked, s.talentManagerId), bounds, offsetTables(bounds)).includes(at);
+}
+
+/**
+ * Orders the TMs offering a slot, best first: fewest active calls starting on the slot's local day
+ * (in each TM's own zone), then fewest active calls starting at or after `now`, then
+ * talentManagerId ascending. Duplicate candidate ids are collapsed. A candidate without a schedule
+ * (or with an invalid zone) has its local day evaluated in UTC.
+ */
+export function rankTalentManagers(
+  candidateIds: string[],
+  schedules: TalentManagerSchedule[],
+  booked: BookedInterval[],
+  now: DateTime,
+  slotStart: DateTime,
+): string[] {
+  const zoneById = new Map<string, string>();
+  for (const s of schedules) if (!zoneById.has(s.talentManagerId)) zoneById.set(s.talentManagerId, s.timeZone);
+  const nowMs = now.toMillis();
+  const slotMs = slotStart.toMillis();
+
+  const ranked = [...new Set(candidateIds)].map((id) => {
+    const zoneName = zoneById.get(id);
+    const zone = ianaZone(zoneName) ?? IANAZone.create('UTC');
+    // The memoised per-day offsets around the slot (luxon's zone.offset is costly on the booking path).
+    const offset = offsetTable(zone, slotMs - 2 * MS_PER_DAY, slotMs + 2 * MS_PER_DAY);
+    const [dayStart, dayEnd] = localDayBounds(offset, localDayNumber(offset, slotMs));
+    let sameDay = 0;
+    let upcoming = 0;
+    for (const b of booked) {
+      if (b.talentManagerId !== id) continue;
+      const start = b.startsAt.toMillis();
+      if (start >= dayStart && start < dayEnd) sameDay++;
+      if (start >= nowMs) upcoming++;
+    }
+    return { id, sameDay, upcoming };
+  });
+
+  ranked.sort((a, b) => a.sameDay - b.sameDay || a.upcoming - b.upcoming || compareIds(a.id, b.id));
+  return ranked.map((r) => r.id);
+}

@@ -1,0 +1,161 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { DateTime, Duration } from 'luxon';
+import { AppError } from '@vetting/core';
+import {
+  AvailabilityRepository,
+  CallsRepository,
+  bookingEntitlement,
+  isDayFull,
+  isDuplicateCall,
+  isTimeTaken,
+  offersSlot,
+} from '@vetting/calendar';
+import { MediumDatabase, openMediumDatabase } from '../support/medium-database';
+import { dayLoad, draftCall, insertTalentManager, invitedFreelancer } from '../support/calendar-medium';
+
+/*
+ * The booking statement (CallsRepository.insertBooking, one CTE over talent's invitations and cooldowns and
+ * the calendar's calls) and the "who is free" read, against real PostgreSQL: races are settled by the
+ * database, and each rule the SQL enforces gives the same answer as its TypeScript twin.
+ */
+describe('calendar booking statement (PostgreSQL)', () => {
+  let db: MediumDatabase;
+  let calls: CallsRepository;
+  let availability: AvailabilityRepository;
+  const now = DateTime.utc().startOf('second');
+  const day = now.plus({ days: 3 }).startOf('day');
+  const at = (h: number, m = 0) => day.set({ hour: h, minute: m });
+  const policy = {
+    callLength: Duration.fromObject({ minutes: 30 }),
+    minBookingLead: Duration.fromObject({ hours: 1 }),
+    bookingHorizon: Duration.fromObject({ days: 30 }),
+  };
+  const unread = { reschedulesUsed: 0, freeRebooking: false, hasCancelledCall: false };
+
+  beforeAll(async () => {
+    db = await openMediumDatabase();
+    calls = new CallsRepository(db.em(), db.orm);
+    availability = new AvailabilityRepository(db.em(), db.orm);
+  });
+  afterAll(() => db.close());
+
+  type Outcome = 'booked' | 'changed' | 'taken' | 'day-full' | 'duplicate';
+  async function book(
+    f: { freelancerId: string; invitationId: string },
+    tmId: string,
+    startsAt: DateTime,
+    read = unread,
+  ) {
+    const call = draftCall(f, tmId, startsAt, now);
+    try {
+      const ok = await db.em().transactional((tem) => calls.insertBooking(tem as EntityManager, call, read, now, {}));
+      return (ok ? 'booked' : 'changed') as Outcome;
+    } catch (err) {
+      if (isDayFull(err)) return 'day-full' as Outcome;
+      if (isTimeTaken(err)) return 'taken' as Outcome;
+      if (isDuplicateCall(err)) return 'duplicate' as Outcome;
+      throw err;
+    }
+  }
+  const count = (outcomes: Outcome[]) =>
+    outcomes.reduce<Record<string, number>>((c, o) => ({ ...c, [o]: (c[o] ?? 0) + 1 }), {});
+
+  it('two concurrent bookings of the same slot: exactly one wins, the other finds the time taken (23P01)', async () => {
+    const tm = await insertTalentManager(db.em());
+    const [a, b] = [await invitedFreelancer(db.em()), await invitedFreelancer(db.em())];
+    const outcomes = await Promise.all([book(a, tm, at(10)), book(b, tm, at(10))]);
+    expect(count(outcomes)).toEqual({ booked: 1, taken: 1 });
+    const [{ n }] = await db
+      .em()
+      .execute(`select count(*)::int as n from vetting_calls where talent_manager_id = ?`, [tm]);
+    expect(n).toBe(1);
+  });
+
+  it('one invitation booked at two slots at once: one call, the other is refused (one active call)', async () => {
+    const tm = await insertTalentManager(db.em());
+    const f = await invitedFreelancer(db.em());
+    const outcomes = await Promise.all([book(f, tm, at(10)), book(f, tm, at(11))]);
+    expect(count(outcomes)).toEqual({ booked: 1, duplicate: 1 });
+  });
+
+  it('daily cap under concurrency: five bookings of five slots of one day, cap 2, exactly two win', async () => {
+    const tm = await insertTalentManager(db.em(), { dailyCap: 2 });
+    const fs = await Promise.all([0, 1, 2, 3, 4].map(() => invitedFreelancer(db.em())));
+    const outcomes = await Promise.all(fs.map((f, i) => book(f, tm, at(9 + i))));
+    expect(count(outcomes)).toEqual({ booked: 2, 'day-full': 3 });
+    expect(await dayLoad(db.em(), tm)).toEqual({ [day.toISODate()!]: 2 });
+  });
+
+  it('the daily cap and the overlap rule of offersSlot (TypeScript) answer as the database does', async () => {
+    for (const cap of [1, 2, 3]) {
+      const tm = await insertTalentManager(db.em(), { dailyCap: cap });
+      const tries = [at(9), at(9), at(9, 30), at(10), at(11), at(12)];
+      let booked = 0;
+      for (const startsAt of tries) {
+        const free = await availability.whoIsFree(
+          { categorySlug: 'web-mobile-software-dev' },
+          startsAt,
+          startsAt.plus(policy.callLength),
+        );
+        const schedule = free.schedules.find((s) => s.talentManagerId === tm)!;
+        const offered = offersSlot(schedule, free.booked, policy, now, startsAt);
+        const outcome = await book(await invitedFreelancer(db.em()), tm, startsAt);
+        expect({ cap, startsAt: startsAt.toISO(), outcome, offered }).toEqual({
+          cap,
+          startsAt: startsAt.toISO(),
+          outcome: offered ? 'booked' : expect.stringMatching(/^(taken|day-full)$/),
+          offered,
+        });
+        if (outcome === 'booked') booked++;
+      }
+      expect(booked).toBe(Math.min(cap, 5));
+    }
+  });
+
+  it('a running cooldown: the statement writes nothing, and bookingEntitlement refuses with COOLDOWN_ACTIVE', async () => {
+    const tm = await insertTalentManager(db.em());
+    const f = await invitedFreelancer(db.em());
+    await db.em().execute(
+      `insert into vetting_cooldowns (id, freelancer_id, program, reason, starts_at, until)
+       values (gen_random_uuid(), ?, 'expert-vetted', 'missed', ?, ?)`,
+      [f.freelancerId, now.toJSDate(), now.plus({ days: 90 }).toJSDate()],
+    );
+    expect(await book(f, tm, at(10))).toBe('changed');
+    const facts = await calls.invitationFacts(f.invitationId, f.freelancerId, now);
+    expect(() => bookingEntitlement(facts, f.freelancerId, now, { maxReschedules: 1 })).toThrow(
+      expect.objectContaining({ code: 'COOLDOWN_ACTIVE' }) as unknown as AppError,
+    );
+    const [{ n }] = await db
+      .em()
+      .execute(`select count(*)::int as n from vetting_calls where invitation_id = ?`, [f.invitationId]);
+    expect(n).toBe(0);
+  });
+
+  it('an invitation changed since it was read (counters): nothing is written', async () => {
+    const tm = await insertTalentManager(db.em());
+    const f = await invitedFreelancer(db.em());
+    expect(await book(f, tm, at(10), { ...unread, reschedulesUsed: 1 })).toBe('changed');
+    expect(await book(f, tm, at(10), { ...unread, freeRebooking: true })).toBe('changed');
+    expect(await book(f, tm, at(10))).toBe('booked');
+  });
+
+  it('who is free: one read by invitation or by category, and the call being moved does not hold its time', async () => {
+    const tm = await insertTalentManager(db.em());
+    const f = await invitedFreelancer(db.em());
+    expect(await book(f, tm, at(14))).toBe('booked');
+    const byInvitation = await availability.whoIsFree({ invitationId: f.invitationId }, at(14), at(14, 30));
+    const bySlug = await availability.whoIsFree({ categorySlug: 'web-mobile-software-dev' }, at(14), at(14, 30));
+    expect(byInvitation).toEqual(bySlug);
+    const mine = byInvitation.booked.filter((b) => b.talentManagerId === tm);
+    expect(mine.map((b) => b.startsAt.toISO())).toEqual([at(14).toISO()]);
+    const [{ id }] = await db.em().execute(`select id from vetting_calls where invitation_id = ?`, [f.invitationId]);
+    const moving = await availability.whoIsFree({ categorySlug: 'web-mobile-software-dev' }, at(14), at(14, 30), id);
+    expect(moving.booked.filter((b) => b.talentManagerId === tm)).toEqual([]);
+    expect(
+      await availability.whoIsFree({ invitationId: '00000000-0000-4000-8000-000000000000' }, at(14), at(15)),
+    ).toEqual({
+      schedules: [],
+      booked: [],
+    });
+  });
+});
