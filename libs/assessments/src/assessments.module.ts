@@ -1,12 +1,12 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { Reconciler } from '@vetting/core';
 import { BullModule } from '@nestjs/bullmq';
-import { AssessmentsController } from './assessments.controller';
-import { ATTEMPT_DEADLINES_QUEUE, AssessmentCatalog, AssessmentsService, GRADING_QUEUE } from './assessments.service';
-import { AttemptDeadlineProcessor } from './attempt-deadline.processor';
-import { AttemptRoomGateway } from './attempt-room.gateway';
-import { ProctorGateway } from './proctor.gateway';
-import { TrackStates } from './track-states';
+import { AssessmentsController } from './http/assessments.controller';
+import { ATTEMPT_DEADLINES_QUEUE, AssessmentCatalog, AssessmentsService, GRADING_QUEUE } from './attempts/assessments.service';
+import { AttemptDeadlineProcessor } from './attempts/attempt-deadline.processor';
+import { AttemptRoomGateway } from './attempt-room/attempt-room.gateway';
+import { ProctorGateway } from './proctoring/proctor.gateway';
+import { TrackStates } from './tracks/track-states';
 
 const queues = BullModule.registerQueue({ name: ATTEMPT_DEADLINES_QUEUE }, { name: GRADING_QUEUE });
 

@@ -1,5 +1,5 @@
-import type { AssessmentItem } from '../../assessments/src/catalog.schema';
-import { COMPETENCIES } from '../../assessments/src/catalog.schema';
+import type { AssessmentItem } from '@vetting/assessments';
+import { COMPETENCIES } from '@vetting/assessments';
 import { BANDS, CaseOutcome, gradeCoding, gradeMultipleChoice, gradeScenario, outputsMatch, percentileBand, scoreDistribution } from './grading.rules';
 
 type Mc = Extract<AssessmentItem, { type: 'multiple_choice' }>;

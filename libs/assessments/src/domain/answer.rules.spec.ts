@@ -1,5 +1,5 @@
 import { MAX_CODE_BYTES, answerProblems } from './answer.rules';
-import { AssessmentItem } from './catalog.schema';
+import { AssessmentItem } from '../catalog/catalog.schema';
 
 const mc: AssessmentItem = {
   type: 'multiple_choice',

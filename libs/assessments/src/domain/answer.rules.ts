@@ -1,4 +1,4 @@
-import { AssessmentItem } from './catalog.schema';
+import { AssessmentItem } from '../catalog/catalog.schema';
 
 export const MAX_CODE_BYTES = 64 * 1024;
 

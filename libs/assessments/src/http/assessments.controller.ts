@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProp
 import { IsObject, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { ApiErrors, parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
-import { AssessmentsService } from './assessments.service';
-import { TrackStates } from './track-states';
+import { AssessmentsService } from '../attempts/assessments.service';
+import { TrackStates } from '../tracks/track-states';
 import { AttemptList, AttemptTimeline, AttemptView, CatalogView, LiveAttemptList, SavedAnswer, TerminatedAttempt, TrackInvitationView, TrackStateView } from './assessments.responses';
 
 export class TrackInvitationDto {

@@ -7,8 +7,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { AppConfig, AppError, Clock, Outbox, badRequest, notFound, sqlState, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { LivePublisher, liveCloseRoom, liveEmit } from '@vetting/live';
-import { answerProblems } from './answer.rules';
-import { Attempt, AttemptAnswer, IntegritySignal, TrackInvitation, toSignalView } from './attempt.entities';
+import { answerProblems } from '../domain/answer.rules';
+import { Attempt, AttemptAnswer, IntegritySignal, TrackInvitation, toSignalView } from '../data/attempt.entities';
 import {
   AttemptStatus,
   COOLDOWN_ATTEMPT_STATUSES,
@@ -24,12 +24,12 @@ import {
   startByOf,
   startWindowPassed,
   transition,
-} from './attempt.rules';
-import { assessmentSummary, loadCatalog, publicItem } from './catalog';
-import { Assessment, AssessmentItem, Track } from './catalog.schema';
-import { IntegrityThresholds, SignalFact, SignalType, integrityPoints, shouldAutoTerminate, signalCounts, signalPoints, tierOf } from './integrity.rules';
-import { SignalRelay } from './signal-relay';
-import { SignalWriteBatch, runningTotals } from './signal-batch';
+} from '../domain/attempt.rules';
+import { assessmentSummary, loadCatalog, publicItem } from '../catalog/catalog';
+import { Assessment, AssessmentItem, Track } from '../catalog/catalog.schema';
+import { IntegrityThresholds, SignalFact, SignalType, integrityPoints, shouldAutoTerminate, signalCounts, signalPoints, tierOf } from '../domain/integrity.rules';
+import { SignalRelay } from '../proctoring/signal-relay';
+import { SignalWriteBatch, runningTotals } from '../proctoring/signal-batch';
 
 export const ATTEMPT_DEADLINES_QUEUE = 'attempt-deadlines';
 export const GRADING_QUEUE = 'grading';

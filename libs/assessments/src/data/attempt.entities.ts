@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { ATTEMPT_STATUSES, AttemptStatus } from './attempt.rules';
+import { ATTEMPT_STATUSES, AttemptStatus } from '../domain/attempt.rules';
 
 @Entity({ tableName: 'attempts' })
 @Index({ properties: ['freelancerId', 'assessmentSlug'] })

@@ -1,7 +1,7 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { ATTEMPT_STATUSES } from './attempt.rules';
-import { CODE_LANGUAGES } from './catalog.schema';
-import { CANDIDATE_SIGNALS, SYSTEM_SIGNALS } from './integrity.rules';
+import { ATTEMPT_STATUSES } from '../domain/attempt.rules';
+import { CODE_LANGUAGES } from '../catalog/catalog.schema';
+import { CANDIDATE_SIGNALS, SYSTEM_SIGNALS } from '../domain/integrity.rules';
 
 const SIGNAL_TYPES = [...CANDIDATE_SIGNALS, ...SYSTEM_SIGNALS];
 const TIERS = ['none', 'some', 'major'];

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Clock, notFound, withContext } from '@vetting/core';
-import { TrackState } from './attempt.entities';
-import { AssessmentCatalog } from './assessments.service';
-import { Track } from './catalog.schema';
+import { TrackState } from '../data/attempt.entities';
+import { AssessmentCatalog } from '../attempts/assessments.service';
+import { Track } from '../catalog/catalog.schema';
 
 export type TrackStatus = Track['status'];
 

@@ -2,8 +2,8 @@ import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, We
 import type { Socket } from 'socket.io';
 import { Clock, forbidden } from '@vetting/core';
 import { IceServers, LivePublisher, ack, liveUser } from '@vetting/live';
-import { AssessmentsService, PROCTOR_LOBBY, attemptRoom, proctorRoom } from './assessments.service';
-import { stringField, uuidField } from './live-payload';
+import { AssessmentsService, PROCTOR_LOBBY, attemptRoom, proctorRoom } from '../attempts/assessments.service';
+import { stringField, uuidField } from '../attempt-room/live-payload';
 
 const isProctor = (role: string) => role === 'proctor' || role === 'admin';
 

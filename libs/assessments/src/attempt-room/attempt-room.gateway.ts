@@ -3,8 +3,8 @@ import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect,
 import type { Namespace, Socket } from 'socket.io';
 import { AppConfig, AppError, Clock } from '@vetting/core';
 import { IceServers, ack, flushSocketWrites, liveUser } from '@vetting/live';
-import { AssessmentsService, attemptRoom, shuttingDown } from './assessments.service';
-import { CANDIDATE_SIGNALS, SignalType, signalData } from './integrity.rules';
+import { AssessmentsService, attemptRoom, shuttingDown } from '../attempts/assessments.service';
+import { CANDIDATE_SIGNALS, SignalType, signalData } from '../domain/integrity.rules';
 import { objectField, stringField, uuidField } from './live-payload';
 
 interface AttemptSocketData {

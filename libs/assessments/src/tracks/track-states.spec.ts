@@ -1,4 +1,4 @@
-import { Track } from './catalog.schema';
+import { Track } from '../catalog/catalog.schema';
 import { effectiveTrackStatus } from './track-states';
 
 const track = (status: Track['status']): Track => ({ slug: 't', title: 'T', categorySlug: 'writing', assessments: ['a'], validityWindow: 'P1Y', status });
