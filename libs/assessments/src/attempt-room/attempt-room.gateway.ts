@@ -1,11 +1,26 @@
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { AppConfig, AppError, Clock } from '@vetting/core';
+import { AppConfig, Clock } from '@vetting/core';
 import { IceServers, ack, flushSocketWrites, liveUser } from '@vetting/live';
-import { AssessmentsService, attemptRoom, shuttingDown } from '../attempts/assessments.service';
+import { AnswerAttempt } from '../attempts/answer-attempt';
+import { EndAttempt } from '../attempts/end-attempt';
+import { StartAttempt } from '../attempts/start-attempt';
+import { attemptNotRunning, invalidSignalData, shuttingDown, unknownSignalType } from '../domain/assessments.errors';
 import { CANDIDATE_SIGNALS, SignalType, signalData } from '../domain/integrity.rules';
+import { IntegritySignals } from '../proctoring/integrity-signals';
+import { LiveAttempts } from '../proctoring/live-attempts';
+import { SignalRecorder } from '../proctoring/signal-recorder';
 import { objectField, stringField, uuidField } from './live-payload';
+import { attemptRoom } from './rooms';
 
 interface AttemptSocketData {
   attempts?: Record<string, string | null>; // attemptId → deadline ISO
@@ -31,7 +46,7 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
     this.shuttingDown = true;
     for (const t of this.tickers.values()) clearInterval(t);
     this.tickers.clear();
-    await this.attempts.drainSignals();
+    await this.recorder.drain();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     await flushSocketWrites(this.server, this.config.env.DEPENDENCY_TIMEOUT.toMillis());
   }
@@ -42,7 +57,12 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
   }
 
   constructor(
-    private readonly attempts: AssessmentsService,
+    private readonly starting: StartAttempt,
+    private readonly answering: AnswerAttempt,
+    private readonly ending: EndAttempt,
+    private readonly signals: IntegritySignals,
+    private readonly recorder: SignalRecorder,
+    private readonly liveAttempts: LiveAttempts,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly ice: IceServers,
@@ -55,7 +75,7 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
     const data = socket.data as AttemptSocketData;
     for (const [attemptId, deadline] of Object.entries(data.attempts ?? {})) {
       this.startTicker(socket, attemptId, deadline);
-      await this.attempts.recordSignal(attemptId, 'reconnect', 'system', liveUser(socket).id, { recovered: true }).catch(() => undefined);
+      await this.signals.recordSignal(attemptId, 'reconnect', 'system', liveUser(socket).id, { recovered: true }).catch(() => undefined);
     }
   }
 
@@ -67,7 +87,7 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
     const data = socket.data as AttemptSocketData;
     const user = socket.data?.user;
     for (const attemptId of Object.keys(data.attempts ?? {})) {
-      const p = this.attempts.recordSignal(attemptId, 'disconnect', 'system', user?.id ?? null, { reason: 'socket closed' }).catch(() => undefined);
+      const p = this.signals.recordSignal(attemptId, 'disconnect', 'system', user?.id ?? null, { reason: 'socket closed' }).catch(() => undefined);
       this.track(p);
       await p;
     }
@@ -79,13 +99,13 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
       const attemptId = uuidField(body, 'attemptId');
       const user = liveUser(socket);
       const rejoin = Boolean((socket.data as AttemptSocketData).attempts?.[attemptId]) || (await this.wasConnectedBefore(attemptId));
-      const state = await this.attempts.begin(user, attemptId);
-      if (state.status !== 'in_progress') throw new AppError(409, state.status === 'expired' ? 'ATTEMPT_DEADLINE_PASSED' : 'ATTEMPT_NOT_ACTIVE', `The attempt is ${state.status}`, { status: state.status });
+      const state = await this.starting.begin(user, attemptId);
+      if (state.status !== 'in_progress') throw attemptNotRunning(state.status);
       await socket.join(attemptRoom(attemptId));
       const data = socket.data as AttemptSocketData;
       data.attempts = { ...(data.attempts ?? {}), [attemptId]: state.deadline };
       this.startTicker(socket, attemptId, state.deadline);
-      if (rejoin) await this.attempts.recordSignal(attemptId, 'reconnect', 'system', user.id, {});
+      if (rejoin) await this.signals.recordSignal(attemptId, 'reconnect', 'system', user.id, {});
       // The candidate's camera for watching proctors: TURN credentials expire at the deadline.
       return { attempt: state, ...this.ice.forRoom(user.id, new Date(state.deadline ?? this.clock.nowMillis())) };
     });
@@ -97,13 +117,13 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
       const attemptId = uuidField(body, 'attemptId');
       const itemId = stringField(body, 'itemId', 64)!;
       const answer = objectField(body, 'answer');
-      return this.attempts.answer(liveUser(socket), attemptId, itemId, answer);
+      return this.answering.answer(liveUser(socket), attemptId, itemId, answer);
     });
   }
 
   @SubscribeMessage('attempt:submit')
   submit(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
-    return ack(async () => ({ attempt: await this.attempts.submit(liveUser(socket), uuidField(body, 'attemptId')) }));
+    return ack(async () => ({ attempt: await this.ending.submit(liveUser(socket), uuidField(body, 'attemptId')) }));
   }
 
   /**
@@ -125,20 +145,20 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
       const attemptId = uuidField(body, 'attemptId');
       const type = stringField(body, 'type', 40)!;
       if (!(CANDIDATE_SIGNALS as readonly string[]).includes(type)) {
-        throw new AppError(400, 'VALIDATION_FAILED', `type must be one of ${CANDIDATE_SIGNALS.join(', ')}`, { fields: [{ field: 'type', problems: ['unknown signal type'] }] });
+        throw unknownSignalType(CANDIDATE_SIGNALS);
       }
       const parsed = signalData(objectField(body, 'data', true));
-      if ('field' in parsed) throw new AppError(400, 'VALIDATION_FAILED', `${parsed.field} ${parsed.problem}`, { fields: [{ field: parsed.field, problems: [parsed.problem] }] });
+      if ('field' in parsed) throw invalidSignalData(parsed.field, parsed.problem);
       const { data } = parsed;
       // Joined through this socket and still in the room (it is closed when the attempt ends): relay ahead of the write.
       const joinedHere = Boolean((socket.data as AttemptSocketData).attempts?.[attemptId]) && socket.rooms.has(attemptRoom(attemptId));
-      const signal = await this.attempts.candidateSignal(liveUser(socket), attemptId, type as SignalType, data, joinedHere);
+      const signal = await this.signals.candidateSignal(liveUser(socket), attemptId, type as SignalType, data, joinedHere);
       return { signal: { id: signal.id, type: signal.type, at: signal.at } };
     });
   }
 
   private async wasConnectedBefore(attemptId: string): Promise<boolean> {
-    const { timeline } = await this.attempts.timeline(attemptId).catch(() => ({ timeline: [] as { type: string }[] }));
+    const { timeline } = await this.liveAttempts.timeline(attemptId).catch(() => ({ timeline: [] as { type: string }[] }));
     return timeline.some((s) => s.type === 'disconnect');
   }
 

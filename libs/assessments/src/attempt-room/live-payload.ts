@@ -1,7 +1,4 @@
-import { AppError } from '@vetting/core';
-
-const invalid = (field: string, problem: string) =>
-  new AppError(400, 'VALIDATION_FAILED', `${field} ${problem}`, { fields: [{ field, problems: [`${field} ${problem}`] }] });
+import { invalidField as invalid } from '../domain/assessments.errors';
 
 export function uuidField(body: unknown, field: string): string {
   const v = (body as Record<string, unknown> | undefined)?.[field];

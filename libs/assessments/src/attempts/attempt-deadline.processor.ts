@@ -1,7 +1,9 @@
 import { AppConfig, JobHandler, JobProcessor } from '@vetting/core';
 import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { ATTEMPT_DEADLINES_QUEUE, AssessmentsService } from './assessments.service';
+import { AbandonAttempt } from './abandon-attempt';
+import { ATTEMPT_DEADLINES_QUEUE } from './attempt-jobs';
+import { EndAttempt } from './end-attempt';
 
 /**
  * Expires attempts still running at their deadline, and lapses created attempts not started within
@@ -11,13 +13,14 @@ import { ATTEMPT_DEADLINES_QUEUE, AssessmentsService } from './assessments.servi
 export class AttemptDeadlineProcessor extends JobProcessor {
   constructor(
     config: AppConfig,
-    private readonly attempts: AssessmentsService,
+    private readonly abandoning: AbandonAttempt,
+    private readonly ending: EndAttempt,
   ) {
     super('AttemptDeadlines', config.env.WORKER_CONCURRENCY);
   }
 
   protected readonly handlers: Record<string, JobHandler> = {
-    'start-window': (job: Job<{ attemptId: string }>) => this.attempts.lapse(job.data.attemptId),
-    '*': (job: Job<{ attemptId: string }>) => this.attempts.expire(job.data.attemptId),
+    'start-window': (job: Job<{ attemptId: string }>) => this.abandoning.lapse(job.data.attemptId),
+    '*': (job: Job<{ attemptId: string }>) => this.ending.expire(job.data.attemptId),
   };
 }

@@ -13,16 +13,15 @@ import {
   assertCanAnswer,
   assertCanStart,
   deadlineOf,
-  deadlinePassed,
   drawItems,
   hasLapsed,
   nextStatus,
   remainingMs,
   showsItems,
   startByOf,
-  startWindowPassed,
   transition,
 } from './attempt.rules';
+import { deadlinePassed, startWindowPassed } from './assessments.errors';
 
 const utc = (iso: string): DateTime => DateTime.fromISO(iso, { zone: 'utc' });
 const START = utc('2026-03-20T08:00:00.000Z');

@@ -1,5 +1,14 @@
 import { DateTime, Duration } from 'luxon';
-import { AppError } from '@vetting/core';
+import {
+  attemptInProgress,
+  attemptNotActive,
+  attemptNotStarted,
+  deadlinePassed,
+  notAbandonable,
+  notInvited,
+  retakeCooldown,
+  transitionRefused,
+} from './assessments.errors';
 
 export const ATTEMPT_STATUSES = ['created', 'in_progress', 'submitted', 'expired', 'terminated', 'graded', 'abandoned'] as const;
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
@@ -27,7 +36,7 @@ export function nextStatus(from: AttemptStatus, event: AttemptEvent): AttemptSta
 
 export function transition(from: AttemptStatus, event: AttemptEvent): AttemptStatus {
   const to = nextStatus(from, event);
-  if (!to) throw new AppError(409, 'ATTEMPT_NOT_ACTIVE', `An attempt that is ${from} cannot ${event}`, { status: from });
+  if (!to) throw transitionRefused(from, event);
   return to;
 }
 
@@ -39,12 +48,9 @@ export function hasLapsed(a: { status: AttemptStatus; createdAt: DateTime }, now
   return a.status === 'created' && now >= startByOf(a.createdAt, window);
 }
 
-export const startWindowPassed = (startBy: DateTime) =>
-  new AppError(409, 'ATTEMPT_START_WINDOW_PASSED', 'This attempt was not started in time and has lapsed; create a new one', { startBy: startBy.toUTC().toISO() });
-
 /** Only a created attempt (its clock not running) can be abandoned. */
 export function assertCanAbandon(status: AttemptStatus): void {
-  if (nextStatus(status, 'abandon') === null) throw new AppError(409, 'ATTEMPT_NOT_ABANDONABLE', `An attempt that is ${status} cannot be abandoned`, { status });
+  if (nextStatus(status, 'abandon') === null) throw notAbandonable(status);
 }
 
 /** Whether an attempt in this status shows its items: only once its clock has run (never while created or abandoned). */
@@ -64,18 +70,15 @@ export interface AttemptClock {
 
 /** Answers are accepted only while the attempt runs and strictly before the deadline the server holds. */
 export function assertCanAnswer(a: AttemptClock, now: DateTime): void {
-  if (a.status === 'created') throw new AppError(409, 'ATTEMPT_NOT_STARTED', 'Start the attempt first');
+  if (a.status === 'created') throw attemptNotStarted();
   // Past the deadline the answer is late, whatever happened to the attempt since (expired, graded, ...).
   if (a.deadline && now >= a.deadline) throw deadlinePassed(a.deadline);
   if (a.status !== 'in_progress' || !a.deadline) {
     if (a.status === 'expired') throw deadlinePassed(a.deadline);
-    throw new AppError(409, 'ATTEMPT_NOT_ACTIVE', `The attempt is ${a.status}`, { status: a.status });
+    throw attemptNotActive(a.status);
   }
   if (now >= a.deadline) throw deadlinePassed(a.deadline);
 }
-
-export const deadlinePassed = (deadline: DateTime | null) =>
-  new AppError(409, 'ATTEMPT_DEADLINE_PASSED', 'The time for this attempt is over', { deadline: deadline?.toUTC().toISO() ?? null });
 
 export interface StartCheck {
   access: 'open' | 'invited';
@@ -89,11 +92,11 @@ export interface StartCheck {
 
 /** Eligibility to start: open test or invited to a track; one attempt at a time; the retake cooldown. */
 export function assertCanStart(c: StartCheck, now: DateTime): void {
-  if (c.access === 'invited' && !c.invitedToTrack) throw new AppError(403, 'NOT_INVITED', 'This test is by invitation to a certification track');
-  if (c.hasOpenAttempt) throw new AppError(409, 'ATTEMPT_IN_PROGRESS', 'Finish or submit your current attempt first');
+  if (c.access === 'invited' && !c.invitedToTrack) throw notInvited();
+  if (c.hasOpenAttempt) throw attemptInProgress();
   if (c.lastEndedAt) {
     const eligibleAt = c.lastEndedAt.plus(c.retakeCooldown);
-    if (now < eligibleAt) throw new AppError(409, 'RETAKE_COOLDOWN', 'You can retake this test later', { eligibleAt: eligibleAt.toUTC().toISO() });
+    if (now < eligibleAt) throw retakeCooldown(eligibleAt);
   }
 }
 

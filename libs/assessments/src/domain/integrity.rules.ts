@@ -16,6 +16,8 @@ export const CANDIDATE_SIGNALS = [
 ] as const;
 export const SYSTEM_SIGNALS = ['disconnect', 'reconnect', 'proctor_warning', 'proctor_flag', 'proctor_terminate', 'auto_terminate'] as const;
 export type SignalType = (typeof CANDIDATE_SIGNALS)[number] | (typeof SYSTEM_SIGNALS)[number];
+/** Who sent a signal: the candidate's browser, a proctor, or the server itself. */
+export type SignalSource = 'candidate' | 'proctor' | 'system';
 
 export interface SignalFact {
   type: SignalType;
@@ -82,6 +84,11 @@ export function integrityPoints(signals: readonly SignalFact[]): number {
   return signals.reduce((sum, s) => sum + signalPoints(s), 0);
 }
 
+/**
+ * The integrity tier of a total. Twin of the SQL `case` the signal batch insert sets `attempts.integrity_tier`
+ * with (`integrityTierSql` in data/signals.repository.ts); test/medium/assessments-integrity-tier.medium.spec.ts
+ * pins the two together over a table of cases.
+ */
 export function tierOf(points: number, t: IntegrityThresholds): IntegrityTier {
   if (points >= t.majorAt) return 'major';
   if (points >= t.someAt) return 'some';

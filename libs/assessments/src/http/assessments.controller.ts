@@ -1,28 +1,30 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsObject, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
-import { AssessmentsService } from '../attempts/assessments.service';
+import { AbandonAttempt } from '../attempts/abandon-attempt';
+import { AnswerAttempt } from '../attempts/answer-attempt';
+import { AttemptViews } from '../attempts/attempt-views';
+import { CreateAttempt } from '../attempts/create-attempt';
+import { EndAttempt } from '../attempts/end-attempt';
+import { StartAttempt } from '../attempts/start-attempt';
+import { AssessmentCatalog } from '../catalog/assessment-catalog';
+import { LiveAttempts } from '../proctoring/live-attempts';
+import { TerminateAttempt } from '../proctoring/terminate-attempt';
+import { TrackInvitations } from '../tracks/track-invitations';
 import { TrackStates } from '../tracks/track-states';
-import { AttemptList, AttemptTimeline, AttemptView, CatalogView, LiveAttemptList, SavedAnswer, TerminatedAttempt, TrackInvitationView, TrackStateView } from './assessments.responses';
-
-export class TrackInvitationDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() freelancerId!: string;
-}
-export class AnswerDto {
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    example: { optionIds: ['a'] },
-    description: 'multiple choice {optionIds}, scenario {optionId}, coding {language, code}',
-  })
-  @IsObject()
-  answer!: Record<string, unknown>;
-}
-export class TerminateDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(500) reason!: string;
-}
+import { AnswerDto, TerminateDto, TrackInvitationDto } from './assessments.dto';
+import {
+  AttemptList,
+  AttemptTimeline,
+  AttemptView,
+  CatalogView,
+  LiveAttemptList,
+  SavedAnswer,
+  TerminatedAttempt,
+  TrackInvitationView,
+  TrackStateView,
+} from './assessments.responses';
 
 @ApiTags('assessments')
 @ApiBearerAuth()
@@ -30,15 +32,24 @@ export class TerminateDto {
 @Controller()
 export class AssessmentsController {
   constructor(
-    private readonly attempts: AssessmentsService,
+    private readonly catalogue: AssessmentCatalog,
     private readonly tracks: TrackStates,
+    private readonly invitations: TrackInvitations,
+    private readonly creating: CreateAttempt,
+    private readonly starting: StartAttempt,
+    private readonly abandoning: AbandonAttempt,
+    private readonly answering: AnswerAttempt,
+    private readonly ending: EndAttempt,
+    private readonly views: AttemptViews,
+    private readonly liveAttempts: LiveAttempts,
+    private readonly terminating: TerminateAttempt,
   ) {}
 
   @Get('assessments')
   @ApiOperation({ operationId: 'listAssessments', summary: 'The catalog: tests and certification tracks' })
   @ApiOkResponse({ type: CatalogView })
   async catalog() {
-    return this.attempts.list(await this.tracks.all());
+    return this.catalogue.list(await this.tracks.all());
   }
 
   /** Closes a track to new awards (legacy), over the catalog's default; awards already made stay valid and visible. */
@@ -69,7 +80,7 @@ export class AssessmentsController {
   @ApiCreatedResponse({ type: TrackInvitationView })
   @ApiErrors(400, 403, [404, 'NOT_FOUND: no such track or freelancer'], [409, 'INVITATION_EXISTS'])
   invite(@CurrentUser() admin: User, @Param('slug') slug: string, @Body() dto: TrackInvitationDto) {
-    return this.attempts.inviteToTrack(admin, slug, dto.freelancerId);
+    return this.invitations.invite(admin, slug, dto.freelancerId);
   }
 
   @Roles('freelancer')
@@ -78,7 +89,7 @@ export class AssessmentsController {
   @ApiCreatedResponse({ type: AttemptView })
   @ApiErrors([403, 'FORBIDDEN, NOT_INVITED (invited tests)'], 404, [409, 'ATTEMPT_IN_PROGRESS, RETAKE_COOLDOWN (details.eligibleAt)'])
   start(@CurrentUser() user: User, @Param('slug') slug: string) {
-    return this.attempts.start(user, slug);
+    return this.creating.start(user, slug);
   }
 
   @Roles('freelancer')
@@ -87,7 +98,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AttemptList })
   @ApiErrors(403)
   mine(@CurrentUser() user: User) {
-    return this.attempts.myAttempts(user);
+    return this.views.myAttempts(user);
   }
 
   @Roles('freelancer')
@@ -96,7 +107,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AttemptView })
   @ApiErrors(403, 404)
   get(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
-    return this.attempts.state(user, id);
+    return this.views.state(user, id);
   }
 
   @Roles('freelancer')
@@ -106,7 +117,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AttemptView })
   @ApiErrors(403, 404)
   begin(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
-    return this.attempts.begin(user, id);
+    return this.starting.begin(user, id);
   }
 
   /** A created attempt the candidate will not take: abandoned, no grade, no retake cooldown (409 ATTEMPT_NOT_ABANDONABLE once started). */
@@ -117,7 +128,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AttemptView })
   @ApiErrors(403, 404, [409, 'ATTEMPT_NOT_ABANDONABLE (details.status)'])
   abandon(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
-    return this.attempts.abandon(user, id);
+    return this.abandoning.abandon(user, id);
   }
 
   @Roles('freelancer')
@@ -126,7 +137,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: SavedAnswer })
   @ApiErrors(400, 403, 404, [409, 'ATTEMPT_NOT_STARTED, ATTEMPT_NOT_ACTIVE, ATTEMPT_DEADLINE_PASSED'])
   answer(@CurrentUser() user: User, @Param('id', parseId()) id: string, @Param('itemId') itemId: string, @Body() dto: AnswerDto) {
-    return this.attempts.answer(user, id, itemId, dto.answer);
+    return this.answering.answer(user, id, itemId, dto.answer);
   }
 
   @Roles('freelancer')
@@ -136,7 +147,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AttemptView })
   @ApiErrors(403, 404, [409, 'ATTEMPT_NOT_ACTIVE, ATTEMPT_DEADLINE_PASSED'])
   submit(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
-    return this.attempts.submit(user, id);
+    return this.ending.submit(user, id);
   }
 
   @Roles('proctor', 'admin')
@@ -145,7 +156,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: LiveAttemptList })
   @ApiErrors(403)
   live() {
-    return this.attempts.live_();
+    return this.liveAttempts.running();
   }
 
   @Roles('proctor', 'admin')
@@ -154,7 +165,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AttemptTimeline })
   @ApiErrors(403, 404)
   timeline(@Param('id', parseId()) id: string) {
-    return this.attempts.timeline(id);
+    return this.liveAttempts.timeline(id);
   }
 
   @Roles('proctor', 'admin')
@@ -164,6 +175,6 @@ export class AssessmentsController {
   @ApiOkResponse({ type: TerminatedAttempt })
   @ApiErrors(400, 403, 404, [409, 'ATTEMPT_NOT_ACTIVE'])
   terminate(@CurrentUser() user: User, @Param('id', parseId()) id: string, @Body() dto: TerminateDto) {
-    return this.attempts.terminate(user, id, dto.reason);
+    return this.terminating.terminate(user, id, dto.reason);
   }
 }

@@ -2,8 +2,11 @@ import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, We
 import type { Socket } from 'socket.io';
 import { Clock, forbidden } from '@vetting/core';
 import { IceServers, LivePublisher, ack, liveUser } from '@vetting/live';
-import { AssessmentsService, PROCTOR_LOBBY, attemptRoom, proctorRoom } from '../attempts/assessments.service';
 import { stringField, uuidField } from '../attempt-room/live-payload';
+import { PROCTOR_LOBBY, attemptRoom, proctorRoom } from '../attempt-room/rooms';
+import { IntegritySignals } from './integrity-signals';
+import { LiveAttempts } from './live-attempts';
+import { TerminateAttempt } from './terminate-attempt';
 
 const isProctor = (role: string) => role === 'proctor' || role === 'admin';
 
@@ -11,7 +14,9 @@ const isProctor = (role: string) => role === 'proctor' || role === 'admin';
 @WebSocketGateway({ namespace: '/live' })
 export class ProctorGateway implements OnGatewayConnection {
   constructor(
-    private readonly attempts: AssessmentsService,
+    private readonly attempts: LiveAttempts,
+    private readonly signals: IntegritySignals,
+    private readonly terminating: TerminateAttempt,
     private readonly live: LivePublisher,
     private readonly ice: IceServers,
     private readonly clock: Clock,
@@ -33,7 +38,7 @@ export class ProctorGateway implements OnGatewayConnection {
     return ack(async () => {
       this.proctor(socket);
       await socket.join(PROCTOR_LOBBY);
-      return this.attempts.live_();
+      return this.attempts.running();
     });
   }
 
@@ -71,7 +76,7 @@ export class ProctorGateway implements OnGatewayConnection {
       const user = this.proctor(socket);
       const attemptId = uuidField(body, 'attemptId');
       const message = stringField(body, 'message', 500)!;
-      const signal = await this.attempts.recordSignal(attemptId, 'proctor_warning', 'proctor', user.id, { message });
+      const signal = await this.signals.recordSignal(attemptId, 'proctor_warning', 'proctor', user.id, { message });
       await this.live.emit(attemptRoom(attemptId), 'proctor:warning', { attemptId, message, at: signal.at });
       return { signal };
     });
@@ -83,7 +88,7 @@ export class ProctorGateway implements OnGatewayConnection {
       const user = this.proctor(socket);
       const attemptId = uuidField(body, 'attemptId');
       const note = stringField(body, 'note', 2000)!;
-      return { signal: await this.attempts.recordSignal(attemptId, 'proctor_flag', 'proctor', user.id, { note }) };
+      return { signal: await this.signals.recordSignal(attemptId, 'proctor_flag', 'proctor', user.id, { note }) };
     });
   }
 
@@ -93,7 +98,7 @@ export class ProctorGateway implements OnGatewayConnection {
       const user = this.proctor(socket);
       const attemptId = uuidField(body, 'attemptId');
       const reason = stringField(body, 'reason', 500)!;
-      return this.attempts.terminate(user, attemptId, reason);
+      return this.terminating.terminate(user, attemptId, reason);
     });
   }
 }
