@@ -21,7 +21,10 @@ describe('assessments: attempt status updates and answers (AttemptsRepository, A
       const f = await insertFreelancer(em);
       const created = await insertAttempt(em, f);
       expect(await attempts.abandonCreated(db.em(), created, new Date(), 'abandoned_by_candidate')).toBe(1);
-      expect(await attemptRow(em, created)).toMatchObject({ status: 'abandoned', end_reason: 'abandoned_by_candidate' });
+      expect(await attemptRow(em, created)).toMatchObject({
+        status: 'abandoned',
+        end_reason: 'abandoned_by_candidate',
+      });
       expect(await attempts.abandonCreated(db.em(), created, new Date(), 'start_window_passed')).toBe(0);
       expect(await attemptRow(em, created)).toMatchObject({ end_reason: 'abandoned_by_candidate' });
       const running = await insertRunningAttempt(em, await insertFreelancer(em));
@@ -128,7 +131,10 @@ describe('assessments: attempt status updates and answers (AttemptsRepository, A
     it('concurrent saves of one item: both land, as revisions 1 and 2', async () => {
       const id = await insertRunningAttempt(em, await insertFreelancer(em));
       const now = new Date();
-      const saved = await Promise.all([answers.save(db.em(), id, 'q2', { n: 1 }, now), answers.save(db.em(), id, 'q2', { n: 2 }, now)]);
+      const saved = await Promise.all([
+        answers.save(db.em(), id, 'q2', { n: 1 }, now),
+        answers.save(db.em(), id, 'q2', { n: 2 }, now),
+      ]);
       expect(saved.map((s) => s!.revision).sort()).toEqual([1, 2]);
     });
   });

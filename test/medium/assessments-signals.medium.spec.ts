@@ -43,7 +43,12 @@ describe('assessments: the signal batch insert (SignalsRepository.insertBatch)',
   it('stores every row of a batch in the given order and adds all their points at once', async () => {
     const owner = await insertFreelancer(em);
     const attemptId = await insertRunningAttempt(em, owner, 2);
-    const batch = [signal(attemptId, owner, 1), signal(attemptId, owner, 0), signal(attemptId, owner, 3), signal(attemptId, owner, 2)];
+    const batch = [
+      signal(attemptId, owner, 1),
+      signal(attemptId, owner, 0),
+      signal(attemptId, owner, 3),
+      signal(attemptId, owner, 2),
+    ];
     const stored = await signals.insertBatch(batch, T);
     expect(stored.get(attemptId)).toEqual({ id: attemptId, integrity_points: 8, status: 'in_progress' });
     const rows = await storedSignals(em, attemptId);
@@ -91,13 +96,17 @@ describe('assessments: the signal batch insert (SignalsRepository.insertBatch)',
   it('concurrent batches for one attempt: no lost points, every signal once, the rows of each batch in its order', async () => {
     const owner = await insertFreelancer(em);
     const attemptId = await insertRunningAttempt(em, owner);
-    const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 5 }, (_, i) => signal(attemptId, owner, 1 + ((b + i) % 3))));
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      Array.from({ length: 5 }, (_, i) => signal(attemptId, owner, 1 + ((b + i) % 3))),
+    );
     const sums = batches.map((b) => b.reduce((s, x) => s + x.points, 0));
     const results = await Promise.all(batches.map((b) => signals.insertBatch(b, T)));
     const total = sums.reduce((a, b) => a + b, 0);
     expect(await attemptRow(em, attemptId)).toMatchObject({ integrity_points: total, integrity_tier: 'major' });
     // The batches were serialised on the attempt's row: each answers the total right after its own points.
-    const order = results.map((r, b) => ({ after: r.get(attemptId)!.integrity_points, b })).sort((x, y) => x.after - y.after);
+    const order = results
+      .map((r, b) => ({ after: r.get(attemptId)!.integrity_points, b }))
+      .sort((x, y) => x.after - y.after);
     let running = 0;
     for (const { after, b } of order) {
       running += sums[b];

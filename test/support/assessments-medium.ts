@@ -54,9 +54,8 @@ export function insertRunningAttempt(em: EntityManager, freelancerId: string, in
 }
 
 export async function attemptRow(em: EntityManager, id: string) {
-  const [row] = await em.execute<{ status: string; integrity_points: number; integrity_tier: string; end_reason: string | null }[]>(
-    `select status, integrity_points, integrity_tier, end_reason from attempts where id = ?`,
-    [id],
-  );
+  const [row] = await em.execute<
+    { status: string; integrity_points: number; integrity_tier: string; end_reason: string | null }[]
+  >(`select status, integrity_points, integrity_tier, end_reason from attempts where id = ?`, [id]);
   return row;
 }

@@ -75,7 +75,9 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
     const data = socket.data as AttemptSocketData;
     for (const [attemptId, deadline] of Object.entries(data.attempts ?? {})) {
       this.startTicker(socket, attemptId, deadline);
-      await this.signals.recordSignal(attemptId, 'reconnect', 'system', liveUser(socket).id, { recovered: true }).catch(() => undefined);
+      await this.signals
+        .recordSignal(attemptId, 'reconnect', 'system', liveUser(socket).id, { recovered: true })
+        .catch(() => undefined);
     }
   }
 
@@ -87,7 +89,9 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
     const data = socket.data as AttemptSocketData;
     const user = socket.data?.user;
     for (const attemptId of Object.keys(data.attempts ?? {})) {
-      const p = this.signals.recordSignal(attemptId, 'disconnect', 'system', user?.id ?? null, { reason: 'socket closed' }).catch(() => undefined);
+      const p = this.signals
+        .recordSignal(attemptId, 'disconnect', 'system', user?.id ?? null, { reason: 'socket closed' })
+        .catch(() => undefined);
       this.track(p);
       await p;
     }
@@ -98,7 +102,8 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
     return ack(async () => {
       const attemptId = uuidField(body, 'attemptId');
       const user = liveUser(socket);
-      const rejoin = Boolean((socket.data as AttemptSocketData).attempts?.[attemptId]) || (await this.wasConnectedBefore(attemptId));
+      const rejoin =
+        Boolean((socket.data as AttemptSocketData).attempts?.[attemptId]) || (await this.wasConnectedBefore(attemptId));
       const state = await this.starting.begin(user, attemptId);
       if (state.status !== 'in_progress') throw attemptNotRunning(state.status);
       await socket.join(attemptRoom(attemptId));
@@ -133,9 +138,11 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
    */
   private listenForSignals(socket: Socket): void {
     socket.on('attempt:signal', (body: unknown, reply?: unknown) => {
-      const answered = (this.shuttingDown ? ack(() => Promise.reject(shuttingDown())) : this.signal(socket, body)).then((answer) => {
-        if (typeof reply === 'function') reply(answer);
-      });
+      const answered = (this.shuttingDown ? ack(() => Promise.reject(shuttingDown())) : this.signal(socket, body)).then(
+        (answer) => {
+          if (typeof reply === 'function') reply(answer);
+        },
+      );
       this.track(answered);
     });
   }
@@ -150,15 +157,25 @@ export class AttemptRoomGateway implements OnGatewayConnection, OnGatewayDisconn
       const parsed = signalData(objectField(body, 'data', true));
       if ('field' in parsed) throw invalidSignalData(parsed.field, parsed.problem);
       const { data } = parsed;
-      // Joined through this socket and still in the room (it is closed when the attempt ends): relay ahead of the write.
-      const joinedHere = Boolean((socket.data as AttemptSocketData).attempts?.[attemptId]) && socket.rooms.has(attemptRoom(attemptId));
-      const signal = await this.signals.candidateSignal(liveUser(socket), attemptId, type as SignalType, data, joinedHere);
+      // Joined through this socket and still in the room (it is closed when the attempt ends): relay ahead of the
+      // write.
+      const joinedHere =
+        Boolean((socket.data as AttemptSocketData).attempts?.[attemptId]) && socket.rooms.has(attemptRoom(attemptId));
+      const signal = await this.signals.candidateSignal(
+        liveUser(socket),
+        attemptId,
+        type as SignalType,
+        data,
+        joinedHere,
+      );
       return { signal: { id: signal.id, type: signal.type, at: signal.at } };
     });
   }
 
   private async wasConnectedBefore(attemptId: string): Promise<boolean> {
-    const { timeline } = await this.liveAttempts.timeline(attemptId).catch(() => ({ timeline: [] as { type: string }[] }));
+    const { timeline } = await this.liveAttempts
+      .timeline(attemptId)
+      .catch(() => ({ timeline: [] as { type: string }[] }));
     return timeline.some((s) => s.type === 'disconnect');
   }
 

@@ -36,7 +36,14 @@ export class AbandonAttempt {
   /** The start-window job: a created attempt not started by its `startBy` lapses (re-reads the attempt). */
   async lapse(attemptId: string): Promise<void> {
     const a = await withContext(this.orm, (em) => this.attempts.findById(em, attemptId));
-    if (!a || !hasLapsed({ status: a.status, createdAt: dt(a.createdAt)! }, this.clock.now(), this.config.env.ATTEMPT_START_WINDOW)) {
+    if (
+      !a ||
+      !hasLapsed(
+        { status: a.status, createdAt: dt(a.createdAt)! },
+        this.clock.now(),
+        this.config.env.ATTEMPT_START_WINDOW,
+      )
+    ) {
       return;
     }
     await this.abandonCreated(a.id, 'start_window_passed');

@@ -27,14 +27,22 @@ export class AttemptJobs {
     @InjectQueue(GRADING_QUEUE) private readonly grading: Queue,
     outbox: Outbox,
   ) {
-    outbox.handle<{ attemptId: string }>(GRADE_EFFECT, async ({ payload }) => void (await this.queueGrading(payload.attemptId)));
+    outbox.handle<{ attemptId: string }>(
+      GRADE_EFFECT,
+      async ({ payload }) => void (await this.queueGrading(payload.attemptId)),
+    );
   }
 
   queueGrading(attemptId: string) {
     return this.grading.add(
       'grade',
       { attemptId },
-      { jobId: gradingJobId(attemptId), attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: WEEK_S } },
+      {
+        jobId: gradingJobId(attemptId),
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: WEEK_S },
+      },
     );
   }
 

@@ -15,7 +15,10 @@ import { remainingMs, showsItems, startByOf } from '../domain/attempt.rules';
 /** A stored instant as a UTC DateTime (null stays null). */
 export const dt = (d: Date | null | undefined) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
 
-/** What a candidate sees of a grading report: scores by section, competency and test case, never which options were right. */
+/**
+ * What a candidate sees of a grading report: scores by section, competency and test case, never which options were
+ * right.
+ */
 export function candidateReport(report: Record<string, any>) {
   const { multipleChoice, items: _items, ...rest } = report;
   return {
@@ -79,7 +82,12 @@ export class AttemptViews {
       endedAt: a.endedAt?.toISOString() ?? null,
       endReason: a.endReason ?? null,
       ...(a.gradedAt
-        ? { score: a.score, passed: a.passed, gradedAt: a.gradedAt.toISOString(), report: candidateReport(a.report ?? {}) }
+        ? {
+            score: a.score,
+            passed: a.passed,
+            gradedAt: a.gradedAt.toISOString(),
+            report: candidateReport(a.report ?? {}),
+          }
         : {}),
     };
   }

@@ -11,7 +11,9 @@ import { SignalRelay } from '../proctoring/signal-relay';
 import { GRADE_EFFECT, AttemptJobs, gradingJobId } from './attempt-jobs';
 import { AttemptViews } from './attempt-views';
 
-/** A running attempt ends: submitted by the candidate, expired at its deadline, or terminated (see TerminateAttempt). */
+/**
+ * A running attempt ends: submitted by the candidate, expired at its deadline, or terminated (see TerminateAttempt).
+ */
 @Injectable()
 export class EndAttempt {
   constructor(
@@ -67,7 +69,9 @@ export class EndAttempt {
         if (!n) return 0;
         await this.outbox.write(tem, [
           { topic: GRADE_EFFECT, key: gradingJobId(attemptId), payload: { attemptId } },
-          ...(toCandidate ? [liveEmit(`${key}:${toCandidate.event}`, room, toCandidate.event, toCandidate.payload)] : []),
+          ...(toCandidate
+            ? [liveEmit(`${key}:${toCandidate.event}`, room, toCandidate.event, toCandidate.payload)]
+            : []),
           liveEmit(`${key}:candidate`, room, 'attempt:ended', payload),
           liveEmit(`${key}:proctor`, proctorRoom(attemptId), 'attempt:ended', payload),
           liveEmit(`${key}:lobby`, PROCTOR_LOBBY, 'proctoring:attempt-ended', payload),

@@ -61,7 +61,10 @@ export class StartAttempt {
     return this.views.state(user, attempt.id);
   }
 
-  /** Why an abandoned attempt cannot start: it lapsed (ATTEMPT_START_WINDOW_PASSED) or the candidate abandoned it (ATTEMPT_NOT_ACTIVE). */
+  /**
+   * Why an abandoned attempt cannot start: it lapsed (ATTEMPT_START_WINDOW_PASSED) or the candidate abandoned it
+   * (ATTEMPT_NOT_ACTIVE).
+   */
   private notStartable(a: Attempt): AppError {
     if (a.endReason === 'start_window_passed') {
       return startWindowPassed(startByOf(dt(a.createdAt)!, this.config.env.ATTEMPT_START_WINDOW));

@@ -3,10 +3,21 @@ import { z } from 'zod';
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case slug');
 const itemId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'item ids are short words');
-const isoDuration = z.string().refine((v) => Duration.fromISO(v).isValid && Duration.fromISO(v).toMillis() > 0, 'an ISO-8601 duration such as PT30M');
+const isoDuration = z
+  .string()
+  .refine(
+    (v) => Duration.fromISO(v).isValid && Duration.fromISO(v).toMillis() > 0,
+    'an ISO-8601 duration such as PT30M',
+  );
 
 export const CODE_LANGUAGES = ['javascript', 'python'] as const;
-export const COMPETENCIES = ['resolve_conflicts', 'prioritize', 'communicate_clearly', 'listen_actively', 'solve_problems'] as const;
+export const COMPETENCIES = [
+  'resolve_conflicts',
+  'prioritize',
+  'communicate_clearly',
+  'listen_actively',
+  'solve_problems',
+] as const;
 
 const option = z.object({ id: itemId, text: z.string().min(1) });
 
@@ -43,7 +54,12 @@ export const scenarioItem = z.object({
   options: z
     .array(
       option.extend({
-        scores: z.object(Object.fromEntries(COMPETENCIES.map((c) => [c, z.number().int().min(0).max(3)])) as Record<(typeof COMPETENCIES)[number], z.ZodNumber>),
+        scores: z.object(
+          Object.fromEntries(COMPETENCIES.map((c) => [c, z.number().int().min(0).max(3)])) as Record<
+            (typeof COMPETENCIES)[number],
+            z.ZodNumber
+          >,
+        ),
       }),
     )
     .min(2)
@@ -57,7 +73,9 @@ export const assessmentSchema = z
     slug,
     title: z.string().min(1),
     description: z.string().min(1),
-    /** skill: verifies one skill; cert-part1/cert-part2: the two parts of a certification; scenario: customer service. */
+    /**
+     * skill: verifies one skill; cert-part1/cert-part2: the two parts of a certification; scenario: customer service.
+     */
     kind: z.enum(['skill', 'cert-part1', 'cert-part2', 'scenario']),
     /** The skill a pass verifies (skill tests), or the language/stack (part 2). */
     skill: z.string().min(1).optional(),
@@ -75,22 +93,42 @@ export const assessmentSchema = z
     pool: z.array(item).min(1),
   })
   .superRefine((a, ctx) => {
-    if (a.draw > a.pool.length) ctx.addIssue({ code: 'custom', path: ['draw'], message: `draws ${a.draw} items from a pool of ${a.pool.length}` });
+    if (a.draw > a.pool.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['draw'],
+        message: `draws ${a.draw} items from a pool of ${a.pool.length}`,
+      });
     const ids = new Set<string>();
     a.pool.forEach((it, i) => {
-      if (ids.has(it.id)) ctx.addIssue({ code: 'custom', path: ['pool', i, 'id'], message: `duplicate item id ${it.id}` });
+      if (ids.has(it.id))
+        ctx.addIssue({ code: 'custom', path: ['pool', i, 'id'], message: `duplicate item id ${it.id}` });
       ids.add(it.id);
       if (it.type === 'multiple_choice') {
         const optionIds = new Set(it.options.map((o) => o.id));
-        for (const c of it.correct) if (!optionIds.has(c)) ctx.addIssue({ code: 'custom', path: ['pool', i, 'correct'], message: `unknown option ${c}` });
-        if (new Set(it.correct).size !== it.correct.length) ctx.addIssue({ code: 'custom', path: ['pool', i, 'correct'], message: 'an option is listed twice' });
+        for (const c of it.correct)
+          if (!optionIds.has(c))
+            ctx.addIssue({ code: 'custom', path: ['pool', i, 'correct'], message: `unknown option ${c}` });
+        if (new Set(it.correct).size !== it.correct.length)
+          ctx.addIssue({ code: 'custom', path: ['pool', i, 'correct'], message: 'an option is listed twice' });
       }
     });
-    const expected = { skill: ['multiple_choice'], 'cert-part1': ['coding'], 'cert-part2': ['multiple_choice', 'coding'], scenario: ['scenario'] }[a.kind];
+    const expected = {
+      skill: ['multiple_choice'],
+      'cert-part1': ['coding'],
+      'cert-part2': ['multiple_choice', 'coding'],
+      scenario: ['scenario'],
+    }[a.kind];
     a.pool.forEach((it, i) => {
-      if (!expected.includes(it.type)) ctx.addIssue({ code: 'custom', path: ['pool', i, 'type'], message: `a ${a.kind} test holds ${expected.join('/')} items` });
+      if (!expected.includes(it.type))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pool', i, 'type'],
+          message: `a ${a.kind} test holds ${expected.join('/')} items`,
+        });
     });
-    if ((a.kind === 'skill' || a.kind === 'cert-part2') && !a.skill) ctx.addIssue({ code: 'custom', path: ['skill'], message: 'names the skill it verifies' });
+    if ((a.kind === 'skill' || a.kind === 'cert-part2') && !a.skill)
+      ctx.addIssue({ code: 'custom', path: ['skill'], message: 'names the skill it verifies' });
   });
 
 /** A certification track: every listed test passed within the validity window. */

@@ -37,7 +37,13 @@ const codingItem = (id: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const scores = (n: number) => ({ resolve_conflicts: n, prioritize: n, communicate_clearly: n, listen_actively: n, solve_problems: n });
+const scores = (n: number) => ({
+  resolve_conflicts: n,
+  prioritize: n,
+  communicate_clearly: n,
+  listen_actively: n,
+  solve_problems: n,
+});
 const scenarioItem = (id: string, over: Record<string, unknown> = {}) => ({
   type: 'scenario',
   id,
@@ -66,11 +72,34 @@ const skillTest = (slug: string, over: Record<string, unknown> = {}) => ({
 });
 
 const certPart1 = (slug: string, over: Record<string, unknown> = {}) =>
-  skillTest(slug, { kind: 'cert-part1', skill: undefined, access: 'invited', proctored: true, draw: 1, pool: [codingItem('c1')], ...over });
+  skillTest(slug, {
+    kind: 'cert-part1',
+    skill: undefined,
+    access: 'invited',
+    proctored: true,
+    draw: 1,
+    pool: [codingItem('c1')],
+    ...over,
+  });
 const certPart2 = (slug: string, over: Record<string, unknown> = {}) =>
-  skillTest(slug, { kind: 'cert-part2', skill: 'python', access: 'invited', proctored: true, draw: 2, pool: [mcItem('m1'), codingItem('c1')], ...over });
+  skillTest(slug, {
+    kind: 'cert-part2',
+    skill: 'python',
+    access: 'invited',
+    proctored: true,
+    draw: 2,
+    pool: [mcItem('m1'), codingItem('c1')],
+    ...over,
+  });
 const scenarioTest = (slug: string, over: Record<string, unknown> = {}) =>
-  skillTest(slug, { kind: 'scenario', skill: undefined, access: 'invited', draw: 1, pool: [scenarioItem('s1')], ...over });
+  skillTest(slug, {
+    kind: 'scenario',
+    skill: undefined,
+    access: 'invited',
+    draw: 1,
+    pool: [scenarioItem('s1')],
+    ...over,
+  });
 
 const track = (slug: string, assessments: string[], over: Record<string, unknown> = {}) => ({
   slug,
@@ -88,7 +117,8 @@ const tempDirs: string[] = [];
 function catalogDir(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'catalog-spec-'));
   tempDirs.push(dir);
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  for (const [name, content] of Object.entries(files))
+    writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   return dir;
 }
 afterAll(() => {
@@ -169,7 +199,8 @@ describe('the shipped catalog (config/assessments)', () => {
   it('makes every track reference existing assessments', () => {
     for (const t of tracks.values()) {
       expect(t.assessments.length).toBeGreaterThan(0);
-      for (const slug of t.assessments) expect({ track: t.slug, slug, exists: assessments.has(slug) }).toEqual({ track: t.slug, slug, exists: true });
+      for (const slug of t.assessments)
+        expect({ track: t.slug, slug, exists: assessments.has(slug) }).toEqual({ track: t.slug, slug, exists: true });
     }
   });
 
@@ -187,7 +218,9 @@ describe('the shipped catalog (config/assessments)', () => {
 
   it('lets every invited test be reached through some track', () => {
     const used = new Set([...tracks.values()].flatMap((t) => t.assessments));
-    for (const a of assessments.values()) if (a.access === 'invited') expect({ slug: a.slug, used: used.has(a.slug) }).toEqual({ slug: a.slug, used: true });
+    for (const a of assessments.values())
+      if (a.access === 'invited')
+        expect({ slug: a.slug, used: used.has(a.slug) }).toEqual({ slug: a.slug, used: true });
   });
 
   it('never leaks answer keys, hidden tests or option scores through publicItem', () => {
@@ -212,9 +245,15 @@ describe('loadCatalog', () => {
       'a-skills.json': { assessments: [skillTest('sql-basics')] },
       'b-cert.json': {
         assessments: [certPart1('algo-part1'), certPart2('python-part2')],
-        tracks: [track('backend-python', ['algo-part1', 'python-part2']), track('old-track', ['algo-part1'], { status: 'legacy', validityWindow: 'P2Y' })],
+        tracks: [
+          track('backend-python', ['algo-part1', 'python-part2']),
+          track('old-track', ['algo-part1'], { status: 'legacy', validityWindow: 'P2Y' }),
+        ],
       },
-      'c-cs.json': { assessments: [scenarioTest('cs-scenarios')], tracks: [track('customer-service', ['cs-scenarios'])] },
+      'c-cs.json': {
+        assessments: [scenarioTest('cs-scenarios')],
+        tracks: [track('customer-service', ['cs-scenarios'])],
+      },
       'd-empty.json': {},
       'notes.txt': 'this is { not json and is ignored',
       'validate.ts': 'export {};',
@@ -267,8 +306,16 @@ describe('loadCatalog', () => {
     it.each<[string, Record<string, unknown>, RegExp]>([
       ['invalid JSON', { 'bad.json': '{ "assessments": [' }, /^bad\.json: not valid JSON \(.+\)$/],
       ['an empty file', { 'empty.json': '' }, /^empty\.json: not valid JSON \(.+\)$/],
-      ['a wrong top-level shape', { 'x.json': { assessments: {} } }, /^x\.json: assessments: Expected array, received object$/],
-      ['a draw larger than the pool', { 'x.json': { assessments: [skillTest('t', { draw: 2 })] } }, /^x\.json: assessments\.0\.draw: draws 2 items from a pool of 1$/],
+      [
+        'a wrong top-level shape',
+        { 'x.json': { assessments: {} } },
+        /^x\.json: assessments: Expected array, received object$/,
+      ],
+      [
+        'a draw larger than the pool',
+        { 'x.json': { assessments: [skillTest('t', { draw: 2 })] } },
+        /^x\.json: assessments\.0\.draw: draws 2 items from a pool of 1$/,
+      ],
       [
         'an unknown correct option',
         { 'x.json': { assessments: [skillTest('t', { pool: [mcItem('q1', { correct: ['b', 'z'] })] })] } },
@@ -299,25 +346,64 @@ describe('loadCatalog', () => {
         { 'x.json': { assessments: [scenarioTest('t', { pool: [mcItem('q1')] })] } },
         /^x\.json: assessments\.0\.pool\.0\.type: a scenario test holds scenario items$/,
       ],
-      ['a skill test without a skill', { 'x.json': { assessments: [skillTest('t', { skill: undefined })] } }, /^x\.json: assessments\.0\.skill: names the skill it verifies$/],
-      ['a cert-part2 test without a skill', { 'x.json': { assessments: [certPart2('t', { skill: undefined })] } }, /^x\.json: assessments\.0\.skill: names the skill it verifies$/],
-      ['a bad slug', { 'x.json': { assessments: [skillTest('Not A Slug')] } }, /^x\.json: assessments\.0\.slug: kebab-case slug$/],
-      ['a zero duration', { 'x.json': { assessments: [skillTest('t', { duration: 'PT0S' })] } }, /^x\.json: assessments\.0\.duration: an ISO-8601 duration such as PT30M$/],
-      ['a coding item with too few tests', { 'x.json': { assessments: [certPart1('t', { pool: [codingItem('c1', { tests: [] })] })] } }, /^x\.json: assessments\.0\.pool\.0\.tests: /],
-      ['an unknown item type', { 'x.json': { assessments: [skillTest('t', { pool: [{ type: 'essay', id: 'e1' }] })] } }, /^x\.json: assessments\.0\.pool\.0\.type: Invalid discriminator value/],
-      ['a bad track status', { 'x.json': { tracks: [track('t', ['a'], { status: 'retired' })] } }, /^x\.json: tracks\.0\.status: /],
+      [
+        'a skill test without a skill',
+        { 'x.json': { assessments: [skillTest('t', { skill: undefined })] } },
+        /^x\.json: assessments\.0\.skill: names the skill it verifies$/,
+      ],
+      [
+        'a cert-part2 test without a skill',
+        { 'x.json': { assessments: [certPart2('t', { skill: undefined })] } },
+        /^x\.json: assessments\.0\.skill: names the skill it verifies$/,
+      ],
+      [
+        'a bad slug',
+        { 'x.json': { assessments: [skillTest('Not A Slug')] } },
+        /^x\.json: assessments\.0\.slug: kebab-case slug$/,
+      ],
+      [
+        'a zero duration',
+        { 'x.json': { assessments: [skillTest('t', { duration: 'PT0S' })] } },
+        /^x\.json: assessments\.0\.duration: an ISO-8601 duration such as PT30M$/,
+      ],
+      [
+        'a coding item with too few tests',
+        { 'x.json': { assessments: [certPart1('t', { pool: [codingItem('c1', { tests: [] })] })] } },
+        /^x\.json: assessments\.0\.pool\.0\.tests: /,
+      ],
+      [
+        'an unknown item type',
+        { 'x.json': { assessments: [skillTest('t', { pool: [{ type: 'essay', id: 'e1' }] })] } },
+        /^x\.json: assessments\.0\.pool\.0\.type: Invalid discriminator value/,
+      ],
+      [
+        'a bad track status',
+        { 'x.json': { tracks: [track('t', ['a'], { status: 'retired' })] } },
+        /^x\.json: tracks\.0\.status: /,
+      ],
       [
         'a duplicate slug across files',
         { 'a.json': { assessments: [skillTest('same')] }, 'b.json': { assessments: [skillTest('same')] } },
         /^b\.json: assessment same is defined twice$/,
       ],
-      ['a duplicate slug in one file', { 'a.json': { assessments: [skillTest('same'), skillTest('same')] } }, /^a\.json: assessment same is defined twice$/],
+      [
+        'a duplicate slug in one file',
+        { 'a.json': { assessments: [skillTest('same'), skillTest('same')] } },
+        /^a\.json: assessment same is defined twice$/,
+      ],
       [
         'a duplicate track slug across files',
-        { 'a.json': { assessments: [skillTest('s')], tracks: [track('t', ['s'])] }, 'b.json': { tracks: [track('t', ['s'])] } },
+        {
+          'a.json': { assessments: [skillTest('s')], tracks: [track('t', ['s'])] },
+          'b.json': { tracks: [track('t', ['s'])] },
+        },
         /^b\.json: track t is defined twice$/,
       ],
-      ['an unknown assessment in a track', { 'a.json': { assessments: [skillTest('s')], tracks: [track('t', ['s', 'ghost'])] } }, /^track t: unknown assessment ghost$/],
+      [
+        'an unknown assessment in a track',
+        { 'a.json': { assessments: [skillTest('s')], tracks: [track('t', ['s', 'ghost'])] } },
+        /^track t: unknown assessment ghost$/,
+      ],
     ])('%s', (_label, files, line) => {
       const lines = problemLines(catalogError(catalogDir(files)));
       expect(lines).toHaveLength(1);
@@ -362,7 +448,10 @@ describe('loadCatalog', () => {
       'a.json': { assessments: [skillTest('good'), skillTest('bad', { draw: 5 })] },
       'b.json': { tracks: [track('t', ['good'])] },
     });
-    expect(problemLines(catalogError(dir))).toEqual(['a.json: assessments.1.draw: draws 5 items from a pool of 1', 'track t: unknown assessment good']);
+    expect(problemLines(catalogError(dir))).toEqual([
+      'a.json: assessments.1.draw: draws 5 items from a pool of 1',
+      'track t: unknown assessment good',
+    ]);
   });
 });
 
@@ -442,7 +531,9 @@ describe('publicItem', () => {
 
 describe('assessmentSummary', () => {
   it('summarises an assessment without its pool', () => {
-    const a: Assessment = assessmentSchema.parse(skillTest('sql-basics', { draw: 2, pool: [mcItem('q1'), mcItem('q2'), mcItem('q3')], passingScore: 65 }));
+    const a: Assessment = assessmentSchema.parse(
+      skillTest('sql-basics', { draw: 2, pool: [mcItem('q1'), mcItem('q2'), mcItem('q3')], passingScore: 65 }),
+    );
     const s = assessmentSummary(a);
     expect(s).toEqual({
       slug: 'sql-basics',
@@ -465,14 +556,24 @@ describe('assessmentSummary', () => {
   });
 
   it('gives null for a missing skill and counts the draw, not the pool', () => {
-    const a: Assessment = assessmentSchema.parse(certPart1('algo', { pool: [codingItem('c1'), codingItem('c2'), codingItem('c3')], draw: 2 }));
-    expect(assessmentSummary(a)).toMatchObject({ kind: 'cert-part1', skill: null, access: 'invited', proctored: true, itemCount: 2 });
+    const a: Assessment = assessmentSchema.parse(
+      certPart1('algo', { pool: [codingItem('c1'), codingItem('c2'), codingItem('c3')], draw: 2 }),
+    );
+    expect(assessmentSummary(a)).toMatchObject({
+      kind: 'cert-part1',
+      skill: null,
+      access: 'invited',
+      proctored: true,
+      itemCount: 2,
+    });
   });
 
   it('a proctored test requires the camera unless the catalog marks it camera-optional; an unproctored one never does', () => {
     const pool = { pool: [codingItem('c1'), codingItem('c2')], draw: 1 };
     expect(assessmentSummary(assessmentSchema.parse(certPart1('a', pool))).cameraRequired).toBe(true);
-    expect(assessmentSummary(assessmentSchema.parse(certPart1('b', { ...pool, cameraOptional: true }))).cameraRequired).toBe(false);
+    expect(
+      assessmentSummary(assessmentSchema.parse(certPart1('b', { ...pool, cameraOptional: true }))).cameraRequired,
+    ).toBe(false);
     expect(assessmentSummary(assessmentSchema.parse(skillTest('c'))).cameraRequired).toBe(false);
     expect(assessmentSchema.safeParse(certPart1('d', { ...pool, cameraOptional: 'yes' })).success).toBe(false);
   });

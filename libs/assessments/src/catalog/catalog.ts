@@ -9,7 +9,9 @@ export function loadCatalog(dir: string): { assessments: Map<string, Assessment>
   const folder = resolve(dir);
   let files: string[];
   try {
-    files = readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+    files = readdirSync(folder)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch (err) {
     throw new CatalogError(`Assessment catalog folder ${folder} cannot be read: ${(err as Error).message}`);
   }
@@ -40,9 +42,11 @@ export function loadCatalog(dir: string): { assessments: Map<string, Assessment>
     }
   }
   for (const t of tracks.values()) {
-    for (const slug of t.assessments) if (!assessments.has(slug)) problems.push(`track ${t.slug}: unknown assessment ${slug}`);
+    for (const slug of t.assessments)
+      if (!assessments.has(slug)) problems.push(`track ${t.slug}: unknown assessment ${slug}`);
   }
-  if (problems.length) throw new CatalogError(`Invalid assessment catalog in ${folder}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length)
+    throw new CatalogError(`Invalid assessment catalog in ${folder}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return { assessments, tracks };
 }
 
@@ -50,7 +54,13 @@ export function loadCatalog(dir: string): { assessments: Map<string, Assessment>
 export function publicItem(item: AssessmentItem) {
   switch (item.type) {
     case 'multiple_choice':
-      return { type: item.type, id: item.id, prompt: item.prompt, options: item.options.map((o) => ({ id: o.id, text: o.text })), multiple: item.correct.length > 1 };
+      return {
+        type: item.type,
+        id: item.id,
+        prompt: item.prompt,
+        options: item.options.map((o) => ({ id: o.id, text: o.text })),
+        multiple: item.correct.length > 1,
+      };
     case 'coding':
       return {
         type: item.type,
@@ -63,7 +73,12 @@ export function publicItem(item: AssessmentItem) {
         timeLimitMs: item.timeLimitMs,
       };
     case 'scenario':
-      return { type: item.type, id: item.id, prompt: item.prompt, options: item.options.map((o) => ({ id: o.id, text: o.text })) };
+      return {
+        type: item.type,
+        id: item.id,
+        prompt: item.prompt,
+        options: item.options.map((o) => ({ id: o.id, text: o.text })),
+      };
   }
 }
 

@@ -59,7 +59,15 @@ export class TrackInvitation {
 }
 
 export function toSignalView(s: IntegritySignal) {
-  return { id: s.signalId, attemptId: s.attemptId, type: s.type, source: s.source, actorId: s.actorId ?? null, data: s.data, at: s.at.toISOString() };
+  return {
+    id: s.signalId,
+    attemptId: s.attemptId,
+    type: s.type,
+    source: s.source,
+    actorId: s.actorId ?? null,
+    data: s.data,
+    at: s.at.toISOString(),
+  };
 }
 
 /** An admin's open/closed state of a certification track, over the catalog's default (no row: the catalog's). */

@@ -75,11 +75,22 @@ export class AttemptsRepository {
 
   /** created → in_progress with the server's deadline, only while still created. Answers the rows updated. */
   startCreated(em: EntityManager, id: string, startedAt: Date, deadline: Date): Promise<number> {
-    return em.nativeUpdate(Attempt, { id, status: 'created' }, { status: transition('created', 'start'), startedAt, deadline });
+    return em.nativeUpdate(
+      Attempt,
+      { id, status: 'created' },
+      { status: transition('created', 'start'), startedAt, deadline },
+    );
   }
 
   /** `from` → `to` (an end: submitted, expired, terminated), only while still `from`. Answers the rows updated. */
-  end(em: EntityManager, id: string, from: AttemptStatus, to: AttemptStatus, endedAt: Date, reason: string): Promise<number> {
+  end(
+    em: EntityManager,
+    id: string,
+    from: AttemptStatus,
+    to: AttemptStatus,
+    endedAt: Date,
+    reason: string,
+  ): Promise<number> {
     return em.nativeUpdate(Attempt, { id, status: from }, { status: to, endedAt, endReason: reason });
   }
 

@@ -54,7 +54,8 @@ describe('answerProblems: non-object answers', () => {
     ['a number', 1],
     ['a boolean', true],
   ])('rejects %s for every item type', (_label, answer) => {
-    for (const item of [mc, scenario, coding]) expect(answerProblems(item, answer)).toEqual(['answer must be an object']);
+    for (const item of [mc, scenario, coding])
+      expect(answerProblems(item, answer)).toEqual(['answer must be an object']);
   });
 });
 
@@ -146,7 +147,9 @@ describe('answerProblems: coding', () => {
   });
 
   it('lists every allowed language in the problem', () => {
-    expect(answerProblems(bothLanguages, { language: 'go', code: '' })).toEqual(['language must be one of javascript, python']);
+    expect(answerProblems(bothLanguages, { language: 'go', code: '' })).toEqual([
+      'language must be one of javascript, python',
+    ]);
   });
 
   it.each([
@@ -164,7 +167,9 @@ describe('answerProblems: coding', () => {
   });
 
   it('rejects code over 64 KiB', () => {
-    expect(answerProblems(coding, { language: 'python', code: 'x'.repeat(MAX_CODE_BYTES + 1) })).toEqual(['code must be at most 65536 bytes']);
+    expect(answerProblems(coding, { language: 'python', code: 'x'.repeat(MAX_CODE_BYTES + 1) })).toEqual([
+      'code must be at most 65536 bytes',
+    ]);
   });
 
   it('measures code in UTF-8 bytes, not characters', () => {
@@ -176,7 +181,10 @@ describe('answerProblems: coding', () => {
   });
 
   it('reports the language and code problems together', () => {
-    expect(answerProblems(coding, { language: 'ruby', code: 7 })).toEqual(['language must be one of python', 'code must be a string']);
+    expect(answerProblems(coding, { language: 'ruby', code: 7 })).toEqual([
+      'language must be one of python',
+      'code must be a string',
+    ]);
     expect(answerProblems(coding, { language: 'ruby', code: 'x'.repeat(MAX_CODE_BYTES + 1) })).toEqual([
       'language must be one of python',
       'code must be at most 65536 bytes',

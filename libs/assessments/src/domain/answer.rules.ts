@@ -9,7 +9,8 @@ export function answerProblems(item: AssessmentItem, answer: unknown): string[] 
   switch (item.type) {
     case 'multiple_choice': {
       const ids = a.optionIds;
-      if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string')) return ['optionIds must be an array of option ids'];
+      if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string'))
+        return ['optionIds must be an array of option ids'];
       const known = new Set(item.options.map((o) => o.id));
       const unknown = ids.filter((x) => !known.has(x as string));
       if (unknown.length) return [`unknown options: ${unknown.join(', ')}`];
@@ -17,14 +18,17 @@ export function answerProblems(item: AssessmentItem, answer: unknown): string[] 
       return [];
     }
     case 'scenario': {
-      if (typeof a.optionId !== 'string' || !item.options.some((o) => o.id === a.optionId)) return ['optionId must be one of the options'];
+      if (typeof a.optionId !== 'string' || !item.options.some((o) => o.id === a.optionId))
+        return ['optionId must be one of the options'];
       return [];
     }
     case 'coding': {
       const problems: string[] = [];
-      if (typeof a.language !== 'string' || !item.languages.includes(a.language as never)) problems.push(`language must be one of ${item.languages.join(', ')}`);
+      if (typeof a.language !== 'string' || !item.languages.includes(a.language as never))
+        problems.push(`language must be one of ${item.languages.join(', ')}`);
       if (typeof a.code !== 'string') problems.push('code must be a string');
-      else if (Buffer.byteLength(a.code) > MAX_CODE_BYTES) problems.push(`code must be at most ${MAX_CODE_BYTES} bytes`);
+      else if (Buffer.byteLength(a.code) > MAX_CODE_BYTES)
+        problems.push(`code must be at most ${MAX_CODE_BYTES} bytes`);
       return problems;
     }
   }

@@ -43,14 +43,18 @@ export const notAbandonable = (status: string) =>
 
 /** An answer or submit after the deadline, with the deadline the server holds. */
 export const deadlinePassed = (deadline: DateTime | null) =>
-  conflict('ATTEMPT_DEADLINE_PASSED', 'The time for this attempt is over', { deadline: deadline?.toUTC().toISO() ?? null });
+  conflict('ATTEMPT_DEADLINE_PASSED', 'The time for this attempt is over', {
+    deadline: deadline?.toUTC().toISO() ?? null,
+  });
 
 /** The same refusal when the write itself found the time over (no deadline in the answer). */
 export const timeOver = () => conflict('ATTEMPT_DEADLINE_PASSED', 'The time for this attempt is over');
 
 /** Joining an attempt that is not running: an expired one says so, any other status is not active. */
 export const attemptNotRunning = (status: string) =>
-  conflict(status === 'expired' ? 'ATTEMPT_DEADLINE_PASSED' : 'ATTEMPT_NOT_ACTIVE', `The attempt is ${status}`, { status });
+  conflict(status === 'expired' ? 'ATTEMPT_DEADLINE_PASSED' : 'ATTEMPT_NOT_ACTIVE', `The attempt is ${status}`, {
+    status,
+  });
 
 export const retakeCooldown = (eligibleAt: DateTime) =>
   conflict('RETAKE_COOLDOWN', 'You can retake this test later', { eligibleAt: eligibleAt.toUTC().toISO() });

@@ -37,7 +37,12 @@ function thrown(fn: () => unknown): unknown {
   throw new Error('expected the call to throw');
 }
 
-function expectAppError(fn: () => unknown, statusCode: number, code: string, details?: Record<string, unknown>): AppError {
+function expectAppError(
+  fn: () => unknown,
+  statusCode: number,
+  code: string,
+  details?: Record<string, unknown>,
+): AppError {
   const err = thrown(fn);
   expect(err).toBeInstanceOf(AppError);
   const e = err as AppError;
@@ -64,8 +69,22 @@ const EVENTS: AttemptEvent[] = ['start', 'submit', 'expire', 'terminate', 'grade
 
 /** The full expected lifecycle: rows are statuses, columns are events; null = not allowed. */
 const EXPECTED: Record<AttemptStatus, Record<AttemptEvent, AttemptStatus | null>> = {
-  created: { start: 'in_progress', submit: null, expire: null, terminate: 'terminated', grade: null, abandon: 'abandoned' },
-  in_progress: { start: null, submit: 'submitted', expire: 'expired', terminate: 'terminated', grade: null, abandon: null },
+  created: {
+    start: 'in_progress',
+    submit: null,
+    expire: null,
+    terminate: 'terminated',
+    grade: null,
+    abandon: 'abandoned',
+  },
+  in_progress: {
+    start: null,
+    submit: 'submitted',
+    expire: 'expired',
+    terminate: 'terminated',
+    grade: null,
+    abandon: null,
+  },
   submitted: { start: null, submit: null, expire: null, terminate: null, grade: 'graded', abandon: null },
   expired: { start: null, submit: null, expire: null, terminate: null, grade: 'graded', abandon: null },
   terminated: { start: null, submit: null, expire: null, terminate: null, grade: 'graded', abandon: null },
@@ -81,7 +100,15 @@ const INVALID = PAIRS.filter(([, , to]) => to === null).map(([s, e]) => [s, e] a
 
 describe('attempt statuses', () => {
   it('has exactly the seven statuses of the lifecycle', () => {
-    expect([...ATTEMPT_STATUSES]).toEqual(['created', 'in_progress', 'submitted', 'expired', 'terminated', 'graded', 'abandoned']);
+    expect([...ATTEMPT_STATUSES]).toEqual([
+      'created',
+      'in_progress',
+      'submitted',
+      'expired',
+      'terminated',
+      'graded',
+      'abandoned',
+    ]);
   });
 
   it('splits the statuses into open and ended, with no overlap and nothing left out', () => {
@@ -135,7 +162,12 @@ describe('transition', () => {
     const e = expectAppError(() => transition(from, event), 409, 'ATTEMPT_NOT_ACTIVE', { status: from });
     expect(e.message).toContain(from);
     expect(e.message).toContain(event);
-    expect(e.toBody()).toEqual({ statusCode: 409, code: 'ATTEMPT_NOT_ACTIVE', message: e.message, details: { status: from } });
+    expect(e.toBody()).toEqual({
+      statusCode: 409,
+      code: 'ATTEMPT_NOT_ACTIVE',
+      message: e.message,
+      details: { status: from },
+    });
   });
 });
 
@@ -201,37 +233,65 @@ describe('assertCanAnswer', () => {
   });
 
   it('refuses exactly at the deadline with ATTEMPT_DEADLINE_PASSED and details.deadline', () => {
-    expectAppError(() => assertCanAnswer(clock('in_progress'), DEADLINE), 409, 'ATTEMPT_DEADLINE_PASSED', { deadline: DEADLINE_ISO });
+    expectAppError(() => assertCanAnswer(clock('in_progress'), DEADLINE), 409, 'ATTEMPT_DEADLINE_PASSED', {
+      deadline: DEADLINE_ISO,
+    });
   });
 
   it('refuses after the deadline with ATTEMPT_DEADLINE_PASSED and details.deadline', () => {
-    expectAppError(() => assertCanAnswer(clock('in_progress'), DEADLINE.plus({ milliseconds: 1 })), 409, 'ATTEMPT_DEADLINE_PASSED', {
-      deadline: DEADLINE_ISO,
-    });
-    expectAppError(() => assertCanAnswer(clock('in_progress'), DEADLINE.plus({ hours: 5 })), 409, 'ATTEMPT_DEADLINE_PASSED', {
-      deadline: DEADLINE_ISO,
-    });
+    expectAppError(
+      () => assertCanAnswer(clock('in_progress'), DEADLINE.plus({ milliseconds: 1 })),
+      409,
+      'ATTEMPT_DEADLINE_PASSED',
+      {
+        deadline: DEADLINE_ISO,
+      },
+    );
+    expectAppError(
+      () => assertCanAnswer(clock('in_progress'), DEADLINE.plus({ hours: 5 })),
+      409,
+      'ATTEMPT_DEADLINE_PASSED',
+      {
+        deadline: DEADLINE_ISO,
+      },
+    );
   });
 
   it('reports the deadline in UTC even when held in another zone', () => {
     const manila = DEADLINE.setZone('Asia/Manila');
-    expectAppError(() => assertCanAnswer(clock('in_progress', manila), DEADLINE), 409, 'ATTEMPT_DEADLINE_PASSED', { deadline: DEADLINE_ISO });
+    expectAppError(() => assertCanAnswer(clock('in_progress', manila), DEADLINE), 409, 'ATTEMPT_DEADLINE_PASSED', {
+      deadline: DEADLINE_ISO,
+    });
   });
 
   it('refuses an expired attempt with ATTEMPT_DEADLINE_PASSED, even before its deadline', () => {
-    expectAppError(() => assertCanAnswer(clock('expired'), START), 409, 'ATTEMPT_DEADLINE_PASSED', { deadline: DEADLINE_ISO });
-    expectAppError(() => assertCanAnswer(clock('expired', null), START), 409, 'ATTEMPT_DEADLINE_PASSED', { deadline: null });
+    expectAppError(() => assertCanAnswer(clock('expired'), START), 409, 'ATTEMPT_DEADLINE_PASSED', {
+      deadline: DEADLINE_ISO,
+    });
+    expectAppError(() => assertCanAnswer(clock('expired', null), START), 409, 'ATTEMPT_DEADLINE_PASSED', {
+      deadline: null,
+    });
   });
 
-  it.each(['submitted', 'terminated', 'graded'] as AttemptStatus[])('refuses a %s attempt with ATTEMPT_NOT_ACTIVE and details.status', (status) => {
-    expectAppError(() => assertCanAnswer(clock(status), START), 409, 'ATTEMPT_NOT_ACTIVE', { status });
-    expectAppError(() => assertCanAnswer(clock(status, null), START), 409, 'ATTEMPT_NOT_ACTIVE', { status });
-    // After the deadline the answer is late, whatever the attempt's status became.
-    expectAppError(() => assertCanAnswer(clock(status), DEADLINE.plus({ minutes: 1 })), 409, 'ATTEMPT_DEADLINE_PASSED', { deadline: DEADLINE.toUTC().toISO() });
-  });
+  it.each(['submitted', 'terminated', 'graded'] as AttemptStatus[])(
+    'refuses a %s attempt with ATTEMPT_NOT_ACTIVE and details.status',
+    (status) => {
+      expectAppError(() => assertCanAnswer(clock(status), START), 409, 'ATTEMPT_NOT_ACTIVE', { status });
+      expectAppError(() => assertCanAnswer(clock(status, null), START), 409, 'ATTEMPT_NOT_ACTIVE', { status });
+      // After the deadline the answer is late, whatever the attempt's status became.
+      expectAppError(
+        () => assertCanAnswer(clock(status), DEADLINE.plus({ minutes: 1 })),
+        409,
+        'ATTEMPT_DEADLINE_PASSED',
+        { deadline: DEADLINE.toUTC().toISO() },
+      );
+    },
+  );
 
   it('refuses an in-progress attempt without a deadline as not active', () => {
-    expectAppError(() => assertCanAnswer(clock('in_progress', null), START), 409, 'ATTEMPT_NOT_ACTIVE', { status: 'in_progress' });
+    expectAppError(() => assertCanAnswer(clock('in_progress', null), START), 409, 'ATTEMPT_NOT_ACTIVE', {
+      status: 'in_progress',
+    });
   });
 });
 
@@ -268,17 +328,27 @@ describe('assertCanStart', () => {
   });
 
   it('refuses an invited test without an invitation with NOT_INVITED (403)', () => {
-    const e = expectAppError(() => assertCanStart(check({ access: 'invited', invitedToTrack: false }), NOW), 403, 'NOT_INVITED');
+    const e = expectAppError(
+      () => assertCanStart(check({ access: 'invited', invitedToTrack: false }), NOW),
+      403,
+      'NOT_INVITED',
+    );
     expect(e.details).toBeUndefined();
   });
 
   it('refuses while another attempt is open with ATTEMPT_IN_PROGRESS (409)', () => {
     expectAppError(() => assertCanStart(check({ hasOpenAttempt: true }), NOW), 409, 'ATTEMPT_IN_PROGRESS');
-    expectAppError(() => assertCanStart(check({ access: 'invited', invitedToTrack: true, hasOpenAttempt: true }), NOW), 409, 'ATTEMPT_IN_PROGRESS');
+    expectAppError(
+      () => assertCanStart(check({ access: 'invited', invitedToTrack: true, hasOpenAttempt: true }), NOW),
+      409,
+      'ATTEMPT_IN_PROGRESS',
+    );
   });
 
   it('allows a first attempt (no previous end) regardless of cooldown', () => {
-    expect(() => assertCanStart(check({ lastEndedAt: null, retakeCooldown: Duration.fromISO('P365D') }), NOW)).not.toThrow();
+    expect(() =>
+      assertCanStart(check({ lastEndedAt: null, retakeCooldown: Duration.fromISO('P365D') }), NOW),
+    ).not.toThrow();
   });
 
   it('allows a retake exactly at lastEndedAt + cooldown', () => {
@@ -291,24 +361,38 @@ describe('assertCanStart', () => {
   it('refuses a retake 1 ms before the cooldown ends with RETAKE_COOLDOWN and details.eligibleAt', () => {
     const lastEndedAt = utc('2026-03-11T12:00:00.000Z');
     expect(lastEndedAt.plus(COOLDOWN).toISO()).toBe('2026-04-10T12:00:00.000Z');
-    expectAppError(() => assertCanStart(check({ lastEndedAt }), NOW.minus({ milliseconds: 1 })), 409, 'RETAKE_COOLDOWN', {
-      eligibleAt: '2026-04-10T12:00:00.000Z',
-    });
+    expectAppError(
+      () => assertCanStart(check({ lastEndedAt }), NOW.minus({ milliseconds: 1 })),
+      409,
+      'RETAKE_COOLDOWN',
+      {
+        eligibleAt: '2026-04-10T12:00:00.000Z',
+      },
+    );
   });
 
   it('refuses a retake right after the attempt ended', () => {
-    expectAppError(() => assertCanStart(check({ lastEndedAt: NOW }), NOW), 409, 'RETAKE_COOLDOWN', { eligibleAt: '2026-05-10T12:00:00.000Z' });
+    expectAppError(() => assertCanStart(check({ lastEndedAt: NOW }), NOW), 409, 'RETAKE_COOLDOWN', {
+      eligibleAt: '2026-05-10T12:00:00.000Z',
+    });
   });
 
   it('reports eligibleAt in UTC whatever the zone of lastEndedAt', () => {
     const lastEndedAt = utc('2026-04-10T11:00:00.000Z').setZone('Asia/Manila');
-    expectAppError(() => assertCanStart(check({ lastEndedAt, retakeCooldown: Duration.fromISO('PT2H') }), NOW), 409, 'RETAKE_COOLDOWN', {
-      eligibleAt: '2026-04-10T13:00:00.000Z',
-    });
+    expectAppError(
+      () => assertCanStart(check({ lastEndedAt, retakeCooldown: Duration.fromISO('PT2H') }), NOW),
+      409,
+      'RETAKE_COOLDOWN',
+      {
+        eligibleAt: '2026-04-10T13:00:00.000Z',
+      },
+    );
   });
 
   it('a zero cooldown allows an immediate retake', () => {
-    expect(() => assertCanStart(check({ lastEndedAt: NOW, retakeCooldown: Duration.fromMillis(0) }), NOW)).not.toThrow();
+    expect(() =>
+      assertCanStart(check({ lastEndedAt: NOW, retakeCooldown: Duration.fromMillis(0) }), NOW),
+    ).not.toThrow();
   });
 
   describe('order of checks', () => {
@@ -319,12 +403,20 @@ describe('assertCanStart', () => {
     });
 
     it('then the open attempt', () => {
-      expectAppError(() => assertCanStart({ ...everythingWrong, invitedToTrack: true }, NOW), 409, 'ATTEMPT_IN_PROGRESS');
+      expectAppError(
+        () => assertCanStart({ ...everythingWrong, invitedToTrack: true }, NOW),
+        409,
+        'ATTEMPT_IN_PROGRESS',
+      );
       expectAppError(() => assertCanStart({ ...everythingWrong, access: 'open' }, NOW), 409, 'ATTEMPT_IN_PROGRESS');
     });
 
     it('then the cooldown', () => {
-      expectAppError(() => assertCanStart({ ...everythingWrong, invitedToTrack: true, hasOpenAttempt: false }, NOW), 409, 'RETAKE_COOLDOWN');
+      expectAppError(
+        () => assertCanStart({ ...everythingWrong, invitedToTrack: true, hasOpenAttempt: false }, NOW),
+        409,
+        'RETAKE_COOLDOWN',
+      );
     });
   });
 });
@@ -450,21 +542,28 @@ describe('start window (ATTEMPT_START_WINDOW)', () => {
   });
 
   it('a late start answers ATTEMPT_START_WINDOW_PASSED (409) with startBy', () => {
-    expectAppError(() => {
-      throw startWindowPassed(startByOf(CREATED, WINDOW));
-    }, 409, 'ATTEMPT_START_WINDOW_PASSED', { startBy: '2026-03-20T08:15:00.000Z' });
+    expectAppError(
+      () => {
+        throw startWindowPassed(startByOf(CREATED, WINDOW));
+      },
+      409,
+      'ATTEMPT_START_WINDOW_PASSED',
+      { startBy: '2026-03-20T08:15:00.000Z' },
+    );
   });
 });
 
 describe('abandon and item visibility', () => {
   it('only a created attempt can be abandoned', () => {
     expect(() => assertCanAbandon('created')).not.toThrow();
-    for (const s of ATTEMPT_STATUSES.filter((x) => x !== 'created')) expectAppError(() => assertCanAbandon(s), 409, 'ATTEMPT_NOT_ABANDONABLE', { status: s });
+    for (const s of ATTEMPT_STATUSES.filter((x) => x !== 'created'))
+      expectAppError(() => assertCanAbandon(s), 409, 'ATTEMPT_NOT_ABANDONABLE', { status: s });
   });
 
   it('items are shown only once the clock has run', () => {
     expect(showsItems('created')).toBe(false);
     expect(showsItems('abandoned')).toBe(false);
-    for (const s of ['in_progress', 'submitted', 'expired', 'terminated', 'graded'] as const) expect(showsItems(s)).toBe(true);
+    for (const s of ['in_progress', 'submitted', 'expired', 'terminated', 'graded'] as const)
+      expect(showsItems(s)).toBe(true);
   });
 });

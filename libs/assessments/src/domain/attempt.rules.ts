@@ -10,12 +10,29 @@ import {
   transitionRefused,
 } from './assessments.errors';
 
-export const ATTEMPT_STATUSES = ['created', 'in_progress', 'submitted', 'expired', 'terminated', 'graded', 'abandoned'] as const;
+export const ATTEMPT_STATUSES = [
+  'created',
+  'in_progress',
+  'submitted',
+  'expired',
+  'terminated',
+  'graded',
+  'abandoned',
+] as const;
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
 /** Twin of the partial unique index `attempts_one_open_per_freelancer` (one open attempt per freelancer). */
 export const OPEN_ATTEMPT_STATUSES: readonly AttemptStatus[] = ['created', 'in_progress'];
-export const ENDED_ATTEMPT_STATUSES: readonly AttemptStatus[] = ['submitted', 'expired', 'terminated', 'graded', 'abandoned'];
-/** Attempts whose end starts the retake cooldown: every ended attempt except an abandoned one (never started, never graded). */
+export const ENDED_ATTEMPT_STATUSES: readonly AttemptStatus[] = [
+  'submitted',
+  'expired',
+  'terminated',
+  'graded',
+  'abandoned',
+];
+/**
+ * Attempts whose end starts the retake cooldown: every ended attempt except an abandoned one (never started, never
+ * graded).
+ */
 export const COOLDOWN_ATTEMPT_STATUSES: readonly AttemptStatus[] = ['submitted', 'expired', 'terminated', 'graded'];
 
 export type AttemptEvent = 'start' | 'submit' | 'expire' | 'terminate' | 'grade' | 'abandon';
@@ -53,7 +70,9 @@ export function assertCanAbandon(status: AttemptStatus): void {
   if (nextStatus(status, 'abandon') === null) throw notAbandonable(status);
 }
 
-/** Whether an attempt in this status shows its items: only once its clock has run (never while created or abandoned). */
+/**
+ * Whether an attempt in this status shows its items: only once its clock has run (never while created or abandoned).
+ */
 export const showsItems = (status: AttemptStatus) => status !== 'created' && status !== 'abandoned';
 
 export const deadlineOf = (startedAt: DateTime, duration: Duration) => startedAt.plus(duration);
@@ -100,7 +119,9 @@ export function assertCanStart(c: StartCheck, now: DateTime): void {
   }
 }
 
-/** Draws `n` distinct ids with a Fisher–Yates shuffle driven by `random` (0 ≤ x < 1), so each attempt sees its own set. */
+/**
+ * Draws `n` distinct ids with a Fisher–Yates shuffle driven by `random` (0 ≤ x < 1), so each attempt sees its own set.
+ */
 export function drawItems<T>(pool: readonly T[], n: number, random: () => number): T[] {
   if (!Number.isInteger(n) || n < 0 || n > pool.length) throw new RangeError(`cannot draw ${n} of ${pool.length}`);
   const a = [...pool];

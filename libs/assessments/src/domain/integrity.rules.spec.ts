@@ -195,13 +195,18 @@ describe('signalCounts', () => {
   });
 
   it('counts signals that score nothing too', () => {
-    expect(signalCounts([{ type: 'tab_visible' }, { type: 'reconnect' }, { type: 'reconnect' }])).toEqual({ tab_visible: 1, reconnect: 2 });
+    expect(signalCounts([{ type: 'tab_visible' }, { type: 'reconnect' }, { type: 'reconnect' }])).toEqual({
+      tab_visible: 1,
+      reconnect: 2,
+    });
   });
 });
 
 describe('signalData', () => {
   it('keeps the known numbers, rounded, and drops anything else', () => {
-    expect(signalData({ durationMs: 1234.6, length: 10, note: 'x', nested: { a: 1 } })).toEqual({ data: { durationMs: 1235, length: 10 } });
+    expect(signalData({ durationMs: 1234.6, length: 10, note: 'x', nested: { a: 1 } })).toEqual({
+      data: { durationMs: 1235, length: 10 },
+    });
     expect(signalData({})).toEqual({ data: {} });
   });
 
@@ -220,10 +225,15 @@ describe('signalData', () => {
     ['length', 1e308],
     ['length', null],
   ])('refuses %s = %p, naming the field', (field, v) => {
-    expect(signalData({ [field]: v })).toEqual({ field: `data.${field}`, problem: expect.stringContaining('from 0 to') });
+    expect(signalData({ [field]: v })).toEqual({
+      field: `data.${field}`,
+      problem: expect.stringContaining('from 0 to'),
+    });
   });
 
   it('keeps every accepted value within a 32-bit integer of points', () => {
-    expect(signalPoints({ type: 'focus_regained', data: { durationMs: SIGNAL_DATA_LIMITS.durationMs } })).toBeLessThan(2 ** 31);
+    expect(signalPoints({ type: 'focus_regained', data: { durationMs: SIGNAL_DATA_LIMITS.durationMs } })).toBeLessThan(
+      2 ** 31,
+    );
   });
 });

@@ -14,7 +14,14 @@ export const CANDIDATE_SIGNALS = [
   'camera_on',
   'camera_denied',
 ] as const;
-export const SYSTEM_SIGNALS = ['disconnect', 'reconnect', 'proctor_warning', 'proctor_flag', 'proctor_terminate', 'auto_terminate'] as const;
+export const SYSTEM_SIGNALS = [
+  'disconnect',
+  'reconnect',
+  'proctor_warning',
+  'proctor_flag',
+  'proctor_terminate',
+  'auto_terminate',
+] as const;
 export type SignalType = (typeof CANDIDATE_SIGNALS)[number] | (typeof SYSTEM_SIGNALS)[number];
 /** Who sent a signal: the candidate's browser, a proctor, or the server itself. */
 export type SignalSource = 'candidate' | 'proctor' | 'system';
@@ -31,12 +38,15 @@ export const SIGNAL_DATA_LIMITS = { durationMs: 86_400_000, length: 10_000_000 }
  * The stored data of a candidate signal: the known numbers, rounded; anything else is dropped. Answers the
  * first field that is not a number between 0 and its limit.
  */
-export function signalData(raw: Record<string, unknown>): { data: SignalFact['data'] & Record<string, number> } | { field: string; problem: string } {
+export function signalData(
+  raw: Record<string, unknown>,
+): { data: SignalFact['data'] & Record<string, number> } | { field: string; problem: string } {
   const data: Record<string, number> = {};
   for (const [key, max] of Object.entries(SIGNAL_DATA_LIMITS)) {
     const v = raw[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) return { field: `data.${key}`, problem: `must be a number from 0 to ${max}` };
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max)
+      return { field: `data.${key}`, problem: `must be a number from 0 to ${max}` };
     data[key] = Math.round(v);
   }
   return { data };
@@ -95,7 +105,8 @@ export function tierOf(points: number, t: IntegrityThresholds): IntegrityTier {
   return 'none';
 }
 
-export const shouldAutoTerminate = (points: number, t: IntegrityThresholds) => t.autoTerminateAt > 0 && points >= t.autoTerminateAt;
+export const shouldAutoTerminate = (points: number, t: IntegrityThresholds) =>
+  t.autoTerminateAt > 0 && points >= t.autoTerminateAt;
 
 /** Counts per type, for the proctor's list. */
 export function signalCounts(signals: readonly SignalFact[]): Record<string, number> {

@@ -56,7 +56,10 @@ export class AssessmentsController {
   @Roles('admin')
   @Post('admin/tracks/:slug/close')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'closeTrack', summary: 'Close a certification track to new awards (legacy); awards made stay valid' })
+  @ApiOperation({
+    operationId: 'closeTrack',
+    summary: 'Close a certification track to new awards (legacy); awards made stay valid',
+  })
   @ApiOkResponse({ type: TrackStateView })
   @ApiErrors(403, 404)
   closeTrack(@CurrentUser() admin: User, @Param('slug') slug: string) {
@@ -85,9 +88,15 @@ export class AssessmentsController {
 
   @Roles('freelancer')
   @Post('assessments/:slug/attempts')
-  @ApiOperation({ operationId: 'createAttempt', summary: 'Create an attempt (items drawn); its clock starts with startAttempt' })
+  @ApiOperation({
+    operationId: 'createAttempt',
+    summary: 'Create an attempt (items drawn); its clock starts with startAttempt',
+  })
   @ApiCreatedResponse({ type: AttemptView })
-  @ApiErrors([403, 'FORBIDDEN, NOT_INVITED (invited tests)'], 404, [409, 'ATTEMPT_IN_PROGRESS, RETAKE_COOLDOWN (details.eligibleAt)'])
+  @ApiErrors([403, 'FORBIDDEN, NOT_INVITED (invited tests)'], 404, [
+    409,
+    'ATTEMPT_IN_PROGRESS, RETAKE_COOLDOWN (details.eligibleAt)',
+  ])
   start(@CurrentUser() user: User, @Param('slug') slug: string) {
     return this.creating.start(user, slug);
   }
@@ -103,7 +112,10 @@ export class AssessmentsController {
 
   @Roles('freelancer')
   @Get('attempts/:id')
-  @ApiOperation({ operationId: 'getAttempt', summary: 'The attempt with its items, saved answers, deadline and time left' })
+  @ApiOperation({
+    operationId: 'getAttempt',
+    summary: 'The attempt with its items, saved answers, deadline and time left',
+  })
   @ApiOkResponse({ type: AttemptView })
   @ApiErrors(403, 404)
   get(@CurrentUser() user: User, @Param('id', parseId()) id: string) {
@@ -120,7 +132,10 @@ export class AssessmentsController {
     return this.starting.begin(user, id);
   }
 
-  /** A created attempt the candidate will not take: abandoned, no grade, no retake cooldown (409 ATTEMPT_NOT_ABANDONABLE once started). */
+  /**
+   * A created attempt the candidate will not take: abandoned, no grade, no retake cooldown (409 ATTEMPT_NOT_ABANDONABLE
+   * once started).
+   */
   @Roles('freelancer')
   @Post('attempts/:id/abandon')
   @HttpCode(200)
@@ -136,7 +151,12 @@ export class AssessmentsController {
   @ApiOperation({ operationId: 'saveAnswer', summary: 'Autosave one answer (last write wins)' })
   @ApiOkResponse({ type: SavedAnswer })
   @ApiErrors(400, 403, 404, [409, 'ATTEMPT_NOT_STARTED, ATTEMPT_NOT_ACTIVE, ATTEMPT_DEADLINE_PASSED'])
-  answer(@CurrentUser() user: User, @Param('id', parseId()) id: string, @Param('itemId') itemId: string, @Body() dto: AnswerDto) {
+  answer(
+    @CurrentUser() user: User,
+    @Param('id', parseId()) id: string,
+    @Param('itemId') itemId: string,
+    @Body() dto: AnswerDto,
+  ) {
     return this.answering.answer(user, id, itemId, dto.answer);
   }
 
@@ -152,7 +172,10 @@ export class AssessmentsController {
 
   @Roles('proctor', 'admin')
   @Get('proctoring/live')
-  @ApiOperation({ operationId: 'listLiveAttempts', summary: 'Running attempts: candidate, test, time left, signal counts, tier' })
+  @ApiOperation({
+    operationId: 'listLiveAttempts',
+    summary: 'Running attempts: candidate, test, time left, signal counts, tier',
+  })
   @ApiOkResponse({ type: LiveAttemptList })
   @ApiErrors(403)
   live() {
@@ -161,7 +184,10 @@ export class AssessmentsController {
 
   @Roles('proctor', 'admin')
   @Get('proctoring/attempts/:id/timeline')
-  @ApiOperation({ operationId: 'getAttemptTimeline', summary: 'An attempt’s summary and its integrity timeline, in order' })
+  @ApiOperation({
+    operationId: 'getAttemptTimeline',
+    summary: 'An attempt’s summary and its integrity timeline, in order',
+  })
   @ApiOkResponse({ type: AttemptTimeline })
   @ApiErrors(403, 404)
   timeline(@Param('id', parseId()) id: string) {

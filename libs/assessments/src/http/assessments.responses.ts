@@ -17,7 +17,10 @@ export class AssessmentSummary {
   @ApiProperty({ example: 'PT45M', description: 'ISO-8601 duration' }) duration!: string;
   @ApiProperty({ description: 'percent' }) passingScore!: number;
   @ApiProperty() proctored!: boolean;
-  @ApiProperty({ description: 'a proctored test the page starts only with the camera on (unless the catalog marks it camera-optional)' })
+  @ApiProperty({
+    description:
+      'a proctored test the page starts only with the camera on (unless the catalog marks it camera-optional)',
+  })
   cameraRequired!: boolean;
   @ApiProperty({ description: 'items drawn per attempt' }) itemCount!: number;
 }
@@ -28,7 +31,8 @@ export class TrackView {
   @ApiProperty() categorySlug!: string;
   @ApiProperty({ type: [String], description: 'assessment slugs, all to be passed' }) assessments!: string[];
   @ApiProperty({ example: 'P1Y', description: 'ISO-8601 duration' }) validityWindow!: string;
-  @ApiProperty({ enum: ['active', 'legacy'], description: 'legacy: closed to new awards, awards stay valid' }) status!: string;
+  @ApiProperty({ enum: ['active', 'legacy'], description: 'legacy: closed to new awards, awards stay valid' })
+  status!: string;
 }
 
 export class TrackStateView {
@@ -77,7 +81,8 @@ export class CodingItem {
   @ApiProperty() statement!: string;
   @ApiProperty({ type: [CodingExample] }) examples!: CodingExample[];
   @ApiProperty({ enum: CODE_LANGUAGES, isArray: true }) languages!: string[];
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'by language' }) starterCode!: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'by language' })
+  starterCode!: Record<string, string>;
   @ApiProperty() timeLimitMs!: number;
 }
 
@@ -90,7 +95,12 @@ export class ScenarioItem {
 
 export class SavedAnswerView {
   @ApiProperty() itemId!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'as sent: {optionIds}, {optionId} or {language, code}' }) answer!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'as sent: {optionIds}, {optionId} or {language, code}',
+  })
+  answer!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) savedAt!: string;
   @ApiProperty() revision!: number;
 }
@@ -102,17 +112,26 @@ export class AttemptView {
   @ApiProperty({ enum: ATTEMPT_STATUSES }) status!: (typeof ATTEMPT_STATUSES)[number];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'held by the server' }) deadline!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'held by the server' }) deadline!:
+    string | null;
   @ApiProperty({ nullable: true, type: Number }) remainingMs!: number | null;
   @ApiProperty({ format: 'date-time' }) serverTime!: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'a created attempt: start it before this (ATTEMPT_START_WINDOW) or it lapses' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'a created attempt: start it before this (ATTEMPT_START_WINDOW) or it lapses',
+  })
   startBy?: string;
-  @ApiProperty({ type: 'integer', description: 'drawn items; the items themselves only once the clock runs' }) itemCount!: number;
+  @ApiProperty({ type: 'integer', description: 'drawn items; the items themselves only once the clock runs' })
+  itemCount!: number;
   @ApiProperty({
     description: 'empty until the attempt is started',
     type: 'array',
     items: {
-      oneOf: [{ $ref: getSchemaPath(MultipleChoiceItem) }, { $ref: getSchemaPath(CodingItem) }, { $ref: getSchemaPath(ScenarioItem) }],
+      oneOf: [
+        { $ref: getSchemaPath(MultipleChoiceItem) },
+        { $ref: getSchemaPath(CodingItem) },
+        { $ref: getSchemaPath(ScenarioItem) },
+      ],
       discriminator: { propertyName: 'type' },
     },
   })
@@ -123,7 +142,11 @@ export class AttemptView {
   @ApiPropertyOptional({ description: 'once graded' }) score?: number;
   @ApiPropertyOptional({ description: 'once graded' }) passed?: boolean;
   @ApiPropertyOptional({ format: 'date-time', description: 'once graded' }) gradedAt?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'once graded: scores by section, competency and test case' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'once graded: scores by section, competency and test case',
+  })
   report?: Record<string, unknown>;
 }
 
@@ -176,7 +199,8 @@ export class LiveAttempt {
   @ApiProperty({ nullable: true, type: Number }) remainingMs!: number | null;
   @ApiProperty() answeredCount!: number;
   @ApiProperty() itemCount!: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'signals by type' }) signalCounts!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'signals by type' })
+  signalCounts!: Record<string, number>;
   @ApiProperty({ type: IntegrityView }) integrity!: IntegrityView;
 }
 

@@ -1,4 +1,10 @@
-import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
 import { Clock, forbidden } from '@vetting/core';
 import { IceServers, LivePublisher, ack, liveUser } from '@vetting/live';
@@ -52,7 +58,9 @@ export class ProctorGateway implements OnGatewayConnection {
       try {
         const watched = await this.attempts.timeline(attemptId);
         // The candidate's camera: TURN credentials expire at the attempt's deadline.
-        const closesAt = watched.attempt.deadline ? new Date(watched.attempt.deadline) : new Date(this.clock.nowMillis());
+        const closesAt = watched.attempt.deadline
+          ? new Date(watched.attempt.deadline)
+          : new Date(this.clock.nowMillis());
         return { ...watched, ...this.ice.forRoom(user.id, closesAt) };
       } catch (err) {
         await socket.leave(proctorRoom(attemptId));

@@ -20,7 +20,11 @@ describe('SignalWriteBatch', () => {
   it('writes nothing before the window ends, then everything that arrived in it as one batch, in order', async () => {
     jest.useFakeTimers();
     const writes: string[][] = [];
-    const batch = new SignalWriteBatch<string, string>(async (e) => (writes.push(e), e.map((x) => `stored ${x}`)), 5, 100);
+    const batch = new SignalWriteBatch<string, string>(
+      async (e) => (writes.push(e), e.map((x) => `stored ${x}`)),
+      5,
+      100,
+    );
     const results = [batch.add('a'), batch.add('b'), batch.add('c')];
     jest.advanceTimersByTime(4);
     expect(writes).toEqual([]);
@@ -40,7 +44,10 @@ describe('SignalWriteBatch', () => {
     await expect(Promise.all(first)).resolves.toEqual(['1', '2']);
     await settle();
     // What waited during the write goes at once, at most `max` per batch.
-    expect(w.batches).toEqual([[1, 2], [3, 4]]);
+    expect(w.batches).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     w.gates[1].ok(['3', '4']);
     await settle();
     expect(w.batches).toEqual([[1, 2], [3, 4], [5]]);
@@ -63,7 +70,11 @@ describe('SignalWriteBatch', () => {
   });
 
   it('an entry answered with an error is refused alone; the others of its batch are stored', async () => {
-    const batch = new SignalWriteBatch<string, string>(async (e) => e.map((x) => (x === 'late' ? new Error('ATTEMPT_NOT_ACTIVE') : x)), 0, 100);
+    const batch = new SignalWriteBatch<string, string>(
+      async (e) => e.map((x) => (x === 'late' ? new Error('ATTEMPT_NOT_ACTIVE') : x)),
+      0,
+      100,
+    );
     const [ok, refused] = [batch.add('early'), batch.add('late')];
     await expect(ok).resolves.toBe('early');
     await expect(refused).rejects.toThrow('ATTEMPT_NOT_ACTIVE');
@@ -151,11 +162,27 @@ describe('runningTotals', () => {
       { attemptId: 'a', points: 0 },
       { attemptId: 'b', points: 1 },
     ];
-    expect(runningTotals(signals, new Map([['a', 14], ['b', 3]]))).toEqual([11, 2, 14, 14, 3]);
+    expect(
+      runningTotals(
+        signals,
+        new Map([
+          ['a', 14],
+          ['b', 3],
+        ]),
+      ),
+    ).toEqual([11, 2, 14, 14, 3]);
   });
 
   it('answers undefined for signals of attempts that got no new total (refused)', () => {
-    expect(runningTotals([{ attemptId: 'a', points: 1 }, { attemptId: 'x', points: 1 }], new Map([['a', 1]]))).toEqual([1, undefined]);
+    expect(
+      runningTotals(
+        [
+          { attemptId: 'a', points: 1 },
+          { attemptId: 'x', points: 1 },
+        ],
+        new Map([['a', 1]]),
+      ),
+    ).toEqual([1, undefined]);
   });
 
   it('is empty for an empty batch', () => {

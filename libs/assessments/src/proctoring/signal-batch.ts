@@ -96,7 +96,10 @@ export class SignalWriteBatch<E, R> {
  * attempt at once, so signal i's total is the attempt's new total minus the points of its later signals.
  * Attempts without a new total (refused) answer undefined.
  */
-export function runningTotals(signals: readonly { attemptId: string; points: number }[], totals: ReadonlyMap<string, number>): (number | undefined)[] {
+export function runningTotals(
+  signals: readonly { attemptId: string; points: number }[],
+  totals: ReadonlyMap<string, number>,
+): (number | undefined)[] {
   const later = new Map<string, number>();
   const out: (number | undefined)[] = new Array(signals.length);
   for (let i = signals.length - 1; i >= 0; i--) {

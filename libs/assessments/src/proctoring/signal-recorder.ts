@@ -8,7 +8,14 @@ import { AttemptsRepository } from '../data/attempts.repository';
 import { SignalRecord, SignalsRepository, StoredTotal } from '../data/signals.repository';
 import { attemptNotActive, attemptNotFound, shuttingDown } from '../domain/assessments.errors';
 import { AttemptStatus } from '../domain/attempt.rules';
-import { IntegrityThresholds, SignalFact, SignalSource, SignalType, signalPoints, tierOf } from '../domain/integrity.rules';
+import {
+  IntegrityThresholds,
+  SignalFact,
+  SignalSource,
+  SignalType,
+  signalPoints,
+  tierOf,
+} from '../domain/integrity.rules';
 import { SignalWriteBatch, runningTotals } from './signal-batch';
 import { SignalRelay } from './signal-relay';
 
@@ -73,7 +80,11 @@ export class SignalRecorder {
     private readonly signals: SignalsRepository,
   ) {
     const e = config.env;
-    this.writes = new SignalWriteBatch((batch) => this.writeBatch(batch), e.SIGNAL_WRITE_WINDOW_MS, e.SIGNAL_WRITE_BATCH_MAX);
+    this.writes = new SignalWriteBatch(
+      (batch) => this.writeBatch(batch),
+      e.SIGNAL_WRITE_WINDOW_MS,
+      e.SIGNAL_WRITE_BATCH_MAX,
+    );
   }
 
   get thresholds(): IntegrityThresholds {
@@ -99,7 +110,17 @@ export class SignalRecorder {
     const row = await this.writeOne({ signalId, attemptId, type, source, actorId, owner, points, data, at });
     if (this.relay.knows(attemptId)) this.relay.stored(attemptId, row.integrity_points);
     const iso = new Date(row.at).toISOString();
-    const view = signalView(signalId, attemptId, type, source, actorId, data, iso, row.integrity_points, row.integrity_tier);
+    const view = signalView(
+      signalId,
+      attemptId,
+      type,
+      source,
+      actorId,
+      data,
+      iso,
+      row.integrity_points,
+      row.integrity_tier,
+    );
     await this.live.emit(proctorRoom(attemptId), 'attempt:signal', view);
     return { view, row };
   }
@@ -121,13 +142,34 @@ export class SignalRecorder {
     const points = signalPoints({ type, data: data as SignalFact['data'] });
     const running = this.relay.reserve(attemptId, points);
     const iso = at.toISOString();
-    const view = signalView(signalId, attemptId, type, 'candidate', user.id, data, iso, running, tierOf(running, this.thresholds));
+    const view = signalView(
+      signalId,
+      attemptId,
+      type,
+      'candidate',
+      user.id,
+      data,
+      iso,
+      running,
+      tierOf(running, this.thresholds),
+    );
     // Proctors on this process have it now; the other processes get it with its batch (see writeBatch).
     this.live.emitHere(proctorRoom(attemptId), 'attempt:signal', view);
     let row: SignalRow;
     try {
       const source = 'candidate' as const;
-      row = await this.writes.add({ signalId, attemptId, type, source, actorId: user.id, owner: user.id, points, data, at, view });
+      row = await this.writes.add({
+        signalId,
+        attemptId,
+        type,
+        source,
+        actorId: user.id,
+        owner: user.id,
+        points,
+        data,
+        at,
+        view,
+      });
     } catch (err) {
       this.relay.settle(attemptId, points);
       const reason = err instanceof AppError ? err.code : 'NOT_RECORDED';
@@ -154,12 +196,19 @@ export class SignalRecorder {
     return this.writes.close(shuttingDown());
   }
 
-  /** One signal: its row, its points on the attempt, the new tier; refused with the reason when it may not be stored. */
+  /**
+   * One signal: its row, its points on the attempt, the new tier; refused with the reason when it may not be stored.
+   */
   private async writeOne(signal: SignalRecord): Promise<SignalRow> {
     const stored = (await this.signals.insertBatch([signal], this.thresholds)).get(signal.attemptId);
     if (!stored) throw await this.refusal(signal.attemptId, signal.owner);
     const points = stored.integrity_points;
-    return { at: signal.at, integrity_points: points, integrity_tier: tierOf(points, this.thresholds), status: stored.status };
+    return {
+      at: signal.at,
+      integrity_points: points,
+      integrity_tier: tierOf(points, this.thresholds),
+      status: stored.status,
+    };
   }
 
   /** Why a signal for this attempt was not stored. */
@@ -211,11 +260,19 @@ export class SignalRecorder {
         if (points === undefined) {
           // A failed lookup refuses this signal only: the others of the batch are stored.
           if (!refusals.has(b.attemptId)) {
-            refusals.set(b.attemptId, this.refusal(b.attemptId, b.owner).catch((e: unknown) => asError(e)));
+            refusals.set(
+              b.attemptId,
+              this.refusal(b.attemptId, b.owner).catch((e: unknown) => asError(e)),
+            );
           }
           return refusals.get(b.attemptId)!;
         }
-        return { at: b.at, integrity_points: points, integrity_tier: tierOf(points, t), status: stored.get(b.attemptId)!.status };
+        return {
+          at: b.at,
+          integrity_points: points,
+          integrity_tier: tierOf(points, t),
+          status: stored.get(b.attemptId)!.status,
+        };
       }),
     );
   }

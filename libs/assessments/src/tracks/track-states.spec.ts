@@ -1,7 +1,14 @@
 import { Track } from '../catalog/catalog.schema';
 import { effectiveTrackStatus } from './track-states';
 
-const track = (status: Track['status']): Track => ({ slug: 't', title: 'T', categorySlug: 'writing', assessments: ['a'], validityWindow: 'P1Y', status });
+const track = (status: Track['status']): Track => ({
+  slug: 't',
+  title: 'T',
+  categorySlug: 'writing',
+  assessments: ['a'],
+  validityWindow: 'P1Y',
+  status,
+});
 
 describe('effectiveTrackStatus', () => {
   it('is the catalog default when no admin set a state', () => {

@@ -29,7 +29,10 @@ export class TrackStates {
   async all(em?: EntityManager): Promise<Track[]> {
     const rows = await (em ? this.states.all(em) : withContext(this.orm, (e) => this.states.all(e)));
     const stored = new Map(rows.map((r) => [r.slug, r.status]));
-    return [...this.catalog.tracks.values()].map((t) => ({ ...t, status: effectiveTrackStatus(t, stored.get(t.slug)) }));
+    return [...this.catalog.tracks.values()].map((t) => ({
+      ...t,
+      status: effectiveTrackStatus(t, stored.get(t.slug)),
+    }));
   }
 
   /** The tracks that use a test, with their effective status (read in the caller's transaction when given). */
