@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { AnswersRepository, AttemptsRepository } from '@vetting/assessments';
+import { DateTime } from 'luxon';
+import { ATTEMPT_STATUSES, AnswersRepository, AttemptsRepository, assertCanAnswer } from '@vetting/assessments';
 import { MediumDatabase, openMediumDatabase } from '../support/medium-database';
 import { attemptRow, insertAttempt, insertFreelancer, insertRunningAttempt } from '../support/assessments-medium';
 
@@ -125,6 +126,28 @@ describe('assessments: attempt status updates and answers (AttemptsRepository, A
         });
         expect(await answers.save(db.em(), id, 'q1', {}, new Date())).toBeNull();
         expect(await answers.count(db.em(), id)).toBe(0);
+      }
+    });
+
+    it('the SQL condition and assertCanAnswer agree over every status and deadline', async () => {
+      const now = new Date();
+      const started = new Date(now.getTime() - 10 * MINUTE);
+      for (const status of ATTEMPT_STATUSES) {
+        for (const offset of status === 'created' ? [null] : [-MINUTE, -1, 0, 1, MINUTE]) {
+          const deadline = offset === null ? null : new Date(now.getTime() + offset);
+          const id = await insertAttempt(em, await insertFreelancer(em), {
+            status,
+            ...(deadline ? { startedAt: started, deadline } : {}),
+          });
+          const sql = (await answers.save(db.em(), id, 'q1', {}, now)) !== null;
+          let ts = true;
+          try {
+            assertCanAnswer({ status, deadline: deadline && DateTime.fromJSDate(deadline) }, DateTime.fromJSDate(now));
+          } catch {
+            ts = false;
+          }
+          expect({ status, offset, accepted: sql }).toEqual({ status, offset, accepted: ts });
+        }
       }
     });
 

@@ -12,4 +12,5 @@ export { AnswersRepository } from './data/answers.repository';
 export { SignalsRepository, integrityTierSql } from './data/signals.repository';
 export type { SignalRecord } from './data/signals.repository';
 export { tierOf } from './domain/integrity.rules';
+export { ATTEMPT_STATUSES, assertCanAnswer } from './domain/attempt.rules';
 export type { IntegrityThresholds } from './domain/integrity.rules';

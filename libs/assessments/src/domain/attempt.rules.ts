@@ -87,7 +87,11 @@ export interface AttemptClock {
   deadline: DateTime | null;
 }
 
-/** Answers are accepted only while the attempt runs and strictly before the deadline the server holds. */
+/**
+ * Answers are accepted only while the attempt runs and strictly before the deadline the server holds.
+ * Twin of the conditional insert in AnswersRepository.save (data/answers.repository.ts), which decides;
+ * this explains a refusal. test/medium/assessments-attempts.medium.spec.ts pins the two together.
+ */
 export function assertCanAnswer(a: AttemptClock, now: DateTime): void {
   if (a.status === 'created') throw attemptNotStarted();
   // Past the deadline the answer is late, whatever happened to the attempt since (expired, graded, ...).
