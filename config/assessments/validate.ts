@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { catalogFileSchema, type Assessment, type Track } from '../../libs/assessments/src/catalog.schema';
+import { catalogFileSchema, type Assessment, type Track } from '../../libs/assessments/src/catalog/catalog.schema';
 
 const dir = __dirname;
 const problems: string[] = [];
