@@ -81,7 +81,7 @@ export class SignalRecorder {
   ) {
     const e = config.env;
     this.writes = new SignalWriteBatch(
-      (batch) => this.writeBatch(batch),
+      (batch) => this.storeBatch(batch),
       e.SIGNAL_WRITE_WINDOW_MS,
       e.SIGNAL_WRITE_BATCH_MAX,
     );
@@ -153,7 +153,7 @@ export class SignalRecorder {
       running,
       tierOf(running, this.thresholds),
     );
-    // Proctors on this process have it now; the other processes get it with its batch (see writeBatch).
+    // Into the adapter's stream at once: proctors on every api process get it before it is stored.
     this.live.emitHere(proctorRoom(attemptId), 'attempt:signal', view);
     let row: SignalRow;
     try {
@@ -225,19 +225,6 @@ export class SignalRecorder {
    * that is no longer running (or not the sender's) are refused with the reason; the others answer the
    * stored total right after them.
    */
-  private async writeBatch(batch: QueuedSignal[]): Promise<(SignalRow | Error)[]> {
-    // The batch's relayed signals go to the other api processes first, in one round trip (a failed
-    // publish must not fail the signals); their stored or withdrawn events follow on the same connection.
-    const published = this.live
-      .publishEmits(batch.map((b) => ({ room: proctorRoom(b.attemptId), event: 'attempt:signal', payload: b.view })))
-      .catch((err) => this.logger.warn(`publishing ${batch.length} relayed signals failed: ${err}`));
-    try {
-      return await this.storeBatch(batch);
-    } finally {
-      await published;
-    }
-  }
-
   private async storeBatch(batch: QueuedSignal[]): Promise<(SignalRow | Error)[]> {
     let stored: Map<string, StoredTotal>;
     for (let attempt = 1; ; attempt++) {

@@ -35,15 +35,6 @@ describe('LivePublisher: every event through the Socket.IO adapter', () => {
     ]);
   });
 
-  it('publishEmits sends nothing more: emitHere has put the events into the stream already', async () => {
-    const { ns, broadcasts } = fakeNamespace();
-    const live = new LivePublisher(config);
-    live.attach(ns);
-    live.emitHere('proctor:attempt:1', 'attempt:signal', { id: 's1' });
-    await live.publishEmits([{ room: 'proctor:attempt:1', event: 'attempt:signal', payload: { id: 's1' } }]);
-    expect(broadcasts).toHaveLength(1);
-  });
-
   it('closeRoom makes every socket leave the room through the adapter', async () => {
     const { ns, leaves } = fakeNamespace();
     const live = new LivePublisher(config);

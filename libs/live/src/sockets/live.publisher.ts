@@ -39,12 +39,6 @@ export class LivePublisher implements OnApplicationShutdown {
     void broadcastEvent(this.namespace(), room, event, payload);
   }
 
-  /**
-   * Kept for callers that deliver with `emitHere` and then "publish" a batch: `emitHere` has put each event
-   * into the stream already, so there is nothing left to send (sending again would deliver twice).
-   */
-  async publishEmits(_emits: readonly { room: string; event: string; payload: unknown }[]): Promise<void> {}
-
   /** Makes every socket, on every process, leave the room (e.g. a call that has ended). */
   async closeRoom(room: string): Promise<void> {
     await this.bounded(leaveRoom(this.namespace(), room));
