@@ -24,7 +24,10 @@ export default tseslint.config(
     rules: {
       // The code base types JSON, jobs and driver rows loosely at the edges; `any` is reviewed, not banned.
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-require-imports': 'off',
       'no-empty': ['error', { allowEmptyCatch: true }],
       'no-restricted-imports': [
@@ -33,7 +36,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['@vetting/*/*'],
-              message: "Use the other lib's public surface: import from '@vetting/<lib>' (its index.ts), never a file inside it.",
+              message:
+                "Use the other lib's public surface: import from '@vetting/<lib>' (its index.ts), never a file inside it.",
             },
             {
               group: LIBS.map((lib) => `**/libs/${lib}/src/**`),
@@ -53,7 +57,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@vetting/*/*'], message: "Import another lib through '@vetting/<lib>' (its index.ts)." },
-            { group: LIBS.map((lib) => `../../../${lib}/**`).concat(LIBS.map((lib) => `../../${lib}/**`)), message: "Import another lib through '@vetting/<lib>'." },
+            {
+              group: LIBS.map((lib) => `../../../${lib}/**`).concat(LIBS.map((lib) => `../../${lib}/**`)),
+              message: "Import another lib through '@vetting/<lib>'.",
+            },
           ],
         },
       ],

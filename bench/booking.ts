@@ -67,7 +67,11 @@ function describeResults(results: HttpResult[]) {
 }
 
 /** Runs `op(i)` for i in [0, n) with at most `concurrency` in flight; returns the wall time in ms. */
-async function pooled(n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<{ wallMs: number; latencies: number[]; errors: string[] }> {
+async function pooled(
+  n: number,
+  concurrency: number,
+  op: (i: number) => Promise<void>,
+): Promise<{ wallMs: number; latencies: number[]; errors: string[] }> {
   let next = 0;
   const latencies: number[] = [];
   const errors: string[] = [];
@@ -113,7 +117,10 @@ async function baseline(db: BenchDatabase, redisPrefix: string, n: number, concu
         where (status in ('scheduled', 'rescheduled', 'in_progress'))
     )`);
   const url = new URL(REDIS_URL);
-  const queue = new Queue('bench-baseline', { connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null }, prefix: `${redisPrefix}bull` });
+  const queue = new Queue('bench-baseline', {
+    connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null },
+    prefix: `${redisPrefix}bull`,
+  });
   onCleanup('baseline queue', () => queue.close());
   await queue.waitUntilReady();
 
@@ -131,9 +138,28 @@ async function baseline(db: BenchDatabase, redisPrefix: string, n: number, concu
     await pool.query(
       `insert into bench_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status, starts_at, ends_at, created_at, updated_at)
        values ($1, $2, $3, $4, 'expert-vetted', $5, 'scheduled', $6, $7, $8, $8)`,
-      [id, randomUUID(), randomUUID(), tms[i % tms.length], SUSTAINED_CATEGORY, startsAt, new Date(startsAt.getTime() + CALL_MS), now],
+      [
+        id,
+        randomUUID(),
+        randomUUID(),
+        tms[i % tms.length],
+        SUSTAINED_CATEGORY,
+        startsAt,
+        new Date(startsAt.getTime() + CALL_MS),
+        now,
+      ],
     );
-    await queue.add('grace', { callId: id, version: 1 }, { jobId: `call:${id}:grace-v1`, delay: startsAt.getTime() + 5 * 60_000 - Date.now(), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 7 * 24 * 3600 } });
+    await queue.add(
+      'grace',
+      { callId: id, version: 1 },
+      {
+        jobId: `call:${id}:grace-v1`,
+        delay: startsAt.getTime() + 5 * 60_000 - Date.now(),
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: 7 * 24 * 3600 },
+      },
+    );
   });
   return { ...run, usage: meter() };
 }
@@ -144,8 +170,10 @@ async function main(): Promise<void> {
   const n = envInt('BENCH_N', 1000);
   const concurrency = envInt('BENCH_CONCURRENCY', 32);
   const prepConcurrency = envInt('BENCH_PREP_CONCURRENCY', 8);
-  if (n > tmCount * 48 * 29) throw new Error(`BENCH_N=${n} is more than ${tmCount} talent managers can take in the booking horizon`);
-  if (n * CALL_MS > 28 * 86_400_000) throw new Error(`BENCH_N=${n} distinct 30-min slots do not fit in the 30-day booking horizon`);
+  if (n > tmCount * 48 * 29)
+    throw new Error(`BENCH_N=${n} is more than ${tmCount} talent managers can take in the booking horizon`);
+  if (n * CALL_MS > 28 * 86_400_000)
+    throw new Error(`BENCH_N=${n} distinct 30-min slots do not fit in the 30-day booking horizon`);
 
   console.log(`bench/booking — POST /api/vetting/calls over HTTP; ${machineLine()}`);
   const db = await createBenchDatabase();
@@ -156,23 +184,49 @@ async function main(): Promise<void> {
   const bootStart = performance.now();
   const api = await startApi({ db, redisPrefix: prefix, withWorker: false, env: { VETTING_MIN_BOOKING_LEAD: 'PT1M' } });
   const poolSize = api.config.env.DATABASE_POOL_SIZE;
-  console.log(`api up at ${api.baseUrl} in ${fmt(performance.now() - bootStart, 0)} ms (worker: off, DATABASE_POOL_SIZE ${poolSize}, call length ${api.config.policy.callLength.toISO()}, min lead ${api.config.policy.minBookingLead.toISO()})`);
+  console.log(
+    `api up at ${api.baseUrl} in ${fmt(performance.now() - bootStart, 0)} ms (worker: off, DATABASE_POOL_SIZE ${poolSize}, call length ${api.config.policy.callLength.toISO()}, min lead ${api.config.policy.minBookingLead.toISO()})`,
+  );
 
   // ---- preparation (not timed as part of any figure) -----------------------------------------
   const prepStart = performance.now();
   const admin = await loginAdmin(api.baseUrl);
   const [raceTm] = await createTalentManagers(api.baseUrl, admin, [{ categorySlug: RACE_CATEGORY }], prepConcurrency);
-  const tms = await createTalentManagers(api.baseUrl, admin, Array.from({ length: tmCount }, () => ({ categorySlug: SUSTAINED_CATEGORY })), prepConcurrency);
-  const racers = await createInvitedFreelancers(api.baseUrl, admin, Array.from({ length: raceN }, () => RACE_CATEGORY), prepConcurrency);
-  console.log(`prep: ${1 + tms.length} talent managers, ${racers.length} race freelancers (${fmt((performance.now() - prepStart) / 1000)} s so far)`);
-  const bookers = await createInvitedFreelancers(api.baseUrl, admin, Array.from({ length: n }, () => SUSTAINED_CATEGORY), prepConcurrency);
-  console.log(`prep: ${bookers.length} freelancers registered (bcrypt) and invited in ${fmt((performance.now() - prepStart) / 1000)} s (concurrency ${prepConcurrency}; not timed)`);
+  const tms = await createTalentManagers(
+    api.baseUrl,
+    admin,
+    Array.from({ length: tmCount }, () => ({ categorySlug: SUSTAINED_CATEGORY })),
+    prepConcurrency,
+  );
+  const racers = await createInvitedFreelancers(
+    api.baseUrl,
+    admin,
+    Array.from({ length: raceN }, () => RACE_CATEGORY),
+    prepConcurrency,
+  );
+  console.log(
+    `prep: ${1 + tms.length} talent managers, ${racers.length} race freelancers (${fmt((performance.now() - prepStart) / 1000)} s so far)`,
+  );
+  const bookers = await createInvitedFreelancers(
+    api.baseUrl,
+    admin,
+    Array.from({ length: n }, () => SUSTAINED_CATEGORY),
+    prepConcurrency,
+  );
+  console.log(
+    `prep: ${bookers.length} freelancers registered (bcrypt) and invited in ${fmt((performance.now() - prepStart) / 1000)} s (concurrency ${prepConcurrency}; not timed)`,
+  );
 
   // ---- (a) race --------------------------------------------------------------------------------
   const raceSlot = DateTime.fromMillis(Math.ceil((Date.now() + 3 * 3600_000) / CALL_MS) * CALL_MS, { zone: 'utc' });
   await waitForQuiet('race');
   const deadlocksBefore = await deadlocks(pg);
-  const raceTasks: HttpTask[] = racers.map((f) => ({ method: 'POST', path: '/api/vetting/calls', token: f.token, body: { invitationId: f.invitationId, startsAt: raceSlot.toISO() } }));
+  const raceTasks: HttpTask[] = racers.map((f) => ({
+    method: 'POST',
+    path: '/api/vetting/calls',
+    token: f.token,
+    body: { invitationId: f.invitationId, startsAt: raceSlot.toISO() },
+  }));
   const raceMeter = meterPhase();
   const race = await runHttp(api.baseUrl, raceTasks, raceTasks.length);
   const raceUsage = raceMeter();
@@ -181,12 +235,16 @@ async function main(): Promise<void> {
     `select count(*) as n from vetting_calls where talent_manager_id = $1 and starts_at = $2 and status in ('scheduled', 'rescheduled', 'in_progress')`,
     [raceTm.id, raceSlot.toJSDate()],
   );
-  console.log(`\n(a) race: ${raceN} concurrent POST /api/vetting/calls for one slot (${raceSlot.toISO()}) of 1 talent manager`);
+  console.log(
+    `\n(a) race: ${raceN} concurrent POST /api/vetting/calls for one slot (${raceSlot.toISO()}) of 1 talent manager`,
+  );
   console.log(`  successes (201): ${r.ok}  ${r.ok === 1 ? '(exactly 1: yes)' : '(exactly 1: NO)'}`);
   console.log(`  SLOT_UNAVAILABLE (409): ${r.slotUnavailable}`);
   console.log(`  5xx: ${r.serverErrors}   connection errors: ${r.connectionErrors}`);
   console.log(`  answers by status/code: ${JSON.stringify(r.byCode)}`);
-  console.log(`  wall time: ${fmt(race.wallMs, 0)} ms   latency ms p50 ${fmt(r.latency.p50, 0)} / p95 ${fmt(r.latency.p95, 0)} / max ${fmt(r.latency.max, 0)}`);
+  console.log(
+    `  wall time: ${fmt(race.wallMs, 0)} ms   latency ms p50 ${fmt(r.latency.p50, 0)} / p95 ${fmt(r.latency.p95, 0)} / max ${fmt(r.latency.max, 0)}`,
+  );
   console.log(`  active calls in the database for that slot: ${raceRows.rows[0].n}`);
   console.log(`  ${usageLine(raceUsage)}`);
   const raceTargets = [target('race successes', r.ok, '==', 1), target('race 5xx', r.serverErrors, '==', 0)];
@@ -208,16 +266,26 @@ async function main(): Promise<void> {
   await stopProfile();
   const s = describeResults(sustained.results);
   const perSecond = s.ok / (sustained.wallMs / 1000);
-  const booked = await pg.query<{ n: string }>(`select count(*) as n from vetting_calls where category_slug = $1`, [SUSTAINED_CATEGORY]);
+  const booked = await pg.query<{ n: string }>(`select count(*) as n from vetting_calls where category_slug = $1`, [
+    SUSTAINED_CATEGORY,
+  ]);
   const delayedAfter = await delayedJobs(api.config.env.REDIS_PREFIX);
-  console.log(`\n(b) sustained: ${n} bookings of distinct slots, ${tmCount} talent managers, concurrency ${concurrency}`);
+  console.log(
+    `\n(b) sustained: ${n} bookings of distinct slots, ${tmCount} talent managers, concurrency ${concurrency}`,
+  );
   console.log(`  successes (201): ${s.ok}/${n}   non-201: ${JSON.stringify(s.byCode)}`);
   console.log(`  wall time: ${fmt(sustained.wallMs, 0)} ms`);
-  console.log(`  latency ms: p50 ${fmt(s.latency.p50, 0)} / p95 ${fmt(s.latency.p95, 0)} / p99 ${fmt(s.latency.p99, 0)} / max ${fmt(s.latency.max, 0)}`);
-  console.log(`  rows in vetting_calls: ${booked.rows[0].n}; delayed timer jobs added: ${delayedAfter - delayedBefore}`);
+  console.log(
+    `  latency ms: p50 ${fmt(s.latency.p50, 0)} / p95 ${fmt(s.latency.p95, 0)} / p99 ${fmt(s.latency.p99, 0)} / max ${fmt(s.latency.max, 0)}`,
+  );
+  console.log(
+    `  rows in vetting_calls: ${booked.rows[0].n}; delayed timer jobs added: ${delayedAfter - delayedBefore}`,
+  );
   const loopMsPerBooking = (sustainedUsage.elu * sustained.wallMs) / Math.max(1, s.ok);
   console.log(`  ${usageLine(sustainedUsage)}`);
-  console.log(`  api event-loop time per booking: ${fmt(loopMsPerBooking, 1)} ms (so one api process tops out near ${fmt(1000 / loopMsPerBooking, 0)} bookings/s)`);
+  console.log(
+    `  api event-loop time per booking: ${fmt(loopMsPerBooking, 1)} ms (so one api process tops out near ${fmt(1000 / loopMsPerBooking, 0)} bookings/s)`,
+  );
   const throughputTarget = target('bookings/s', perSecond, '>=', TARGET_BOOKINGS_PER_S, '/s');
   const deadlocksAfter = await deadlocks(pg);
 
@@ -226,19 +294,36 @@ async function main(): Promise<void> {
   const base = await baseline(db, prefix, n, concurrency, poolSize);
   const baseOps = (n - base.errors.length) / (base.wallMs / 1000);
   const bl = summarize(base.latencies);
-  console.log(`\n(c) baseline: ${n} × (insert into a vetting_calls-shaped table + BullMQ queue.add), concurrency ${concurrency}, pg pool ${poolSize}`);
-  console.log(`  wall time: ${fmt(base.wallMs, 0)} ms   errors: ${base.errors.length}${base.errors.length ? ` (first: ${base.errors[0]})` : ''}`);
+  console.log(
+    `\n(c) baseline: ${n} × (insert into a vetting_calls-shaped table + BullMQ queue.add), concurrency ${concurrency}, pg pool ${poolSize}`,
+  );
+  console.log(
+    `  wall time: ${fmt(base.wallMs, 0)} ms   errors: ${base.errors.length}${base.errors.length ? ` (first: ${base.errors[0]})` : ''}`,
+  );
   console.log(`  latency ms: p50 ${fmt(bl.p50, 1)} / p95 ${fmt(bl.p95, 1)} / max ${fmt(bl.max, 1)}`);
   console.log(`  ops/s: ${fmt(baseOps, 0)}`);
   console.log(`  ${usageLine(base.usage).replace('api event-loop', 'event-loop')}`);
   const ratio = perSecond / baseOps;
-  console.log(`  HTTP booking / baseline: ${fmt(perSecond, 0)} / ${fmt(baseOps, 0)} = ${fmt(ratio, 3)} (${fmt(100 * ratio, 1)} % of the floor)`);
-  console.log(`\ndeadlocks reported by pg_stat_database for ${db.name} during (a)+(b): ${deadlocksAfter - deadlocksBefore} (statistics may lag by up to a few seconds)`);
+  console.log(
+    `  HTTP booking / baseline: ${fmt(perSecond, 0)} / ${fmt(baseOps, 0)} = ${fmt(ratio, 3)} (${fmt(100 * ratio, 1)} % of the floor)`,
+  );
+  console.log(
+    `\ndeadlocks reported by pg_stat_database for ${db.name} during (a)+(b): ${deadlocksAfter - deadlocksBefore} (statistics may lag by up to a few seconds)`,
+  );
 
   console.log(
     JSON.stringify({
       bench: 'booking',
-      race: { requests: raceN, successes: r.ok, slotUnavailable: r.slotUnavailable, serverErrors: r.serverErrors, connectionErrors: r.connectionErrors, other: r.byCode, wallMs: round(race.wallMs, 0), activeRows: Number(raceRows.rows[0].n) },
+      race: {
+        requests: raceN,
+        successes: r.ok,
+        slotUnavailable: r.slotUnavailable,
+        serverErrors: r.serverErrors,
+        connectionErrors: r.connectionErrors,
+        other: r.byCode,
+        wallMs: round(race.wallMs, 0),
+        activeRows: Number(raceRows.rows[0].n),
+      },
       sustained: {
         bookings: n,
         talentManagers: tmCount,
@@ -253,7 +338,15 @@ async function main(): Promise<void> {
         loopMsPerBooking: round(loopMsPerBooking, 2),
         ...usageJson(sustainedUsage),
       },
-      baseline: { ops: n, concurrency, pgPool: poolSize, wallMs: round(base.wallMs, 0), perSecond: round(baseOps, 1), errors: base.errors.length, ...usageJson(base.usage) },
+      baseline: {
+        ops: n,
+        concurrency,
+        pgPool: poolSize,
+        wallMs: round(base.wallMs, 0),
+        perSecond: round(baseOps, 1),
+        errors: base.errors.length,
+        ...usageJson(base.usage),
+      },
       ratio: round(ratio, 3),
       targets: [...raceTargets, throughputTarget],
     }),
@@ -269,7 +362,9 @@ async function startCpuProfile(): Promise<() => Promise<void>> {
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+    new Promise<any>((resolve, reject) =>
+      session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
+    );
   await post('Profiler.enable');
   await post('Profiler.start');
   return async () => {
@@ -282,7 +377,9 @@ async function startCpuProfile(): Promise<() => Promise<void>> {
 
 async function deadlocks(pg: import('pg').Client): Promise<number> {
   await pg.query('select pg_stat_clear_snapshot()');
-  const res = await pg.query<{ deadlocks: string }>('select deadlocks from pg_stat_database where datname = current_database()');
+  const res = await pg.query<{ deadlocks: string }>(
+    'select deadlocks from pg_stat_database where datname = current_database()',
+  );
   return Number(res.rows[0]?.deadlocks ?? 0);
 }
 

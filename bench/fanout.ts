@@ -29,7 +29,16 @@ import { Client } from 'pg';
 import { AppConfig } from '@vetting/core';
 import { DELIVERY_QUEUE, FANOUT_QUEUE, FanoutService } from '../libs/notifications/src';
 import { createApi } from '../apps/api/src/bootstrap';
-import { apiEnv, benchRedisPrefix, createBenchDatabase, envInt, onCleanup, randomId, runMain, sleep } from './live-support';
+import {
+  apiEnv,
+  benchRedisPrefix,
+  createBenchDatabase,
+  envInt,
+  onCleanup,
+  randomId,
+  runMain,
+  sleep,
+} from './live-support';
 
 const CLIENTS = envInt('FANOUT_CLIENTS', 10_000);
 const MARKETPLACE_DISTRACTORS = 200;
@@ -41,7 +50,11 @@ const BOUND_MS = 5 * 60_000;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 runMain('fanout', 15 * 60_000, async () => {
-  console.log(`machine: load average ${loadavg().map((x) => x.toFixed(2)).join(' / ')} on 2 cores at the start (other work on the machine adds noise)`);
+  console.log(
+    `machine: load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ')} on 2 cores at the start (other work on the machine adds noise)`,
+  );
   const db = await createBenchDatabase();
   const prefix = benchRedisPrefix();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-fanout-'));
@@ -51,7 +64,9 @@ runMain('fanout', 15 * 60_000, async () => {
   if (process.env.WORKER_CONCURRENCY) extra.WORKER_CONCURRENCY = process.env.WORKER_CONCURRENCY;
   const config = AppConfig.fromEnv(apiEnv(db, prefix, extra));
   const batchSize = config.env.FANOUT_BATCH_SIZE;
-  console.log(`fanout: ${CLIENTS} subscribed business_plus/enterprise clients, FANOUT_BATCH_SIZE=${batchSize}, WORKER_CONCURRENCY=${config.env.WORKER_CONCURRENCY}, worker in the api process`);
+  console.log(
+    `fanout: ${CLIENTS} subscribed business_plus/enterprise clients, FANOUT_BATCH_SIZE=${batchSize}, WORKER_CONCURRENCY=${config.env.WORKER_CONCURRENCY}, worker in the api process`,
+  );
   console.log(`setup: database ${db.name}, redis prefix ${prefix}, DATA_DIR ${dataDir}`);
 
   const t0 = Date.now();
@@ -74,7 +89,10 @@ runMain('fanout', 15 * 60_000, async () => {
       [n],
     );
   const subscribe = (kind: string, category: string) =>
-    pg.query(`insert into talent_alert_subscriptions (client_id, category_slug, created_at) select id, $1, now() from users where email like $2`, [category, `${kind}-%-${tag}@bench-fanout.test`]);
+    pg.query(
+      `insert into talent_alert_subscriptions (client_id, category_slug, created_at) select id, $1, now() from users where email like $2`,
+      [category, `${kind}-%-${tag}@bench-fanout.test`],
+    );
   await insertClients(CLIENTS, 'fan', `case when g % 2 = 0 then 'business_plus' else 'enterprise' end`);
   await subscribe('fan', CATEGORY);
   await insertClients(MARKETPLACE_DISTRACTORS, 'market', `'marketplace'`);
@@ -89,16 +107,27 @@ runMain('fanout', 15 * 60_000, async () => {
     )
   ).rows[0].id as string;
   await pg.query('analyze users; analyze talent_alert_subscriptions');
-  const subs = Number((await pg.query(`select count(*) from talent_alert_subscriptions where category_slug = $1`, [CATEGORY])).rows[0].count);
-  console.log(`setup: ${CLIENTS + MARKETPLACE_DISTRACTORS + OTHER_CATEGORY_DISTRACTORS + 1} users and ${subs} subscriptions to ${CATEGORY} inserted in ${Date.now() - t1} ms (+${MARKETPLACE_DISTRACTORS} marketplace and ${OTHER_CATEGORY_DISTRACTORS} other-category distractors)`);
+  const subs = Number(
+    (await pg.query(`select count(*) from talent_alert_subscriptions where category_slug = $1`, [CATEGORY])).rows[0]
+      .count,
+  );
+  console.log(
+    `setup: ${CLIENTS + MARKETPLACE_DISTRACTORS + OTHER_CATEGORY_DISTRACTORS + 1} users and ${subs} subscriptions to ${CATEGORY} inserted in ${Date.now() - t1} ms (+${MARKETPLACE_DISTRACTORS} marketplace and ${OTHER_CATEGORY_DISTRACTORS} other-category distractors)`,
+  );
 
   // ---- the queue and its events -------------------------------------------------------------------
   const queue = app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
-  const events = new QueueEvents(DELIVERY_QUEUE, { connection: queue.opts.connection as any, prefix: queue.opts.prefix });
+  const events = new QueueEvents(DELIVERY_QUEUE, {
+    connection: queue.opts.connection as any,
+    prefix: queue.opts.prefix,
+  });
   onCleanup('queue events', () => events.close());
   await events.waitUntilReady();
   // Fan-out batches run on their own queue, so a batch never waits behind the previous one's deliveries.
-  const fanoutEvents = new QueueEvents(FANOUT_QUEUE, { connection: queue.opts.connection as any, prefix: queue.opts.prefix });
+  const fanoutEvents = new QueueEvents(FANOUT_QUEUE, {
+    connection: queue.opts.connection as any,
+    prefix: queue.opts.prefix,
+  });
   onCleanup('fan-out queue events', () => fanoutEvents.close());
   await fanoutEvents.waitUntilReady();
   const before = await queue.getJobCounts();
@@ -112,7 +141,13 @@ runMain('fanout', 15 * 60_000, async () => {
   let routeAllAt: number | null = null;
   const fanoutJobIds: string[] = [];
   const kindOf = (jobId: string): 'route' | 'email' | 'fanout' | 'other' =>
-    jobId.startsWith('fanout:') ? 'fanout' : jobId.endsWith(':route') ? 'route' : jobId.endsWith(':email') ? 'email' : 'other';
+    jobId.startsWith('fanout:')
+      ? 'fanout'
+      : jobId.endsWith(':route')
+        ? 'route'
+        : jobId.endsWith(':email')
+          ? 'email'
+          : 'other';
   const onCompleted = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
     const kind = kindOf(jobId);
     done[kind]++;
@@ -142,15 +177,21 @@ runMain('fanout', 15 * 60_000, async () => {
   let notifiedAt: number | null = null;
   let lastCount = 0;
   while (performance.now() - start < BOUND_MS) {
-    lastCount = Number((await pg.query(`select count(*) from notifications where type = 'talent.vetted'`)).rows[0].count);
+    lastCount = Number(
+      (await pg.query(`select count(*) from notifications where type = 'talent.vetted'`)).rows[0].count,
+    );
     if (lastCount >= CLIENTS) {
       notifiedAt = performance.now() - start;
       break;
     }
     await sleep(POLL_MS);
   }
-  if (notifiedAt === null) console.log(`notifications: only ${lastCount}/${CLIENTS} after ${secs(BOUND_MS)} (bound reached)`);
-  else console.log(`notifications: ${lastCount} talent.vetted notifications stored ${secs(notifiedAt)} after start() → ${Math.round(CLIENTS / (notifiedAt / 1000))} notifications/s`);
+  if (notifiedAt === null)
+    console.log(`notifications: only ${lastCount}/${CLIENTS} after ${secs(BOUND_MS)} (bound reached)`);
+  else
+    console.log(
+      `notifications: ${lastCount} talent.vetted notifications stored ${secs(notifiedAt)} after start() → ${Math.round(CLIENTS / (notifiedAt / 1000))} notifications/s`,
+    );
 
   // Route jobs, then the whole queue (route + the email jobs they add).
   let drainedAt: number | null = null;
@@ -158,7 +199,12 @@ runMain('fanout', 15 * 60_000, async () => {
   const t2 = performance.now();
   while (performance.now() - t2 < BOUND_MS) {
     counts = await queue.getJobCounts();
-    const busy = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0) + (counts['waiting-children'] ?? 0);
+    const busy =
+      (counts.waiting ?? 0) +
+      (counts.active ?? 0) +
+      (counts.delayed ?? 0) +
+      (counts.prioritized ?? 0) +
+      (counts['waiting-children'] ?? 0);
     if (busy === 0 && routeAllAt !== null) {
       drainedAt = performance.now() - start;
       break;
@@ -170,23 +216,41 @@ runMain('fanout', 15 * 60_000, async () => {
     await sleep(250);
   }
   const routeMs = routeAllAt as number | null;
-  if (routeMs !== null) console.log(`route jobs: ${done.route} completed ${secs(routeMs)} after start() → ${Math.round(CLIENTS / (routeMs / 1000))} route jobs/s`);
+  if (routeMs !== null)
+    console.log(
+      `route jobs: ${done.route} completed ${secs(routeMs)} after start() → ${Math.round(CLIENTS / (routeMs / 1000))} route jobs/s`,
+    );
   else console.log(`route jobs: ${done.route}/${CLIENTS} completion events seen (bound reached or events missed)`);
-  if (drainedAt !== null) console.log(`queue drained (route + email jobs): ${secs(drainedAt)} after start(); ${done.email} email jobs completed`);
+  if (drainedAt !== null)
+    console.log(
+      `queue drained (route + email jobs): ${secs(drainedAt)} after start(); ${done.email} email jobs completed`,
+    );
   else console.log(`queue not drained within ${secs(BOUND_MS)}: ${JSON.stringify(counts)}`);
-  console.log(`batches: ${done.fanout} fanout jobs completed (${done.fanoutWithClients} with clients, ${done.fanout - done.fanoutWithClients} empty); expected ${Math.ceil(CLIENTS / batchSize)} with clients`);
+  console.log(
+    `batches: ${done.fanout} fanout jobs completed (${done.fanoutWithClients} with clients, ${done.fanout - done.fanoutWithClients} empty); expected ${Math.ceil(CLIENTS / batchSize)} with clients`,
+  );
   // Where a batch's time goes: waiting in the queue (behind other jobs) vs running (BullMQ's own timestamps).
   const fanoutQueue = app.get<Queue>(getQueueToken(FANOUT_QUEUE));
-  const batchJobs = (await Promise.all(fanoutJobIds.map((id) => fanoutQueue.getJob(id)))).filter((j) => j && j.processedOn && j.finishedOn);
+  const batchJobs = (await Promise.all(fanoutJobIds.map((id) => fanoutQueue.getJob(id)))).filter(
+    (j) => j && j.processedOn && j.finishedOn,
+  );
   const waits = batchJobs.map((j) => j!.processedOn! - j!.timestamp);
   const runs = batchJobs.map((j) => j!.finishedOn! - j!.processedOn!);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-  const batchSplit = { jobs: batchJobs.length, meanWaitMs: Math.round(mean(waits)), maxWaitMs: waits.length ? Math.max(...waits) : null, meanRunMs: Math.round(mean(runs)), maxRunMs: runs.length ? Math.max(...runs) : null };
+  const batchSplit = {
+    jobs: batchJobs.length,
+    meanWaitMs: Math.round(mean(waits)),
+    maxWaitMs: waits.length ? Math.max(...waits) : null,
+    meanRunMs: Math.round(mean(runs)),
+    maxRunMs: runs.length ? Math.max(...runs) : null,
+  };
   console.log(
     `batches: each fanout job waited in the queue ${batchSplit.meanWaitMs} ms on average (max ${batchSplit.maxWaitMs} ms) and ran ${batchSplit.meanRunMs} ms on average (max ${batchSplit.maxRunMs} ms); ` +
       `batches run on their own queue (talent-alerts), not behind the deliveries they create`,
   );
-  console.log(`failed jobs: route=${failed.route} email=${failed.email} fanout=${failed.fanout} other=${failed.other}${firstFailure ? ` (first: ${firstFailure})` : ''}; start() itself took ${enqueueMs.toFixed(1)} ms`);
+  console.log(
+    `failed jobs: route=${failed.route} email=${failed.email} fanout=${failed.fanout} other=${failed.other}${firstFailure ? ` (first: ${firstFailure})` : ''}; start() itself took ${enqueueMs.toFixed(1)} ms`,
+  );
 
   // ---- checks (correctness, not timing) -----------------------------------------------------------------
   const check = (
@@ -197,19 +261,28 @@ runMain('fanout', 15 * 60_000, async () => {
          from notifications n join users u on u.id = n.user_id where n.type = 'talent.vetted'`,
     )
   ).rows[0];
-  const emails = (await pg.query(`select count(*)::int as total, count(*) filter (where status = 'sent')::int as sent from email_deliveries`)).rows[0];
+  const emails = (
+    await pg.query(
+      `select count(*)::int as total, count(*) filter (where status = 'sent')::int as sent from email_deliveries`,
+    )
+  ).rows[0];
   let eml = 0;
   try {
     eml = readdirSync(join(dataDir, 'outbox')).length;
   } catch {
     /* no outbox: no email written */
   }
-  const correct = check.total === CLIENTS && check.users === CLIENTS && check.marketplace === 0 && check.other_category === 0;
+  const correct =
+    check.total === CLIENTS && check.users === CLIENTS && check.marketplace === 0 && check.other_category === 0;
   console.log(
     `check: ${check.total} notifications to ${check.users} distinct clients, ${check.marketplace} to marketplace clients, ${check.other_category} to other-category followers → ${correct ? 'correct' : 'WRONG'}; ` +
       `email_deliveries=${emails.total} (sent ${emails.sent}), .eml files=${eml}`,
   );
-  console.log(`machine: load average ${loadavg().map((x) => x.toFixed(2)).join(' / ')} at the end`);
+  console.log(
+    `machine: load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ')} at the end`,
+  );
   console.log('target: none was set for the fan-out; figures only');
   console.log(
     JSON.stringify({

@@ -66,7 +66,12 @@ function received(key: string, serverAt?: number): void {
   if (collector && p.measured) {
     collector.received++;
     collector.latencies.push(now - p.at);
-    if (tracing) collector.trace.push([Number(key.slice(key.lastIndexOf(':') + 1)), performance.timeOrigin + p.at, performance.timeOrigin + now]);
+    if (tracing)
+      collector.trace.push([
+        Number(key.slice(key.lastIndexOf(':') + 1)),
+        performance.timeOrigin + p.at,
+        performance.timeOrigin + now,
+      ]);
     if (serverAt !== undefined && Number.isFinite(serverAt)) {
       collector.toServer.push(serverAt - p.wall);
       collector.fromServer.push(wall - serverAt);
@@ -103,7 +108,8 @@ function connect(url: string, token?: string): Promise<Socket> {
   });
 }
 
-const emitAck = <T = any>(s: Socket, event: string, payload: unknown): Promise<T> => s.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload) as Promise<T>;
+const emitAck = <T = any>(s: Socket, event: string, payload: unknown): Promise<T> =>
+  s.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload) as Promise<T>;
 
 async function onCandidates(msg: { url: string; list: { token: string; attemptId: string }[] }) {
   const started = performance.now();
@@ -128,7 +134,8 @@ async function onProctor(msg: { url: string; token: string; attemptIds: string[]
     if (!r?.ok) throw new Error(`proctor:watch refused: ${JSON.stringify(r)}`);
   });
   socket.on('attempt:signal', (p: any) => {
-    if (p?.source === 'candidate' && p?.type === 'tab_hidden') received(`${p.attemptId}:${p.data?.length}`, Date.parse(p.at));
+    if (p?.source === 'candidate' && p?.type === 'tab_hidden')
+      received(`${p.attemptId}:${p.data?.length}`, Date.parse(p.at));
   });
   proctors.push({ socket, attemptIds: msg.attemptIds });
   return { watching: msg.attemptIds.length };
@@ -161,16 +168,44 @@ async function onRawSetup(msg: { url: string; senders: number }) {
   return { senders: rawSenders.length };
 }
 
-async function onRun(msg: { mode: Kind | 'paired'; rate: number; durationMs: number; warmupMs: number; drainMs: number; trace?: boolean }) {
+async function onRun(msg: {
+  mode: Kind | 'paired';
+  rate: number;
+  durationMs: number;
+  warmupMs: number;
+  drainMs: number;
+  trace?: boolean;
+}) {
   tracing = Boolean(msg.trace);
   const kinds: Kind[] = msg.mode === 'paired' ? ['api', 'raw'] : [msg.mode];
   const sendersOf = (k: Kind) => (k === 'api' ? candidates.length : rawSenders.length);
   for (const k of kinds) if (sendersOf(k) === 0) throw new Error(`no ${k} senders`);
   if (kinds.includes('api') && proctors.length === 0) throw new Error('no proctor');
   const state = Object.fromEntries(
-    kinds.map((k) => [k, { acks: [] as number[], ackErrors: 0, firstAckError: null as string | null, measuredKeys: [] as string[], firstMeasuredAt: NaN, lastSentAt: NaN }]),
-  ) as Record<Kind, { acks: number[]; ackErrors: number; firstAckError: string | null; measuredKeys: string[]; firstMeasuredAt: number; lastSentAt: number }>;
-  for (const k of kinds) collectors[k] = { latencies: [], trace: [], toServer: [], fromServer: [], duplicates: 0, received: 0 };
+    kinds.map((k) => [
+      k,
+      {
+        acks: [] as number[],
+        ackErrors: 0,
+        firstAckError: null as string | null,
+        measuredKeys: [] as string[],
+        firstMeasuredAt: NaN,
+        lastSentAt: NaN,
+      },
+    ]),
+  ) as Record<
+    Kind,
+    {
+      acks: number[];
+      ackErrors: number;
+      firstAckError: string | null;
+      measuredKeys: string[];
+      firstMeasuredAt: number;
+      lastSentAt: number;
+    }
+  >;
+  for (const k of kinds)
+    collectors[k] = { latencies: [], trace: [], toServer: [], fromServer: [], duplicates: 0, received: 0 };
   const interval = 1000 / msg.rate;
   const step = interval / kinds.length;
   const total = Math.ceil(((msg.warmupMs + msg.durationMs) / 1000) * msg.rate);
@@ -198,7 +233,10 @@ async function onRun(msg: { mode: Kind | 'paired'; rate: number; durationMs: num
       } else if (measured) st.acks.push(performance.now() - at);
     };
     pending.set(key, { at, wall: Date.now(), measured });
-    if (c) c.socket.timeout(ACK_TIMEOUT_MS).emit('attempt:signal', { attemptId: c.attemptId, type: 'tab_hidden', data: { length: seq } }, onAck);
+    if (c)
+      c.socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emit('attempt:signal', { attemptId: c.attemptId, type: 'tab_hidden', data: { length: seq } }, onAck);
     else rawSenders[sender].timeout(ACK_TIMEOUT_MS).emit('signal', { room: `r:${sender}`, seq, sentAt: at }, onAck);
     if (measured) st.measuredKeys.push(key);
   }
@@ -223,7 +261,8 @@ async function onRun(msg: { mode: Kind | 'paired'; rate: number; durationMs: num
           ackErrors: st.ackErrors,
           firstAckError: st.firstAckError,
           disconnects: disconnects - disconnectsBefore,
-          achievedRate: sendWindowMs > 0 ? Math.round(((st.measuredKeys.length - 1) / sendWindowMs) * 1000 * 10) / 10 : null,
+          achievedRate:
+            sendWindowMs > 0 ? Math.round(((st.measuredKeys.length - 1) / sendWindowMs) * 1000 * 10) / 10 : null,
           latencies: col.latencies,
           trace: col.trace,
           toServer: col.toServer,
@@ -239,7 +278,14 @@ async function onRun(msg: { mode: Kind | 'paired'; rate: number; durationMs: num
 }
 
 async function closeAll(): Promise<void> {
-  for (const s of [...idle, ...candidates.map((c) => c.socket), ...proctors.map((p) => p.socket), ...rawSenders, ...(rawReceiver ? [rawReceiver] : [])]) s.close();
+  for (const s of [
+    ...idle,
+    ...candidates.map((c) => c.socket),
+    ...proctors.map((p) => p.socket),
+    ...rawSenders,
+    ...(rawReceiver ? [rawReceiver] : []),
+  ])
+    s.close();
   idle.length = 0;
   candidates.length = 0;
   proctors.length = 0;

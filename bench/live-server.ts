@@ -53,7 +53,14 @@ const traced = new WeakSet<Socket>();
 const entry = (seq: number) => trace.get(seq) ?? (trace.set(seq, {}), trace.get(seq)!);
 /** The relayed signal's sequence: `data.length` of a candidate `attempt:signal`, `seq` of a raw `signal`. */
 function seqOf(event: string, body: any): number | undefined {
-  const seq = event === 'attempt:signal' ? (body?.source === undefined || body?.source === 'candidate' ? body?.data?.length : undefined) : event === 'signal' ? body?.seq : undefined;
+  const seq =
+    event === 'attempt:signal'
+      ? body?.source === undefined || body?.source === 'candidate'
+        ? body?.data?.length
+        : undefined
+      : event === 'signal'
+        ? body?.seq
+        : undefined;
   return typeof seq === 'number' ? seq : undefined;
 }
 function traceSocket(s: Socket): void {
@@ -71,7 +78,12 @@ function traceSocket(s: Socket): void {
     const at = hr();
     for (const p of packets) {
       if (typeof p.data !== 'string') continue;
-      const m = p.data.includes('"attempt:signal"') && p.data.includes('"source":"candidate"') ? /"length":(\d+)/.exec(p.data) : p.data.includes('["signal",') ? /"seq":(\d+)/.exec(p.data) : null;
+      const m =
+        p.data.includes('"attempt:signal"') && p.data.includes('"source":"candidate"')
+          ? /"length":(\d+)/.exec(p.data)
+          : p.data.includes('["signal",')
+            ? /"seq":(\d+)/.exec(p.data)
+            : null;
       if (m) entry(Number(m[1])).flush ??= at;
     }
   });
@@ -93,7 +105,9 @@ function startRaw(): Promise<number> {
       ack?.({ ok: true });
     });
   });
-  return new Promise((resolve) => rawHttp!.listen(0, '127.0.0.1', () => resolve((rawHttp!.address() as AddressInfo).port)));
+  return new Promise((resolve) =>
+    rawHttp!.listen(0, '127.0.0.1', () => resolve((rawHttp!.address() as AddressInfo).port)),
+  );
 }
 
 async function main(): Promise<void> {
@@ -143,7 +157,11 @@ async function main(): Promise<void> {
           eventLoopDelayP99Ms: Math.round((eld.percentile(99) / 1e6) * 100) / 100,
           eventLoopDelayMaxMs: Math.round((eld.max / 1e6) * 100) / 100,
           rssMb: Math.round(process.memoryUsage().rss / 1048576),
-          pool: { ...poolStats, usedNow: pool?.numUsed() ?? null, pendingAcquiresNow: pool?.numPendingAcquires() ?? null },
+          pool: {
+            ...poolStats,
+            usedNow: pool?.numUsed() ?? null,
+            pendingAcquiresNow: pool?.numPendingAcquires() ?? null,
+          },
         };
       },
     },

@@ -35,7 +35,11 @@ export const ADMIN = { email: 'admin@bench-live.test', password: 'bench-admin-pa
 export const TS_EXEC_ARGV = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
 
 /** Runs `fn` over `items` with at most `concurrency` at a time; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
@@ -50,7 +54,11 @@ export async function mapLimit<T, R>(items: readonly T[], concurrency: number, f
 }
 
 /** The environment an api of this run reads with `AppConfig.fromEnv` (only these variables, nothing inherited). */
-export function apiEnv(db: BenchDatabase, redisPrefix: string, extra: Record<string, string> = {}): Record<string, string> {
+export function apiEnv(
+  db: BenchDatabase,
+  redisPrefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
@@ -84,11 +92,21 @@ export interface RpcChild {
 }
 
 /** Forks a TypeScript entry (ts-node, transpile only, tsconfig paths) with an IPC channel; stopped by the clean-up. */
-export function forkTs(name: string, entry: string, env: Record<string, string>, extraExecArgv: string[] = []): RpcChild {
+export function forkTs(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  extraExecArgv: string[] = [],
+): RpcChild {
   const child = fork(join(ROOT, entry), [], {
     cwd: ROOT,
     execArgv: [...extraExecArgv, ...TS_EXEC_ARGV],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let out = '';
@@ -115,7 +133,8 @@ export function forkTs(name: string, entry: string, env: Record<string, string>,
     }
   });
   child.once('exit', (code, signal) => {
-    for (const p of pending.values()) p.reject(new Error(`${name} exited (${code ?? signal}) while a call was pending:\n${out.slice(-4000)}`));
+    for (const p of pending.values())
+      p.reject(new Error(`${name} exited (${code ?? signal}) while a call was pending:\n${out.slice(-4000)}`));
     pending.clear();
   });
   let stopping: Promise<void> | null = null;
@@ -124,7 +143,8 @@ export function forkTs(name: string, entry: string, env: Record<string, string>,
     child,
     output: () => out,
     call(cmd, args = {}, timeoutMs = 120_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`${name} is not running:\n${out.slice(-4000)}`));
+      if (child.exitCode !== null || child.signalCode !== null)
+        return Promise.reject(new Error(`${name} is not running:\n${out.slice(-4000)}`));
       const id = ++seq;
       const p = new Promise<any>((resolve, reject) => pending.set(id, { resolve, reject }));
       child.send({ id, cmd, ...args });
@@ -135,7 +155,9 @@ export function forkTs(name: string, entry: string, env: Record<string, string>,
         const list = waiters.get(event) ?? [];
         list.push(resolve);
         waiters.set(event, list);
-        child.once('exit', (code, signal) => reject(new Error(`${name} exited (${code ?? signal}) before "${event}":\n${out.slice(-4000)}`)));
+        child.once('exit', (code, signal) =>
+          reject(new Error(`${name} exited (${code ?? signal}) before "${event}":\n${out.slice(-4000)}`)),
+        );
       });
       return withTimeout(p, timeoutMs, `${name} "${event}"`);
     },
@@ -143,10 +165,16 @@ export function forkTs(name: string, entry: string, env: Record<string, string>,
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         await rpc.call('stop', {}, 20_000).catch(() => undefined);
-        const polite = await withTimeout(exited, 15_000, `${name} exit`).then(() => true, () => false);
+        const polite = await withTimeout(exited, 15_000, `${name} exit`).then(
+          () => true,
+          () => false,
+        );
         if (polite) return;
         child.kill('SIGTERM');
-        const termed = await withTimeout(exited, 10_000, `${name} exit`).then(() => true, () => false);
+        const termed = await withTimeout(exited, 10_000, `${name} exit`).then(
+          () => true,
+          () => false,
+        );
         if (!termed) {
           child.kill('SIGKILL');
           await withTimeout(exited, 5_000, `${name} exit`).catch(() => undefined);
@@ -163,7 +191,11 @@ export function forkTs(name: string, entry: string, env: Record<string, string>,
  * The child side: answers `{ id, cmd }` messages with the handler's result; exits when the parent goes
  * away (IPC channel closed) or after `hardTimeoutMs`.
  */
-export function serveRpc(handlers: Record<string, (msg: any) => Promise<unknown>>, onExit: () => Promise<void>, hardTimeoutMs: number): void {
+export function serveRpc(
+  handlers: Record<string, (msg: any) => Promise<unknown>>,
+  onExit: () => Promise<void>,
+  hardTimeoutMs: number,
+): void {
   let exiting = false;
   const exit = async (code: number) => {
     if (exiting) return;
@@ -203,11 +235,21 @@ export function sendEvent(event: string, data: Record<string, unknown> = {}): vo
 // HTTP (setup only, never timed)
 // ---------------------------------------------------------------------------------------------
 
-export async function http<T = any>(baseUrl: string, method: string, path: string, opts: { token?: string; body?: unknown; expect?: number } = {}): Promise<T> {
+export async function http<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; expect?: number } = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await fetch(baseUrl + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(baseUrl + path, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    signal: AbortSignal.timeout(60_000),
+  });
   const text = await res.text();
   let body: any;
   try {
@@ -215,7 +257,8 @@ export async function http<T = any>(baseUrl: string, method: string, path: strin
   } catch {
     body = text;
   }
-  if (opts.expect !== undefined && res.status !== opts.expect) throw new Error(`${method} ${path}: expected ${opts.expect}, got ${res.status} ${text.slice(0, 500)}`);
+  if (opts.expect !== undefined && res.status !== opts.expect)
+    throw new Error(`${method} ${path}: expected ${opts.expect}, got ${res.status} ${text.slice(0, 500)}`);
   return body as T;
 }
 

@@ -82,10 +82,21 @@ interface ApiProcess {
 async function startServer(name: string, env: Record<string, string>, raw: boolean): Promise<ApiProcess> {
   // LIVE_CPU_PROF_DIR: write a V8 CPU profile of each api process there (for finding where the time goes);
   // LIVE_NODE_FLAGS: extra node flags for the api processes (e.g. --trace-gc).
-  const prof = process.env.LIVE_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LIVE_CPU_PROF_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-  const rpc = forkTs(name, 'bench/live-server.ts', { BENCH_API_ENV: JSON.stringify(env), BENCH_RAW: raw ? '1' : '0', BENCH_WITH_WORKER: '0' }, ['--expose-gc', ...prof, ...(process.env.LIVE_NODE_FLAGS ?? '').split(' ').filter(Boolean)]);
+  const prof = process.env.LIVE_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LIVE_CPU_PROF_DIR}`, `--cpu-prof-name=${name}.cpuprofile`]
+    : [];
+  const rpc = forkTs(
+    name,
+    'bench/live-server.ts',
+    { BENCH_API_ENV: JSON.stringify(env), BENCH_RAW: raw ? '1' : '0', BENCH_WITH_WORKER: '0' },
+    ['--expose-gc', ...prof, ...(process.env.LIVE_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
+  );
   const ready = await rpc.event<{ port: number; rawPort: number | null }>('ready', 180_000);
-  return { rpc, baseUrl: `http://127.0.0.1:${ready.port}`, rawUrl: ready.rawPort ? `http://127.0.0.1:${ready.rawPort}` : null };
+  return {
+    rpc,
+    baseUrl: `http://127.0.0.1:${ready.port}`,
+    rawUrl: ready.rawPort ? `http://127.0.0.1:${ready.rawPort}` : null,
+  };
 }
 
 interface RunResult {
@@ -134,7 +145,9 @@ function watchBackends(db: BenchDatabase): { stop: () => Promise<Record<string, 
     try {
       for (let i = 0; running && i < 4 * 600; i++) {
         const rows = (
-          await pg.query(`select coalesce(state, 'none') as state, count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() group by 1`)
+          await pg.query(
+            `select coalesce(state, 'none') as state, count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() group by 1`,
+          )
         ).rows as { state: string; n: number }[];
         for (const r of rows) max[r.state] = Math.max(max[r.state] ?? 0, r.n);
         await new Promise((resolve) => setTimeout(resolve, 250));
@@ -152,10 +165,20 @@ function watchBackends(db: BenchDatabase): { stop: () => Promise<Record<string, 
   };
 }
 
-async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', servers: ApiProcess[], db: BenchDatabase): Promise<ModeReport> {
+async function timedRun(
+  label: string,
+  client: RpcChild,
+  mode: 'api' | 'raw',
+  servers: ApiProcess[],
+  db: BenchDatabase,
+): Promise<ModeReport> {
   for (const s of servers) await s.rpc.call('resetStats');
   const backends = watchBackends(db);
-  const r = await client.call<RunResult>('run', { mode, rate: RATE, durationMs: DURATION_MS, warmupMs: WARMUP_MS, drainMs: DRAIN_MS }, WARMUP_MS + DURATION_MS + DRAIN_MS + 60_000);
+  const r = await client.call<RunResult>(
+    'run',
+    { mode, rate: RATE, durationMs: DURATION_MS, warmupMs: WARMUP_MS, drainMs: DRAIN_MS },
+    WARMUP_MS + DURATION_MS + DRAIN_MS + 60_000,
+  );
   const stats = await Promise.all(servers.map((s) => s.rpc.call('stats')));
   const maxBackends = await backends.stop();
   const latency = summarize(r.latencies);
@@ -180,8 +203,12 @@ async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', se
     ),
   );
   const signalsSent = Math.ceil(((WARMUP_MS + DURATION_MS) / 1000) * RATE);
-  console.log(`${label} api A CPU time per ${mode === 'raw' ? 'relayed message' : 'signal'}: ${(stats[0].cpuMs / signalsSent).toFixed(2)} ms (CPU used during the run, warm-up and drain included, ÷ ${signalsSent} sent; the idle cost of the connected sockets is not subtracted)`);
-  console.log(`${label} PostgreSQL backends of the bench database, most seen per state: ${JSON.stringify(maxBackends)}`);
+  console.log(
+    `${label} api A CPU time per ${mode === 'raw' ? 'relayed message' : 'signal'}: ${(stats[0].cpuMs / signalsSent).toFixed(2)} ms (CPU used during the run, warm-up and drain included, ÷ ${signalsSent} sent; the idle cost of the connected sockets is not subtracted)`,
+  );
+  console.log(
+    `${label} PostgreSQL backends of the bench database, most seen per state: ${JSON.stringify(maxBackends)}`,
+  );
   return {
     latency,
     ack,
@@ -204,15 +231,30 @@ async function timedRun(label: string, client: RpcChild, mode: 'api' | 'raw', se
 async function pairedRun(client: RpcChild, a: ApiProcess) {
   if (TRACE) await a.rpc.call('traceOn');
   await a.rpc.call('resetStats');
-  const r = await client.call<{ api: RunResult; raw: RunResult }>('run', { mode: 'paired', rate: RATE, durationMs: PAIRED_DURATION_MS, warmupMs: WARMUP_MS, drainMs: DRAIN_MS, trace: TRACE }, WARMUP_MS + PAIRED_DURATION_MS + DRAIN_MS + 60_000);
+  const r = await client.call<{ api: RunResult; raw: RunResult }>(
+    'run',
+    {
+      mode: 'paired',
+      rate: RATE,
+      durationMs: PAIRED_DURATION_MS,
+      warmupMs: WARMUP_MS,
+      drainMs: DRAIN_MS,
+      trace: TRACE,
+    },
+    WARMUP_MS + PAIRED_DURATION_MS + DRAIN_MS + 60_000,
+  );
   const stats = await a.rpc.call('stats');
   if (TRACE) traceReport(await a.rpc.call<[number, number | null, number | null, number | null][]>('traceDump'), r);
   const raw = summarize(r.raw.latencies);
   const api = summarize(r.api.latencies);
   console.log(summaryLine('paired raw   signal → receiver latency', raw));
   console.log(summaryLine('paired api-1 signal → receiver latency', api));
-  console.log(`paired sent raw=${r.raw.sent} api=${r.api.sent}, lost raw=${r.raw.lost} api=${r.api.lost}, ack errors raw=${r.raw.ackErrors} api=${r.api.ackErrors}, disconnects=${r.api.disconnects}`);
-  console.log(`paired api A during the run: cpu=${stats.cpuPercent}% of one core, event-loop delay p99=${stats.eventLoopDelayP99Ms} ms max=${stats.eventLoopDelayMaxMs} ms, rss=${stats.rssMb} MB`);
+  console.log(
+    `paired sent raw=${r.raw.sent} api=${r.api.sent}, lost raw=${r.raw.lost} api=${r.api.lost}, ack errors raw=${r.raw.ackErrors} api=${r.api.ackErrors}, disconnects=${r.api.disconnects}`,
+  );
+  console.log(
+    `paired api A during the run: cpu=${stats.cpuPercent}% of one core, event-loop delay p99=${stats.eventLoopDelayP99Ms} ms max=${stats.eventLoopDelayMaxMs} ms, rss=${stats.rssMb} MB`,
+  );
   return { raw, api, rawLost: r.raw.lost, apiLost: r.api.lost, server: stats };
 }
 
@@ -222,20 +264,34 @@ async function pairedRun(client: RpcChild, a: ApiProcess) {
  * got it (outbound). The two processes' clocks may be offset by a constant; raw and api share it, so the
  * difference between them per segment is what counts. The tail line averages the segments of the slowest 5 %.
  */
-function traceReport(server: [number, number | null, number | null, number | null][], r: { api: RunResult; raw: RunResult }): void {
+function traceReport(
+  server: [number, number | null, number | null, number | null][],
+  r: { api: RunResult; raw: RunResult },
+): void {
   const bySeq = new Map(server.map(([seq, recv, emit, flush]) => [seq, { recv, emit, flush }]));
   for (const kind of ['raw', 'api'] as const) {
     const rows = (r[kind].trace ?? []).flatMap(([seq, sent, got]) => {
       const t = bySeq.get(seq);
       if (!t || t.recv === null || t.emit === null || t.flush === null) return [];
-      return [{ total: got - sent, inbound: t.recv - sent, handler: t.emit - t.recv, write: t.flush - t.emit, outbound: got - t.flush }];
+      return [
+        {
+          total: got - sent,
+          inbound: t.recv - sent,
+          handler: t.emit - t.recv,
+          write: t.flush - t.emit,
+          outbound: got - t.flush,
+        },
+      ];
     });
     const segments = ['total', 'inbound', 'handler', 'write', 'outbound'] as const;
     console.log(`trace ${kind}: ${rows.length} of ${(r[kind].trace ?? []).length} signals traced`);
-    for (const seg of segments) console.log(summaryLine(`trace ${kind} ${seg.padEnd(8)}`, summarize(rows.map((x) => x[seg]))));
+    for (const seg of segments)
+      console.log(summaryLine(`trace ${kind} ${seg.padEnd(8)}`, summarize(rows.map((x) => x[seg]))));
     const tail = [...rows].sort((x, y) => y.total - x.total).slice(0, Math.max(1, Math.ceil(rows.length / 20)));
     const mean = (seg: (typeof segments)[number]) => (tail.reduce((a, x) => a + x[seg], 0) / tail.length).toFixed(3);
-    console.log(`trace ${kind} slowest 5 % (${tail.length}), mean ms: ${segments.map((seg) => `${seg}=${mean(seg)}`).join(' ')}`);
+    console.log(
+      `trace ${kind} slowest 5 % (${tail.length}), mean ms: ${segments.map((seg) => `${seg}=${mean(seg)}`).join(' ')}`,
+    );
   }
 }
 
@@ -261,17 +317,29 @@ async function commitProbe(db: BenchDatabase, n = 200): Promise<Summary> {
 runMain('live', 15 * 60_000, async () => {
   const idleCount = SOCKETS - CANDIDATES - 1;
   if (idleCount < 0) throw new Error('LIVE_SOCKETS must be at least LIVE_CANDIDATES + 1');
-  console.log(`machine: load average ${loadavg().map((x) => x.toFixed(2)).join(' / ')} on 2 cores at the start (other work on the machine adds noise)`);
-  console.log(`live: ${SOCKETS} sockets on api A (${CANDIDATES} candidates, 1 proctor, ${idleCount} idle), ${RATE} signals/s for ${DURATION_MS} ms after ${WARMUP_MS} ms warm-up, per mode`);
+  console.log(
+    `machine: load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ')} on 2 cores at the start (other work on the machine adds noise)`,
+  );
+  console.log(
+    `live: ${SOCKETS} sockets on api A (${CANDIDATES} candidates, 1 proctor, ${idleCount} idle), ${RATE} signals/s for ${DURATION_MS} ms after ${WARMUP_MS} ms warm-up, per mode`,
+  );
   const db = await createBenchDatabase();
   const prefix = benchRedisPrefix();
   // LIVE_DATABASE_POOL_SIZE: the api's DATABASE_POOL_SIZE (default: the product default, 10).
   // LIVE_SIGNAL_WRITE_WINDOW_MS: the api's SIGNAL_WRITE_WINDOW_MS (default: the product default, 5).
   const env = apiEnv(db, prefix, {
-    ...(process.env.LIVE_DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: String(envInt('LIVE_DATABASE_POOL_SIZE', 10)) } : {}),
-    ...(process.env.LIVE_SIGNAL_WRITE_WINDOW_MS ? { SIGNAL_WRITE_WINDOW_MS: process.env.LIVE_SIGNAL_WRITE_WINDOW_MS } : {}),
+    ...(process.env.LIVE_DATABASE_POOL_SIZE
+      ? { DATABASE_POOL_SIZE: String(envInt('LIVE_DATABASE_POOL_SIZE', 10)) }
+      : {}),
+    ...(process.env.LIVE_SIGNAL_WRITE_WINDOW_MS
+      ? { SIGNAL_WRITE_WINDOW_MS: process.env.LIVE_SIGNAL_WRITE_WINDOW_MS }
+      : {}),
   });
-  console.log(`setup: database ${db.name}, redis prefix ${prefix}, api DATABASE_POOL_SIZE=${env.DATABASE_POOL_SIZE ?? '10 (default)'}, SIGNAL_WRITE_WINDOW_MS=${env.SIGNAL_WRITE_WINDOW_MS ?? '5 (default)'}`);
+  console.log(
+    `setup: database ${db.name}, redis prefix ${prefix}, api DATABASE_POOL_SIZE=${env.DATABASE_POOL_SIZE ?? '10 (default)'}, SIGNAL_WRITE_WINDOW_MS=${env.SIGNAL_WRITE_WINDOW_MS ?? '5 (default)'}`,
+  );
 
   const t0 = Date.now();
   const a = await startServer('api-A', env, true);
@@ -287,34 +355,68 @@ runMain('live', 15 * 60_000, async () => {
     body: { email: proctorEmail, password: PASSWORD, name: 'Bench Proctor', role: 'proctor', timeZone: 'UTC' },
     expect: 201,
   });
-  const proctor = (await http(a.baseUrl, 'POST', '/api/auth/login', { body: { email: proctorEmail, password: PASSWORD }, expect: 200 })).accessToken as string;
+  const proctor = (
+    await http(a.baseUrl, 'POST', '/api/auth/login', { body: { email: proctorEmail, password: PASSWORD }, expect: 200 })
+  ).accessToken as string;
   const register = (i: number, kind: string) =>
     http(a.baseUrl, 'POST', '/api/auth/register', {
-      body: { email: `${kind}-${tag}-${i}@bench-live.test`, password: PASSWORD, name: `Bench ${kind} ${i}`, role: 'freelancer', timeZone: 'UTC' },
+      body: {
+        email: `${kind}-${tag}-${i}@bench-live.test`,
+        password: PASSWORD,
+        name: `Bench ${kind} ${i}`,
+        role: 'freelancer',
+        timeZone: 'UTC',
+      },
       expect: 201,
     }).then((b) => b.accessToken as string);
   const t1 = Date.now();
-  const candidateTokens = await mapLimit(Array.from({ length: CANDIDATES }, (_, i) => i), 4, (i) => register(i, 'cand'));
-  const idleTokens = await mapLimit(Array.from({ length: IDLE_USERS }, (_, i) => i), 4, (i) => register(i, 'idle'));
+  const candidateTokens = await mapLimit(
+    Array.from({ length: CANDIDATES }, (_, i) => i),
+    4,
+    (i) => register(i, 'cand'),
+  );
+  const idleTokens = await mapLimit(
+    Array.from({ length: IDLE_USERS }, (_, i) => i),
+    4,
+    (i) => register(i, 'idle'),
+  );
   const attempts = await mapLimit(candidateTokens, 4, async (token) => {
     const attempt = await http(a.baseUrl, 'POST', '/api/assessments/quiz-open/attempts', { token, expect: 201 });
     return { token, attemptId: attempt.id as string };
   });
-  console.log(`setup: ${CANDIDATES} candidates + ${IDLE_USERS} idle users registered, ${attempts.length} quiz-open attempts created in ${Date.now() - t1} ms`);
+  console.log(
+    `setup: ${CANDIDATES} candidates + ${IDLE_USERS} idle users registered, ${attempts.length} quiz-open attempts created in ${Date.now() - t1} ms`,
+  );
 
   // ---- sockets (not timed) -------------------------------------------------------------------
   const c1 = await client.call('candidates', { url: a.baseUrl, list: attempts }, 180_000);
-  await client.call('proctor', { url: a.baseUrl, token: proctor, attemptIds: attempts.map((x) => x.attemptId) }, 120_000);
-  console.log(`setup: ${c1.candidates} candidates joined their attempts in ${c1.ms} ms; proctor on api A watches ${attempts.length} attempts`);
-  const idle = await client.call('idle', { url: a.baseUrl, tokens: idleTokens, count: idleCount, concurrency: 50 }, 600_000);
-  console.log(`setup: ${idle.connected} idle sockets connected in ${idle.ms} ms (${idle.failed} failed${idle.firstError ? `, first: ${idle.firstError}` : ''})`);
+  await client.call(
+    'proctor',
+    { url: a.baseUrl, token: proctor, attemptIds: attempts.map((x) => x.attemptId) },
+    120_000,
+  );
+  console.log(
+    `setup: ${c1.candidates} candidates joined their attempts in ${c1.ms} ms; proctor on api A watches ${attempts.length} attempts`,
+  );
+  const idle = await client.call(
+    'idle',
+    { url: a.baseUrl, tokens: idleTokens, count: idleCount, concurrency: 50 },
+    600_000,
+  );
+  console.log(
+    `setup: ${idle.connected} idle sockets connected in ${idle.ms} ms (${idle.failed} failed${idle.firstError ? `, first: ${idle.firstError}` : ''})`,
+  );
   const aStats = await a.rpc.call('stats');
   const connectedOnA = aStats.liveSockets as number;
-  console.log(`sockets connected to api A (/live, counted by the server): ${connectedOnA}  target ≥ ${TARGET_SOCKETS}: ${verdict(connectedOnA >= TARGET_SOCKETS)}`);
+  console.log(
+    `sockets connected to api A (/live, counted by the server): ${connectedOnA}  target ≥ ${TARGET_SOCKETS}: ${verdict(connectedOnA >= TARGET_SOCKETS)}`,
+  );
 
   // ---- raw Socket.IO relay (same api process, same client process) ---------------------------
   await client.call('rawSetup', { url: a.rawUrl, senders: CANDIDATES }, 60_000);
-  console.log(`raw: bare Socket.IO server in api A's process, ${CANDIDATES} senders → 1 receiver in ${CANDIDATES} rooms (the ${connectedOnA} /live sockets stay connected)`);
+  console.log(
+    `raw: bare Socket.IO server in api A's process, ${CANDIDATES} senders → 1 receiver in ${CANDIDATES} rooms (the ${connectedOnA} /live sockets stay connected)`,
+  );
   if (PAIRED_ONLY) {
     const paired = await pairedRun(client, a);
     console.log(`paired ratio (p99 api ÷ raw): ${(paired.api.p99 / paired.raw.p99).toFixed(2)}`);
@@ -328,11 +430,15 @@ runMain('live', 15 * 60_000, async () => {
   console.log(summaryLine('context: PostgreSQL single-row insert + commit (autocommit, sequential)', commit));
 
   // ---- the api, one process ------------------------------------------------------------------
-  console.log('api-1: candidate attempt:signal → validated, stamped, relayed to the proctor on the same api process (then stored; the candidate ack waits for the row)');
+  console.log(
+    'api-1: candidate attempt:signal → validated, stamped, relayed to the proctor on the same api process (then stored; the candidate ack waits for the row)',
+  );
   const api1 = await timedRun('api-1', client, 'api', [a], db);
 
   // ---- paired: raw and api-1 interleaved in one window, so both see the same background load --------
-  console.log(`paired: raw and api-1 signals interleaved in one ${PAIRED_DURATION_MS / 1000} s window (${RATE}/s each, half an interval apart); the target compares these two`);
+  console.log(
+    `paired: raw and api-1 signals interleaved in one ${PAIRED_DURATION_MS / 1000} s window (${RATE}/s each, half an interval apart); the target compares these two`,
+  );
   const paired = await pairedRun(client, a);
   await client.call('rawClose');
 
@@ -340,11 +446,17 @@ runMain('live', 15 * 60_000, async () => {
   const t2 = Date.now();
   const b = await startServer('api-B', env, false);
   console.log(`setup: api B at ${b.baseUrl} (same database and Redis prefix) ready in ${Date.now() - t2} ms`);
-  await client.call('proctor', { url: b.baseUrl, token: proctor, attemptIds: attempts.map((x) => x.attemptId) }, 120_000);
+  await client.call(
+    'proctor',
+    { url: b.baseUrl, token: proctor, attemptIds: attempts.map((x) => x.attemptId) },
+    120_000,
+  );
   console.log('api-2: candidates on api A, proctor on api B (the proctor on api A unwatched, still connected)');
   const api2 = await timedRun('api-2', client, 'api', [a, b], db);
   const counts = await client.call('counts');
-  console.log(`client process: ${counts.idle + counts.candidates + counts.proctors} sockets still connected, ${counts.disconnects} unexpected disconnects, rss=${counts.rssMb} MB`);
+  console.log(
+    `client process: ${counts.idle + counts.candidates + counts.proctors} sockets still connected, ${counts.disconnects} unexpected disconnects, rss=${counts.rssMb} MB`,
+  );
 
   // ---- verdicts ------------------------------------------------------------------------------
   // The ratio target is read from the paired run: the sequential modes see different moments of the
@@ -353,13 +465,31 @@ runMain('live', 15 * 60_000, async () => {
   const sequentialRatio = api1.latency.p99 / raw.latency.p99;
   const targets = {
     sockets: { value: connectedOnA, target: `>= ${TARGET_SOCKETS}`, met: connectedOnA >= TARGET_SOCKETS },
-    api1P99: { value: api1.latency.p99, target: `<= ${TARGET_P99_1} ms`, met: api1.latency.p99 <= TARGET_P99_1 && api1.lost === 0 },
-    api1VsRaw: { value: Math.round(ratio * 100) / 100, target: `<= ${TARGET_RAW_FACTOR}x raw p99 in the paired run (${fmtMs(paired.raw.p99 * TARGET_RAW_FACTOR)})`, met: ratio <= TARGET_RAW_FACTOR && paired.apiLost === 0, sequential: Math.round(sequentialRatio * 100) / 100 },
-    api2P99: { value: api2.latency.p99, target: `<= ${TARGET_P99_2} ms`, met: api2.latency.p99 <= TARGET_P99_2 && api2.lost === 0 },
+    api1P99: {
+      value: api1.latency.p99,
+      target: `<= ${TARGET_P99_1} ms`,
+      met: api1.latency.p99 <= TARGET_P99_1 && api1.lost === 0,
+    },
+    api1VsRaw: {
+      value: Math.round(ratio * 100) / 100,
+      target: `<= ${TARGET_RAW_FACTOR}x raw p99 in the paired run (${fmtMs(paired.raw.p99 * TARGET_RAW_FACTOR)})`,
+      met: ratio <= TARGET_RAW_FACTOR && paired.apiLost === 0,
+      sequential: Math.round(sequentialRatio * 100) / 100,
+    },
+    api2P99: {
+      value: api2.latency.p99,
+      target: `<= ${TARGET_P99_2} ms`,
+      met: api2.latency.p99 <= TARGET_P99_2 && api2.lost === 0,
+    },
   };
   console.log('');
-  console.log('note: each api signal is emitted as it arrives through the Socket.IO Redis Streams adapter (one XADD, then local delivery; other api processes read the stream), then stored in PostgreSQL (one statement); the candidate ack waits for the row (ack round trip above). The raw relay does no I/O.');
-  for (const [name, m] of [['api-1', api1], ['api-2', api2]] as const) {
+  console.log(
+    'note: each api signal is emitted as it arrives through the Socket.IO Redis Streams adapter (one XADD, then local delivery; other api processes read the stream), then stored in PostgreSQL (one statement); the candidate ack waits for the row (ack round trip above). The raw relay does no I/O.',
+  );
+  for (const [name, m] of [
+    ['api-1', api1],
+    ['api-2', api2],
+  ] as const) {
     const pool = (m.server as any).pool;
     if (pool.exhaustedMs > 0 || m.ackErrors > 0 || m.lost > 0) {
       console.log(
@@ -369,11 +499,21 @@ runMain('live', 15 * 60_000, async () => {
       );
     }
   }
-  console.log(`target: ${TARGET_SOCKETS} connected sockets on one api process: ${connectedOnA} → ${verdict(targets.sockets.met)}`);
-  console.log(`target: api-1 p99 ≤ ${TARGET_P99_1} ms: ${fmtMs(api1.latency.p99)} (lost ${api1.lost}) → ${verdict(targets.api1P99.met)}`);
-  console.log(`target: api-1 p99 ≤ ${TARGET_RAW_FACTOR} × raw p99, paired run (${fmtMs(paired.raw.p99)} → ${fmtMs(paired.raw.p99 * TARGET_RAW_FACTOR)}): ${fmtMs(paired.api.p99)} = ${ratio.toFixed(2)} × raw → ${verdict(targets.api1VsRaw.met)}`);
-  console.log(`      (the sequential modes above: api-1 ${fmtMs(api1.latency.p99)} vs raw ${fmtMs(raw.latency.p99)} = ${sequentialRatio.toFixed(2)} ×, for information)`);
-  console.log(`target: api-2 p99 ≤ ${TARGET_P99_2} ms: ${fmtMs(api2.latency.p99)} (lost ${api2.lost}) → ${verdict(targets.api2P99.met)}`);
+  console.log(
+    `target: ${TARGET_SOCKETS} connected sockets on one api process: ${connectedOnA} → ${verdict(targets.sockets.met)}`,
+  );
+  console.log(
+    `target: api-1 p99 ≤ ${TARGET_P99_1} ms: ${fmtMs(api1.latency.p99)} (lost ${api1.lost}) → ${verdict(targets.api1P99.met)}`,
+  );
+  console.log(
+    `target: api-1 p99 ≤ ${TARGET_RAW_FACTOR} × raw p99, paired run (${fmtMs(paired.raw.p99)} → ${fmtMs(paired.raw.p99 * TARGET_RAW_FACTOR)}): ${fmtMs(paired.api.p99)} = ${ratio.toFixed(2)} × raw → ${verdict(targets.api1VsRaw.met)}`,
+  );
+  console.log(
+    `      (the sequential modes above: api-1 ${fmtMs(api1.latency.p99)} vs raw ${fmtMs(raw.latency.p99)} = ${sequentialRatio.toFixed(2)} ×, for information)`,
+  );
+  console.log(
+    `target: api-2 p99 ≤ ${TARGET_P99_2} ms: ${fmtMs(api2.latency.p99)} (lost ${api2.lost}) → ${verdict(targets.api2P99.met)}`,
+  );
 
   await client.call('closeAll');
   const strip = (m: ModeReport) => ({ ...m });
@@ -381,7 +521,15 @@ runMain('live', 15 * 60_000, async () => {
     JSON.stringify({
       bench: 'live',
       at: new Date().toISOString(),
-      config: { sockets: SOCKETS, candidates: CANDIDATES, idleUsers: IDLE_USERS, rate: RATE, durationMs: DURATION_MS, pairedDurationMs: PAIRED_DURATION_MS, warmupMs: WARMUP_MS },
+      config: {
+        sockets: SOCKETS,
+        candidates: CANDIDATES,
+        idleUsers: IDLE_USERS,
+        rate: RATE,
+        durationMs: DURATION_MS,
+        pairedDurationMs: PAIRED_DURATION_MS,
+        warmupMs: WARMUP_MS,
+      },
       connectedOnA,
       pgCommit: commit,
       raw: strip(raw),

@@ -13,7 +13,14 @@
  */
 import { DateTime, Duration } from 'luxon';
 import { performance } from 'node:perf_hooks';
-import { BookedInterval, SlotPolicy, TalentManagerSchedule, availableSlots, mergeSlots, slotsForTalentManager } from '@vetting/calendar';
+import {
+  BookedInterval,
+  SlotPolicy,
+  TalentManagerSchedule,
+  availableSlots,
+  mergeSlots,
+  slotsForTalentManager,
+} from '@vetting/calendar';
 import { envInt, fmt, machineLine, round, runBench, summarize, target } from './support';
 
 const TARGET_MEDIAN_MS = 50;
@@ -57,7 +64,11 @@ interface DataSet {
 
 function buildDataSet(tmCount: number, days: number, nowIso: string): DataSet {
   const rand = prng(20261122);
-  const policy: SlotPolicy = { callLength: Duration.fromISO('PT30M'), minBookingLead: Duration.fromISO('PT1H'), bookingHorizon: Duration.fromObject({ days }) };
+  const policy: SlotPolicy = {
+    callLength: Duration.fromISO('PT30M'),
+    minBookingLead: Duration.fromISO('PT1H'),
+    bookingHorizon: Duration.fromObject({ days }),
+  };
   const now = DateTime.fromISO(nowIso, { zone: 'utc' });
   if (!now.isValid) throw new Error(`BENCH_NOW is not an ISO instant: ${nowIso}`);
   const from = now;
@@ -67,7 +78,10 @@ function buildDataSet(tmCount: number, days: number, nowIso: string): DataSet {
     { weekday, start: '13:00', end: '18:00' },
   ]);
   // Local grid of a day: 6 slots 09:00–12:00, 10 slots 13:00–18:00.
-  const grid = [...Array.from({ length: 6 }, (_, i) => 9 * 60 + 30 * i), ...Array.from({ length: 10 }, (_, i) => 13 * 60 + 30 * i)];
+  const grid = [
+    ...Array.from({ length: 6 }, (_, i) => 9 * 60 + 30 * i),
+    ...Array.from({ length: 10 }, (_, i) => 13 * 60 + 30 * i),
+  ];
   const dailyCap = 8;
 
   const schedules: TalentManagerSchedule[] = [];
@@ -89,7 +103,10 @@ function buildDataSet(tmCount: number, days: number, nowIso: string): DataSet {
       const picked = new Set<number>();
       while (picked.size < count) picked.add(grid[Math.floor(rand() * grid.length)]);
       for (const minutes of picked) {
-        const startsAt = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: timeZone }).toUTC();
+        const startsAt = DateTime.fromObject(
+          { year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 },
+          { zone: timeZone },
+        ).toUTC();
         booked.push({ talentManagerId: id, startsAt, endsAt: startsAt.plus(policy.callLength) });
       }
     }
@@ -132,7 +149,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < iterations && Date.now() < deadline; i++) {
     const r = run();
     times.push(r.ms);
-    if (r.slots !== slots || r.offers !== offers) throw new Error(`non-deterministic result: ${r.slots}/${r.offers} vs ${slots}/${offers}`);
+    if (r.slots !== slots || r.offers !== offers)
+      throw new Error(`non-deterministic result: ${r.slots}/${r.offers} vs ${slots}/${offers}`);
     slots = r.slots;
     offers = r.offers;
   }
@@ -144,9 +162,13 @@ async function main(): Promise<void> {
   const consistent = merged.length === slots && merged.reduce((n, m) => n + m.talentManagerIds.length, 0) === offers;
 
   console.log(`iterations: ${s.n} (after ${warmup} warm-up)`);
-  console.log(`availableSlots ms: min ${fmt(s.min)} / median ${fmt(s.p50)} / p95 ${fmt(s.p95)} / max ${fmt(s.max)} (mean ${fmt(s.mean)})`);
+  console.log(
+    `availableSlots ms: min ${fmt(s.min)} / median ${fmt(s.p50)} / p95 ${fmt(s.p95)} / max ${fmt(s.max)} (mean ${fmt(s.mean)})`,
+  );
   console.log(`slots: ${slots} distinct start times, ${offers} (talent manager, slot) offers`);
-  console.log(`cross-check slotsForTalentManager × ${ds.schedules.length} + mergeSlots: ${consistent ? 'same result' : `DIFFERENT (${merged.length} slots)`}`);
+  console.log(
+    `cross-check slotsForTalentManager × ${ds.schedules.length} + mergeSlots: ${consistent ? 'same result' : `DIFFERENT (${merged.length} slots)`}`,
+  );
   const t = target('median', s.p50, '<=', TARGET_MEDIAN_MS, 'ms');
 
   console.log(

@@ -29,7 +29,8 @@ export function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || !Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(n) || !Number.isInteger(n) || n <= 0)
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -189,7 +190,12 @@ export interface BenchApi {
  * Boots the real api (`createApi`) on the bench database and Redis prefix, listening on 127.0.0.1:0.
  * `env` is passed to `AppConfig.fromEnv` on top of the bench defaults. Closed by the clean-up.
  */
-export async function startApi(opts: { db: BenchDatabase; redisPrefix: string; withWorker: boolean; env?: Record<string, string> }): Promise<BenchApi> {
+export async function startApi(opts: {
+  db: BenchDatabase;
+  redisPrefix: string;
+  withWorker: boolean;
+  env?: Record<string, string>;
+}): Promise<BenchApi> {
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     DATABASE_URL: opts.db.url,
@@ -311,7 +317,12 @@ function worker(): Worker {
  * Sends `tasks` to the api with at most `concurrency` requests in flight (each lane sends its next
  * request as soon as its previous answer is complete), from a worker thread.
  */
-export function runHttp(baseUrl: string, tasks: HttpTask[], concurrency: number, opts: { keepBody?: boolean; timeoutMs?: number } = {}): Promise<HttpRun> {
+export function runHttp(
+  baseUrl: string,
+  tasks: HttpTask[],
+  concurrency: number,
+  opts: { keepBody?: boolean; timeoutMs?: number } = {},
+): Promise<HttpRun> {
   const w = worker();
   const id = ++jobSeq;
   return new Promise((resolve, reject) => {
@@ -327,17 +338,32 @@ export function runHttp(baseUrl: string, tasks: HttpTask[], concurrency: number,
     };
     w.on('message', onMessage);
     w.once('error', onError);
-    w.postMessage({ id, baseUrl, tasks, concurrency, keepBody: opts.keepBody ?? false, timeoutMs: opts.timeoutMs ?? 60_000 });
+    w.postMessage({
+      id,
+      baseUrl,
+      tasks,
+      concurrency,
+      keepBody: opts.keepBody ?? false,
+      timeoutMs: opts.timeoutMs ?? 60_000,
+    });
   });
 }
 
 /** runHttp that throws unless every answer has the expected status; returns the bodies. */
-export async function runHttpExpect(baseUrl: string, tasks: HttpTask[], concurrency: number, expected: number, what: string): Promise<any[]> {
+export async function runHttpExpect(
+  baseUrl: string,
+  tasks: HttpTask[],
+  concurrency: number,
+  expected: number,
+  what: string,
+): Promise<any[]> {
   const run = await runHttp(baseUrl, tasks, concurrency, { keepBody: true });
   const bad = run.results.map((r, i) => ({ r, i })).filter(({ r }) => r.status !== expected);
   if (bad.length) {
     const { r, i } = bad[0];
-    throw new Error(`${what}: ${bad.length}/${tasks.length} answers were not ${expected}; first (#${i}): ${r.status} ${r.error ?? JSON.stringify(r.body)}`);
+    throw new Error(
+      `${what}: ${bad.length}/${tasks.length} answers were not ${expected}; first (#${i}): ${r.status} ${r.error ?? JSON.stringify(r.body)}`,
+    );
   }
   return run.results.map((r) => r.body);
 }
@@ -353,7 +379,13 @@ export const ALL_DAY_UTC = {
 };
 
 export async function loginAdmin(baseUrl: string): Promise<string> {
-  const [body] = await runHttpExpect(baseUrl, [{ method: 'POST', path: '/api/auth/login', body: ADMIN }], 1, 200, 'admin login');
+  const [body] = await runHttpExpect(
+    baseUrl,
+    [{ method: 'POST', path: '/api/auth/login', body: ADMIN }],
+    1,
+    200,
+    'admin login',
+  );
   return body.accessToken;
 }
 
@@ -373,7 +405,12 @@ export async function createTalentManagers(
   const emails = specs.map((_, i) => `tm-${tag}-${i}@bench.test`);
   const created = await runHttpExpect(
     baseUrl,
-    emails.map((email, i) => ({ method: 'POST', path: '/api/admin/users', token: admin, body: { email, password: PASSWORD, name: `Bench TM ${i}`, role: 'talent_manager', timeZone: 'UTC' } })),
+    emails.map((email, i) => ({
+      method: 'POST',
+      path: '/api/admin/users',
+      token: admin,
+      body: { email, password: PASSWORD, name: `Bench TM ${i}`, role: 'talent_manager', timeZone: 'UTC' },
+    })),
     concurrency,
     201,
     'create talent managers',
@@ -407,14 +444,25 @@ export interface InvitedFreelancer extends Person {
 }
 
 /** Freelancers registered through POST /api/auth/register (bcrypt) and invited by the admin. */
-export async function createInvitedFreelancers(baseUrl: string, admin: string, categories: string[], concurrency = 8): Promise<InvitedFreelancer[]> {
+export async function createInvitedFreelancers(
+  baseUrl: string,
+  admin: string,
+  categories: string[],
+  concurrency = 8,
+): Promise<InvitedFreelancer[]> {
   const tag = randomId(3);
   const registered = await runHttpExpect(
     baseUrl,
     categories.map((_, i) => ({
       method: 'POST',
       path: '/api/auth/register',
-      body: { email: `f-${tag}-${i}@bench.test`, password: PASSWORD, name: `Bench Freelancer ${i}`, role: 'freelancer', timeZone: 'Europe/Berlin' },
+      body: {
+        email: `f-${tag}-${i}@bench.test`,
+        password: PASSWORD,
+        name: `Bench Freelancer ${i}`,
+        role: 'freelancer',
+        timeZone: 'Europe/Berlin',
+      },
     })),
     concurrency,
     201,
@@ -422,12 +470,22 @@ export async function createInvitedFreelancers(baseUrl: string, admin: string, c
   );
   const invitations = await runHttpExpect(
     baseUrl,
-    registered.map((r, i) => ({ method: 'POST', path: '/api/vetting/invitations', token: admin, body: { freelancerId: r.user.id, program: 'expert-vetted', categorySlug: categories[i] } })),
+    registered.map((r, i) => ({
+      method: 'POST',
+      path: '/api/vetting/invitations',
+      token: admin,
+      body: { freelancerId: r.user.id, program: 'expert-vetted', categorySlug: categories[i] },
+    })),
     concurrency,
     201,
     'invite freelancers',
   );
-  return registered.map((r, i) => ({ id: r.user.id, token: r.accessToken, invitationId: invitations[i].id, categorySlug: categories[i] }));
+  return registered.map((r, i) => ({
+    id: r.user.id,
+    token: r.accessToken,
+    invitationId: invitations[i].id,
+    categorySlug: categories[i],
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,11 +517,19 @@ export const round = (x: number, digits = 1) => (Number.isFinite(x) ? Math.round
 export const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
 /** "target ≤ 50 ms: met" — a comparison printed, never asserted. */
-export function target(label: string, value: number, op: '<=' | '>=' | '==', threshold: number, unit = ''): { label: string; value: number; target: string; met: boolean } {
+export function target(
+  label: string,
+  value: number,
+  op: '<=' | '>=' | '==',
+  threshold: number,
+  unit = '',
+): { label: string; value: number; target: string; met: boolean } {
   const met = op === '<=' ? value <= threshold : op === '>=' ? value >= threshold : value === threshold;
   const sym = op === '<=' ? '≤' : op === '>=' ? '≥' : '=';
   const u = unit ? ` ${unit}` : '';
-  console.log(`  ${label}: ${fmt(value, Number.isInteger(value) ? 0 : 1)}${u}  (target ${sym} ${threshold}${u}: ${met ? 'met' : 'NOT MET'})`);
+  console.log(
+    `  ${label}: ${fmt(value, Number.isInteger(value) ? 0 : 1)}${u}  (target ${sym} ${threshold}${u}: ${met ? 'met' : 'NOT MET'})`,
+  );
   return { label, value: round(value, 2), target: `${sym} ${threshold}${u}`, met };
 }
 
@@ -514,7 +580,14 @@ function processCpuTicks(): Map<number, { group: CpuGroup; ticks: number }> | nu
       const comm = stat.slice(stat.indexOf('(') + 1, close);
       const fields = stat.slice(close + 2).split(' ');
       const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-      const group: CpuGroup = Number(pid) === process.pid ? 'self' : comm.startsWith('postgres') ? 'postgres' : comm.startsWith('redis') ? 'redis' : 'other';
+      const group: CpuGroup =
+        Number(pid) === process.pid
+          ? 'self'
+          : comm.startsWith('postgres')
+            ? 'postgres'
+            : comm.startsWith('redis')
+              ? 'redis'
+              : 'other';
       out.set(Number(pid), { group, ticks });
     }
     return out;
@@ -524,7 +597,10 @@ function processCpuTicks(): Map<number, { group: CpuGroup; ticks: number }> | nu
 }
 
 /** Ticks used between two snapshots, by group (processes that exited in between are not counted). */
-function ticksBetween(a: Map<number, { group: CpuGroup; ticks: number }>, b: Map<number, { group: CpuGroup; ticks: number }>): Record<CpuGroup, number> {
+function ticksBetween(
+  a: Map<number, { group: CpuGroup; ticks: number }>,
+  b: Map<number, { group: CpuGroup; ticks: number }>,
+): Record<CpuGroup, number> {
   const out: Record<CpuGroup, number> = { self: 0, postgres: 0, redis: 0, other: 0 };
   for (const [pid, now] of b) out[now.group] += Math.max(0, now.ticks - (a.get(pid)?.ticks ?? 0));
   return out;
@@ -561,8 +637,18 @@ export function meterPhase(): () => PhaseUsage {
     const machineBusyPct = m0 && m1 && m1.total > m0.total ? (100 * (m1.busy - m0.busy)) / (m1.total - m0.total) : null;
     // USER_HZ is 100 on Linux: one tick = 10 ms.
     const ticks = g0 && g1 ? ticksBetween(g0, g1) : null;
-    const byGroupPct = ticks ? (Object.fromEntries((Object.keys(ticks) as CpuGroup[]).map((k) => [k, (100 * ticks[k] * 10) / wallMs])) as Record<CpuGroup, number>) : null;
-    return { elu, processCpuPct: (100 * (cpu.user + cpu.system)) / 1000 / wallMs, machineBusyPct, byGroupPct, cores: (require('node:os') as typeof import('node:os')).cpus().length };
+    const byGroupPct = ticks
+      ? (Object.fromEntries(
+          (Object.keys(ticks) as CpuGroup[]).map((k) => [k, (100 * ticks[k] * 10) / wallMs]),
+        ) as Record<CpuGroup, number>)
+      : null;
+    return {
+      elu,
+      processCpuPct: (100 * (cpu.user + cpu.system)) / 1000 / wallMs,
+      machineBusyPct,
+      byGroupPct,
+      cores: (require('node:os') as typeof import('node:os')).cpus().length,
+    };
   };
 }
 
@@ -570,7 +656,10 @@ export function usageLine(u: PhaseUsage): string {
   const groups = u.byGroupPct
     ? `; CPU in % of one core: this process ${fmt(u.byGroupPct.self, 0)}, postgres ${fmt(u.byGroupPct.postgres, 0)}, redis ${fmt(u.byGroupPct.redis, 0)}, other processes ${fmt(u.byGroupPct.other, 0)}`
     : `; this process ${fmt(u.processCpuPct, 0)} % of one core`;
-  const noisy = u.byGroupPct && u.byGroupPct.other > 25 ? `\n  WARNING: other processes on this machine used ${fmt(u.byGroupPct.other, 0)} % of a core during this phase: the figures above are pessimistic` : '';
+  const noisy =
+    u.byGroupPct && u.byGroupPct.other > 25
+      ? `\n  WARNING: other processes on this machine used ${fmt(u.byGroupPct.other, 0)} % of a core during this phase: the figures above are pessimistic`
+      : '';
   return `api event-loop utilisation ${fmt(100 * u.elu, 0)} %${groups}; machine ${u.machineBusyPct === null ? '?' : fmt(u.machineBusyPct, 0)} % busy (${u.cores} cores)${noisy}`;
 }
 
@@ -579,7 +668,9 @@ export function usageJson(u: PhaseUsage) {
   return {
     eventLoopUtilisation: round(u.elu, 3),
     machineBusyPct: u.machineBusyPct === null ? null : round(u.machineBusyPct, 0),
-    cpuPctOfOneCore: u.byGroupPct ? Object.fromEntries(Object.entries(u.byGroupPct).map(([k, v]) => [k, round(v, 0)])) : { self: round(u.processCpuPct, 0) },
+    cpuPctOfOneCore: u.byGroupPct
+      ? Object.fromEntries(Object.entries(u.byGroupPct).map(([k, v]) => [k, round(v, 0)]))
+      : { self: round(u.processCpuPct, 0) },
   };
 }
 
@@ -598,7 +689,7 @@ export async function waitForQuiet(label: string): Promise<void> {
     const a = processCpuTicks()!;
     await sleep(2000);
     const b = processCpuTicks()!;
-    last = ticksBetween(a, b).other * 10 / 20; // % of one core over 2 s
+    last = (ticksBetween(a, b).other * 10) / 20; // % of one core over 2 s
     quiet = last < 20 ? quiet + 1 : 0;
     if (quiet >= 2) break;
   }

@@ -47,7 +47,16 @@ import {
 const TARGET_P99_MS = 500;
 const CALL_MS = 20_000;
 const GRACE_MS = 3_000;
-const CATEGORIES = ['web-mobile-software-dev', 'it-networking', 'data-science-analytics', 'design-creative', 'sales-marketing', 'hr', 'consulting', 'writing'];
+const CATEGORIES = [
+  'web-mobile-software-dev',
+  'it-networking',
+  'data-science-analytics',
+  'design-creative',
+  'sales-marketing',
+  'hr',
+  'consulting',
+  'writing',
+];
 
 async function main(): Promise<void> {
   const calls = envInt('BENCH_CALLS', 200);
@@ -96,9 +105,21 @@ async function main(): Promise<void> {
   const prepStart = performance.now();
   const admin = await loginAdmin(api.baseUrl);
   const categoryOf = (i: number) => CATEGORIES[i % CATEGORIES.length];
-  await createTalentManagers(api.baseUrl, admin, Array.from({ length: calls }, (_, i) => ({ categorySlug: categoryOf(i) })), prepConcurrency);
-  const freelancers = await createInvitedFreelancers(api.baseUrl, admin, Array.from({ length: calls }, (_, i) => categoryOf(i)), prepConcurrency);
-  console.log(`prep: ${calls} talent managers and ${calls} invited freelancers over ${CATEGORIES.length} categories in ${fmt((performance.now() - prepStart) / 1000)} s (not timed)`);
+  await createTalentManagers(
+    api.baseUrl,
+    admin,
+    Array.from({ length: calls }, (_, i) => ({ categorySlug: categoryOf(i) })),
+    prepConcurrency,
+  );
+  const freelancers = await createInvitedFreelancers(
+    api.baseUrl,
+    admin,
+    Array.from({ length: calls }, (_, i) => categoryOf(i)),
+    prepConcurrency,
+  );
+  console.log(
+    `prep: ${calls} talent managers and ${calls} invited freelancers over ${CATEGORIES.length} categories in ${fmt((performance.now() - prepStart) / 1000)} s (not timed)`,
+  );
 
   // ---- booking: everyone on the same grid slot(s) ---------------------------------------------
   await waitForQuiet('booking + grace checks');
@@ -116,7 +137,9 @@ async function main(): Promise<void> {
   console.log(
     `booked ${ok}/${calls} calls starting at ${DateTime.fromMillis(first, { zone: 'utc' }).toISO()}${slots > 1 ? ` (+${slots - 1} more 20-s slots)` : ''} ` +
       `in ${fmt(booking.wallMs, 0)} ms (concurrency ${bookConcurrency}); first start in ${fmt(leftMs / 1000)} s` +
-      (ok < calls ? `; not booked: ${JSON.stringify(tally(booking.results.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.code ?? r.error}`)))}` : ''),
+      (ok < calls
+        ? `; not booked: ${JSON.stringify(tally(booking.results.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.code ?? r.error}`)))}`
+        : ''),
   );
   if (ok === 0) throw new Error('no call was booked; nothing to measure');
 
@@ -131,7 +154,9 @@ async function main(): Promise<void> {
   while (Date.now() < deadline) {
     const wait = Math.max(0, Math.min(1000, lastDue + 200 - Date.now()));
     await sleep(wait || 500);
-    const res = await pg.query<{ n: string }>(`select count(*) as n from vetting_calls where status in ('scheduled', 'rescheduled', 'in_progress')`);
+    const res = await pg.query<{ n: string }>(
+      `select count(*) as n from vetting_calls where status in ('scheduled', 'rescheduled', 'in_progress')`,
+    );
     pending = Number(res.rows[0].n);
     if (pending === 0 && Date.now() > lastDue) break;
   }
@@ -140,7 +165,15 @@ async function main(): Promise<void> {
 
   // ---- lateness from the database -----------------------------------------------------------------
   const rows = (
-    await pg.query<{ id: string; status: string; starts_at: Date; ended_at: Date | null; history_at: Date | null; late_ms: string | null; history_late_ms: string | null }>(
+    await pg.query<{
+      id: string;
+      status: string;
+      starts_at: Date;
+      ended_at: Date | null;
+      history_at: Date | null;
+      late_ms: string | null;
+      history_late_ms: string | null;
+    }>(
       `select c.id, c.status, c.starts_at, c.ended_at, h.at as history_at,
               extract(epoch from (c.ended_at - (c.starts_at + interval '${GRACE_MS} milliseconds'))) * 1000 as late_ms,
               extract(epoch from (h.at - (c.starts_at + interval '${GRACE_MS} milliseconds'))) * 1000 as history_late_ms
@@ -149,7 +182,9 @@ async function main(): Promise<void> {
   ).rows;
   const missed = rows.filter((r) => r.status === 'missed' && r.late_ms !== null);
   const lateness = missed.map((r) => Number(r.late_ms));
-  const historyMismatch = missed.filter((r) => r.history_late_ms === null || Math.abs(Number(r.history_late_ms) - Number(r.late_ms)) > 1).length;
+  const historyMismatch = missed.filter(
+    (r) => r.history_late_ms === null || Math.abs(Number(r.history_late_ms) - Number(r.late_ms)) > 1,
+  ).length;
   const s = summarize(lateness);
   const endedAt = missed.map((r) => new Date(r.ended_at!).getTime());
   const spreadMs = endedAt.length ? Math.max(...endedAt) - Math.min(...endedAt) : Number.NaN;
@@ -163,11 +198,21 @@ async function main(): Promise<void> {
     // the notifications): wait until BullMQ has recorded finishedOn for every job (≤ 15 s).
     const read = async () => {
       const pipe = redis.pipeline();
-      for (const r of missed) pipe.hmget(`${prefix}bull:call-timers:call:${r.id}:grace-v1`, 'timestamp', 'delay', 'processedOn', 'finishedOn');
+      for (const r of missed)
+        pipe.hmget(
+          `${prefix}bull:call-timers:call:${r.id}:grace-v1`,
+          'timestamp',
+          'delay',
+          'processedOn',
+          'finishedOn',
+        );
       return (await pipe.exec()) ?? [];
     };
     let answers = await read();
-    while (Date.now() < processedAt + 15_000 && answers.some(([err, v]) => err || !Array.isArray(v) || v.some((x) => x === null))) {
+    while (
+      Date.now() < processedAt + 15_000 &&
+      answers.some(([err, v]) => err || !Array.isArray(v) || v.some((x) => x === null))
+    ) {
       await sleep(250);
       answers = await read();
     }
@@ -185,12 +230,22 @@ async function main(): Promise<void> {
   const pk = summarize(pickup);
   const pr = summarize(processing);
 
-  console.log(`\ngrace checks due at start + 3 s: ${ok} booked; processed (missed): ${missed.length}; still active: ${pending}; statuses ${JSON.stringify(tally(rows.map((r) => r.status)))}`);
-  console.log(`lateness ms (ended_at − (startsAt + 3 s)): min ${fmt(s.min, 0)} / p50 ${fmt(s.p50, 0)} / p95 ${fmt(s.p95, 0)} / p99 ${fmt(s.p99, 0)} / max ${fmt(s.max, 0)}`);
-  console.log(`call_history 'missed'.at agrees with ended_at (±1 ms): ${missed.length - historyMismatch}/${missed.length}`);
-  console.log(`first → last call marked missed: ${fmt(spreadMs, 0)} ms (${fmt(missed.length / (spreadMs / 1000), 0)} grace checks/s)`);
+  console.log(
+    `\ngrace checks due at start + 3 s: ${ok} booked; processed (missed): ${missed.length}; still active: ${pending}; statuses ${JSON.stringify(tally(rows.map((r) => r.status)))}`,
+  );
+  console.log(
+    `lateness ms (ended_at − (startsAt + 3 s)): min ${fmt(s.min, 0)} / p50 ${fmt(s.p50, 0)} / p95 ${fmt(s.p95, 0)} / p99 ${fmt(s.p99, 0)} / max ${fmt(s.max, 0)}`,
+  );
+  console.log(
+    `call_history 'missed'.at agrees with ended_at (±1 ms): ${missed.length - historyMismatch}/${missed.length}`,
+  );
+  console.log(
+    `first → last call marked missed: ${fmt(spreadMs, 0)} ms (${fmt(missed.length / (spreadMs / 1000), 0)} grace checks/s)`,
+  );
   if (pickup.length) {
-    console.log(`BullMQ breakdown (${pickup.length} jobs): picked up after due ms p50 ${fmt(pk.p50, 0)} / p99 ${fmt(pk.p99, 0)} / max ${fmt(pk.max, 0)}; job duration ms p50 ${fmt(pr.p50, 0)} / p99 ${fmt(pr.p99, 0)} / max ${fmt(pr.max, 0)}`);
+    console.log(
+      `BullMQ breakdown (${pickup.length} jobs): picked up after due ms p50 ${fmt(pk.p50, 0)} / p99 ${fmt(pk.p99, 0)} / max ${fmt(pk.max, 0)}; job duration ms p50 ${fmt(pr.p50, 0)} / p99 ${fmt(pr.p99, 0)} / max ${fmt(pr.max, 0)}`,
+    );
   }
   console.log(`jobs waiting or active in the other queues when the grace checks fell due: ${JSON.stringify(backlog)}`);
   console.log(usageLine(usage));
@@ -206,7 +261,13 @@ async function main(): Promise<void> {
       workerConcurrency: timerWorker.concurrency,
       dbPool: api.config.env.DATABASE_POOL_SIZE,
       bookingWallMs: round(booking.wallMs, 0),
-      latenessMs: { min: round(s.min, 0), p50: round(s.p50, 0), p95: round(s.p95, 0), p99: round(s.p99, 0), max: round(s.max, 0) },
+      latenessMs: {
+        min: round(s.min, 0),
+        p50: round(s.p50, 0),
+        p95: round(s.p95, 0),
+        p99: round(s.p99, 0),
+        max: round(s.max, 0),
+      },
       spreadMs: round(spreadMs, 0),
       historyAgrees: missed.length - historyMismatch,
       pickupMs: { p50: round(pk.p50, 0), p99: round(pk.p99, 0), max: round(pk.max, 0) },
@@ -233,7 +294,11 @@ async function queueBacklog(prefix: string): Promise<Record<string, number>> {
     } while (cursor !== '0');
     for (const q of queues) {
       if (q === 'call-timers') continue;
-      const [wait, active, prioritized] = await Promise.all([redis.llen(`${base}${q}:wait`), redis.llen(`${base}${q}:active`), redis.zcard(`${base}${q}:prioritized`)]);
+      const [wait, active, prioritized] = await Promise.all([
+        redis.llen(`${base}${q}:wait`),
+        redis.llen(`${base}${q}:active`),
+        redis.zcard(`${base}${q}:prioritized`),
+      ]);
       out[q] = wait + active + prioritized;
     }
   } finally {

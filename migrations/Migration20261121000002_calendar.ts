@@ -15,7 +15,9 @@ export class Migration20261121000002_calendar extends Migration {
       "created_at" timestamptz not null,
       "read_at" timestamptz null
     );`);
-    this.addSql(`create index "notifications_user_created_idx" on "notifications" ("user_id", "created_at" desc, "id" desc);`);
+    this.addSql(
+      `create index "notifications_user_created_idx" on "notifications" ("user_id", "created_at" desc, "id" desc);`,
+    );
     this.addSql(`create index "notifications_user_unread_idx" on "notifications" ("user_id") where "read_at" is null;`);
 
     this.addSql(`create table "vetting_invitations" (
@@ -34,7 +36,9 @@ export class Migration20261121000002_calendar extends Migration {
     );`);
     this.addSql(`create index "vetting_invitations_freelancer_idx" on "vetting_invitations" ("freelancer_id");`);
     // One open invitation per freelancer and program.
-    this.addSql(`create unique index "vetting_invitations_one_open" on "vetting_invitations" ("freelancer_id", "program") where "status" = 'open';`);
+    this.addSql(
+      `create unique index "vetting_invitations_one_open" on "vetting_invitations" ("freelancer_id", "program") where "status" = 'open';`,
+    );
 
     this.addSql(`create table "vetting_application_windows" (
       "id" uuid primary key,
@@ -56,7 +60,9 @@ export class Migration20261121000002_calendar extends Migration {
       "until" timestamptz not null,
       "expired_notified_at" timestamptz null
     );`);
-    this.addSql(`create index "vetting_cooldowns_freelancer_idx" on "vetting_cooldowns" ("freelancer_id", "program", "until");`);
+    this.addSql(
+      `create index "vetting_cooldowns_freelancer_idx" on "vetting_cooldowns" ("freelancer_id", "program", "until");`,
+    );
 
     this.addSql(`create table "talent_manager_availability" (
       "talent_manager_id" uuid primary key references "users" ("id") on delete cascade,
@@ -67,7 +73,9 @@ export class Migration20261121000002_calendar extends Migration {
       "daily_cap" int not null check ("daily_cap" > 0),
       "updated_at" timestamptz not null
     );`);
-    this.addSql(`create index "talent_manager_availability_categories" on "talent_manager_availability" using gin ("category_slugs");`);
+    this.addSql(
+      `create index "talent_manager_availability_categories" on "talent_manager_availability" using gin ("category_slugs");`,
+    );
 
     this.addSql(`create table "vetting_calls" (
       "id" uuid primary key,
@@ -97,7 +105,9 @@ export class Migration20261121000002_calendar extends Migration {
       ) where ("status" in ('scheduled', 'rescheduled', 'in_progress'))
     );`);
     // One active call per freelancer and program.
-    this.addSql(`create unique index "vetting_calls_one_active_per_freelancer" on "vetting_calls" ("freelancer_id", "program") where "status" in ('scheduled', 'rescheduled', 'in_progress');`);
+    this.addSql(
+      `create unique index "vetting_calls_one_active_per_freelancer" on "vetting_calls" ("freelancer_id", "program") where "status" in ('scheduled', 'rescheduled', 'in_progress');`,
+    );
     this.addSql(`create index "vetting_calls_invitation_idx" on "vetting_calls" ("invitation_id");`);
     this.addSql(`create index "vetting_calls_tm_starts_idx" on "vetting_calls" ("talent_manager_id", "starts_at");`);
 
@@ -127,7 +137,16 @@ export class Migration20261121000002_calendar extends Migration {
   }
 
   async down(): Promise<void> {
-    for (const t of ['scorecards', 'call_history', 'vetting_calls', 'talent_manager_availability', 'vetting_cooldowns', 'vetting_application_windows', 'vetting_invitations', 'notifications']) {
+    for (const t of [
+      'scorecards',
+      'call_history',
+      'vetting_calls',
+      'talent_manager_availability',
+      'vetting_cooldowns',
+      'vetting_application_windows',
+      'vetting_invitations',
+      'notifications',
+    ]) {
       this.addSql(`drop table if exists "${t}" cascade;`);
     }
   }

@@ -22,7 +22,9 @@ export class Migration20261121000003_assessments extends Migration {
       constraint "attempts_deadline_after_start" check ("deadline" is null or "deadline" > "started_at")
     );`);
     // One attempt at a time per freelancer.
-    this.addSql(`create unique index "attempts_one_open_per_freelancer" on "attempts" ("freelancer_id") where "status" in ('created', 'in_progress');`);
+    this.addSql(
+      `create unique index "attempts_one_open_per_freelancer" on "attempts" ("freelancer_id") where "status" in ('created', 'in_progress');`,
+    );
     this.addSql(`create index "attempts_freelancer_slug_idx" on "attempts" ("freelancer_id", "assessment_slug");`);
     this.addSql(`create index "attempts_running_idx" on "attempts" ("status") where "status" = 'in_progress';`);
 
@@ -58,6 +60,7 @@ export class Migration20261121000003_assessments extends Migration {
   }
 
   async down(): Promise<void> {
-    for (const t of ['track_invitations', 'integrity_signals', 'attempt_answers', 'attempts']) this.addSql(`drop table if exists "${t}" cascade;`);
+    for (const t of ['track_invitations', 'integrity_signals', 'attempt_answers', 'attempts'])
+      this.addSql(`drop table if exists "${t}" cascade;`);
   }
 }

@@ -68,12 +68,24 @@ export class Migration20261121000004_credentials extends Migration {
       "evidence" jsonb not null default '{}'
     );`);
     // A badge is held at most once at a time; revoked grants stay as history.
-    this.addSql(`create unique index "badges_one_active" on "badges" ("freelancer_id", "kind") where "revoked_at" is null;`);
-    this.addSql(`create index "attempts_graded_norm_idx" on "attempts" ("assessment_slug", "graded_at") where "status" = 'graded';`);
+    this.addSql(
+      `create unique index "badges_one_active" on "badges" ("freelancer_id", "kind") where "revoked_at" is null;`,
+    );
+    this.addSql(
+      `create index "attempts_graded_norm_idx" on "attempts" ("assessment_slug", "graded_at") where "status" = 'graded';`,
+    );
   }
 
   async down(): Promise<void> {
-    for (const t of ['badges', 'certifications', 'verified_skills', 'category_supply', 'profile_reviews', 'freelancer_profiles']) this.addSql(`drop table if exists "${t}" cascade;`);
+    for (const t of [
+      'badges',
+      'certifications',
+      'verified_skills',
+      'category_supply',
+      'profile_reviews',
+      'freelancer_profiles',
+    ])
+      this.addSql(`drop table if exists "${t}" cascade;`);
     this.addSql(`drop index if exists "attempts_graded_norm_idx";`);
   }
 }

@@ -38,7 +38,9 @@ export class Migration20261121000005_notifications extends Migration {
       "delivered_at" timestamptz null,
       constraint "webhook_deliveries_once" unique ("webhook_id", "notification_id")
     );`);
-    this.addSql(`create index "webhook_deliveries_webhook_idx" on "webhook_deliveries" ("webhook_id", "created_at" desc);`);
+    this.addSql(
+      `create index "webhook_deliveries_webhook_idx" on "webhook_deliveries" ("webhook_id", "created_at" desc);`,
+    );
     this.addSql(`create table "email_deliveries" (
       "notification_id" uuid primary key references "notifications" ("id") on delete cascade,
       "to" varchar(320) not null,
@@ -56,7 +58,14 @@ export class Migration20261121000005_notifications extends Migration {
   }
 
   async down(): Promise<void> {
-    for (const t of ['talent_alert_subscriptions', 'email_deliveries', 'webhook_deliveries', 'webhooks', 'notification_preferences']) this.addSql(`drop table if exists "${t}" cascade;`);
+    for (const t of [
+      'talent_alert_subscriptions',
+      'email_deliveries',
+      'webhook_deliveries',
+      'webhooks',
+      'notification_preferences',
+    ])
+      this.addSql(`drop table if exists "${t}" cascade;`);
     this.addSql(`alter table "notifications" drop column if exists "attachments";`);
   }
 }

@@ -18,7 +18,8 @@ export class Migration20261122000007_daily_cap extends Migration {
       constraint "talent_manager_day_load_cap" check ("calls" <= "cap")
     );`);
     // Existing calls: their local day, then the load (a day already over its cap keeps its calls).
-    this.addSql(`update "vetting_calls" c set "tm_local_day" = (c."starts_at" at time zone coalesce(a."time_zone", 'UTC'))::date
+    this
+      .addSql(`update "vetting_calls" c set "tm_local_day" = (c."starts_at" at time zone coalesce(a."time_zone", 'UTC'))::date
       from "vetting_calls" x left join "talent_manager_availability" a on a."talent_manager_id" = x."talent_manager_id"
       where x."id" = c."id";`);
     this.addSql(`insert into "talent_manager_day_load" ("talent_manager_id", "day", "calls", "cap")
@@ -75,7 +76,8 @@ export class Migration20261122000007_daily_cap extends Migration {
         return NEW;
       end
     $$;`);
-    this.addSql(`create trigger "vetting_calls_day_load" before insert or update of "status", "starts_at", "talent_manager_id" or delete
+    this
+      .addSql(`create trigger "vetting_calls_day_load" before insert or update of "status", "starts_at", "talent_manager_id" or delete
       on "vetting_calls" for each row execute function "vetting_calls_day_load"();`);
   }
 

@@ -20,5 +20,8 @@ export const MIGRATIONS = [
   { name: 'Migration20261122000007_daily_cap', class: Migration20261122000007_daily_cap },
   { name: 'Migration20261127000010_token_version', class: Migration20261127000010_token_version },
   { name: 'Migration20261127000011_outbox', class: Migration20261127000011_outbox },
-  { name: 'Migration20261127000012_attempt_abandon_track_states', class: Migration20261127000012_attempt_abandon_track_states },
+  {
+    name: 'Migration20261127000012_attempt_abandon_track_states',
+    class: Migration20261127000012_attempt_abandon_track_states,
+  },
 ];

@@ -30,7 +30,12 @@ process.stdin.setEncoding('utf8').on('data', (c) => (input += c)).on('end', asyn
 
 /** The TypeScript of the document, as openapi-typescript writes it. */
 export function renderApiTypes(doc: OpenAPIObject): string {
-  const out = spawnSync(process.execPath, ['-e', RENDER], { input: JSON.stringify(doc), encoding: 'utf8', cwd: join(__dirname, '..'), maxBuffer: 64 * 1024 * 1024 });
+  const out = spawnSync(process.execPath, ['-e', RENDER], {
+    input: JSON.stringify(doc),
+    encoding: 'utf8',
+    cwd: join(__dirname, '..'),
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (out.status !== 0) throw new Error(`openapi-typescript failed: ${out.stderr}`);
   return HEADER + out.stdout;
 }

@@ -39,7 +39,9 @@ async function ensureRedis(config: AppConfig): Promise<NodeJS.ProcessEnv> {
     if (!local || !hasBinary) throw err;
     const port = url.port || '6379';
     console.log(`No Redis at ${config.env.REDIS_URL}: starting a private redis-server on port ${port}`);
-    const redis = spawn('redis-server', ['--bind', '127.0.0.1', '--port', port, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const redis = spawn('redis-server', ['--bind', '127.0.0.1', '--port', port, '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     children.push(redis);
     for (let i = 0; i < 50; i++) {
       await new Promise((r) => setTimeout(r, 100));

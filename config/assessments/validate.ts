@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { catalogFileSchema, type Assessment, type Track } from '../../libs/assessments/src/catalog/catalog.schema';
+import { catalogFileSchema, type Assessment, type Track } from '@vetting/assessments';
 
 const dir = __dirname;
 const problems: string[] = [];
@@ -31,7 +31,8 @@ for (const file of files) {
   }
   const parsed = catalogFileSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    for (const issue of parsed.error.issues)
+      problems.push(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     problems.push(`${file}: skipped for the cross-file checks (slug uniqueness, track references) until it parses`);
     continue;
   }
@@ -79,5 +80,7 @@ for (const { file, assessment: a } of assessments.values()) {
 console.log('');
 console.log('Tracks:');
 for (const { file, track: t } of tracks.values()) {
-  console.log(`  ${t.slug.padEnd(30)} ${t.status.padEnd(7)} ${t.validityWindow.padEnd(4)} ${t.assessments.join(' + ')}  [${file}]`);
+  console.log(
+    `  ${t.slug.padEnd(30)} ${t.status.padEnd(7)} ${t.validityWindow.padEnd(4)} ${t.assessments.join(' + ')}  [${file}]`,
+  );
 }

@@ -15,7 +15,16 @@ describe('browser: the vetting call is a video call', () => {
   beforeAll(async () => {
     const origin = await browserOrigin();
     [t, browser] = await Promise.all([
-      startTestApp({ port: origin.port, env: { ...origin.env, VETTING_CALL_LENGTH: `PT${CALL_SECONDS}S`, VETTING_GRACE_PERIOD: 'PT20S', VETTING_MIN_BOOKING_LEAD: 'PT1S', VETTING_ENDING_SOON: 'PT10S' } }),
+      startTestApp({
+        port: origin.port,
+        env: {
+          ...origin.env,
+          VETTING_CALL_LENGTH: `PT${CALL_SECONDS}S`,
+          VETTING_GRACE_PERIOD: 'PT20S',
+          VETTING_MIN_BOOKING_LEAD: 'PT1S',
+          VETTING_ENDING_SOON: 'PT10S',
+        },
+      }),
       launchBrowser(),
     ]);
   });
@@ -30,7 +39,11 @@ describe('browser: the vetting call is a video call', () => {
     const fp = await newPage(browser, t.baseUrl);
     const tp = await newPage(browser, t.baseUrl, { timezoneId: 'UTC' });
     await traced(fp.page, 'media-call', async () => {
-      await joinCallInPages({ freelancer: fp.page, talentManager: tp.page }, { freelancer: f.user.email, talentManager: tm.user.email }, callId);
+      await joinCallInPages(
+        { freelancer: fp.page, talentManager: tp.page },
+        { freelancer: f.user.email, talentManager: tm.user.email },
+        callId,
+      );
 
       // Both receive the other's video and audio: frames decoded and bytes received keep growing.
       for (const [page, peer] of [
@@ -63,17 +76,31 @@ describe('browser: the vetting call is a video call', () => {
       spy.on('rtc:signal', (s) => received.push(s));
       const offer = { room, to: f.user.id, description: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } };
       expect(await emitAck(ss, 'rtc:signal', offer)).toMatchObject({ ok: false, code: 'RTC_NOT_ADMITTED' });
-      expect(await emitAck(ss, 'rtc:signal', { room, to: tm.user.id, candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } })).toMatchObject({ ok: false, code: 'RTC_NOT_ADMITTED' });
+      expect(
+        await emitAck(ss, 'rtc:signal', {
+          room,
+          to: tm.user.id,
+          candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+        }),
+      ).toMatchObject({ ok: false, code: 'RTC_NOT_ADMITTED' });
       // Even joining the room is refused (not a participant: 404), so the stranger is never in it.
       expect(await emitAck(ss, 'call:join', { callId })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
       // A participant's socket that did not join the room may not signal either; one that did is relayed.
-      expect(await emitAck(spy, 'rtc:signal', { room, to: tm.user.id, state: { audio: true, video: true } })).toMatchObject({ ok: false, code: 'RTC_NOT_ADMITTED' });
+      expect(
+        await emitAck(spy, 'rtc:signal', { room, to: tm.user.id, state: { audio: true, video: true } }),
+      ).toMatchObject({ ok: false, code: 'RTC_NOT_ADMITTED' });
       const ts = t.socket(tm.token);
       await connected(ts);
       expect(await emitAck(ts, 'call:join', { callId })).toMatchObject({ ok: true, iceServers: [] });
       const relayed = nextEvent(spy, 'rtc:signal', 3000);
-      expect(await emitAck(ts, 'rtc:signal', { room, to: f.user.id, state: { audio: true, video: true } })).toMatchObject({ ok: true });
-      expect(await relayed).toMatchObject({ room, from: tm.user.id, state: { audio: true, video: true, hello: false, restart: false } });
+      expect(
+        await emitAck(ts, 'rtc:signal', { room, to: f.user.id, state: { audio: true, video: true } }),
+      ).toMatchObject({ ok: true });
+      expect(await relayed).toMatchObject({
+        room,
+        from: tm.user.id,
+        state: { audio: true, video: true, hello: false, restart: false },
+      });
       expect(received.filter((s: any) => s.from === stranger.user.id)).toEqual([]);
       ts.disconnect();
 
@@ -84,14 +111,18 @@ describe('browser: the vetting call is a video call', () => {
         [fp.page, tm.user.id],
         [tp.page, f.user.id],
       ] as const) {
-        const local = await page.evaluate(() => window.__vettingMedia.local.getTracks().map((tr: any) => tr.readyState));
+        const local = await page.evaluate(() =>
+          window.__vettingMedia.local.getTracks().map((tr: any) => tr.readyState),
+        );
         expect(local.length).toBe(2);
         expect(local.every((s: string) => s === 'ended')).toBe(true);
         expect((await inboundStats(page, `${room}|${peer}`)).connectionState).toBe('closed');
         expect(await page.getByRole('group', { name: 'Video call' }).count()).toBe(0);
       }
       // And signals after the end are refused.
-      expect(await emitAck(spy, 'rtc:signal', { room, to: tm.user.id, state: { audio: true, video: true } })).toMatchObject({ ok: false, code: 'RTC_ROOM_CLOSED' });
+      expect(
+        await emitAck(spy, 'rtc:signal', { room, to: tm.user.id, state: { audio: true, video: true } }),
+      ).toMatchObject({ ok: false, code: 'RTC_ROOM_CLOSED' });
       ss.disconnect();
       spy.disconnect();
     });

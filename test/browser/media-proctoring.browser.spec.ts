@@ -34,7 +34,8 @@ describe("browser: the proctor sees the candidate's camera live", () => {
     const c = await newPage(browser, t.baseUrl);
     // The browser refuses the camera, as when the person says no.
     await c.context.addInitScript(() => {
-      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+      navigator.mediaDevices.getUserMedia = () =>
+        Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
     });
     await traced(c.page, 'camera-required', async () => {
       await signIn(c.page, candidate.user.email, 'password-123');
@@ -83,8 +84,16 @@ describe("browser: the proctor sees the candidate's camera live", () => {
       const ss = t.socket(stranger.token);
       await connected(ss);
       const room = `attempt:${attemptId}`;
-      expect(await emitAck(ss, 'rtc:signal', { room, to: candidate.user.id, state: { audio: false, video: false, hello: true } })).toMatchObject({ ok: false, code: 'RTC_NOT_ADMITTED' });
-      expect(await emitAck(ss, 'rtc:signal', { room, to: proctor.user.id, description: { type: 'offer', sdp: 'v=0' } })).toMatchObject({ ok: false, code: 'RTC_NOT_ADMITTED' });
+      expect(
+        await emitAck(ss, 'rtc:signal', {
+          room,
+          to: candidate.user.id,
+          state: { audio: false, video: false, hello: true },
+        }),
+      ).toMatchObject({ ok: false, code: 'RTC_NOT_ADMITTED' });
+      expect(
+        await emitAck(ss, 'rtc:signal', { room, to: proctor.user.id, description: { type: 'offer', sdp: 'v=0' } }),
+      ).toMatchObject({ ok: false, code: 'RTC_NOT_ADMITTED' });
       ss.disconnect();
 
       // The candidate's camera stops: the proctor's timeline shows it at once.
@@ -96,7 +105,11 @@ describe("browser: the proctor sees the candidate's camera live", () => {
       const back = p.page.locator('tr[data-signal-type="camera_on"]');
       await back.waitFor({ timeout: 3000 });
       expect(await back.textContent()).toMatch(/off 0?0:0[1-9]/);
-      const stored = await t.http().get(`/api/proctoring/attempts/${attemptId}/timeline`).set(bearer(proctor.token)).expect(200);
+      const stored = await t
+        .http()
+        .get(`/api/proctoring/attempts/${attemptId}/timeline`)
+        .set(bearer(proctor.token))
+        .expect(200);
       const cam = stored.body.timeline.filter((s: { type: string }) => s.type.startsWith('camera'));
       expect(cam.map((s: { type: string }) => s.type)).toEqual(['camera_off', 'camera_on']);
       expect(cam[1].data.durationMs).toBeGreaterThanOrEqual(1500);

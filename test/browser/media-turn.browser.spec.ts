@@ -52,12 +52,22 @@ describe('browser: the call through TURN (coturn, REST API credentials)', () => 
     s.disconnect();
     const endsAt = new Date(booked.body.endsAt);
     const expected = mintTurnCredential(SECRET, f.user.id, endsAt);
-    expect(joined).toMatchObject({ ok: true, iceTransportPolicy: 'relay', iceServers: [{ urls: [turn.url], username: `${endsAt.getTime() / 1000}:${f.user.id}`, credential: expected.credential }] });
+    expect(joined).toMatchObject({
+      ok: true,
+      iceTransportPolicy: 'relay',
+      iceServers: [
+        { urls: [turn.url], username: `${endsAt.getTime() / 1000}:${f.user.id}`, credential: expected.credential },
+      ],
+    });
 
     const fp = await newPage(browser, t.baseUrl);
     const tp = await newPage(browser, t.baseUrl, { timezoneId: 'UTC' });
     await traced(fp.page, 'media-turn', async () => {
-      await joinCallInPages({ freelancer: fp.page, talentManager: tp.page }, { freelancer: f.user.email, talentManager: tm.user.email }, callId);
+      await joinCallInPages(
+        { freelancer: fp.page, talentManager: tp.page },
+        { freelancer: f.user.email, talentManager: tm.user.email },
+        callId,
+      );
       for (const [page, peer] of [
         [fp.page, tm.user.id],
         [tp.page, f.user.id],
@@ -73,7 +83,10 @@ describe('browser: the call through TURN (coturn, REST API credentials)', () => 
       const gather = (username: string, credential: string) =>
         fp.page.evaluate(
           async ({ url, username, credential }) => {
-            const pc = new RTCPeerConnection({ iceServers: [{ urls: [url], username, credential }], iceTransportPolicy: 'relay' });
+            const pc = new RTCPeerConnection({
+              iceServers: [{ urls: [url], username, credential }],
+              iceTransportPolicy: 'relay',
+            });
             const candidates: string[] = [];
             const errors: number[] = [];
             pc.onicecandidate = (e: any) => e.candidate && candidates.push(e.candidate.type);
@@ -104,13 +117,17 @@ describe('browser: the call through TURN (coturn, REST API credentials)', () => 
       // Network loss: the relay goes away; both pages say so, and once it is back an ICE restart
       // (with the same minted credentials, still valid while the room is open) brings the media back.
       await turn.stop();
-      for (const page of [fp.page, tp.page]) await page.getByText('connection lost, reconnecting…').waitFor({ timeout: 30_000 });
+      for (const page of [fp.page, tp.page])
+        await page.getByText('connection lost, reconnecting…').waitFor({ timeout: 30_000 });
       turn = await startTurn(SECRET, turn.port);
       for (const [page, peer] of [
         [fp.page, tm.user.id],
         [tp.page, f.user.id],
       ] as const) {
-        await page.getByRole('group', { name: 'Video call' }).getByText('connected', { exact: true }).waitFor({ timeout: 30_000 });
+        await page
+          .getByRole('group', { name: 'Video call' })
+          .getByText('connected', { exact: true })
+          .waitFor({ timeout: 30_000 });
         // The restarted path may report connected a moment before frames arrive again: wait (bounded) until
         // at least 10 more frames are decoded, through the relay.
         const key = `${room}|${peer}`;
@@ -126,7 +143,9 @@ describe('browser: the call through TURN (coturn, REST API credentials)', () => 
       }
       // It went through the ICE restart path: one side's signalling log shows the recovery (the side whose
       // timer fires first restarts, or asks the offerer to; the other may come back before its own fires).
-      const logs: string[][] = await Promise.all([fp.page, tp.page].map((p) => p.evaluate(() => (globalThis as any).__vettingMedia.log as string[])));
+      const logs: string[][] = await Promise.all(
+        [fp.page, tp.page].map((p) => p.evaluate(() => (globalThis as any).__vettingMedia.log as string[])),
+      );
       expect(logs.flat().some((l) => l.startsWith('recover') || l.includes(' recover '))).toBe(true);
     });
     await fp.context.close();

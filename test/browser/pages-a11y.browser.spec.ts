@@ -43,7 +43,14 @@ async function audit(page: Page, visits: Visit[]): Promise<Record<string, string
       // Name the outermost elements sticking out, to find the culprit.
       const culprits = await page.evaluate(() =>
         [...document.querySelectorAll('body *')]
-          .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+          .filter(
+            (el) =>
+              el.getBoundingClientRect().right > document.documentElement.clientWidth + 1 &&
+              !(
+                el.parentElement &&
+                el.parentElement.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+              ),
+          )
           .slice(0, 3)
           .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`),
       );
@@ -73,7 +80,12 @@ describe('browser: every page passes axe (no serious or critical violation) and 
     proctor = { email: (await createStaff(t, admin, 'proctor')).user.email };
     const c = await registerUser(t, { role: 'client', plan: 'enterprise', name: 'Erin Enterprise' });
     client = { email: c.user.email };
-    await t.http().put('/api/clients/me/talent-alerts').set(bearer(c.token)).send({ categorySlugs: [CATEGORY, 'design-creative'] }).expect(200);
+    await t
+      .http()
+      .put('/api/clients/me/talent-alerts')
+      .set(bearer(c.token))
+      .send({ categorySlugs: [CATEGORY, 'design-creative'] })
+      .expect(200);
     await t.http().post('/api/webhooks').set(bearer(c.token)).send({ url: 'https://hooks.example.com/vetting' });
 
     // Graded attempts of others form the norm group of the report's chart.
@@ -81,7 +93,12 @@ describe('browser: every page passes axe (no serious or critical violation) and 
       const a = await t.http().post('/api/assessments/quick-open/attempts').set(bearer(token)).expect(201);
       const begun = await t.http().post(`/api/attempts/${a.body.id}/start`).set(bearer(token)).expect(200);
       for (const [i, item] of (begun.body.items as { id: string }[]).entries()) {
-        await t.http().put(`/api/attempts/${a.body.id}/answers/${item.id}`).set(bearer(token)).send({ answer: { optionIds: [i < correct ? 'a' : 'b'] } }).expect(200);
+        await t
+          .http()
+          .put(`/api/attempts/${a.body.id}/answers/${item.id}`)
+          .set(bearer(token))
+          .send({ answer: { optionIds: [i < correct ? 'a' : 'b'] } })
+          .expect(200);
       }
       await t.http().post(`/api/attempts/${a.body.id}/submit`).set(bearer(token)).expect(200);
       for (let i = 0; i < 100; i++) {
@@ -96,8 +113,23 @@ describe('browser: every page passes axe (no serious or critical violation) and 
     const f = await invitedFreelancer(t, admin, CATEGORY);
     freelancer = { email: f.user.email, id: f.user.id };
     ids.freelancer = f.user.id;
-    await t.http().put('/api/freelancers/me/profile').set(bearer(f.token)).send({ title: 'Senior TypeScript engineer', overview: 'APIs and real-time systems.', categorySlugs: [CATEGORY], skills: ['TypeScript', 'PostgreSQL'] }).expect(200);
-    const call = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: nextGridStart(30 * 60_000, 50 * 3600_000).toISO() }).expect(201);
+    await t
+      .http()
+      .put('/api/freelancers/me/profile')
+      .set(bearer(f.token))
+      .send({
+        title: 'Senior TypeScript engineer',
+        overview: 'APIs and real-time systems.',
+        categorySlugs: [CATEGORY],
+        skills: ['TypeScript', 'PostgreSQL'],
+      })
+      .expect(200);
+    const call = await t
+      .http()
+      .post('/api/vetting/calls')
+      .set(bearer(f.token))
+      .send({ invitationId: f.invitationId, startsAt: nextGridStart(30 * 60_000, 50 * 3600_000).toISO() })
+      .expect(201);
     ids.call = call.body.id;
     ids.graded = await gradedAttempt(f.token, 2);
     const running = await t.http().post('/api/assessments/quiz-open/attempts').set(bearer(f.token)).expect(201);

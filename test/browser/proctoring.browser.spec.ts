@@ -70,7 +70,10 @@ describe('browser: a proctored test watched live', () => {
       await c.page.evaluate(() => navigator.clipboard.writeText('pasted answer text'));
       await c.page.locator('body').click({ position: { x: 5, y: 300 } });
       await c.page.keyboard.press('Control+V');
-      await p.page.locator('tr[data-signal-type="paste"]').filter({ hasText: '18 characters' }).waitFor({ timeout: 1000 });
+      await p.page
+        .locator('tr[data-signal-type="paste"]')
+        .filter({ hasText: '18 characters' })
+        .waitFor({ timeout: 1000 });
 
       // A tab switch: another tab of the candidate's browser comes to the front. Headless Chromium keeps
       // every tab "visible" (no visibilitychange), but with focus emulation off the page loses and regains
@@ -81,7 +84,10 @@ describe('browser: a proctored test watched live', () => {
       await other.bringToFront();
       await p.page.locator('tr[data-signal-type="focus_lost"]').waitFor({ timeout: 1000 });
       await c.page.bringToFront();
-      await p.page.locator('tr[data-signal-type="focus_regained"]').filter({ hasText: 'away' }).waitFor({ timeout: 1000 });
+      await p.page
+        .locator('tr[data-signal-type="focus_regained"]')
+        .filter({ hasText: 'away' })
+        .waitFor({ timeout: 1000 });
       await other.close();
 
       // The proctor warns; the candidate sees it.
@@ -91,13 +97,19 @@ describe('browser: a proctored test watched live', () => {
       await p.page.locator('tr[data-signal-type="proctor_warning"]').waitFor();
 
       // The stored timeline agrees with what the proctor saw live (merged by id, no duplicates).
-      const stored = await t.http().get(`/api/proctoring/attempts/${c.page.url().split('/').pop()}/timeline`).set(bearer(proctor.token)).expect(200);
+      const stored = await t
+        .http()
+        .get(`/api/proctoring/attempts/${c.page.url().split('/').pop()}/timeline`)
+        .set(bearer(proctor.token))
+        .expect(200);
       const types: string[] = stored.body.timeline.map((s: { type: string }) => s.type);
       expect(types).toEqual(expect.arrayContaining(['paste', 'focus_lost', 'focus_regained', 'proctor_warning']));
       expect(await p.page.locator('tr[data-signal-type="paste"]').count()).toBe(1);
 
       // The server's timer expires the test on both pages.
-      await c.page.getByText('Time is up: your answers were submitted.').waitFor({ timeout: (TEST_SECONDS + 15) * 1000 });
+      await c.page
+        .getByText('Time is up: your answers were submitted.')
+        .waitFor({ timeout: (TEST_SECONDS + 15) * 1000 });
       await p.page.getByText(/The attempt ended: expired/).waitFor({ timeout: 5000 });
       await c.page.getByText(/^(expired|graded)$/).waitFor({ timeout: 15_000 });
     });
@@ -130,10 +142,18 @@ describe('browser: a proctored test watched live', () => {
       expect(state.body.status).toBe('in_progress');
       expect(state.body.answers).toHaveLength(2);
       const q2Id = state.body.items[1].id;
-      expect(state.body.answers.find((a: { itemId: string }) => a.itemId === q2Id).answer).toEqual({ optionIds: [state.body.items[1].options[1].id] });
+      expect(state.body.answers.find((a: { itemId: string }) => a.itemId === q2Id).answer).toEqual({
+        optionIds: [state.body.items[1].options[1].id],
+      });
       const admin = await adminToken(t);
-      const timeline = await t.http().get(`/api/proctoring/attempts/${attemptId}/timeline`).set(bearer(admin)).expect(200);
-      expect(timeline.body.timeline.map((s: { type: string }) => s.type)).toEqual(expect.arrayContaining(['disconnect', 'reconnect']));
+      const timeline = await t
+        .http()
+        .get(`/api/proctoring/attempts/${attemptId}/timeline`)
+        .set(bearer(admin))
+        .expect(200);
+      expect(timeline.body.timeline.map((s: { type: string }) => s.type)).toEqual(
+        expect.arrayContaining(['disconnect', 'reconnect']),
+      );
     });
     await c.context.close();
   }, 120_000);

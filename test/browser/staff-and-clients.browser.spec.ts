@@ -15,7 +15,14 @@ describe('browser: talent manager, clients and admin', () => {
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([
-      startTestApp({ env: { VETTING_CALL_LENGTH: 'PT20S', VETTING_GRACE_PERIOD: 'PT5S', VETTING_MIN_BOOKING_LEAD: 'PT1S', VETTING_ENDING_SOON: 'PT5S' } }),
+      startTestApp({
+        env: {
+          VETTING_CALL_LENGTH: 'PT20S',
+          VETTING_GRACE_PERIOD: 'PT5S',
+          VETTING_MIN_BOOKING_LEAD: 'PT1S',
+          VETTING_ENDING_SOON: 'PT5S',
+        },
+      }),
       launchBrowser(),
     ]);
     admin = await adminToken(t);
@@ -51,7 +58,12 @@ describe('browser: talent manager, clients and admin', () => {
       // A freelancer books the next slot (20-second calls here) and is in the room before the start.
       const f = await invitedFreelancer(t, admin, 'web-mobile-software-dev');
       const startsAt = nextGridStart(20_000, 12_000);
-      const call = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() }).expect(201);
+      const call = await t
+        .http()
+        .post('/api/vetting/calls')
+        .set(bearer(f.token))
+        .send({ invitationId: f.invitationId, startsAt: startsAt.toISO() })
+        .expect(201);
       expect(call.body.talentManagerId).toBe(tm.user.id);
       const fs = t.socket(f.token);
       await connected(fs);
@@ -82,7 +94,12 @@ describe('browser: talent manager, clients and admin', () => {
   it('an enterprise client sees the vetted-talent toast live and a marketplace client does not', async () => {
     const password = 'password-123';
     const enterprise = await registerUser(t, { role: 'client', plan: 'enterprise', password, name: 'Erin Enterprise' });
-    const marketplace = await registerUser(t, { role: 'client', plan: 'marketplace', password, name: 'Mo Marketplace' });
+    const marketplace = await registerUser(t, {
+      role: 'client',
+      plan: 'marketplace',
+      password,
+      name: 'Mo Marketplace',
+    });
     const e = await newPage(browser, t.baseUrl);
     const m = await newPage(browser, t.baseUrl);
     await traced(e.page, 'clients', async () => {
@@ -101,14 +118,29 @@ describe('browser: talent manager, clients and admin', () => {
       // The talent manager of the first journey covers every category around the clock: keep them to one, so
       // the vetting call below goes to the talent manager whose token makeExpertVetted holds.
       if (uiTalentManagerToken) {
-        const { body } = await t.http().get('/api/talent-managers/me/availability').set(bearer(uiTalentManagerToken)).expect(200);
-        await t.http().put('/api/talent-managers/me/availability').set(bearer(uiTalentManagerToken))
-          .send({ timeZone: body.timeZone, weekly: body.weekly, exceptions: body.exceptions ?? [], dailyCap: body.dailyCap, categorySlugs: ['web-mobile-software-dev'] })
+        const { body } = await t
+          .http()
+          .get('/api/talent-managers/me/availability')
+          .set(bearer(uiTalentManagerToken))
+          .expect(200);
+        await t
+          .http()
+          .put('/api/talent-managers/me/availability')
+          .set(bearer(uiTalentManagerToken))
+          .send({
+            timeZone: body.timeZone,
+            weekly: body.weekly,
+            exceptions: body.exceptions ?? [],
+            dailyCap: body.dailyCap,
+            categorySlugs: ['web-mobile-software-dev'],
+          })
           .expect(200);
       }
       const { freelancer } = await makeExpertVetted(t, admin, 'design-creative');
 
-      const toast = e.page.locator('.mantine-Notification-root').filter({ hasText: 'New Expert-Vetted talent in design-creative' });
+      const toast = e.page
+        .locator('.mantine-Notification-root')
+        .filter({ hasText: 'New Expert-Vetted talent in design-creative' });
       await toast.waitFor({ timeout: 30_000 });
       await e.page.getByRole('link', { name: 'Inbox, 1 unread' }).waitFor();
       // The marketplace client's page gets nothing (give it the same time again).
@@ -145,10 +177,14 @@ describe('browser: talent manager, clients and admin', () => {
       // Inviting again is refused with the api's message on the page.
       await page.getByRole('button', { name: 'Invite' }).click();
       await page.getByRole('alert').filter({ hasText: 'Could not invite' }).waitFor();
-      await expect(page.getByRole('link', { name: 'Queue dashboard' }).getAttribute('href')).resolves.toBe('/api/admin/queues');
+      await expect(page.getByRole('link', { name: 'Queue dashboard' }).getAttribute('href')).resolves.toBe(
+        '/api/admin/queues',
+      );
     });
     const mine = await t.http().get('/api/vetting/invitations').set(bearer(f.token)).expect(200);
-    expect(mine.body.invitations).toEqual([expect.objectContaining({ categorySlug: 'data-science-analytics', status: 'open' })]);
+    expect(mine.body.invitations).toEqual([
+      expect.objectContaining({ categorySlug: 'data-science-analytics', status: 'open' }),
+    ]);
     await context.close();
   }, 60_000);
 });

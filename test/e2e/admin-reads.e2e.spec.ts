@@ -26,7 +26,13 @@ describe('admin reads', () => {
     const tms = await t.http().get('/api/admin/users?role=talent_manager').set(bearer(admin));
     expect(tms.status).toBe(200);
     expect(tms.body.users.map((u: { id: string }) => u.id)).toEqual([tm.user.id]);
-    expect(tms.body.users[0]).toEqual({ id: tm.user.id, email: tm.user.email, name: 'Zed Manager_1', role: 'talent_manager', timeZone: 'UTC' });
+    expect(tms.body.users[0]).toEqual({
+      id: tm.user.id,
+      email: tm.user.email,
+      name: 'Zed Manager_1',
+      role: 'talent_manager',
+      timeZone: 'UTC',
+    });
 
     const search = await t.http().get('/api/admin/users?q=manager_').set(bearer(admin));
     expect(search.body.users.map((u: { id: string }) => u.id)).toEqual([tm.user.id]);
@@ -49,20 +55,33 @@ describe('admin reads', () => {
     expect(put.status).toBe(200);
     const submitted = await t.http().post('/api/freelancers/me/profile/submit').set(bearer(pending.token));
     expect(submitted.body.status).toBe('pending_review');
-    await t.http().post(`/api/admin/freelancers/${pending.user.id}/identity-verification`).set(bearer(admin)).expect(200);
+    await t
+      .http()
+      .post(`/api/admin/freelancers/${pending.user.id}/identity-verification`)
+      .set(bearer(admin))
+      .expect(200);
 
     const before = await snapshot();
     const queue = await t.http().get('/api/admin/freelancers?approvalStatus=pending_review').set(bearer(admin));
     expect(queue.status).toBe(200);
     expect(queue.body.freelancers).toEqual([
-      expect.objectContaining({ id: pending.user.id, name: 'Pete Pending', title: 'Writer', categorySlugs: ['writing'], approvalStatus: 'pending_review', identityVerified: true }),
+      expect.objectContaining({
+        id: pending.user.id,
+        name: 'Pete Pending',
+        title: 'Writer',
+        categorySlugs: ['writing'],
+        approvalStatus: 'pending_review',
+        identityVerified: true,
+      }),
     ]);
     const drafts = await t.http().get('/api/admin/freelancers?approvalStatus=draft').set(bearer(admin));
     const draftIds = drafts.body.freelancers.map((f: { id: string }) => f.id);
     expect(draftIds).toContain(draft.user.id);
     expect(draftIds).not.toContain(pending.user.id);
     const byName = await t.http().get('/api/admin/freelancers?q=dora').set(bearer(admin));
-    expect(byName.body.freelancers).toEqual([expect.objectContaining({ id: draft.user.id, approvalStatus: 'draft', identityVerified: false, title: '' })]);
+    expect(byName.body.freelancers).toEqual([
+      expect.objectContaining({ id: draft.user.id, approvalStatus: 'draft', identityVerified: false, title: '' }),
+    ]);
     // GET never writes: reading a freelancer without a profile creates none.
     expect(await snapshot()).toEqual(before);
 
@@ -75,7 +94,12 @@ describe('admin reads', () => {
     const a = await registerUser(t);
     const b = await registerUser(t);
     const invite = (freelancerId: string, categorySlug: string) =>
-      t.http().post('/api/vetting/invitations').set(bearer(admin)).send({ freelancerId, program: 'expert-vetted', categorySlug }).expect(201);
+      t
+        .http()
+        .post('/api/vetting/invitations')
+        .set(bearer(admin))
+        .send({ freelancerId, program: 'expert-vetted', categorySlug })
+        .expect(201);
     const ia = (await invite(a.user.id, 'writing')).body;
     const ib = (await invite(b.user.id, 'hr')).body;
 
@@ -83,16 +107,31 @@ describe('admin reads', () => {
     expect(all.status).toBe(200);
     expect(all.body.invitations.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining([ia.id, ib.id]));
     expect(all.body.invitations.find((i: { id: string }) => i.id === ia.id)).toEqual(ia);
-    expect((await t.http().get('/api/admin/invitations?categorySlug=hr').set(bearer(admin))).body.invitations.map((i: { id: string }) => i.id)).toEqual([ib.id]);
-    expect((await t.http().get(`/api/admin/invitations?freelancerId=${a.user.id}&status=open`).set(bearer(admin))).body.invitations.map((i: { id: string }) => i.id)).toEqual([ia.id]);
-    expect((await t.http().get('/api/admin/invitations?status=closed&categorySlug=hr').set(bearer(admin))).body.invitations).toEqual([]);
+    expect(
+      (await t.http().get('/api/admin/invitations?categorySlug=hr').set(bearer(admin))).body.invitations.map(
+        (i: { id: string }) => i.id,
+      ),
+    ).toEqual([ib.id]);
+    expect(
+      (
+        await t.http().get(`/api/admin/invitations?freelancerId=${a.user.id}&status=open`).set(bearer(admin))
+      ).body.invitations.map((i: { id: string }) => i.id),
+    ).toEqual([ia.id]);
+    expect(
+      (await t.http().get('/api/admin/invitations?status=closed&categorySlug=hr').set(bearer(admin))).body.invitations,
+    ).toEqual([]);
     expect((await t.http().get('/api/admin/invitations?status=maybe').set(bearer(admin))).status).toBe(400);
     expect((await t.http().get('/api/admin/invitations').set(bearer(a.token))).status).toBe(403);
   });
 
   it('lists the category supply limits', async () => {
     expect((await t.http().get('/api/admin/categories/supply').set(bearer(admin))).body).toEqual({ limits: [] });
-    await t.http().put('/api/admin/categories/writing/supply').set(bearer(admin)).send({ openJobs: 10, maxFreelancersPerJob: 2.5 }).expect(200);
+    await t
+      .http()
+      .put('/api/admin/categories/writing/supply')
+      .set(bearer(admin))
+      .send({ openJobs: 10, maxFreelancersPerJob: 2.5 })
+      .expect(200);
     const res = await t.http().get('/api/admin/categories/supply').set(bearer(admin));
     expect(res.body).toEqual({ limits: [{ categorySlug: 'writing', openJobs: 10, maxFreelancersPerJob: 2.5 }] });
     const freelancer = await registerUser(t);

@@ -1,6 +1,15 @@
 import { Client } from 'pg';
 import { Socket } from 'socket.io-client';
-import { TestApp, connected, createStaff, emitAck, loginAdmin, nextEvent, registerUser, startTestApp } from '../support/test-app';
+import {
+  TestApp,
+  connected,
+  createStaff,
+  emitAck,
+  loginAdmin,
+  nextEvent,
+  registerUser,
+  startTestApp,
+} from '../support/test-app';
 import { bearer } from '../support/calendar-fixtures';
 
 jest.setTimeout(60_000);
@@ -42,14 +51,26 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     const f = await registerUser(t);
     const cat = await t.http().get('/api/assessments').set(bearer(f.token));
     expect(cat.status).toBe(200);
-    expect(cat.body.assessments.map((a: { slug: string }) => a.slug)).toEqual(expect.arrayContaining(['quiz-open', 'algo-invited']));
+    expect(cat.body.assessments.map((a: { slug: string }) => a.slug)).toEqual(
+      expect.arrayContaining(['quiz-open', 'algo-invited']),
+    );
     const attempt = await start(f.token);
     // Drawn at creation, shown only once the clock runs: the test's name, duration and item count, never an item.
-    expect(attempt).toMatchObject({ status: 'created', deadline: null, items: [], itemCount: 6, assessment: { title: expect.any(String), duration: expect.any(String), itemCount: 6 } });
+    expect(attempt).toMatchObject({
+      status: 'created',
+      deadline: null,
+      items: [],
+      itemCount: 6,
+      assessment: { title: expect.any(String), duration: expect.any(String), itemCount: 6 },
+    });
     expect(Date.parse(attempt.startBy) - Date.parse(attempt.createdAt)).toBe(15 * 60_000);
     const read = await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(f.token));
     expect(read.body).toMatchObject({ status: 'created', items: [], itemCount: 6 });
-    const early = await t.http().put(`/api/attempts/${attempt.id}/answers/q1`).set(bearer(f.token)).send({ answer: { optionIds: ['a'] } });
+    const early = await t
+      .http()
+      .put(`/api/attempts/${attempt.id}/answers/q1`)
+      .set(bearer(f.token))
+      .send({ answer: { optionIds: ['a'] } });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('ATTEMPT_NOT_STARTED');
     const begun = await t.http().post(`/api/attempts/${attempt.id}/start`).set(bearer(f.token));
@@ -69,7 +90,12 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
       const f = await registerUser(t);
       const a = await start(f.token);
       const begun = await t.http().post(`/api/attempts/${a.id}/start`).set(bearer(f.token));
-      sets.add(begun.body.items.map((x: { id: string }) => x.id).sort().join(','));
+      sets.add(
+        begun.body.items
+          .map((x: { id: string }) => x.id)
+          .sort()
+          .join(','),
+      );
     }
     expect(sets.size).toBeGreaterThan(1);
   });
@@ -79,7 +105,11 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     const invited = await t.http().post('/api/assessments/algo-invited/attempts').set(bearer(f.token));
     expect(invited.status).toBe(403);
     expect(invited.body.code).toBe('NOT_INVITED');
-    const inv = await t.http().post('/api/assessments/tracks/frontend-js/invitations').set(bearer(admin)).send({ freelancerId: f.user.id });
+    const inv = await t
+      .http()
+      .post('/api/assessments/tracks/frontend-js/invitations')
+      .set(bearer(admin))
+      .send({ freelancerId: f.user.id });
     expect(inv.status).toBe(201);
     const a = await start(f.token, 'algo-invited');
     const second = await t.http().post('/api/assessments/quiz-open/attempts').set(bearer(f.token));
@@ -109,16 +139,36 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     expect(Date.parse(deadline) - Date.parse(joined.attempt.startedAt)).toBe(3600_000);
 
     const [first, second] = joined.attempt.items;
-    const saved1 = await emitAck(s1, 'attempt:answer', { attemptId: attempt.id, itemId: first.id, answer: { optionIds: ['b'] } });
+    const saved1 = await emitAck(s1, 'attempt:answer', {
+      attemptId: attempt.id,
+      itemId: first.id,
+      answer: { optionIds: ['b'] },
+    });
     expect(saved1).toMatchObject({ ok: true, revision: 1, answeredCount: 1 });
     // Last write wins, idempotent per item.
-    const saved2 = await emitAck(s1, 'attempt:answer', { attemptId: attempt.id, itemId: first.id, answer: { optionIds: ['a'] } });
+    const saved2 = await emitAck(s1, 'attempt:answer', {
+      attemptId: attempt.id,
+      itemId: first.id,
+      answer: { optionIds: ['a'] },
+    });
     expect(saved2).toMatchObject({ ok: true, revision: 2, answeredCount: 1 });
-    const httpSave = await t.http().put(`/api/attempts/${attempt.id}/answers/${second.id}`).set(bearer(f.token)).send({ answer: { optionIds: ['c'] } });
+    const httpSave = await t
+      .http()
+      .put(`/api/attempts/${attempt.id}/answers/${second.id}`)
+      .set(bearer(f.token))
+      .send({ answer: { optionIds: ['c'] } });
     expect(httpSave.status).toBe(200);
-    const bad = await emitAck(s1, 'attempt:answer', { attemptId: attempt.id, itemId: first.id, answer: { optionIds: ['zzz'] } });
+    const bad = await emitAck(s1, 'attempt:answer', {
+      attemptId: attempt.id,
+      itemId: first.id,
+      answer: { optionIds: ['zzz'] },
+    });
     expect(bad).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
-    const notDrawn = await emitAck(s1, 'attempt:answer', { attemptId: attempt.id, itemId: 'nope', answer: { optionIds: ['a'] } });
+    const notDrawn = await emitAck(s1, 'attempt:answer', {
+      attemptId: attempt.id,
+      itemId: 'nope',
+      answer: { optionIds: ['a'] },
+    });
     expect(notDrawn).toMatchObject({ ok: false, code: 'NOT_FOUND' });
 
     await sleep(1200);
@@ -134,7 +184,9 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     expect(rejoined.ok).toBe(true);
     expect(rejoined.attempt.deadline).toBe(deadline);
     expect(rejoined.attempt.remainingMs).toBeLessThan(joined.attempt.remainingMs);
-    const answers = Object.fromEntries(rejoined.attempt.answers.map((a: { itemId: string; answer: unknown }) => [a.itemId, a.answer]));
+    const answers = Object.fromEntries(
+      rejoined.attempt.answers.map((a: { itemId: string; answer: unknown }) => [a.itemId, a.answer]),
+    );
     expect(answers).toEqual({ [first.id]: { optionIds: ['a'] }, [second.id]: { optionIds: ['c'] } });
 
     const timeline = await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token));
@@ -147,9 +199,21 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     const begun = await t.http().post(`/api/attempts/${attempt.id}/start`).set(bearer(f.token));
     expect(begun.body.status).toBe('in_progress');
     const item = begun.body.items[0].id;
-    expect((await t.http().put(`/api/attempts/${attempt.id}/answers/${item}`).set(bearer(f.token)).send({ answer: { optionIds: ['a'] } })).status).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .put(`/api/attempts/${attempt.id}/answers/${item}`)
+          .set(bearer(f.token))
+          .send({ answer: { optionIds: ['a'] } })
+      ).status,
+    ).toBe(200);
     await sleep(Date.parse(begun.body.deadline) - Date.now() + 1500);
-    const late = await t.http().put(`/api/attempts/${attempt.id}/answers/${item}`).set(bearer(f.token)).send({ answer: { optionIds: ['b'] } });
+    const late = await t
+      .http()
+      .put(`/api/attempts/${attempt.id}/answers/${item}`)
+      .set(bearer(f.token))
+      .send({ answer: { optionIds: ['b'] } });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('ATTEMPT_DEADLINE_PASSED');
     const view = await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(f.token));
@@ -170,7 +234,11 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     expect((await lobbyStarted).attemptId).toBe(attempt.id);
 
     const list = await t.http().get('/api/proctoring/live').set(bearer(proctor.token));
-    expect(list.body.attempts.find((a: { attemptId: string }) => a.attemptId === attempt.id)).toMatchObject({ candidate: { id: f.user.id }, assessment: { slug: 'quiz-open' }, integrity: { tier: 'none' } });
+    expect(list.body.attempts.find((a: { attemptId: string }) => a.attemptId === attempt.id)).toMatchObject({
+      candidate: { id: f.user.id },
+      assessment: { slug: 'quiz-open' },
+      integrity: { tier: 'none' },
+    });
 
     const watch = await emitAck(ps, 'proctor:watch', { attemptId: attempt.id });
     expect(watch).toMatchObject({ ok: true, attempt: { attemptId: attempt.id }, timeline: [] });
@@ -178,9 +246,15 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     const progress = nextEvent(ps, 'attempt:progress');
 
     await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'focus_lost' });
-    await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'focus_regained', data: { durationMs: 65_000 } });
+    await emitAck(cs, 'attempt:signal', {
+      attemptId: attempt.id,
+      type: 'focus_regained',
+      data: { durationMs: 65_000 },
+    });
     await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'paste', data: { length: 500 } });
-    const item = watch.attempt ? (await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(f.token))).body.items[0].id : null;
+    const item = watch.attempt
+      ? (await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(f.token))).body.items[0].id
+      : null;
     await emitAck(cs, 'attempt:answer', { attemptId: attempt.id, itemId: item, answer: { optionIds: ['a'] } });
     const p = await progress;
     expect(p).toEqual({ attemptId: attempt.id, answeredCount: 1, total: 6, at: expect.any(String) });
@@ -194,19 +268,37 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     expect(badSignal).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
 
     const warning = nextEvent(cs, 'proctor:warning');
-    expect(await emitAck(ps, 'proctor:warn', { attemptId: attempt.id, message: 'Eyes on your screen, please.' })).toMatchObject({ ok: true });
+    expect(
+      await emitAck(ps, 'proctor:warn', { attemptId: attempt.id, message: 'Eyes on your screen, please.' }),
+    ).toMatchObject({ ok: true });
     expect(await warning).toMatchObject({ attemptId: attempt.id, message: 'Eyes on your screen, please.' });
-    expect(await emitAck(ps, 'proctor:flag', { attemptId: attempt.id, note: 'Second person audible' })).toMatchObject({ ok: true, signal: { type: 'proctor_flag' } });
+    expect(await emitAck(ps, 'proctor:flag', { attemptId: attempt.id, note: 'Second person audible' })).toMatchObject({
+      ok: true,
+      signal: { type: 'proctor_flag' },
+    });
 
     const terminated = nextEvent(cs, 'attempt:terminated');
     const lobbyEnded = nextEvent(ps, 'proctoring:attempt-ended');
-    expect(await emitAck(ps, 'proctor:terminate', { attemptId: attempt.id, reason: 'Second person in the room' })).toMatchObject({ ok: true, status: 'terminated' });
+    expect(
+      await emitAck(ps, 'proctor:terminate', { attemptId: attempt.id, reason: 'Second person in the room' }),
+    ).toMatchObject({ ok: true, status: 'terminated' });
     expect(await terminated).toMatchObject({ attemptId: attempt.id, reason: 'Second person in the room' });
     expect(await lobbyEnded).toMatchObject({ attemptId: attempt.id, status: 'terminated' });
-    const late = await emitAck(cs, 'attempt:answer', { attemptId: attempt.id, itemId: item, answer: { optionIds: ['b'] } });
+    const late = await emitAck(cs, 'attempt:answer', {
+      attemptId: attempt.id,
+      itemId: item,
+      answer: { optionIds: ['b'] },
+    });
     expect(late).toMatchObject({ ok: false });
     const timeline = await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(admin));
-    expect(timeline.body.timeline.map((s: { type: string }) => s.type)).toEqual(['focus_lost', 'focus_regained', 'paste', 'proctor_warning', 'proctor_flag', 'proctor_terminate']);
+    expect(timeline.body.timeline.map((s: { type: string }) => s.type)).toEqual([
+      'focus_lost',
+      'focus_regained',
+      'paste',
+      'proctor_warning',
+      'proctor_flag',
+      'proctor_terminate',
+    ]);
     // The ids proctors saw live name the stored signals; the timeline is in server-time order.
     expect(timeline.body.timeline.map((s: { id: string }) => s.id)).toEqual(signals.map((s) => s.id));
     const ats = timeline.body.timeline.map((s: { at: string }) => Date.parse(s.at));
@@ -236,9 +328,22 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
       const { attempt, cs, ps } = await watched();
       const seen = collect(ps, 'attempt:signal');
       const stored = collect(ps, 'attempt:signal-stored');
-      const types = ['focus_lost', 'copy', 'tab_hidden', 'paste', 'fullscreen_exit', 'devtools_open', 'focus_lost', 'copy', 'tab_hidden', 'fullscreen_exit'];
+      const types = [
+        'focus_lost',
+        'copy',
+        'tab_hidden',
+        'paste',
+        'fullscreen_exit',
+        'devtools_open',
+        'focus_lost',
+        'copy',
+        'tab_hidden',
+        'fullscreen_exit',
+      ];
       // Sent without waiting for answers: the writes queue behind each other.
-      const acks = await Promise.all(types.map((type) => emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type, data: { length: 10 } })));
+      const acks = await Promise.all(
+        types.map((type) => emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type, data: { length: 10 } })),
+      );
       expect(acks.every((a) => a.ok)).toBe(true);
       await sleep(200);
       expect(seen.map((s) => s.type)).toEqual(types);
@@ -249,7 +354,9 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
       // Each signal is confirmed once stored, under the same id, with the same total (nothing came from elsewhere).
       expect(stored.map((s) => s.id)).toEqual(seen.map((s) => s.id));
       expect(stored.map((s) => s.integrity)).toEqual(seen.map((s) => s.integrity));
-      const timeline = (await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token))).body;
+      const timeline = (
+        await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token))
+      ).body;
       expect(timeline.timeline.map((s: { id: string }) => s.id)).toEqual(seen.map((s) => s.id));
       expect(timeline.timeline.map((s: { at: string }) => s.at)).toEqual(seen.map((s) => s.at));
       expect(timeline.attempt.integrity).toEqual(seen[9].integrity);
@@ -279,7 +386,9 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     it('a signal that cannot be stored (the attempt ended meanwhile) is withdrawn from proctors and refused to the candidate', async () => {
       const { attempt, cs, ps } = await watched();
       // The attempt ends in the database before this process has closed the candidate's room.
-      await db.query(`update attempts set status = 'terminated', ended_at = now(), end_reason = 'test' where id = $1`, [attempt.id]);
+      await db.query(`update attempts set status = 'terminated', ended_at = now(), end_reason = 'test' where id = $1`, [
+        attempt.id,
+      ]);
       const signal = nextEvent(ps, 'attempt:signal');
       const withdrawn = nextEvent(ps, 'attempt:signal-withdrawn');
       const stored = collect(ps, 'attempt:signal-stored');
@@ -288,7 +397,9 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
       const relayed = await signal;
       expect(await withdrawn).toEqual({ attemptId: attempt.id, id: relayed.id, reason: 'ATTEMPT_NOT_ACTIVE' });
       expect(stored).toEqual([]);
-      const timeline = (await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token))).body;
+      const timeline = (
+        await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token))
+      ).body;
       expect(timeline.timeline).toEqual([]);
       cs.disconnect();
       ps.disconnect();
@@ -302,10 +413,15 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
       const ps = t.socket(proctor.token);
       await Promise.all([connected(cs), connected(ps)]);
       await emitAck(ps, 'proctor:watch', { attemptId: attempt.id });
-      await db.query(`update attempts set status = 'terminated', ended_at = now(), end_reason = 'test' where id = $1`, [attempt.id]);
+      await db.query(`update attempts set status = 'terminated', ended_at = now(), end_reason = 'test' where id = $1`, [
+        attempt.id,
+      ]);
       const seen = collect(ps, 'attempt:signal');
       const withdrawn = collect(ps, 'attempt:signal-withdrawn');
-      expect(await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'copy' })).toMatchObject({ ok: false, code: 'ATTEMPT_NOT_ACTIVE' });
+      expect(await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'copy' })).toMatchObject({
+        ok: false,
+        code: 'ATTEMPT_NOT_ACTIVE',
+      });
       await sleep(200);
       expect(seen).toEqual([]);
       expect(withdrawn).toEqual([]);
@@ -320,10 +436,22 @@ describe('live assessments (PostgreSQL + Redis + socket.io)', () => {
     const attempt = await start(owner.token);
     const os = t.socket(other.token);
     await connected(os);
-    expect(await emitAck(os, 'proctor:watch', { attemptId: attempt.id })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await emitAck(os, 'attempt:join', { attemptId: attempt.id })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    expect(await emitAck(os, 'proctor:terminate', { attemptId: attempt.id, reason: 'x' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await emitAck(os, 'attempt:signal', { attemptId: attempt.id, type: 'copy' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await emitAck(os, 'proctor:watch', { attemptId: attempt.id })).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    expect(await emitAck(os, 'attempt:join', { attemptId: attempt.id })).toMatchObject({
+      ok: false,
+      code: 'NOT_FOUND',
+    });
+    expect(await emitAck(os, 'proctor:terminate', { attemptId: attempt.id, reason: 'x' })).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    expect(await emitAck(os, 'attempt:signal', { attemptId: attempt.id, type: 'copy' })).toMatchObject({
+      ok: false,
+      code: 'NOT_FOUND',
+    });
     expect((await t.http().get('/api/proctoring/live').set(bearer(other.token))).status).toBe(403);
     const seen = await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(other.token));
     expect(seen.status).toBe(404);
@@ -357,7 +485,12 @@ describe('relayed signals are stored in batches (group commit)', () => {
     return { attempt, cs };
   };
   const rows = async (attemptIds: string[]) =>
-    (await db.query(`select signal_id::text as id, attempt_id::text as attempt, xmin::text as tx from integrity_signals where attempt_id = any($1::uuid[]) order by integrity_signals.at, integrity_signals.id`, [attemptIds])).rows as {
+    (
+      await db.query(
+        `select signal_id::text as id, attempt_id::text as attempt, xmin::text as tx from integrity_signals where attempt_id = any($1::uuid[]) order by integrity_signals.at, integrity_signals.id`,
+        [attemptIds],
+      )
+    ).rows as {
       id: string;
       attempt: string;
       tx: string;
@@ -369,8 +502,11 @@ describe('relayed signals are stored in batches (group commit)', () => {
     const ended = await joined();
     const ps = t.socket(proctor.token);
     await connected(ps);
-    for (const x of [one, two, ended]) expect(await emitAck(ps, 'proctor:watch', { attemptId: x.attempt.id })).toMatchObject({ ok: true });
-    await db.query(`update attempts set status = 'terminated', ended_at = now(), end_reason = 'test' where id = $1`, [ended.attempt.id]);
+    for (const x of [one, two, ended])
+      expect(await emitAck(ps, 'proctor:watch', { attemptId: x.attempt.id })).toMatchObject({ ok: true });
+    await db.query(`update attempts set status = 'terminated', ended_at = now(), end_reason = 'test' where id = $1`, [
+      ended.attempt.id,
+    ]);
     const seen = collect(ps, 'attempt:signal');
     const stored = collect(ps, 'attempt:signal-stored');
     const withdrawn = collect(ps, 'attempt:signal-withdrawn');
@@ -400,8 +536,18 @@ describe('relayed signals are stored in batches (group commit)', () => {
     expect(byId.get(a1.signal.id)).toEqual({ points: 1, tier: 'none' });
     expect(byId.get(a2.signal.id)).toEqual({ points: 2, tier: 'none' });
     expect(byId.get(b1.signal.id)).toEqual({ points: 3, tier: 'some' });
-    expect(withdrawn).toEqual([{ attemptId: ended.attempt.id, id: seen.find((s) => s.attemptId === ended.attempt.id).id, reason: 'ATTEMPT_NOT_ACTIVE' }]);
-    const points = (await db.query(`select id::text, integrity_points, integrity_tier from attempts where id = any($1::uuid[])`, [[one.attempt.id, two.attempt.id, ended.attempt.id]])).rows;
+    expect(withdrawn).toEqual([
+      {
+        attemptId: ended.attempt.id,
+        id: seen.find((s) => s.attemptId === ended.attempt.id).id,
+        reason: 'ATTEMPT_NOT_ACTIVE',
+      },
+    ]);
+    const points = (
+      await db.query(`select id::text, integrity_points, integrity_tier from attempts where id = any($1::uuid[])`, [
+        [one.attempt.id, two.attempt.id, ended.attempt.id],
+      ])
+    ).rows;
     expect(Object.fromEntries(points.map((r) => [r.id, [r.integrity_points, r.integrity_tier]]))).toEqual({
       [one.attempt.id]: [2, 'none'],
       [two.attempt.id]: [3, 'some'],
@@ -419,7 +565,8 @@ describe('relayed signals are stored in batches (group commit)', () => {
     const sent = Date.now();
     const answer = emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'focus_lost' });
     await relayed; // queued now
-    const timeline = (await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token))).body;
+    const timeline = (await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(proctor.token)))
+      .body;
     expect(Date.now() - sent).toBeLessThan(WINDOW_MS / 2);
     expect(timeline.timeline.map((s: { type: string }) => s.type)).toEqual(['focus_lost']);
     expect((await answer).signal.id).toBe(timeline.timeline[0].id);
@@ -433,7 +580,9 @@ describe('relayed signals are stored in batches (group commit)', () => {
     // A signal the database will not take (as a broken row would be): the whole batch statement fails.
     await db.query(`create or replace function test_refuse_signal() returns trigger language plpgsql as $$
       begin if new.data->>'length' = '666' then raise exception 'refused by test'; end if; return new; end $$`);
-    await db.query(`create trigger test_refuse_signal before insert on integrity_signals for each row execute function test_refuse_signal()`);
+    await db.query(
+      `create trigger test_refuse_signal before insert on integrity_signals for each row execute function test_refuse_signal()`,
+    );
     try {
       const [good, bad] = await Promise.all([
         emitAck(one.cs, 'attempt:signal', { attemptId: one.attempt.id, type: 'paste', data: { length: 10 } }),
@@ -442,8 +591,15 @@ describe('relayed signals are stored in batches (group commit)', () => {
       expect(good).toMatchObject({ ok: true });
       expect(bad).toMatchObject({ ok: false });
       expect((await rows([one.attempt.id, two.attempt.id])).map((r) => r.id)).toEqual([good.signal.id]);
-      const points = (await db.query(`select id::text, integrity_points from attempts where id = any($1::uuid[])`, [[one.attempt.id, two.attempt.id]])).rows;
-      expect(Object.fromEntries(points.map((r) => [r.id, r.integrity_points]))).toEqual({ [one.attempt.id]: 2, [two.attempt.id]: 0 });
+      const points = (
+        await db.query(`select id::text, integrity_points from attempts where id = any($1::uuid[])`, [
+          [one.attempt.id, two.attempt.id],
+        ])
+      ).rows;
+      expect(Object.fromEntries(points.map((r) => [r.id, r.integrity_points]))).toEqual({
+        [one.attempt.id]: 2,
+        [two.attempt.id]: 0,
+      });
     } finally {
       await db.query(`drop trigger test_refuse_signal on integrity_signals`);
       await db.query(`drop function test_refuse_signal()`);
@@ -455,7 +611,9 @@ describe('relayed signals are stored in batches (group commit)', () => {
   it('refuses signal data out of range before anything is relayed or queued', async () => {
     const { attempt, cs } = await joined();
     for (const data of [{ durationMs: 1e14 }, { length: 1e308 }, { durationMs: -5 }]) {
-      expect(await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'focus_regained', data })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+      expect(
+        await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'focus_regained', data }),
+      ).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     }
     expect(await rows([attempt.id])).toEqual([]);
     cs.disconnect();
@@ -499,7 +657,10 @@ describe('two api processes share rooms through the Redis adapter', () => {
 describe('auto-terminate above the integrity threshold', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ withWorker: true, env: { INTEGRITY_SOME_AT: '2', INTEGRITY_MAJOR_AT: '4', INTEGRITY_AUTO_TERMINATE_AT: '6' } });
+    t = await startTestApp({
+      withWorker: true,
+      env: { INTEGRITY_SOME_AT: '2', INTEGRITY_MAJOR_AT: '4', INTEGRITY_AUTO_TERMINATE_AT: '6' },
+    });
   });
   afterAll(async () => t?.close());
 
@@ -510,14 +671,22 @@ describe('auto-terminate above the integrity threshold', () => {
     await connected(cs);
     await emitAck(cs, 'attempt:join', { attemptId: attempt.id });
     const terminated = nextEvent(cs, 'attempt:terminated');
-    expect(await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'devtools_open' })).toMatchObject({ ok: true });
-    expect(await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'extended_display' })).toMatchObject({ ok: true });
+    expect(await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'devtools_open' })).toMatchObject({
+      ok: true,
+    });
+    expect(await emitAck(cs, 'attempt:signal', { attemptId: attempt.id, type: 'extended_display' })).toMatchObject({
+      ok: true,
+    });
     expect(await terminated).toMatchObject({ attemptId: attempt.id, reason: 'integrity threshold reached' });
     const view = await t.http().get(`/api/attempts/${attempt.id}`).set(bearer(f.token));
     expect(['terminated', 'graded']).toContain(view.body.status);
     const admin = await loginAdmin(t);
     const timeline = await t.http().get(`/api/proctoring/attempts/${attempt.id}/timeline`).set(bearer(admin));
-    expect(timeline.body.timeline.map((s: { type: string }) => s.type)).toEqual(['devtools_open', 'extended_display', 'auto_terminate']);
+    expect(timeline.body.timeline.map((s: { type: string }) => s.type)).toEqual([
+      'devtools_open',
+      'extended_display',
+      'auto_terminate',
+    ]);
     expect(timeline.body.attempt.integrity).toEqual({ points: 6, tier: 'major' });
   });
 });

@@ -39,8 +39,10 @@ describe('attempt start window and abandon (PostgreSQL + Redis + worker, manual 
     await t?.close();
   });
 
-  const create = (token: string, slug = 'quiz-open') => t.http().post(`/api/assessments/${slug}/attempts`).set(bearer(token));
-  const row = async (id: string) => (await db.query(`select status, end_reason, ended_at, score, graded_at from attempts where id = $1`, [id])).rows[0];
+  const create = (token: string, slug = 'quiz-open') =>
+    t.http().post(`/api/assessments/${slug}/attempts`).set(bearer(token));
+  const row = async (id: string) =>
+    (await db.query(`select status, end_reason, ended_at, score, graded_at from attempts where id = $1`, [id])).rows[0];
 
   it('abandon before the start: no items, no grade, no retake cooldown, a new attempt on the same test at once', async () => {
     const f = await registerUser(t);
@@ -51,7 +53,9 @@ describe('attempt start window and abandon (PostgreSQL + Redis + worker, manual 
     expect((await create(f.token)).body.code).toBe('ATTEMPT_IN_PROGRESS');
 
     const stranger = await registerUser(t);
-    expect((await t.http().post(`/api/attempts/${a.body.id}/abandon`).set(bearer(stranger.token))).status).toBeGreaterThanOrEqual(403);
+    expect(
+      (await t.http().post(`/api/attempts/${a.body.id}/abandon`).set(bearer(stranger.token))).status,
+    ).toBeGreaterThanOrEqual(403);
     expect((await row(a.body.id)).status).toBe('created');
 
     const abandoned = await t.http().post(`/api/attempts/${a.body.id}/abandon`).set(bearer(f.token));
@@ -88,13 +92,20 @@ describe('attempt start window and abandon (PostgreSQL + Redis + worker, manual 
     const late = await t.http().post(`/api/attempts/${a.body.id}/start`).set(bearer(f.token));
     expect(late.status).toBe(409);
     expect(late.body).toMatchObject({ code: 'ATTEMPT_START_WINDOW_PASSED', details: { startBy: a.body.startBy } });
-    expect(await row(a.body.id)).toMatchObject({ status: 'abandoned', end_reason: 'start_window_passed', graded_at: null });
+    expect(await row(a.body.id)).toMatchObject({
+      status: 'abandoned',
+      end_reason: 'start_window_passed',
+      graded_at: null,
+    });
     const read = await t.http().get(`/api/attempts/${a.body.id}`).set(bearer(f.token));
     expect(read.body).toMatchObject({ status: 'abandoned', items: [] });
 
     const s = t.socket(f.token);
     await connected(s);
-    expect(await emitAck(s, 'attempt:join', { attemptId: a.body.id })).toMatchObject({ ok: false, code: 'ATTEMPT_START_WINDOW_PASSED' });
+    expect(await emitAck(s, 'attempt:join', { attemptId: a.body.id })).toMatchObject({
+      ok: false,
+      code: 'ATTEMPT_START_WINDOW_PASSED',
+    });
 
     // A new attempt on the same test straight away: no cooldown.
     const b = await create(f.token);
@@ -108,15 +119,29 @@ describe('attempt start window and abandon (PostgreSQL + Redis + worker, manual 
     const early = await registerUser(t);
     const x = await create(early.token);
     // The job runs after the window in real time, but the server clock has not moved: x is still in time.
-    const xJob = await eventually(() => queue.getJob(startWindowJobId(x.body.id)), (j) => Boolean(j));
-    await eventually(() => xJob!.getState(), (s) => s === 'completed');
+    const xJob = await eventually(
+      () => queue.getJob(startWindowJobId(x.body.id)),
+      (j) => Boolean(j),
+    );
+    await eventually(
+      () => xJob!.getState(),
+      (s) => s === 'completed',
+    );
     expect((await row(x.body.id)).status).toBe('created');
 
     const f = await registerUser(t);
     const y = await create(f.token);
     clock.advance({ seconds: 2 });
-    const lapsed = await eventually(() => row(y.body.id), (r) => r.status !== 'created');
-    expect(lapsed).toMatchObject({ status: 'abandoned', end_reason: 'start_window_passed', score: null, graded_at: null });
+    const lapsed = await eventually(
+      () => row(y.body.id),
+      (r) => r.status !== 'created',
+    );
+    expect(lapsed).toMatchObject({
+      status: 'abandoned',
+      end_reason: 'start_window_passed',
+      score: null,
+      graded_at: null,
+    });
     expect((await create(f.token)).status).toBe(201);
 
     // x's job ran early and is gone; x lapsed since by the clock, so a new attempt abandons it first.

@@ -12,7 +12,12 @@ describe('availability dailyCap bound (VETTING_CALL_LENGTH=PT45M: 32 calls a day
   }, 60_000);
   afterAll(async () => t?.close());
 
-  const put = (dailyCap: number) => t.http().put('/api/talent-managers/me/availability').set(bearer(tm.token)).send({ ...ALL_DAY_UTC, categorySlugs: ['writing'], dailyCap });
+  const put = (dailyCap: number) =>
+    t
+      .http()
+      .put('/api/talent-managers/me/availability')
+      .set(bearer(tm.token))
+      .send({ ...ALL_DAY_UTC, categorySlugs: ['writing'], dailyCap });
 
   it('accepts the bound and refuses one more with VALIDATION_FAILED naming it', async () => {
     const ok = await put(32);
@@ -22,7 +27,9 @@ describe('availability dailyCap bound (VETTING_CALL_LENGTH=PT45M: 32 calls a day
       const res = await put(cap);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
-      expect(res.body.details.fields).toEqual([{ field: 'dailyCap', problems: ['must be a whole number from 1 to 32 (the calls that fit in a day)'] }]);
+      expect(res.body.details.fields).toEqual([
+        { field: 'dailyCap', problems: ['must be a whole number from 1 to 32 (the calls that fit in a day)'] },
+      ]);
     }
     expect((await put(0)).status).toBe(400);
   });

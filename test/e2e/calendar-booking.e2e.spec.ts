@@ -1,7 +1,14 @@
 import { DateTime } from 'luxon';
 import ical from 'node-ical';
 import { TestApp, startTestApp } from '../support/test-app';
-import { ALL_DAY_UTC, adminToken, bearer, dayLoads, invitedFreelancer, talentManager } from '../support/calendar-fixtures';
+import {
+  ALL_DAY_UTC,
+  adminToken,
+  bearer,
+  dayLoads,
+  invitedFreelancer,
+  talentManager,
+} from '../support/calendar-fixtures';
 import { registerUser } from '../support/test-app';
 
 /** Default policy (30-minute calls, 24 h notice, one reschedule, 1 h lead) over HTTP. */
@@ -17,16 +24,27 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
   /** A half-hour slot start `hours` from now on the UTC grid. */
   const slotIn = (hours: number) => {
     const at = DateTime.utc().plus({ hours });
-    return at.set({ minute: at.minute < 30 ? 30 : 0, second: 0, millisecond: 0 }).plus({ hours: at.minute < 30 ? 0 : 1 });
+    return at
+      .set({ minute: at.minute < 30 ? 30 : 0, second: 0, millisecond: 0 })
+      .plus({ hours: at.minute < 30 ? 0 : 1 });
   };
   const book = (f: { token: string; invitationId: string }, startsAt: DateTime) =>
-    t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+    t
+      .http()
+      .post('/api/vetting/calls')
+      .set(bearer(f.token))
+      .send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
   const ics = async (token: string, callId: string) => {
-    const res = await t.http().get(`/api/vetting/calls/${callId}/calendar.ics`).set(bearer(token)).buffer(true).parse((r, cb) => {
-      let data = '';
-      r.on('data', (c: Buffer) => (data += c));
-      r.on('end', () => cb(null, data));
-    });
+    const res = await t
+      .http()
+      .get(`/api/vetting/calls/${callId}/calendar.ics`)
+      .set(bearer(token))
+      .buffer(true)
+      .parse((r, cb) => {
+        let data = '';
+        r.on('data', (c: Buffer) => (data += c));
+        r.on('end', () => cb(null, data));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/calendar/);
     // Unfold RFC 5545 continuation lines so assertions can read whole properties.
@@ -57,7 +75,16 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
       const fields = res.body.details.fields.map((f: { field: string }) => f.field);
-      expect(fields).toEqual(expect.arrayContaining(['timeZone', 'weekly[1]', 'weekly[2].end', 'weekly[3].weekday', 'exceptions[0].date', 'categorySlugs[0]']));
+      expect(fields).toEqual(
+        expect.arrayContaining([
+          'timeZone',
+          'weekly[1]',
+          'weekly[2].end',
+          'weekly[3].weekday',
+          'exceptions[0].date',
+          'categorySlugs[0]',
+        ]),
+      );
     });
 
     it('is for talent managers only', async () => {
@@ -69,7 +96,11 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
 
     it('defaults to every eligible category and the configured daily cap', async () => {
       const tm = await talentManager(t, admin, 'writing');
-      const res = await t.http().put('/api/talent-managers/me/availability').set(bearer(tm.token)).send({ timeZone: 'Europe/Berlin', weekly: [{ weekday: 1, start: '09:00', end: '17:00' }], exceptions: [] });
+      const res = await t
+        .http()
+        .put('/api/talent-managers/me/availability')
+        .set(bearer(tm.token))
+        .send({ timeZone: 'Europe/Berlin', weekly: [{ weekday: 1, start: '09:00', end: '17:00' }], exceptions: [] });
       expect(res.status).toBe(200);
       expect(res.body.dailyCap).toBe(8);
       expect(res.body.categorySlugs).toHaveLength(8);
@@ -79,13 +110,25 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
   describe('invitations and eligibility', () => {
     it('accepts only the eight eligible categories', async () => {
       const f = await registerUser(t);
-      const bad = await t.http().post('/api/vetting/invitations').set(bearer(admin)).send({ freelancerId: f.user.id, program: 'expert-vetted', categorySlug: 'customer-service' });
+      const bad = await t
+        .http()
+        .post('/api/vetting/invitations')
+        .set(bearer(admin))
+        .send({ freelancerId: f.user.id, program: 'expert-vetted', categorySlug: 'customer-service' });
       expect(bad.status).toBe(422);
       expect(bad.body.code).toBe('CATEGORY_NOT_ELIGIBLE');
-      const ok = await t.http().post('/api/vetting/invitations').set(bearer(admin)).send({ freelancerId: f.user.id, program: 'expert-vetted', categorySlug: 'hr' });
+      const ok = await t
+        .http()
+        .post('/api/vetting/invitations')
+        .set(bearer(admin))
+        .send({ freelancerId: f.user.id, program: 'expert-vetted', categorySlug: 'hr' });
       expect(ok.status).toBe(201);
       expect(ok.body).toMatchObject({ id: expect.any(String), status: 'open' });
-      const dup = await t.http().post('/api/vetting/invitations').set(bearer(admin)).send({ freelancerId: f.user.id, program: 'expert-vetted', categorySlug: 'hr' });
+      const dup = await t
+        .http()
+        .post('/api/vetting/invitations')
+        .set(bearer(admin))
+        .send({ freelancerId: f.user.id, program: 'expert-vetted', categorySlug: 'hr' });
       expect(dup.status).toBe(409);
       expect(dup.body.code).toBe('INVITATION_EXISTS');
     });
@@ -95,29 +138,57 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       const el = await t.http().get('/api/vetting/eligibility').set(bearer(f.token));
       expect(el.body).toMatchObject({ eligible: false, reason: 'NOT_INVITED' });
       const other = await invitedFreelancer(t, admin, 'hr');
-      const res = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: other.invitationId, startsAt: slotIn(48).toISO() });
+      const res = await t
+        .http()
+        .post('/api/vetting/calls')
+        .set(bearer(f.token))
+        .send({ invitationId: other.invitationId, startsAt: slotIn(48).toISO() });
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('NOT_INVITED');
-      const slots = await t.http().get('/api/vetting/slots').query({ invitationId: other.invitationId }).set(bearer(f.token));
+      const slots = await t
+        .http()
+        .get('/api/vetting/slots')
+        .query({ invitationId: other.invitationId })
+        .set(bearer(f.token));
       expect(slots.status).toBe(403);
       expect(slots.body.code).toBe('NOT_INVITED');
     });
 
     it('lets freelancers apply while an admin-opened window is open', async () => {
       const f = await registerUser(t);
-      const closed = await t.http().post('/api/vetting/applications').set(bearer(f.token)).send({ categorySlug: 'consulting' });
+      const closed = await t
+        .http()
+        .post('/api/vetting/applications')
+        .set(bearer(f.token))
+        .send({ categorySlug: 'consulting' });
       expect(closed.status).toBe(403);
       expect(closed.body.code).toBe('NOT_INVITED');
-      const win = await t.http().post('/api/vetting/application-windows').set(bearer(admin)).send({ program: 'expert-vetted', categorySlug: 'consulting', closesAt: DateTime.utc().plus({ days: 7 }).toISO() });
+      const win = await t
+        .http()
+        .post('/api/vetting/application-windows')
+        .set(bearer(admin))
+        .send({
+          program: 'expert-vetted',
+          categorySlug: 'consulting',
+          closesAt: DateTime.utc().plus({ days: 7 }).toISO(),
+        });
       expect(win.status).toBe(201);
-      const applied = await t.http().post('/api/vetting/applications').set(bearer(f.token)).send({ categorySlug: 'consulting' });
+      const applied = await t
+        .http()
+        .post('/api/vetting/applications')
+        .set(bearer(f.token))
+        .send({ categorySlug: 'consulting' });
       expect(applied.status).toBe(201);
       expect(applied.body).toMatchObject({ source: 'application', status: 'open', categorySlug: 'consulting' });
       const el = await t.http().get('/api/vetting/eligibility').set(bearer(f.token));
       expect(el.body.eligible).toBe(true);
       await t.http().post(`/api/vetting/application-windows/${win.body.id}/close`).set(bearer(admin)).expect(200);
       const late = await registerUser(t);
-      const refused = await t.http().post('/api/vetting/applications').set(bearer(late.token)).send({ categorySlug: 'consulting' });
+      const refused = await t
+        .http()
+        .post('/api/vetting/applications')
+        .set(bearer(late.token))
+        .send({ categorySlug: 'consulting' });
       expect(refused.body.code).toBe('NOT_INVITED');
     });
   });
@@ -127,7 +198,11 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       const tm = await talentManager(t, admin, 'web-mobile-software-dev');
       const f = await invitedFreelancer(t, admin, 'web-mobile-software-dev');
       const from = DateTime.utc();
-      const res = await t.http().get('/api/vetting/slots').query({ invitationId: f.invitationId, from: from.toISO(), to: from.plus({ days: 2 }).toISO() }).set(bearer(f.token));
+      const res = await t
+        .http()
+        .get('/api/vetting/slots')
+        .query({ invitationId: f.invitationId, from: from.toISO(), to: from.plus({ days: 2 }).toISO() })
+        .set(bearer(f.token));
       expect(res.status).toBe(200);
       const slots: { startsAt: string; endsAt: string }[] = res.body.slots;
       expect(slots.length).toBeGreaterThan(40);
@@ -143,7 +218,11 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       expect(booked.status).toBe(201);
       expect(booked.body.talentManagerId).toBe(tm.user.id);
       const other = await invitedFreelancer(t, admin, 'web-mobile-software-dev');
-      const after = await t.http().get('/api/vetting/slots').query({ invitationId: other.invitationId, from: from.toISO(), to: from.plus({ days: 2 }).toISO() }).set(bearer(other.token));
+      const after = await t
+        .http()
+        .get('/api/vetting/slots')
+        .query({ invitationId: other.invitationId, from: from.toISO(), to: from.plus({ days: 2 }).toISO() })
+        .set(bearer(other.token));
       expect(after.body.slots.map((s: { startsAt: string }) => s.startsAt)).not.toContain(chosen.startsAt);
       const taken = await book(other, DateTime.fromISO(chosen.startsAt));
       expect(taken.status).toBe(409);
@@ -161,9 +240,16 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
         expect(res.status).toBe(409);
         expect(res.body.code).toBe('SLOT_UNAVAILABLE');
       }
-      const bad = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: 'x', startsAt: 'tomorrow' });
+      const bad = await t
+        .http()
+        .post('/api/vetting/calls')
+        .set(bearer(f.token))
+        .send({ invitationId: 'x', startsAt: 'tomorrow' });
       expect(bad.status).toBe(400);
-      expect(bad.body.details.fields.map((x: { field: string }) => x.field).sort()).toEqual(['invitationId', 'startsAt']);
+      expect(bad.body.details.fields.map((x: { field: string }) => x.field).sort()).toEqual([
+        'invitationId',
+        'startsAt',
+      ]);
     });
 
     it('one freelancer booking many slots at once gets exactly one call; the rest are CALL_ALREADY_BOOKED', async () => {
@@ -172,11 +258,18 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       const f = await invitedFreelancer(t, admin, 'design-creative');
       const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => book(f, slotIn(30 + i))));
       expect(answers.filter((r) => r.status === 201)).toHaveLength(1);
-      expect(answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`)).toEqual(Array(11).fill('409 CALL_ALREADY_BOOKED'));
+      expect(answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`)).toEqual(
+        Array(11).fill('409 CALL_ALREADY_BOOKED'),
+      );
       const mine = await t.http().get('/api/vetting/calls').set(bearer(f.token));
       expect(mine.body.calls.filter((c: { status: string }) => c.status === 'scheduled')).toHaveLength(1);
-      const history = await t.http().get(`/api/vetting/calls/${answers.find((r) => r.status === 201)!.body.id}/history`).set(bearer(f.token));
-      expect(history.body.history).toEqual([expect.objectContaining({ action: 'booked', actorId: f.user.id, toStatus: 'scheduled' })]);
+      const history = await t
+        .http()
+        .get(`/api/vetting/calls/${answers.find((r) => r.status === 201)!.body.id}/history`)
+        .set(bearer(f.token));
+      expect(history.body.history).toEqual([
+        expect.objectContaining({ action: 'booked', actorId: f.user.id, toStatus: 'scheduled' }),
+      ]);
     });
 
     it('assigns the least-loaded talent manager', async () => {
@@ -208,20 +301,38 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       expect(first.text.toLowerCase()).toContain(`mailto:${f.user.email}`);
       expect(first.event.url.val).toContain(booked.body.id);
 
-      const moved = await t.http().post(`/api/vetting/calls/${booked.body.id}/reschedule`).set(bearer(f.token)).send({ startsAt: slotIn(96).toISO() });
+      const moved = await t
+        .http()
+        .post(`/api/vetting/calls/${booked.body.id}/reschedule`)
+        .set(bearer(f.token))
+        .send({ startsAt: slotIn(96).toISO() });
       expect(moved.status).toBe(200);
-      expect(moved.body).toMatchObject({ id: booked.body.id, status: 'rescheduled', rescheduleCount: 1, startsAt: slotIn(96).toISO(), talentManagerId: tm.user.id });
+      expect(moved.body).toMatchObject({
+        id: booked.body.id,
+        status: 'rescheduled',
+        rescheduleCount: 1,
+        startsAt: slotIn(96).toISO(),
+        talentManagerId: tm.user.id,
+      });
       const second = await ics(tm.token, booked.body.id);
       expect(second.text).toContain('METHOD:REQUEST');
       expect(second.event.uid).toBe(first.event.uid);
       expect(Number(second.event.sequence)).toBe(1);
       expect(second.event.start.toISOString()).toBe(moved.body.startsAt);
 
-      const again = await t.http().post(`/api/vetting/calls/${booked.body.id}/reschedule`).set(bearer(f.token)).send({ startsAt: slotIn(120).toISO() });
+      const again = await t
+        .http()
+        .post(`/api/vetting/calls/${booked.body.id}/reschedule`)
+        .set(bearer(f.token))
+        .send({ startsAt: slotIn(120).toISO() });
       expect(again.status).toBe(409);
       expect(again.body.code).toBe('RESCHEDULE_LIMIT_REACHED');
 
-      const cancelled = await t.http().post(`/api/vetting/calls/${booked.body.id}/cancel`).set(bearer(f.token)).send({});
+      const cancelled = await t
+        .http()
+        .post(`/api/vetting/calls/${booked.body.id}/cancel`)
+        .set(bearer(f.token))
+        .send({});
       expect(cancelled.status).toBe(200);
       expect(cancelled.body).toMatchObject({ status: 'cancelled', countsAsMiss: false });
       const third = await ics(f.token, booked.body.id);
@@ -231,7 +342,11 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       expect(Number(third.event.sequence)).toBe(2);
 
       const history = await t.http().get(`/api/vetting/calls/${booked.body.id}/history`).set(bearer(f.token));
-      expect(history.body.history.map((h: { action: string }) => h.action)).toEqual(['booked', 'rescheduled', 'cancelled']);
+      expect(history.body.history.map((h: { action: string }) => h.action)).toEqual([
+        'booked',
+        'rescheduled',
+        'cancelled',
+      ]);
       // A rebooking after a cancellation is a reschedule in disguise: none is left.
       const rebook = await book(f, slotIn(100));
       expect(rebook.status).toBe(409);
@@ -243,7 +358,11 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       const f = await invitedFreelancer(t, admin, 'hr');
       const booked = await book(f, slotIn(5));
       expect(booked.status).toBe(201);
-      const res = await t.http().post(`/api/vetting/calls/${booked.body.id}/reschedule`).set(bearer(f.token)).send({ startsAt: slotIn(72).toISO() });
+      const res = await t
+        .http()
+        .post(`/api/vetting/calls/${booked.body.id}/reschedule`)
+        .set(bearer(f.token))
+        .send({ startsAt: slotIn(72).toISO() });
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ code: 'NOTICE_TOO_SHORT', details: { rescheduleDeadline: expect.any(String) } });
       const view = await t.http().get(`/api/vetting/calls/${booked.body.id}`).set(bearer(f.token));
@@ -255,7 +374,11 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       const f = await invitedFreelancer(t, admin, 'writing');
       const booked = await book(f, slotIn(3));
       expect(booked.status).toBe(201);
-      const res = await t.http().post(`/api/vetting/calls/${booked.body.id}/cancel`).set(bearer(f.token)).send({ reason: 'conflict' });
+      const res = await t
+        .http()
+        .post(`/api/vetting/calls/${booked.body.id}/cancel`)
+        .set(bearer(f.token))
+        .send({ reason: 'conflict' });
       expect(res.status).toBe(200);
       const eligibleAt = DateTime.fromISO(booked.body.startsAt).plus({ months: 6 }).toUTC().toISO();
       expect(res.body).toMatchObject({ status: 'cancelled', countsAsMiss: true, eligibleAt });
@@ -275,8 +398,16 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       const booked = await book(f, slotIn(72));
       expect(booked.status).toBe(201);
       const [a, b] = await Promise.all([
-        t.http().post(`/api/vetting/calls/${booked.body.id}/reschedule`).set(bearer(f.token)).send({ startsAt: slotIn(80).toISO() }),
-        t.http().post(`/api/vetting/calls/${booked.body.id}/reschedule`).set(bearer(f.token)).send({ startsAt: slotIn(90).toISO() }),
+        t
+          .http()
+          .post(`/api/vetting/calls/${booked.body.id}/reschedule`)
+          .set(bearer(f.token))
+          .send({ startsAt: slotIn(80).toISO() }),
+        t
+          .http()
+          .post(`/api/vetting/calls/${booked.body.id}/reschedule`)
+          .set(bearer(f.token))
+          .send({ startsAt: slotIn(90).toISO() }),
       ]);
       const statuses = [a.status, b.status].sort();
       expect(statuses).toEqual([200, 409]);
@@ -293,9 +424,14 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       expect(booked.status).toBe(201);
       const stranger = await registerUser(t);
       expect((await t.http().get(`/api/vetting/calls/${booked.body.id}`).set(bearer(stranger.token))).status).toBe(404);
-      expect((await t.http().get(`/api/vetting/calls/${booked.body.id}/calendar.ics`).set(bearer(stranger.token))).status).toBe(404);
+      expect(
+        (await t.http().get(`/api/vetting/calls/${booked.body.id}/calendar.ics`).set(bearer(stranger.token))).status,
+      ).toBe(404);
       expect((await t.http().get(`/api/vetting/calls/${booked.body.id}`).set(bearer(admin))).status).toBe(200);
-      const unknown = await t.http().get('/api/vetting/calls/00000000-0000-4000-8000-000000000000').set(bearer(f.token));
+      const unknown = await t
+        .http()
+        .get('/api/vetting/calls/00000000-0000-4000-8000-000000000000')
+        .set(bearer(f.token));
       expect(unknown.status).toBe(404);
       expect(unknown.body.code).toBe('NOT_FOUND');
       expect((await t.http().get('/api/vetting/calls/not-a-uuid').set(bearer(f.token))).status).toBe(404);
@@ -316,7 +452,11 @@ describe('daily cap under concurrency (PostgreSQL)', () => {
   afterAll(async () => t?.close());
 
   const book = (f: { token: string; invitationId: string }, startsAt: DateTime) =>
-    t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+    t
+      .http()
+      .post('/api/vetting/calls')
+      .set(bearer(f.token))
+      .send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
   // A UTC day three days ahead: far from the notice window and the lead time.
   const day = DateTime.utc().plus({ days: 3 }).startOf('day');
   const at = (hour: number, minute = 0) => day.set({ hour, minute });
@@ -327,24 +467,36 @@ describe('daily cap under concurrency (PostgreSQL)', () => {
     const answers = await Promise.all(fs.slice(0, 8).map((f, i) => book(f, at(8 + i))));
     const won = answers.filter((r) => r.status === 201);
     expect(won).toHaveLength(2);
-    expect(answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`)).toEqual(Array(6).fill('409 SLOT_UNAVAILABLE'));
+    expect(answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`)).toEqual(
+      Array(6).fill('409 SLOT_UNAVAILABLE'),
+    );
 
     // The day is full: no slot of it is offered, and the ninth freelancer cannot book it.
     const ninth = fs[8];
-    const slots = await t.http().get('/api/vetting/slots').query({ invitationId: ninth.invitationId, from: day.toISO(), to: day.plus({ days: 1 }).toISO() }).set(bearer(ninth.token));
+    const slots = await t
+      .http()
+      .get('/api/vetting/slots')
+      .query({ invitationId: ninth.invitationId, from: day.toISO(), to: day.plus({ days: 1 }).toISO() })
+      .set(bearer(ninth.token));
     expect(slots.status).toBe(200);
     expect(slots.body.slots).toEqual([]);
     expect((await book(ninth, at(20))).body.code).toBe('SLOT_UNAVAILABLE');
 
     // A cancellation frees a place on that day.
     const winner = fs[answers.indexOf(won[0])];
-    expect((await t.http().post(`/api/vetting/calls/${won[0].body.id}/cancel`).set(bearer(winner.token)).send({})).status).toBe(200);
+    expect(
+      (await t.http().post(`/api/vetting/calls/${won[0].body.id}/cancel`).set(bearer(winner.token)).send({})).status,
+    ).toBe(200);
     expect((await book(ninth, at(20))).status).toBe(201);
     expect((await book(fs[answers.findIndex((r) => r.status !== 201)], at(21))).body.code).toBe('SLOT_UNAVAILABLE');
 
     // A reschedule to another day frees its place too.
     const mover = fs[answers.indexOf(won[1])];
-    const moved = await t.http().post(`/api/vetting/calls/${won[1].body.id}/reschedule`).set(bearer(mover.token)).send({ startsAt: at(10).plus({ days: 1 }).toISO() });
+    const moved = await t
+      .http()
+      .post(`/api/vetting/calls/${won[1].body.id}/reschedule`)
+      .set(bearer(mover.token))
+      .send({ startsAt: at(10).plus({ days: 1 }).toISO() });
     expect(moved.status).toBe(200);
     const loser = fs[answers.findIndex((r) => r.status !== 201)];
     expect((await book(loser, at(22))).status).toBe(201);
@@ -364,7 +516,11 @@ describe('daily cap under concurrency (PostgreSQL)', () => {
     expect(await dayLoads(t, tm.user.id)).toEqual({ [d1.toISODate()!]: 4, [d2.toISODate()!]: 4 });
     const moved = await Promise.all(
       fs.map((f, i) =>
-        t.http().post(`/api/vetting/calls/${calls[i]}/reschedule`).set(bearer(f.token)).send({ startsAt: (i < 4 ? d2 : d1).set({ hour: 14 + (i % 4) }).toISO() }),
+        t
+          .http()
+          .post(`/api/vetting/calls/${calls[i]}/reschedule`)
+          .set(bearer(f.token))
+          .send({ startsAt: (i < 4 ? d2 : d1).set({ hour: 14 + (i % 4) }).toISO() }),
       ),
     );
     expect(moved.map((r) => r.status)).toEqual(Array(8).fill(200));
@@ -379,7 +535,9 @@ describe('daily cap under concurrency (PostgreSQL)', () => {
     expect((await book(f1, late)).status).toBe(201);
     expect(await dayLoads(t, tm.user.id)).toEqual({ [day.toISODate()!]: 1 });
     const berlin = { ...ALL_DAY_UTC, timeZone: 'Europe/Berlin', categorySlugs: ['hr'], dailyCap: 1 };
-    expect((await t.http().put('/api/talent-managers/me/availability').set(bearer(tm.token)).send(berlin)).status).toBe(200);
+    expect((await t.http().put('/api/talent-managers/me/availability').set(bearer(tm.token)).send(berlin)).status).toBe(
+      200,
+    );
     expect(await dayLoads(t, tm.user.id)).toEqual({ [day.plus({ days: 1 }).toISODate()!]: 1 });
     // The talent manager's Berlin day of `day` is free again: a call at 10:00 UTC fits under the cap of 1.
     expect((await book(f2, day.set({ hour: 10 }))).status).toBe(201);
@@ -390,7 +548,11 @@ describe('daily cap under concurrency (PostgreSQL)', () => {
     const fs = await Promise.all(Array.from({ length: 3 }, () => invitedFreelancer(t, admin, 'writing')));
     expect((await book(fs[0], at(9))).status).toBe(201);
     expect((await book(fs[1], at(10))).status).toBe(201);
-    const lowered = await t.http().put('/api/talent-managers/me/availability').set(bearer(tm.token)).send({ ...ALL_DAY_UTC, categorySlugs: ['writing'], dailyCap: 2 });
+    const lowered = await t
+      .http()
+      .put('/api/talent-managers/me/availability')
+      .set(bearer(tm.token))
+      .send({ ...ALL_DAY_UTC, categorySlugs: ['writing'], dailyCap: 2 });
     expect(lowered.status).toBe(200);
     expect((await book(fs[2], at(11))).body.code).toBe('SLOT_UNAVAILABLE');
   });

@@ -1,6 +1,13 @@
 import { DateTime } from 'luxon';
 import { TestApp, connected, emitAck, nextEvent, startTestApp } from '../support/test-app';
-import { adminToken, bearer, dayLoads, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
+import {
+  adminToken,
+  bearer,
+  dayLoads,
+  invitedFreelancer,
+  nextGridStart,
+  talentManager,
+} from '../support/calendar-fixtures';
 
 const CALL_MS = 20_000;
 jest.setTimeout(120_000);
@@ -30,15 +37,25 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
   afterAll(async () => t?.close());
 
   /** The talent manager's active calls counted against the daily cap, across days (the database's own count). */
-  const dayLoad = async (talentManagerId: string) => Object.values(await dayLoads(t, talentManagerId)).reduce((sum, n) => sum + n, 0);
+  const dayLoad = async (talentManagerId: string) =>
+    Object.values(await dayLoads(t, talentManagerId)).reduce((sum, n) => sum + n, 0);
 
   async function book(category: string, aheadMs = 2500) {
     const tm = await talentManager(t, admin, category);
     const f = await invitedFreelancer(t, admin, category);
     const startsAt = nextGridStart(CALL_MS, aheadMs);
-    const res = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+    const res = await t
+      .http()
+      .post('/api/vetting/calls')
+      .set(bearer(f.token))
+      .send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
     if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${JSON.stringify(res.body)}`);
-    expect(res.body).toMatchObject({ status: 'scheduled', talentManagerId: tm.user.id, freelancerId: f.user.id, rescheduleCount: 0 });
+    expect(res.body).toMatchObject({
+      status: 'scheduled',
+      talentManagerId: tm.user.id,
+      freelancerId: f.user.id,
+      rescheduleCount: 0,
+    });
     expect(res.body.startsAt).toBe(startsAt.toUTC().toISO());
     expect(res.body.endsAt).toBe(startsAt.plus({ milliseconds: CALL_MS }).toUTC().toISO());
     return { tm, f, call: res.body, startsAt };
@@ -61,15 +78,25 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
     // A missed call no longer holds a place of the talent manager's day.
     expect(await dayLoad(tm.user.id)).toBe(0);
 
-    const again = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: nextGridStart(CALL_MS, 60_000).toISO() });
+    const again = await t
+      .http()
+      .post('/api/vetting/calls')
+      .set(bearer(f.token))
+      .send({ invitationId: f.invitationId, startsAt: nextGridStart(CALL_MS, 60_000).toISO() });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'COOLDOWN_ACTIVE', details: { eligibleAt: expectedEligibleAt } });
 
     const eligibility = await t.http().get('/api/vetting/eligibility').set(bearer(f.token));
-    expect(eligibility.body).toMatchObject({ eligible: false, reason: 'COOLDOWN_ACTIVE', eligibleAt: expectedEligibleAt });
+    expect(eligibility.body).toMatchObject({
+      eligible: false,
+      reason: 'COOLDOWN_ACTIVE',
+      eligibleAt: expectedEligibleAt,
+    });
 
     const inbox = await t.http().get('/api/notifications').set(bearer(f.token));
-    expect(inbox.body.items.map((n: { type: string }) => n.type)).toEqual(expect.arrayContaining(['call.missed', 'call.booked', 'vetting.invited']));
+    expect(inbox.body.items.map((n: { type: string }) => n.type)).toEqual(
+      expect.arrayContaining(['call.missed', 'call.booked', 'vetting.invited']),
+    );
 
     const history = await t.http().get(`/api/vetting/calls/${call.id}/history`).set(bearer(f.token));
     expect(history.body.history.map((h: { action: string }) => h.action)).toEqual(['booked', 'missed']);
@@ -99,7 +126,11 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
     await Promise.all([connected(fs), connected(ts)]);
 
     const joined = await emitAck(fs, 'call:join', { callId: call.id });
-    expect(joined).toMatchObject({ ok: true, call: { id: call.id, status: 'in_progress' }, present: { freelancer: true, talentManager: false } });
+    expect(joined).toMatchObject({
+      ok: true,
+      call: { id: call.id, status: 'in_progress' },
+      present: { freelancer: true, talentManager: false },
+    });
     expect(joined.call.freelancerJoinedAt).not.toBeNull();
 
     const stateSeenByFreelancer = nextEvent(fs, 'call:state');
@@ -123,12 +154,21 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
     expect(late).toMatchObject({ ok: false, code: 'CALL_NOT_ACTIVE' });
 
     // Scorecard: once, by the call's talent manager.
-    const card = { hardSkills: [{ skill: 'TypeScript', score: 5 }], softSkills: { reliability: 4, communication: 5 }, decision: 'pass', notes: 'Strong.' };
+    const card = {
+      hardSkills: [{ skill: 'TypeScript', score: 5 }],
+      softSkills: { reliability: 4, communication: 5 },
+      decision: 'pass',
+      notes: 'Strong.',
+    };
     const byFreelancer = await t.http().post(`/api/vetting/calls/${call.id}/scorecard`).set(bearer(f.token)).send(card);
     expect(byFreelancer.status).toBe(403);
     const first = await t.http().post(`/api/vetting/calls/${call.id}/scorecard`).set(bearer(tm.token)).send(card);
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ callId: call.id, decision: 'pass', softSkills: { reliability: 4, communication: 5 } });
+    expect(first.body).toMatchObject({
+      callId: call.id,
+      decision: 'pass',
+      softSkills: { reliability: 4, communication: 5 },
+    });
     const second = await t.http().post(`/api/vetting/calls/${call.id}/scorecard`).set(bearer(tm.token)).send(card);
     expect(second.status).toBe(409);
     expect(second.body.code).toBe('SCORECARD_ALREADY_SUBMITTED');
@@ -154,7 +194,11 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
     const view = await t.http().get(`/api/vetting/calls/${call.id}`).set(bearer(f.token));
     expect(view.body.status).toBe('interviewer_absent');
 
-    const rebook = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: nextGridStart(CALL_MS, 120_000).toISO() });
+    const rebook = await t
+      .http()
+      .post('/api/vetting/calls')
+      .set(bearer(f.token))
+      .send({ invitationId: f.invitationId, startsAt: nextGridStart(CALL_MS, 120_000).toISO() });
     expect(rebook.status).toBe(201);
     expect(rebook.body).toMatchObject({ rescheduleCount: 0, freeRebooking: true });
   });
@@ -172,10 +216,14 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
 
   it('50 parallel bookings of one slot with one talent manager: exactly one wins, the rest SLOT_UNAVAILABLE, no 5xx', async () => {
     await talentManager(t, admin, 'data-science-analytics');
-    const freelancers = await Promise.all(Array.from({ length: 50 }, () => invitedFreelancer(t, admin, 'data-science-analytics')));
+    const freelancers = await Promise.all(
+      Array.from({ length: 50 }, () => invitedFreelancer(t, admin, 'data-science-analytics')),
+    );
     const startsAt = nextGridStart(CALL_MS, 10 * 60_000).toISO();
     const results = await Promise.all(
-      freelancers.map((f) => t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt })),
+      freelancers.map((f) =>
+        t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt }),
+      ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { AppConfig } from '@vetting/core';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoSeedEnabled, maybeSeedDemoWorld, seedDemoWorld } from '../../apps/api/src/demo/demo-world';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_PASSWORD,
+  demoSeedEnabled,
+  maybeSeedDemoWorld,
+  seedDemoWorld,
+} from '../../apps/api/src/demo/demo-world';
 import { spawnApp } from '../support/spawn-api';
 import { TestApp, startTestApp } from '../support/test-app';
 import { TEST_REDIS_URL, redisPrefix } from '../support/test-env';
@@ -24,17 +30,28 @@ describe('demo world', () => {
     it('creates every account through the services, and a second run changes nothing', async () => {
       expect(await seedDemoWorld(t.app)).toBe('seeded');
       expect(await seedDemoWorld(t.app)).toBe('present');
-      expect(await count(t, `select count(*) as n from users where email like '%@demo.test'`)).toBe(DEMO_ACCOUNTS.length);
+      expect(await count(t, `select count(*) as n from users where email like '%@demo.test'`)).toBe(
+        DEMO_ACCOUNTS.length,
+      );
 
       for (const a of DEMO_ACCOUNTS) {
         const res = await login(a.email);
         expect(res.status).toBe(200);
-        expect(res.body.user).toMatchObject({ email: a.email, role: a.role, timeZone: a.timeZone, ...(a.plan ? { plan: a.plan } : {}) });
+        expect(res.body.user).toMatchObject({
+          email: a.email,
+          role: a.role,
+          timeZone: a.timeZone,
+          ...(a.plan ? { plan: a.plan } : {}),
+        });
       }
       const roles = DEMO_ACCOUNTS.map((a) => a.role);
       expect(roles.filter((r) => r === 'talent_manager')).toHaveLength(2);
       expect(roles.filter((r) => r === 'freelancer').length).toBeGreaterThanOrEqual(2);
-      expect(DEMO_ACCOUNTS.filter((a) => a.role === 'client').map((a) => a.plan).sort()).toEqual(['business_plus', 'enterprise', 'marketplace']);
+      expect(
+        DEMO_ACCOUNTS.filter((a) => a.role === 'client')
+          .map((a) => a.plan)
+          .sort(),
+      ).toEqual(['business_plus', 'enterprise', 'marketplace']);
     });
 
     it('gives the talent managers availability in two zones, the freelancers invitations, a profile and a booked call', async () => {
@@ -70,12 +87,34 @@ describe('demo world', () => {
 
     it('completes an interrupted seed without doubling anything', async () => {
       // The marker account is created last: without it the seed runs again, and every step skips what exists.
-      await t.app.get<MikroORM>(MikroORM).em.fork().getConnection().execute(`delete from talent_alert_subscriptions where client_id in (select id from users where email = 'client.enterprise@demo.test')`);
-      await t.app.get<MikroORM>(MikroORM).em.fork().getConnection().execute(`delete from users where email = 'client.enterprise@demo.test'`);
+      await t.app
+        .get<MikroORM>(MikroORM)
+        .em.fork()
+        .getConnection()
+        .execute(
+          `delete from talent_alert_subscriptions where client_id in (select id from users where email = 'client.enterprise@demo.test')`,
+        );
+      await t.app
+        .get<MikroORM>(MikroORM)
+        .em.fork()
+        .getConnection()
+        .execute(`delete from users where email = 'client.enterprise@demo.test'`);
       expect(await seedDemoWorld(t.app)).toBe('seeded');
-      expect(await count(t, `select count(*) as n from users where email like '%@demo.test'`)).toBe(DEMO_ACCOUNTS.length);
-      expect(await count(t, `select count(*) as n from vetting_invitations i join users u on u.id = i.freelancer_id where u.email like '%@demo.test'`)).toBe(3);
-      expect(await count(t, `select count(*) as n from vetting_calls c join users u on u.id = c.freelancer_id where u.email like '%@demo.test'`)).toBe(1);
+      expect(await count(t, `select count(*) as n from users where email like '%@demo.test'`)).toBe(
+        DEMO_ACCOUNTS.length,
+      );
+      expect(
+        await count(
+          t,
+          `select count(*) as n from vetting_invitations i join users u on u.id = i.freelancer_id where u.email like '%@demo.test'`,
+        ),
+      ).toBe(3);
+      expect(
+        await count(
+          t,
+          `select count(*) as n from vetting_calls c join users u on u.id = c.freelancer_id where u.email like '%@demo.test'`,
+        ),
+      ).toBe(1);
       expect((await login('client.enterprise@demo.test')).status).toBe(200);
     });
   });
@@ -87,7 +126,9 @@ describe('demo world', () => {
       expect(demoSeedEnabled(cfg({ SEED_DEMO: 'false' }))).toBe(false);
       expect(demoSeedEnabled(cfg({ NODE_ENV: 'production' }))).toBe(false);
       expect(demoSeedEnabled(cfg({ DATABASE_URL: 'postgresql://db.example.com/vetting' }))).toBe(false);
-      expect(demoSeedEnabled(cfg({ DATABASE_URL: 'postgresql://db.example.com/vetting', SEED_DEMO: 'true' }))).toBe(false);
+      expect(demoSeedEnabled(cfg({ DATABASE_URL: 'postgresql://db.example.com/vetting', SEED_DEMO: 'true' }))).toBe(
+        false,
+      );
     });
 
     it('does nothing on a database named by DATABASE_URL, even with SEED_DEMO=true', async () => {
@@ -105,7 +146,13 @@ describe('demo world', () => {
   describe('npm start on the embedded database', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vetting-demo-'));
     afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-    const env = { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `${redisPrefix()}demo:`, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+    const env = {
+      DATA_DIR: dataDir,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: `${redisPrefix()}demo:`,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+    };
 
     const waitFor = async (output: () => string, text: string, ms = 60_000) => {
       const deadline = Date.now() + ms;

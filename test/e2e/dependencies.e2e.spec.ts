@@ -18,7 +18,11 @@ class OwnRedis {
   }
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     const deadline = Date.now() + 10_000;
     for (;;) {
       const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -67,7 +71,10 @@ async function waitForHealth(t: TestApp, ms = 15_000): Promise<void> {
   }
 }
 
-function expectUnavailable(r: { res: { status: number; body: any; headers: Record<string, string> }; ms: number }, dependency?: string) {
+function expectUnavailable(
+  r: { res: { status: number; body: any; headers: Record<string, string> }; ms: number },
+  dependency?: string,
+) {
   expect({ status: r.res.status, code: r.res.body.code }).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE' });
   expect(r.res.headers['retry-after']).toMatch(/^\d+$/);
   expect(r.ms).toBeLessThan(BOUND_MS);
@@ -106,7 +113,9 @@ describe('Redis down: fast 503s, recovery without a restart', () => {
     expect(health.res.body.details.dependencies).toEqual({ database: 'up', redis: 'down' });
 
     expectUnavailable(await timed(() => t.http().post('/api/auth/login').send(ADMIN)));
-    const booking = await timed(() => t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt }));
+    const booking = await timed(() =>
+      t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt }),
+    );
     expectUnavailable(booking, 'redis');
     // A 503 stored nothing: the same booking succeeds once Redis is back.
 
@@ -115,7 +124,11 @@ describe('Redis down: fast 503s, recovery without a restart', () => {
     const ok = await t.http().get('/api/health');
     expect(ok.body).toMatchObject({ status: 'ok', dependencies: { database: 'up', redis: 'up' } });
     expect((await t.http().post('/api/auth/login').send(ADMIN)).status).toBe(200);
-    const booked = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt });
+    const booked = await t
+      .http()
+      .post('/api/vetting/calls')
+      .set(bearer(f.token))
+      .send({ invitationId: f.invitationId, startsAt });
     expect(booked.status).toBe(201);
   }, 60_000);
 
@@ -129,14 +142,22 @@ describe('Redis down: fast 503s, recovery without a restart', () => {
       expectUnavailable(health, 'redis');
       expect(health.res.body.details.dependencies.redis).toBe('down');
       expectUnavailable(await timed(() => t.http().post('/api/auth/login').send(ADMIN)), 'redis');
-      expectUnavailable(await timed(() => t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt })), 'redis');
+      expectUnavailable(
+        await timed(() =>
+          t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt }),
+        ),
+        'redis',
+      );
     } finally {
       redis.signal('SIGCONT');
     }
     await waitForHealth(t);
     expect((await t.http().post('/api/auth/login').send(ADMIN)).status).toBe(200);
     // The 503 booked nothing: the same booking goes through now.
-    expect((await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt })).status).toBe(201);
+    expect(
+      (await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt }))
+        .status,
+    ).toBe(201);
   }, 60_000);
 });
 
@@ -158,7 +179,10 @@ describe('PostgreSQL down: 503 (never 500), recovery without a restart', () => {
     await t?.close();
   });
 
-  const terminate = () => pg.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [dbName]);
+  const terminate = () =>
+    pg.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+      dbName,
+    ]);
 
   it('backends terminated: the next requests succeed or answer 503, never 500', async () => {
     const admin = await loginAdmin(t);

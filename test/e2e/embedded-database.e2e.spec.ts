@@ -15,7 +15,14 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vetting-pglite-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
   // The demo world has its own test (demo-world.e2e.spec.ts); here it would only slow the starts down.
-  const env = { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `${redisPrefix()}pglite:`, LOG_LEVEL: 'warn', NODE_ENV: 'development', SEED_DEMO: 'false' };
+  const env = {
+    DATA_DIR: dataDir,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `${redisPrefix()}pglite:`,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'development',
+    SEED_DEMO: 'false',
+  };
 
   it('boots the real app, migrates, registers and logs in; data and the generated JWT secret survive a SIGINT restart', async () => {
     let token: string;
@@ -23,7 +30,13 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
     try {
       const health = (await (await fetch(`${api.baseUrl}/api/health`)).json()) as { info: unknown };
       expect(health.info).toEqual({ database: { status: 'up' }, redis: { status: 'up' } });
-      const reg = await post(`${api.baseUrl}/api/auth/register`, { email: 'lin@example.com', password: 'password-123', name: 'Lin', role: 'freelancer', timeZone: 'Asia/Tokyo' });
+      const reg = await post(`${api.baseUrl}/api/auth/register`, {
+        email: 'lin@example.com',
+        password: 'password-123',
+        name: 'Lin',
+        role: 'freelancer',
+        timeZone: 'Asia/Tokyo',
+      });
       expect(reg.status).toBe(201);
       const login = await post(`${api.baseUrl}/api/auth/login`, { email: 'lin@example.com', password: 'password-123' });
       expect(login.status).toBe(200);
@@ -44,7 +57,13 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
       // The secret was kept: a token from before the restart still works.
       const me = await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(me.status).toBe(200);
-      const dup = await post(`${api.baseUrl}/api/auth/register`, { email: 'LIN@example.com', password: 'password-123', name: 'Lin', role: 'freelancer', timeZone: 'Asia/Tokyo' });
+      const dup = await post(`${api.baseUrl}/api/auth/register`, {
+        email: 'LIN@example.com',
+        password: 'password-123',
+        name: 'Lin',
+        role: 'freelancer',
+        timeZone: 'Asia/Tokyo',
+      });
       expect(dup.status).toBe(409);
     } finally {
       expect([0, 'SIGTERM']).toContain(await api.stop('SIGTERM'));
@@ -52,7 +71,11 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
   }, 400_000); // two boots of the embedded database
 
   it('runs transactions with raw statements on the single embedded connection: book, reschedule, cancel, integrity signals', async () => {
-    const api = await spawnApp('apps/api/src/main.ts', { ...env, ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'admin-password-1' });
+    const api = await spawnApp('apps/api/src/main.ts', {
+      ...env,
+      ADMIN_EMAIL: 'admin@example.com',
+      ADMIN_PASSWORD: 'admin-password-1',
+    });
     const call = async (method: string, path: string, token?: string, body?: unknown) => {
       const res = await fetch(`${api.baseUrl}${path}`, {
         method,
@@ -63,21 +86,58 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
       return { status: res.status, body: (await res.json()) as any };
     };
     try {
-      const admin = (await call('POST', '/api/auth/login', undefined, { email: 'admin@example.com', password: 'admin-password-1' })).body.accessToken;
-      await call('POST', '/api/admin/users', admin, { email: 'tm@example.com', password: 'password-123', name: 'TM', role: 'talent_manager', timeZone: 'UTC' });
-      const tm = (await call('POST', '/api/auth/login', undefined, { email: 'tm@example.com', password: 'password-123' })).body.accessToken;
+      const admin = (
+        await call('POST', '/api/auth/login', undefined, { email: 'admin@example.com', password: 'admin-password-1' })
+      ).body.accessToken;
+      await call('POST', '/api/admin/users', admin, {
+        email: 'tm@example.com',
+        password: 'password-123',
+        name: 'TM',
+        role: 'talent_manager',
+        timeZone: 'UTC',
+      });
+      const tm = (
+        await call('POST', '/api/auth/login', undefined, { email: 'tm@example.com', password: 'password-123' })
+      ).body.accessToken;
       const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' }));
-      expect((await call('PUT', '/api/talent-managers/me/availability', tm, { timeZone: 'UTC', weekly, exceptions: [], categorySlugs: ['writing'], dailyCap: 48 })).status).toBe(200);
-      const f = (await call('POST', '/api/auth/register', undefined, { email: 'f@example.com', password: 'password-123', name: 'F', role: 'freelancer', timeZone: 'UTC' })).body;
-      const inv = await call('POST', '/api/vetting/invitations', admin, { freelancerId: f.user.id, program: 'expert-vetted', categorySlug: 'writing' });
+      expect(
+        (
+          await call('PUT', '/api/talent-managers/me/availability', tm, {
+            timeZone: 'UTC',
+            weekly,
+            exceptions: [],
+            categorySlugs: ['writing'],
+            dailyCap: 48,
+          })
+        ).status,
+      ).toBe(200);
+      const f = (
+        await call('POST', '/api/auth/register', undefined, {
+          email: 'f@example.com',
+          password: 'password-123',
+          name: 'F',
+          role: 'freelancer',
+          timeZone: 'UTC',
+        })
+      ).body;
+      const inv = await call('POST', '/api/vetting/invitations', admin, {
+        freelancerId: f.user.id,
+        program: 'expert-vetted',
+        categorySlug: 'writing',
+      });
       const slot = (hours: number) => {
         const d = new Date(Date.now() + hours * 3600_000);
         d.setUTCMinutes(0, 0, 0);
         return d.toISOString();
       };
-      const booked = await call('POST', '/api/vetting/calls', f.accessToken, { invitationId: inv.body.id, startsAt: slot(50) });
+      const booked = await call('POST', '/api/vetting/calls', f.accessToken, {
+        invitationId: inv.body.id,
+        startsAt: slot(50),
+      });
       expect(booked.status).toBe(201);
-      const moved = await call('POST', `/api/vetting/calls/${booked.body.id}/reschedule`, f.accessToken, { startsAt: slot(74) });
+      const moved = await call('POST', `/api/vetting/calls/${booked.body.id}/reschedule`, f.accessToken, {
+        startsAt: slot(74),
+      });
       expect(moved).toMatchObject({ status: 200, body: { rescheduleCount: 1, status: 'rescheduled' } });
       const cancelled = await call('POST', `/api/vetting/calls/${booked.body.id}/cancel`, f.accessToken, {});
       expect(cancelled).toMatchObject({ status: 200, body: { status: 'cancelled', countsAsMiss: false } });
@@ -86,7 +146,11 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
       expect(attempt.status).toBe(201);
       expect((await call('POST', `/api/attempts/${attempt.body.id}/start`, f.accessToken)).status).toBe(200);
       const { io } = await import('socket.io-client');
-      const socket = io(`${api.baseUrl}/live`, { auth: { token: f.accessToken }, transports: ['websocket'], reconnection: false });
+      const socket = io(`${api.baseUrl}/live`, {
+        auth: { token: f.accessToken },
+        transports: ['websocket'],
+        reconnection: false,
+      });
       try {
         await new Promise<void>((resolve, reject) => {
           socket.once('connect', () => resolve());
@@ -94,7 +158,11 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
         });
         await socket.timeout(10_000).emitWithAck('attempt:join', { attemptId: attempt.body.id });
         const acks = await Promise.all(
-          ['tab_hidden', 'copy', 'paste', 'focus_lost'].map((type) => socket.timeout(10_000).emitWithAck('attempt:signal', { attemptId: attempt.body.id, type, data: { length: 10 } })),
+          ['tab_hidden', 'copy', 'paste', 'focus_lost'].map((type) =>
+            socket
+              .timeout(10_000)
+              .emitWithAck('attempt:signal', { attemptId: attempt.body.id, type, data: { length: 10 } }),
+          ),
         );
         expect(acks.every((a: { ok: boolean }) => a.ok)).toBe(true);
       } finally {
@@ -106,7 +174,11 @@ describe('embedded database (PGlite, no DATABASE_URL)', () => {
   }, 200_000);
 
   it('refuses to start with bad configuration, naming every bad variable', async () => {
-    const bad = await spawnApp('apps/api/src/main.ts', { ...env, VETTING_CALL_LENGTH: 'thirty minutes', REDIS_URL: 'http://nope', VETTING_DAILY_CAP: '-1' }, null);
+    const bad = await spawnApp(
+      'apps/api/src/main.ts',
+      { ...env, VETTING_CALL_LENGTH: 'thirty minutes', REDIS_URL: 'http://nope', VETTING_DAILY_CAP: '-1' },
+      null,
+    );
     const code = await new Promise<number | null>((resolve) => bad.child.once('exit', resolve));
     expect(code).toBe(1);
     for (const name of ['VETTING_CALL_LENGTH', 'REDIS_URL', 'VETTING_DAILY_CAP']) expect(bad.output()).toContain(name);

@@ -58,11 +58,62 @@ const VALID_UUID = '6f1c0f5e-2a4b-4c1d-9e8f-0a1b2c3d4e5f';
 const LONG = 'x'.repeat(10_000);
 const NUL = 'a\u0000b';
 const LONE_SURROGATE = 'a\ud800b';
-const BAD_DATES = ['9999-12-31T23:59:59Z', '0001-01-01T00:00:00Z', '275760-09-13T00:00:00Z', '1969-12-31T23:59:59Z', '2026-02-30T10:00:00Z'];
+const BAD_DATES = [
+  '9999-12-31T23:59:59Z',
+  '0001-01-01T00:00:00Z',
+  '275760-09-13T00:00:00Z',
+  '1969-12-31T23:59:59Z',
+  '2026-02-30T10:00:00Z',
+];
 const BAD_NUMBERS = [2147483648, -2147483649, -1, 1.5, 1e308, Number.MAX_SAFE_INTEGER + 2, 0];
-const BAD_VALUES: Json[] = [NUL, LONE_SURROGATE, null, LONG, '', {}, [], true, 'null', ...BAD_NUMBERS, ...BAD_DATES, [NUL], [LONE_SURROGATE], [null], { a: NUL }];
-const BAD_PATH_PARAMS = ['%E0%A4%A', '..%2F..%2Fetc%2Fpasswd', '..', '%00', 'a%00b', '%ED%A0%80', '%', '%25', 'x'.repeat(5000), 'null', '-1', '2147483648', VALID_UUID, '00000000-0000-0000-0000-000000000000', `${VALID_UUID}%00`];
-const BAD_QUERY_VALUES = ['%00', '%ED%A0%80', '%E0%A4%A', '%', encodeURIComponent(LONG), '9999-12-31T23:59:59Z', '-1', '2147483648', 'null', '', '1e400', '0001-01-01T00:00:00Z'];
+const BAD_VALUES: Json[] = [
+  NUL,
+  LONE_SURROGATE,
+  null,
+  LONG,
+  '',
+  {},
+  [],
+  true,
+  'null',
+  ...BAD_NUMBERS,
+  ...BAD_DATES,
+  [NUL],
+  [LONE_SURROGATE],
+  [null],
+  { a: NUL },
+];
+const BAD_PATH_PARAMS = [
+  '%E0%A4%A',
+  '..%2F..%2Fetc%2Fpasswd',
+  '..',
+  '%00',
+  'a%00b',
+  '%ED%A0%80',
+  '%',
+  '%25',
+  'x'.repeat(5000),
+  'null',
+  '-1',
+  '2147483648',
+  VALID_UUID,
+  '00000000-0000-0000-0000-000000000000',
+  `${VALID_UUID}%00`,
+];
+const BAD_QUERY_VALUES = [
+  '%00',
+  '%ED%A0%80',
+  '%E0%A4%A',
+  '%',
+  encodeURIComponent(LONG),
+  '9999-12-31T23:59:59Z',
+  '-1',
+  '2147483648',
+  'null',
+  '',
+  '1e400',
+  '0001-01-01T00:00:00Z',
+];
 
 function deepArray(levels: number): string {
   return '['.repeat(levels) + ']'.repeat(levels);
@@ -82,28 +133,86 @@ function rawBodies(base: Json): { label: string; body: Buffer; headers: Record<s
     { label: 'deep object 20000', body: Buffer.from(deepObject(20_000)), headers: json },
     { label: 'nested array 1MB', body: Buffer.from(deepArray(400_000)), headers: json },
     { label: 'wide array 1MB', body: Buffer.from(JSON.stringify(Array(340_000).fill(1))), headers: json },
-    { label: 'wide field', body: Buffer.from(JSON.stringify({ ...(base && typeof base === 'object' ? base : {}), email: Array(4_000).fill('a') })), headers: json },
-    { label: 'many keys', body: Buffer.from(JSON.stringify(Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [`k${i}`, i])))), headers: json },
-    { label: 'deep inside a field', body: Buffer.from(`{"email":${deepArray(5000)},"x":${deepObject(5000)}}`), headers: json },
-    { label: 'corrupt gzip', body: Buffer.concat([gz.subarray(0, 10), Buffer.from('not really gzip at all')]), headers: { ...json, 'content-encoding': 'gzip' } },
-    { label: 'truncated gzip', body: gz.subarray(0, Math.max(12, gz.length - 6)), headers: { ...json, 'content-encoding': 'gzip' } },
-    { label: 'corrupt br', body: Buffer.from('\x1b\xff\xff\xff garbage brotli'), headers: { ...json, 'content-encoding': 'br' } },
-    { label: 'truncated br', body: br.subarray(0, Math.max(1, br.length - 3)), headers: { ...json, 'content-encoding': 'br' } },
-    { label: 'corrupt deflate', body: Buffer.from('definitely not deflate'), headers: { ...json, 'content-encoding': 'deflate' } },
+    {
+      label: 'wide field',
+      body: Buffer.from(
+        JSON.stringify({ ...(base && typeof base === 'object' ? base : {}), email: Array(4_000).fill('a') }),
+      ),
+      headers: json,
+    },
+    {
+      label: 'many keys',
+      body: Buffer.from(JSON.stringify(Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [`k${i}`, i])))),
+      headers: json,
+    },
+    {
+      label: 'deep inside a field',
+      body: Buffer.from(`{"email":${deepArray(5000)},"x":${deepObject(5000)}}`),
+      headers: json,
+    },
+    {
+      label: 'corrupt gzip',
+      body: Buffer.concat([gz.subarray(0, 10), Buffer.from('not really gzip at all')]),
+      headers: { ...json, 'content-encoding': 'gzip' },
+    },
+    {
+      label: 'truncated gzip',
+      body: gz.subarray(0, Math.max(12, gz.length - 6)),
+      headers: { ...json, 'content-encoding': 'gzip' },
+    },
+    {
+      label: 'corrupt br',
+      body: Buffer.from('\x1b\xff\xff\xff garbage brotli'),
+      headers: { ...json, 'content-encoding': 'br' },
+    },
+    {
+      label: 'truncated br',
+      body: br.subarray(0, Math.max(1, br.length - 3)),
+      headers: { ...json, 'content-encoding': 'br' },
+    },
+    {
+      label: 'corrupt deflate',
+      body: Buffer.from('definitely not deflate'),
+      headers: { ...json, 'content-encoding': 'deflate' },
+    },
     { label: 'unknown encoding', body: valid, headers: { ...json, 'content-encoding': 'zstd-ish' } },
-    { label: 'gzip bomb-ish', body: gzipSync(Buffer.from(`{"a":"${'a'.repeat(3_000_000)}"}`)), headers: { ...json, 'content-encoding': 'gzip' } },
+    {
+      label: 'gzip bomb-ish',
+      body: gzipSync(Buffer.from(`{"a":"${'a'.repeat(3_000_000)}"}`)),
+      headers: { ...json, 'content-encoding': 'gzip' },
+    },
     { label: 'malformed json', body: Buffer.from('{"a": '), headers: json },
     { label: 'json null', body: Buffer.from('null'), headers: json },
     { label: 'json array', body: Buffer.from(JSON.stringify([base, base])), headers: json },
     { label: 'json string', body: Buffer.from('"\\u0000"'), headers: json },
     { label: 'escaped NUL key', body: Buffer.from('{"\\u0000":"\\u0000"}'), headers: json },
-    { label: 'escaped lone surrogate', body: Buffer.from('{"email":"\\udc00@example.com","name":"\\ud800"}'), headers: json },
-    { label: 'invalid utf-8', body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0x22, 0x7d]), headers: json },
-    { label: '__proto__', body: Buffer.from('{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}'), headers: json },
+    {
+      label: 'escaped lone surrogate',
+      body: Buffer.from('{"email":"\\udc00@example.com","name":"\\ud800"}'),
+      headers: json,
+    },
+    {
+      label: 'invalid utf-8',
+      body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0x22, 0x7d]),
+      headers: json,
+    },
+    {
+      label: '__proto__',
+      body: Buffer.from('{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}'),
+      headers: json,
+    },
     { label: 'huge number', body: Buffer.from('{"a":1e400,"b":-1e400}'), headers: json },
-    { label: 'utf-16 charset', body: Buffer.from(JSON.stringify(base ?? {}), 'utf16le'), headers: { 'content-type': 'application/json; charset=utf-16' } },
+    {
+      label: 'utf-16 charset',
+      body: Buffer.from(JSON.stringify(base ?? {}), 'utf16le'),
+      headers: { 'content-type': 'application/json; charset=utf-16' },
+    },
     { label: 'bad charset', body: valid, headers: { 'content-type': 'application/json; charset=klingon' } },
-    { label: 'urlencoded nested', body: Buffer.from('a[b][c][d]=1&email=%00&name=%ED%A0%80&x=%E0%A4%A'), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    {
+      label: 'urlencoded nested',
+      body: Buffer.from('a[b][c][d]=1&email=%00&name=%ED%A0%80&x=%E0%A4%A'),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    },
     { label: 'text/plain', body: Buffer.from(NUL), headers: { 'content-type': 'text/plain' } },
     { label: 'too large', body: Buffer.from(JSON.stringify({ a: 'a'.repeat(1_100_000) })), headers: json },
   ];
@@ -178,21 +287,51 @@ function queryString(values: Record<string, string>): string {
 const jsonBody = (v: unknown) => Buffer.from(JSON.stringify(v));
 
 /** The deterministic list of bad requests for one operation and one caller. */
-function requestsFor(doc: any, op: Operation, token: string | undefined, role: string, random: () => number, target: number, share: { index: number; of: number }): FuzzRequest[] {
+function requestsFor(
+  doc: any,
+  op: Operation,
+  token: string | undefined,
+  role: string,
+  random: () => number,
+  target: number,
+  share: { index: number; of: number },
+): FuzzRequest[] {
   const out: FuzzRequest[] = [];
-  const validPath: Record<string, string> = Object.fromEntries(op.pathParams.map((p) => [p, p === 'slug' || p === 'kind' || p === 'name' ? 'web-mobile-software-dev' : VALID_UUID]));
-  const validQuery: Record<string, string> = Object.fromEntries(op.queryParams.map((q) => [q.name, encodeURIComponent(String(example(doc, q.schema, q.name)))]));
+  const validPath: Record<string, string> = Object.fromEntries(
+    op.pathParams.map((p) => [
+      p,
+      p === 'slug' || p === 'kind' || p === 'name' ? 'web-mobile-software-dev' : VALID_UUID,
+    ]),
+  );
+  const validQuery: Record<string, string> = Object.fromEntries(
+    op.queryParams.map((q) => [q.name, encodeURIComponent(String(example(doc, q.schema, q.name)))]),
+  );
   const base = op.body ? example(doc, op.body, 'body') : undefined;
   const bodyHeaders = { 'content-type': 'application/json' };
   const add = (label: string, r: Partial<FuzzRequest> & { path?: string }) =>
-    out.push({ method: op.method, path: r.path ?? fillPath(op.path, validPath) + queryString(validQuery), token, headers: r.headers, body: r.body, label: `${role} ${op.method} ${op.path} ${label}` });
+    out.push({
+      method: op.method,
+      path: r.path ?? fillPath(op.path, validPath) + queryString(validQuery),
+      token,
+      headers: r.headers,
+      body: r.body,
+      label: `${role} ${op.method} ${op.path} ${label}`,
+    });
 
   for (const param of op.pathParams) {
-    for (const bad of BAD_PATH_PARAMS) add(`path ${param}=${bad.slice(0, 40)}`, { path: fillPath(op.path, { ...validPath, [param]: bad }) + queryString(validQuery) });
+    for (const bad of BAD_PATH_PARAMS)
+      add(`path ${param}=${bad.slice(0, 40)}`, {
+        path: fillPath(op.path, { ...validPath, [param]: bad }) + queryString(validQuery),
+      });
   }
   for (const q of op.queryParams) {
-    for (const bad of BAD_QUERY_VALUES) add(`query ${q.name}=${bad.slice(0, 40)}`, { path: fillPath(op.path, validPath) + queryString({ ...validQuery, [q.name]: bad }) });
-    add(`query ${q.name} twice`, { path: fillPath(op.path, validPath) + queryString(validQuery) + `&${q.name}=a&${q.name}=b` });
+    for (const bad of BAD_QUERY_VALUES)
+      add(`query ${q.name}=${bad.slice(0, 40)}`, {
+        path: fillPath(op.path, validPath) + queryString({ ...validQuery, [q.name]: bad }),
+      });
+    add(`query ${q.name} twice`, {
+      path: fillPath(op.path, validPath) + queryString(validQuery) + `&${q.name}=a&${q.name}=b`,
+    });
   }
   if (op.body || op.method !== 'GET') {
     for (const r of rawBodies(base ?? {})) add(r.label, { body: r.body, headers: r.headers });
@@ -200,13 +339,24 @@ function requestsFor(doc: any, op: Operation, token: string | undefined, role: s
   if (base && typeof base === 'object' && !Array.isArray(base)) {
     const fields = Object.keys(base);
     for (const f of fields) {
-      for (const bad of BAD_VALUES) add(`field ${f}=${JSON.stringify(bad).slice(0, 40)}`, { body: jsonBody({ ...base, [f]: bad }), headers: bodyHeaders });
+      for (const bad of BAD_VALUES)
+        add(`field ${f}=${JSON.stringify(bad).slice(0, 40)}`, {
+          body: jsonBody({ ...base, [f]: bad }),
+          headers: bodyHeaders,
+        });
       // one level down: arrays of objects and objects
       const v = base[f];
-      const inner = Array.isArray(v) && v[0] && typeof v[0] === 'object' && !Array.isArray(v[0]) ? (v[0] as Record<string, Json>) : null;
+      const inner =
+        Array.isArray(v) && v[0] && typeof v[0] === 'object' && !Array.isArray(v[0])
+          ? (v[0] as Record<string, Json>)
+          : null;
       if (inner) {
         for (const k of Object.keys(inner)) {
-          for (const bad of BAD_VALUES) add(`field ${f}[0].${k}=${JSON.stringify(bad).slice(0, 40)}`, { body: jsonBody({ ...base, [f]: [{ ...inner, [k]: bad }] }), headers: bodyHeaders });
+          for (const bad of BAD_VALUES)
+            add(`field ${f}[0].${k}=${JSON.stringify(bad).slice(0, 40)}`, {
+              body: jsonBody({ ...base, [f]: [{ ...inner, [k]: bad }] }),
+              headers: bodyHeaders,
+            });
         }
       }
     }
@@ -216,7 +366,12 @@ function requestsFor(doc: any, op: Operation, token: string | undefined, role: s
   out.push(...fixed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const mixers: (() => void)[] = [
-    () => add('mixed query junk', { path: fillPath(op.path, validPath) + queryString({ ...validQuery, [pick(['x', 'limit', 'from', 'to', '__proto__'])]: pick(BAD_QUERY_VALUES) }) }),
+    () =>
+      add('mixed query junk', {
+        path:
+          fillPath(op.path, validPath) +
+          queryString({ ...validQuery, [pick(['x', 'limit', 'from', 'to', '__proto__'])]: pick(BAD_QUERY_VALUES) }),
+      }),
     () => {
       const body: Record<string, Json> = base && typeof base === 'object' && !Array.isArray(base) ? { ...base } : {};
       const keys = Object.keys(body).length ? Object.keys(body) : ['x'];
@@ -224,8 +379,13 @@ function requestsFor(doc: any, op: Operation, token: string | undefined, role: s
       add('mixed fields', { body: jsonBody(body), headers: bodyHeaders });
     },
     () => {
-      if (!op.pathParams.length) return add('path suffix', { path: fillPath(op.path, validPath) + pick(['/%E0%A4%A', '/..%2F', '%00', '/' + VALID_UUID]) });
-      add('mixed path', { path: fillPath(op.path, Object.fromEntries(op.pathParams.map((p) => [p, pick(BAD_PATH_PARAMS)]))) });
+      if (!op.pathParams.length)
+        return add('path suffix', {
+          path: fillPath(op.path, validPath) + pick(['/%E0%A4%A', '/..%2F', '%00', '/' + VALID_UUID]),
+        });
+      add('mixed path', {
+        path: fillPath(op.path, Object.fromEntries(op.pathParams.map((p) => [p, pick(BAD_PATH_PARAMS)]))),
+      });
     },
   ];
   while (out.length < target) pick(mixers)();
@@ -238,11 +398,14 @@ function send(baseUrl: string, agent: Agent, r: FuzzRequest): Promise<{ status: 
     const headers: Record<string, string | number> = { ...(r.headers ?? {}) };
     if (r.token) headers.authorization = `Bearer ${r.token}`;
     if (r.body) headers['content-length'] = r.body.length;
-    const req = httpRequest({ host: url.hostname, port: url.port, method: r.method, path: r.path, headers, agent, timeout: 30_000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolveStatus({ status: res.statusCode ?? 0 }));
-      res.on('error', (err) => resolveStatus({ status: -1, error: err.message }));
-    });
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method: r.method, path: r.path, headers, agent, timeout: 30_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolveStatus({ status: res.statusCode ?? 0 }));
+        res.on('error', (err) => resolveStatus({ status: -1, error: err.message }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err) => resolveStatus({ status: -1, error: (err as NodeJS.ErrnoException).code ?? err.message }));
     req.end(r.body);
@@ -278,7 +441,11 @@ describe('fuzz: bad input never gets a 5xx (every operation × every role)', () 
     const all: FuzzRequest[] = [];
     const roles = Object.entries(tokens);
     ops.forEach((op, o) =>
-      roles.forEach(([role, token], r) => all.push(...requestsFor(doc, op, token, role, random, perCombo, { index: (r + o) % roles.length, of: roles.length }))),
+      roles.forEach(([role, token], r) =>
+        all.push(
+          ...requestsFor(doc, op, token, role, random, perCombo, { index: (r + o) % roles.length, of: roles.length }),
+        ),
+      ),
     );
     // Logout and a password change end the caller's sessions: send them last, so every other operation is
     // fuzzed with a live token of each role (not answered 401 before validation).
@@ -310,7 +477,9 @@ describe('fuzz: bad input never gets a 5xx (every operation × every role)', () 
     );
     agent.destroy();
     const seconds = (Date.now() - started) / 1000;
-    console.log(`fuzz: ${sent} requests over ${ops.length} operations in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(
+      `fuzz: ${sent} requests over ${ops.length} operations in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
     expect(sent).toBeGreaterThanOrEqual(TARGET_REQUESTS);
     // The roles' tokens stay valid throughout: a 401 with a token only comes from a deliberately broken header.
     expect(unauthenticated / authenticated).toBeLessThan(0.2);

@@ -18,14 +18,29 @@ describe('identity (PostgreSQL + Redis)', () => {
       plan: 'enterprise',
     });
     expect(reg.status).toBe(201);
-    expect(reg.body.user).toMatchObject({ email: 'grace.hopper@example.com', role: 'client', plan: 'enterprise', timeZone: 'America/New_York' });
+    expect(reg.body.user).toMatchObject({
+      email: 'grace.hopper@example.com',
+      role: 'client',
+      plan: 'enterprise',
+      timeZone: 'America/New_York',
+    });
     expect(reg.body.user.passwordHash).toBeUndefined();
 
-    const login = await t.http().post('/api/auth/login').send({ email: 'GRACE.hopper@example.com', password: 'correct-horse-1' });
+    const login = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: 'GRACE.hopper@example.com', password: 'correct-horse-1' });
     expect(login.status).toBe(200);
     const me = await t.http().get('/api/me').set('authorization', `Bearer ${login.body.accessToken}`);
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ id: reg.body.user.id, email: 'grace.hopper@example.com', name: 'Grace Hopper', role: 'client', timeZone: 'America/New_York', plan: 'enterprise' });
+    expect(me.body).toEqual({
+      id: reg.body.user.id,
+      email: 'grace.hopper@example.com',
+      name: 'Grace Hopper',
+      role: 'client',
+      timeZone: 'America/New_York',
+      plan: 'enterprise',
+    });
   });
 
   it('defaults a client plan to marketplace and gives freelancers none', async () => {
@@ -37,13 +52,19 @@ describe('identity (PostgreSQL + Redis)', () => {
 
   it('refuses a duplicate email whatever its case with 409 EMAIL_TAKEN', async () => {
     await registerUser(t, { email: 'dup@example.com' });
-    const res = await t.http().post('/api/auth/register').send({ email: 'DUP@example.com', password: 'password-123', name: 'X', role: 'freelancer', timeZone: 'UTC' });
+    const res = await t
+      .http()
+      .post('/api/auth/register')
+      .send({ email: 'DUP@example.com', password: 'password-123', name: 'X', role: 'freelancer', timeZone: 'UTC' });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ statusCode: 409, code: 'EMAIL_TAKEN' });
   });
 
   it('lists every bad field with 400 VALIDATION_FAILED', async () => {
-    const res = await t.http().post('/api/auth/register').send({ email: 'not-an-email', password: 'short', name: '', role: 'admin', timeZone: 'Mars/Olympus', extra: 1 });
+    const res = await t
+      .http()
+      .post('/api/auth/register')
+      .send({ email: 'not-an-email', password: 'short', name: '', role: 'admin', timeZone: 'Mars/Olympus', extra: 1 });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     const fields = res.body.details.fields.map((f: { field: string }) => f.field).sort();
@@ -51,7 +72,10 @@ describe('identity (PostgreSQL + Redis)', () => {
   });
 
   it('refuses wrong types', async () => {
-    const res = await t.http().post('/api/auth/login').send({ email: 42, password: ['x'] });
+    const res = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: 42, password: ['x'] });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(res.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['email', 'password']);
@@ -64,15 +88,31 @@ describe('identity (PostgreSQL + Redis)', () => {
   });
 
   it('refuses a plan for a freelancer', async () => {
-    const res = await t.http().post('/api/auth/register').send({ email: 'p@example.com', password: 'password-123', name: 'P', role: 'freelancer', timeZone: 'UTC', plan: 'enterprise' });
+    const res = await t
+      .http()
+      .post('/api/auth/register')
+      .send({
+        email: 'p@example.com',
+        password: 'password-123',
+        name: 'P',
+        role: 'freelancer',
+        timeZone: 'UTC',
+        plan: 'enterprise',
+      });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('PLAN_NOT_ALLOWED');
   });
 
   it('answers a wrong password and an unknown email alike with 401', async () => {
     await registerUser(t, { email: 'known@example.com' });
-    const wrong = await t.http().post('/api/auth/login').send({ email: 'known@example.com', password: 'nope-nope-nope' });
-    const unknown = await t.http().post('/api/auth/login').send({ email: 'unknown@example.com', password: 'nope-nope-nope' });
+    const wrong = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: 'known@example.com', password: 'nope-nope-nope' });
+    const unknown = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: 'unknown@example.com', password: 'nope-nope-nope' });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
@@ -80,7 +120,12 @@ describe('identity (PostgreSQL + Redis)', () => {
   });
 
   it('needs a valid token: none, garbage and a forged one are 401 UNAUTHENTICATED', async () => {
-    for (const header of [undefined, 'Bearer garbage', 'Basic abc', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.c2lnbmF0dXJl']) {
+    for (const header of [
+      undefined,
+      'Bearer garbage',
+      'Basic abc',
+      'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.c2lnbmF0dXJl',
+    ]) {
       const req = t.http().get('/api/me');
       if (header) req.set('authorization', header);
       const res = await req;
@@ -103,11 +148,19 @@ describe('identity (PostgreSQL + Redis)', () => {
     expect(proctor.user.role).toBe('proctor');
 
     const freelancer = await registerUser(t);
-    const denied = await t.http().post('/api/admin/users').set('authorization', `Bearer ${freelancer.token}`).send({ email: 'x@example.com', password: 'password-123', name: 'X', role: 'admin', timeZone: 'UTC' });
+    const denied = await t
+      .http()
+      .post('/api/admin/users')
+      .set('authorization', `Bearer ${freelancer.token}`)
+      .send({ email: 'x@example.com', password: 'password-123', name: 'X', role: 'admin', timeZone: 'UTC' });
     expect(denied.status).toBe(403);
     expect(denied.body.code).toBe('FORBIDDEN');
 
-    const badRole = await t.http().post('/api/admin/users').set('authorization', `Bearer ${admin}`).send({ email: 'y@example.com', password: 'password-123', name: 'Y', role: 'freelancer', timeZone: 'UTC' });
+    const badRole = await t
+      .http()
+      .post('/api/admin/users')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ email: 'y@example.com', password: 'password-123', name: 'Y', role: 'freelancer', timeZone: 'UTC' });
     expect(badRole.status).toBe(400);
     expect(badRole.body.code).toBe('VALIDATION_FAILED');
     expect((await t.http().post('/api/auth/login').send(ADMIN)).body.user.role).toBe('admin');
@@ -123,7 +176,9 @@ describe('identity (PostgreSQL + Redis)', () => {
   it('serves the OpenAPI document', async () => {
     const res = await t.http().get('/api/docs-json');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/auth/register', '/api/auth/login', '/api/me']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/register', '/api/auth/login', '/api/me']),
+    );
   });
 
   it('echoes a request id', async () => {
@@ -166,7 +221,11 @@ describe('auth rate limit', () => {
     let last: any;
     for (let i = 0; i < 5; i++) {
       // A different address each time and a different account: neither helps, the socket's address counts.
-      last = await t.http().post('/api/auth/login').set('x-forwarded-for', `198.51.100.${i + 1}`).send({ email: `nobody-${i}@example.com`, password: 'whatever-1' });
+      last = await t
+        .http()
+        .post('/api/auth/login')
+        .set('x-forwarded-for', `198.51.100.${i + 1}`)
+        .send({ email: `nobody-${i}@example.com`, password: 'whatever-1' });
       statuses.push(last.status);
     }
     expect(statuses).toEqual([401, 401, 401, 429, 429]);

@@ -36,9 +36,18 @@ describe('GET /metrics (Prometheus, operators only)', () => {
     expect(sample(text, 'http_request_duration_seconds_count', 'method="GET",route="/api/me",status="200"')).toBe(3);
     expect(sample(text, 'http_request_duration_seconds_count', 'route="/api/auth/register",status="201"')).toBe(1);
     expect(sample(text, 'http_request_duration_seconds_count', 'route="/api/{*path}",status="404"')).toBe(1);
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0\.05",method="GET",route="\/api\/me",status="200"\} \d+/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_bucket\{le="0\.05",method="GET",route="\/api\/me",status="200"\} \d+/,
+    );
     // Every queue, every state, and its lateness.
-    for (const queue of ['call-timers', 'attempt-deadlines', 'grading', 'credentials', 'notification-delivery', 'talent-alerts']) {
+    for (const queue of [
+      'call-timers',
+      'attempt-deadlines',
+      'grading',
+      'credentials',
+      'notification-delivery',
+      'talent-alerts',
+    ]) {
       for (const state of ['waiting', 'active', 'delayed', 'failed']) {
         expect(sample(text, 'vetting_queue_jobs', `queue="${queue}",state="${state}"`)).toBeGreaterThanOrEqual(0);
       }
@@ -65,7 +74,10 @@ describe('GET /metrics outside the allowed networks', () => {
   const token = 'scraper-token-0123456789';
   beforeAll(async () => {
     // Loopback is not in the list here, so this test's requests come from "outside".
-    t = await startTestApp({ withWorker: false, env: { METRICS_ALLOWED_NETWORKS: '10.0.0.0/8', METRICS_TOKEN: token } });
+    t = await startTestApp({
+      withWorker: false,
+      env: { METRICS_ALLOWED_NETWORKS: '10.0.0.0/8', METRICS_TOKEN: token },
+    });
   });
   afterAll(() => t?.close());
 
@@ -94,8 +106,13 @@ describe('GET /metrics outside the allowed networks', () => {
 
   it('refuses a bad network list at start with a config error naming it', async () => {
     const { AppConfig } = await import('@vetting/core');
-    expect(() => AppConfig.fromEnv({ ...process.env, NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), METRICS_ALLOWED_NETWORKS: '10.0.0.0/33' })).toThrow(
-      /METRICS_ALLOWED_NETWORKS.*CIDR/s,
-    );
+    expect(() =>
+      AppConfig.fromEnv({
+        ...process.env,
+        NODE_ENV: 'test',
+        JWT_SECRET: 'x'.repeat(32),
+        METRICS_ALLOWED_NETWORKS: '10.0.0.0/33',
+      }),
+    ).toThrow(/METRICS_ALLOWED_NETWORKS.*CIDR/s);
   });
 });

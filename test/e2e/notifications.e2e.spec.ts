@@ -3,7 +3,13 @@ import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { verifyWebhook } from '@vetting/notifications';
 import { TestApp, connected, loginAdmin, nextEvent, registerUser, startTestApp } from '../support/test-app';
-import { bearer, invitedFreelancer, makeExpertVetted, nextGridStart, talentManager } from '../support/calendar-fixtures';
+import {
+  bearer,
+  invitedFreelancer,
+  makeExpertVetted,
+  nextGridStart,
+  talentManager,
+} from '../support/calendar-fixtures';
 
 jest.setTimeout(120_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -88,16 +94,33 @@ describe('notifications: vetted-talent alerts, webhooks and email (PostgreSQL + 
     const unrelated = await registerUser(t, { role: 'client', plan: 'business_plus' });
     const failing = await registerUser(t, { role: 'client', plan: 'business_plus' });
     for (const c of [enterprise, marketplace, failing]) {
-      const r = await t.http().put('/api/clients/me/talent-alerts').set(bearer(c.token)).send({ categorySlugs: ['design-creative'] });
+      const r = await t
+        .http()
+        .put('/api/clients/me/talent-alerts')
+        .set(bearer(c.token))
+        .send({ categorySlugs: ['design-creative'] });
       expect(r.body).toEqual({ categorySlugs: ['design-creative'] });
     }
-    await t.http().put('/api/clients/me/talent-alerts').set(bearer(unrelated.token)).send({ categorySlugs: ['writing'] }).expect(200);
-    const bad = await t.http().put('/api/clients/me/talent-alerts').set(bearer(enterprise.token)).send({ categorySlugs: ['nope'] });
+    await t
+      .http()
+      .put('/api/clients/me/talent-alerts')
+      .set(bearer(unrelated.token))
+      .send({ categorySlugs: ['writing'] })
+      .expect(200);
+    const bad = await t
+      .http()
+      .put('/api/clients/me/talent-alerts')
+      .set(bearer(enterprise.token))
+      .send({ categorySlugs: ['nope'] });
     expect(bad.body.code).toBe('VALIDATION_FAILED');
 
     const good = await receiver(200);
     const broken = await receiver(500);
-    const hook = await t.http().post('/api/webhooks').set(bearer(enterprise.token)).send({ url: good.url, events: ['talent.vetted'] });
+    const hook = await t
+      .http()
+      .post('/api/webhooks')
+      .set(bearer(enterprise.token))
+      .send({ url: good.url, events: ['talent.vetted'] });
     expect(hook.status).toBe(201);
     const secret: string = hook.body.secret;
     const brokenHook = await t.http().post('/api/webhooks').set(bearer(failing.token)).send({ url: broken.url });
@@ -112,7 +135,10 @@ describe('notifications: vetted-talent alerts, webhooks and email (PostgreSQL + 
     const { freelancer } = await makeExpertVetted(t, admin, 'design-creative');
 
     const pushed = await live;
-    expect(pushed).toMatchObject({ type: 'talent.vetted', data: { freelancerId: freelancer.user.id, categorySlug: 'design-creative' } });
+    expect(pushed).toMatchObject({
+      type: 'talent.vetted',
+      data: { freelancerId: freelancer.user.id, categorySlug: 'design-creative' },
+    });
     const inbox = await t.http().get('/api/notifications').set(bearer(enterprise.token));
     expect(inbox.body.items.filter((n: { type: string }) => n.type === 'talent.vetted')).toHaveLength(1);
     expect(inbox.body.unreadCount).toBeGreaterThanOrEqual(1);
@@ -122,7 +148,10 @@ describe('notifications: vetted-talent alerts, webhooks and email (PostgreSQL + 
     const timestamp = String(delivered.headers['x-vetting-timestamp']);
     expect(verifyWebhook(secret, timestamp, delivered.body, signature)).toBe(true);
     expect(verifyWebhook('wrong-secret-wrong-secret', timestamp, delivered.body, signature)).toBe(false);
-    expect(JSON.parse(delivered.body)).toMatchObject({ type: 'talent.vetted', data: { freelancerId: freelancer.user.id } });
+    expect(JSON.parse(delivered.body)).toMatchObject({
+      type: 'talent.vetted',
+      data: { freelancerId: freelancer.user.id },
+    });
     expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(60);
 
     // The broken receiver: 3 attempts with backoff, then the webhook is disabled with the reason.
@@ -154,9 +183,15 @@ describe('notifications: vetted-talent alerts, webhooks and email (PostgreSQL + 
   it('emails a booked call with the .ics to a real SMTP server', async () => {
     await talentManager(t, admin, 'hr');
     const f = await invitedFreelancer(t, admin, 'hr');
-    const res = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: nextGridStart(20_000, 600_000).toISO() });
+    const res = await t
+      .http()
+      .post('/api/vetting/calls')
+      .set(bearer(f.token))
+      .send({ invitationId: f.invitationId, startsAt: nextGridStart(20_000, 600_000).toISO() });
     expect(res.status).toBe(201);
-    const mail = await waitFor(() => mails.find((m) => m.to.includes(f.user.email) && m.raw.includes('Vetting call booked')));
+    const mail = await waitFor(() =>
+      mails.find((m) => m.to.includes(f.user.email) && m.raw.includes('Vetting call booked')),
+    );
     expect(mail.raw).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=REQUEST/i);
     const unfolded = mail.raw.replace(/=\r?\n/g, '');
     expect(unfolded).toContain('BEGIN:VCALENDAR');
@@ -168,9 +203,17 @@ describe('notifications: vetted-talent alerts, webhooks and email (PostgreSQL + 
     const f = await invitedFreelancer(t, admin, 'writing');
     // Channels are chosen when the notification is routed (after its commit, by the outbox relay): let the invitation's go out first.
     await waitFor(() => mails.find((m) => m.to.includes(f.user.email) && m.raw.includes('invited')));
-    const prefs = await t.http().put('/api/notifications/preferences').set(bearer(f.token)).send({ email: false, mutedTypes: ['call.reminder'] });
+    const prefs = await t
+      .http()
+      .put('/api/notifications/preferences')
+      .set(bearer(f.token))
+      .send({ email: false, mutedTypes: ['call.reminder'] });
     expect(prefs.body).toEqual({ push: true, email: false, webhook: true, mutedTypes: ['call.reminder'] });
-    const booked = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: nextGridStart(20_000, 600_000).toISO() });
+    const booked = await t
+      .http()
+      .post('/api/vetting/calls')
+      .set(bearer(f.token))
+      .send({ invitationId: f.invitationId, startsAt: nextGridStart(20_000, 600_000).toISO() });
     expect(booked.status).toBe(201);
 
     const page1 = await t.http().get('/api/notifications?limit=1').set(bearer(f.token));

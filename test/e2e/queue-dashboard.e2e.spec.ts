@@ -23,7 +23,10 @@ describe('queue dashboard (bull-board at /api/admin/queues)', () => {
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ statusCode: 401, code: 'UNAUTHENTICATED' });
     }
-    expect((await t.http().get('/api/admin/queues').set('cookie', 'vetting_queue_dashboard=v1.forged.99999999999999.abc')).status).toBe(401);
+    expect(
+      (await t.http().get('/api/admin/queues').set('cookie', 'vetting_queue_dashboard=v1.forged.99999999999999.abc'))
+        .status,
+    ).toBe(401);
   });
 
   it('refuses the session to anonymous callers (401) and non-admins (403); a bearer token is not a session', async () => {
@@ -33,7 +36,9 @@ describe('queue dashboard (bull-board at /api/admin/queues)', () => {
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('FORBIDDEN');
     expect(cookie).toBeUndefined();
-    expect((await t.http().get('/api/admin/queues').set('authorization', `Bearer ${freelancer.token}`)).status).toBe(401);
+    expect((await t.http().get('/api/admin/queues').set('authorization', `Bearer ${freelancer.token}`)).status).toBe(
+      401,
+    );
     const admin = await loginAdmin(t);
     expect((await t.http().get('/api/admin/queues').set('authorization', `Bearer ${admin}`)).status).toBe(401);
   });
@@ -54,7 +59,9 @@ describe('queue dashboard (bull-board at /api/admin/queues)', () => {
     expect(page.text).toContain('Vetting queues');
     const api = await t.http().get('/api/admin/queues/api/queues').set('cookie', cookie!);
     expect(api.status).toBe(200);
-    expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['call-timers', 'grading', 'notification-delivery']));
+    expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(
+      expect.arrayContaining(['call-timers', 'grading', 'notification-delivery']),
+    );
   });
 
   it('ends with the session: expired (401), or its user no longer an admin (403)', async () => {
@@ -63,7 +70,11 @@ describe('queue dashboard (bull-board at /api/admin/queues)', () => {
     const other = await createStaff(t, admin, 'admin');
     const demoted = (await openSession(other.token)).cookie!;
     expect((await t.http().get('/api/admin/queues').set('cookie', demoted)).status).toBe(200);
-    await t.app.get<MikroORM>(MikroORM).em.fork().getConnection().execute(`update users set role = 'proctor' where id = ?`, [other.user.id]);
+    await t.app
+      .get<MikroORM>(MikroORM)
+      .em.fork()
+      .getConnection()
+      .execute(`update users set role = 'proctor' where id = ?`, [other.user.id]);
     const refused = await t.http().get('/api/admin/queues').set('cookie', demoted);
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('FORBIDDEN');

@@ -48,18 +48,32 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
   }
 }
 
-const pendingOutbox = async (url: string) => Number((await sql(url, `select count(*)::int as n from outbox where delivered_at is null`))[0].n);
+const pendingOutbox = async (url: string) =>
+  Number((await sql(url, `select count(*)::int as n from outbox where delivered_at is null`))[0].n);
 const callStatuses = async (url: string, ids: string[]) =>
-  Object.fromEntries((await sql<{ id: string; status: string }>(url, `select id, status from vetting_calls where id = any($1::uuid[])`, [ids])).map((r) => [r.id, r.status]));
+  Object.fromEntries(
+    (
+      await sql<{ id: string; status: string }>(
+        url,
+        `select id, status from vetting_calls where id = any($1::uuid[])`,
+        [ids],
+      )
+    ).map((r) => [r.id, r.status]),
+  );
 
 /** Books one call per category, all at the same start (each category has its own talent manager). */
 async function bookCalls(t: TestApp, admin: string, aheadMs = 3000, categories = CATEGORIES) {
   const people = [];
-  for (const category of categories) people.push({ tm: await talentManager(t, admin, category), f: await invitedFreelancer(t, admin, category) });
+  for (const category of categories)
+    people.push({ tm: await talentManager(t, admin, category), f: await invitedFreelancer(t, admin, category) });
   const startsAt = nextGridStart(CALL_MS, aheadMs);
   const booked = await Promise.all(
     people.map(async ({ tm, f }) => {
-      const res = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+      const res = await t
+        .http()
+        .post('/api/vetting/calls')
+        .set(bearer(f.token))
+        .send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
       if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${JSON.stringify(res.body)}`);
       return { tm, f, callId: res.body.id as string };
     }),
@@ -82,8 +96,16 @@ describe('nothing lost: effects after a commit are delivered at least once, exac
       await a.app.get(OutboxRelay).stop();
 
       // The grace timers still run in this process: the outcomes commit, their effects stay in the outbox.
-      await until('calls missed', async () => Object.values(await callStatuses(url, ids)).every((s) => s === 'missed'), 30_000);
-      const cooldowns = await sql<{ id: string; call_id: string }>(url, `select id, call_id from vetting_cooldowns where call_id = any($1::uuid[])`, [ids]);
+      await until(
+        'calls missed',
+        async () => Object.values(await callStatuses(url, ids)).every((s) => s === 'missed'),
+        30_000,
+      );
+      const cooldowns = await sql<{ id: string; call_id: string }>(
+        url,
+        `select id, call_id from vetting_cooldowns where call_id = any($1::uuid[])`,
+        [ids],
+      );
       expect(cooldowns).toHaveLength(ids.length);
       const pending = await sql<{ topic: string }>(url, `select topic from outbox where delivered_at is null`);
       expect(pending.filter((p) => p.topic === 'calendar.cooldown-expiry')).toHaveLength(ids.length);
@@ -98,7 +120,11 @@ describe('nothing lost: effects after a commit are delivered at least once, exac
       const timersB = b.app.get<Queue>(getQueueToken(CALL_TIMERS_QUEUE));
       const deliveryB = b.app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
       const assertExactlyOnce = async () => {
-        const notes = await sql<{ id: string; data: { callId: string } }>(url, `select id, data from notifications where type = 'call.missed' and (data->>'callId')::uuid = any($1::uuid[])`, [ids]);
+        const notes = await sql<{ id: string; data: { callId: string } }>(
+          url,
+          `select id, data from notifications where type = 'call.missed' and (data->>'callId')::uuid = any($1::uuid[])`,
+          [ids],
+        );
         expect(notes.map((n) => n.data.callId).sort()).toEqual([...ids].sort());
         for (const n of notes) expect(await deliveryB.getJob(routeJobId(n.id))).toBeDefined();
         for (const c of cooldowns) expect(await timersB.getJob(cooldownJobId(c.id))).toBeDefined();
@@ -128,9 +154,19 @@ describe('nothing lost: a Redis restart without persistence', () => {
   let redis: ChildProcess | undefined;
   let port = 0;
   const startRedis = async () => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     await until('redis up', async () => {
-      const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis({
+        port,
+        host: '127.0.0.1',
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       probe.on('error', () => undefined);
       try {
         await probe.connect();
@@ -163,7 +199,9 @@ describe('nothing lost: a Redis restart without persistence', () => {
       const { startsAt, booked } = await bookCalls(c, admin, 4000);
       const ids = booked.map((x) => x.callId);
       await until('timers added', async () => (await pendingOutbox(url)) === 0);
-      expect(await c.app.get<Queue>(getQueueToken(CALL_TIMERS_QUEUE)).getDelayedCount()).toBeGreaterThanOrEqual(2 * ids.length);
+      expect(await c.app.get<Queue>(getQueueToken(CALL_TIMERS_QUEUE)).getDelayedCount()).toBeGreaterThanOrEqual(
+        2 * ids.length,
+      );
 
       // The first call is attended by both, so it completes at its end; the others are missed.
       const [first] = booked;
@@ -196,7 +234,11 @@ describe('nothing lost: a Redis restart without persistence', () => {
       for (const id of ids.slice(1)) expect(settled[id]).toBe('missed');
       await until('outbox drained', async () => (await pendingOutbox(url)) === 0);
       const timers = d.app.get<Queue>(getQueueToken(CALL_TIMERS_QUEUE));
-      const cooldowns = await sql<{ id: string }>(url, `select id from vetting_cooldowns where call_id = any($1::uuid[])`, [ids]);
+      const cooldowns = await sql<{ id: string }>(
+        url,
+        `select id from vetting_cooldowns where call_id = any($1::uuid[])`,
+        [ids],
+      );
       expect(cooldowns).toHaveLength(ids.length - 1);
       for (const cd of cooldowns) expect(await timers.getJob(cooldownJobId(cd.id))).toBeDefined();
 
@@ -205,7 +247,11 @@ describe('nothing lost: a Redis restart without persistence', () => {
       expect(await reconcile.getJobScheduler('reconcile')).toBeTruthy();
       await stopRedis();
       redis = await startRedis();
-      await until('reconcile schedule back', async () => Boolean(await reconcile.getJobScheduler('reconcile').catch(() => null)), 10_000);
+      await until(
+        'reconcile schedule back',
+        async () => Boolean(await reconcile.getJobScheduler('reconcile').catch(() => null)),
+        10_000,
+      );
     } finally {
       await d?.close();
       await c.close().catch(() => undefined);
@@ -231,7 +277,12 @@ describe('nothing lost: a lost attempt deadline job', () => {
       // The deadline (4 s) passes with no job to act on it; within a sweep period (2 s) plus slack it is settled.
       const row = await until(
         'attempt expired and graded by the sweep',
-        async () => (await sql(url, `select status, end_reason, ended_at from attempts where id = $1 and status = 'graded'`, [id]))[0],
+        async () =>
+          (
+            await sql(url, `select status, end_reason, ended_at from attempts where id = $1 and status = 'graded'`, [
+              id,
+            ])
+          )[0],
         deadline - Date.now() + 10_000,
       );
       expect(row).toMatchObject({ status: 'graded', end_reason: 'deadline' });
@@ -244,7 +295,10 @@ describe('nothing lost: a lost attempt deadline job', () => {
 
 describe('nothing lost: a lost start-window job', () => {
   it('a created attempt not started within ATTEMPT_START_WINDOW whose job is gone lapses at the next sweep', async () => {
-    const t = await startTestApp({ withWorker: true, env: { RECONCILE_INTERVAL: 'PT2S', ATTEMPT_START_WINDOW: 'PT3S' } });
+    const t = await startTestApp({
+      withWorker: true,
+      env: { RECONCILE_INTERVAL: 'PT2S', ATTEMPT_START_WINDOW: 'PT3S' },
+    });
     const url = t.databaseUrl!;
     try {
       const f = await registerUser(t);
@@ -256,7 +310,8 @@ describe('nothing lost: a lost start-window job', () => {
       expect(await jobs.getJob(startWindowJobId(id))).toBeUndefined();
       const row = await until(
         'attempt lapsed by the sweep',
-        async () => (await sql(url, `select status, end_reason from attempts where id = $1 and status = 'abandoned'`, [id]))[0],
+        async () =>
+          (await sql(url, `select status, end_reason from attempts where id = $1 and status = 'abandoned'`, [id]))[0],
         15_000,
       );
       expect(row).toMatchObject({ status: 'abandoned', end_reason: 'start_window_passed' });
@@ -276,17 +331,34 @@ describe('grading is atomic', () => {
     try {
       const admin = await adminToken(t);
       const f = await registerUser(t);
-      await t.http().post('/api/assessments/tracks/frontend-js/invitations').set(bearer(admin)).send({ freelancerId: f.user.id }).expect(201);
+      await t
+        .http()
+        .post('/api/assessments/tracks/frontend-js/invitations')
+        .set(bearer(admin))
+        .send({ freelancerId: f.user.id })
+        .expect(201);
       const take = async (slug: string, answerFor: (item: any) => unknown) => {
         const created = await t.http().post(`/api/assessments/${slug}/attempts`).set(bearer(f.token)).expect(201);
         const begun = await t.http().post(`/api/attempts/${created.body.id}/start`).set(bearer(f.token));
-        for (const item of begun.body.items) await t.http().put(`/api/attempts/${created.body.id}/answers/${item.id}`).set(bearer(f.token)).send({ answer: answerFor(item) }).expect(200);
+        for (const item of begun.body.items)
+          await t
+            .http()
+            .put(`/api/attempts/${created.body.id}/answers/${item.id}`)
+            .set(bearer(f.token))
+            .send({ answer: answerFor(item) })
+            .expect(200);
         await t.http().post(`/api/attempts/${created.body.id}/submit`).set(bearer(f.token));
         return created.body.id as string;
       };
-      const status = async (id: string) => (await sql(url, `select status from attempts where id = $1`, [id]))[0].status;
-      const sum = "const n = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number); console.log(n.reduce((a, b) => a + b, 0));";
-      const part1 = await take('algo-invited', (item) => (item.id === 'sum' ? { language: 'javascript', code: sum } : { language: 'python', code: 'import sys\nprint(sys.stdin.read().strip())' }));
+      const status = async (id: string) =>
+        (await sql(url, `select status from attempts where id = $1`, [id]))[0].status;
+      const sum =
+        "const n = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number); console.log(n.reduce((a, b) => a + b, 0));";
+      const part1 = await take('algo-invited', (item) =>
+        item.id === 'sum'
+          ? { language: 'javascript', code: sum }
+          : { language: 'python', code: 'import sys\nprint(sys.stdin.read().strip())' },
+      );
       await until('part 1 graded', async () => (await status(part1)) === 'graded', 60_000);
 
       // The certification insert fails once (a sequence is not rolled back with the transaction).
@@ -324,7 +396,11 @@ describe('grading is atomic', () => {
       );
       expect(final).toMatchObject({ status: 'graded', skill: true, cert: true, graded_notes: 1, tried: true });
       expect(Number((await sql(url, `select last_value from cert_failures`))[0].last_value)).toBeGreaterThanOrEqual(2);
-      const notes = await sql<{ type: string }>(url, `select type from notifications where user_id = $1 and type = 'certification.awarded'`, [f.user.id]);
+      const notes = await sql<{ type: string }>(
+        url,
+        `select type from notifications where user_id = $1 and type = 'certification.awarded'`,
+        [f.user.id],
+      );
       expect(notes).toHaveLength(1);
     } finally {
       await t.close();
@@ -352,7 +428,9 @@ describe('the outbox relay', () => {
       });
       await until('delivered after the commit', async () => seen.includes('test:1'), 5000);
       expect(Date.now() - started).toBeLessThan(5000);
-      expect(await sql(url, `select count(*)::int as n from outbox where idempotency_key = 'test:1'`)).toEqual([{ n: 1 }]);
+      expect(await sql(url, `select count(*)::int as n from outbox where idempotency_key = 'test:1'`)).toEqual([
+        { n: 1 },
+      ]);
 
       // A rolled-back transaction leaves nothing to deliver.
       await orm.em
@@ -362,16 +440,32 @@ describe('the outbox relay', () => {
           throw new Error('rollback');
         })
         .catch(() => undefined);
-      expect(await sql(url, `select count(*)::int as n from outbox where idempotency_key = 'test:rolled-back'`)).toEqual([{ n: 0 }]);
+      expect(
+        await sql(url, `select count(*)::int as n from outbox where idempotency_key = 'test:rolled-back'`),
+      ).toEqual([{ n: 0 }]);
 
-      await orm.em.fork().transactional((tem) => outbox.write(tem as any, [{ topic: 'test.effect', key: 'test:2', payload: { n: 2 } }]));
-      const failed = await until('first failure recorded', async () => (await sql(url, `select attempts, last_error, delivered_at from outbox where idempotency_key = 'test:2' and last_error is not null`))[0], 5000);
+      await orm.em
+        .fork()
+        .transactional((tem) => outbox.write(tem as any, [{ topic: 'test.effect', key: 'test:2', payload: { n: 2 } }]));
+      const failed = await until(
+        'first failure recorded',
+        async () =>
+          (
+            await sql(
+              url,
+              `select attempts, last_error, delivered_at from outbox where idempotency_key = 'test:2' and last_error is not null`,
+            )
+          )[0],
+        5000,
+      );
       expect(failed).toMatchObject({ attempts: 1, last_error: 'down for a moment', delivered_at: null });
       // Retried after the backoff (1 s) by the next wake-up.
       await sleep(1200);
       t.app.get(OutboxRelay).kick();
       await until('delivered on the retry', async () => seen.includes('test:2'), 5000);
-      expect((await sql(url, `select attempts, delivered_at from outbox where idempotency_key = 'test:2'`))[0]).toMatchObject({ attempts: 2, delivered_at: expect.any(Date) });
+      expect(
+        (await sql(url, `select attempts, delivered_at from outbox where idempotency_key = 'test:2'`))[0],
+      ).toMatchObject({ attempts: 2, delivered_at: expect.any(Date) });
       expect(seen.filter((k) => k === 'test:1')).toHaveLength(1);
     } finally {
       await t.close();

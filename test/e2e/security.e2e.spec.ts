@@ -96,12 +96,20 @@ describe('security: development/test app (PostgreSQL + Redis)', () => {
 
   describe('CORS (default allowlist: PUBLIC_URL’s origin, plus the Vite dev server in development)', () => {
     it('allows the public origin, answers a foreign one without Access-Control-Allow-Origin, leaves no-Origin requests alone', async () => {
-      const own = await t.http().options('/api/auth/login').set('origin', 'http://localhost:3000').set('access-control-request-method', 'POST');
+      const own = await t
+        .http()
+        .options('/api/auth/login')
+        .set('origin', 'http://localhost:3000')
+        .set('access-control-request-method', 'POST');
       expect(own.status).toBe(204);
       expect(own.headers['access-control-allow-origin']).toBe('http://localhost:3000');
       expect(own.headers['access-control-allow-credentials']).toBe('true');
 
-      const foreign = await t.http().options('/api/auth/login').set('origin', FOREIGN_ORIGIN).set('access-control-request-method', 'POST');
+      const foreign = await t
+        .http()
+        .options('/api/auth/login')
+        .set('origin', FOREIGN_ORIGIN)
+        .set('access-control-request-method', 'POST');
       expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
       const foreignGet = await t.http().get('/api/health').set('origin', FOREIGN_ORIGIN);
       expect(foreignGet.headers['access-control-allow-origin']).toBeUndefined();
@@ -163,15 +171,27 @@ describe('security: development/test app (PostgreSQL + Redis)', () => {
       await connected(other);
       const gone = disconnected(other);
 
-      const wrong = await t.http().post('/api/auth/password').set(bearer(first.token)).send({ currentPassword: 'not-it-123', newPassword: 'new-password-456' });
+      const wrong = await t
+        .http()
+        .post('/api/auth/password')
+        .set(bearer(first.token))
+        .send({ currentPassword: 'not-it-123', newPassword: 'new-password-456' });
       expect(wrong.status).toBe(403);
       expect(wrong.body.code).toBe('WRONG_PASSWORD');
-      const tooShort = await t.http().post('/api/auth/password').set(bearer(first.token)).send({ currentPassword: 'password-123', newPassword: 'short' });
+      const tooShort = await t
+        .http()
+        .post('/api/auth/password')
+        .set(bearer(first.token))
+        .send({ currentPassword: 'password-123', newPassword: 'short' });
       expect(tooShort.status).toBe(400);
       expect(tooShort.body.code).toBe('VALIDATION_FAILED');
       expect((await t.http().get('/api/me').set(bearer(first.token))).status).toBe(200);
 
-      const changed = await t.http().post('/api/auth/password').set(bearer(first.token)).send({ currentPassword: 'password-123', newPassword: 'new-password-456' });
+      const changed = await t
+        .http()
+        .post('/api/auth/password')
+        .set(bearer(first.token))
+        .send({ currentPassword: 'password-123', newPassword: 'new-password-456' });
       expect(changed.status).toBe(200);
       expect(changed.body.user).toMatchObject({ id: first.user.id, email });
       const fresh = changed.body.accessToken as string;
@@ -217,24 +237,43 @@ describe('security: development/test app (PostgreSQL + Redis)', () => {
       const f = await invitedFreelancer(t, admin, 'writing');
       const start = new Date(Date.now() + 50 * 3600_000);
       start.setUTCMinutes(0, 0, 0);
-      const call = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: start.toISOString() });
+      const call = await t
+        .http()
+        .post('/api/vetting/calls')
+        .set(bearer(f.token))
+        .send({ invitationId: f.invitationId, startsAt: start.toISOString() });
       expect(call.status).toBe(201);
 
       const all = await t.http().get('/api/vetting/calls').set(bearer(admin));
       expect(all.status).toBe(200);
       expect(all.body.calls.map((c: { id: string }) => c.id)).toContain(call.body.id);
-      const byFreelancer = await t.http().get('/api/vetting/calls').query({ freelancerId: f.user.id }).set(bearer(admin));
+      const byFreelancer = await t
+        .http()
+        .get('/api/vetting/calls')
+        .query({ freelancerId: f.user.id })
+        .set(bearer(admin));
       expect(byFreelancer.body.calls.map((c: { id: string }) => c.id)).toEqual([call.body.id]);
-      const byOtherTm = await t.http().get('/api/vetting/calls').query({ talentManagerId: otherTm.user.id }).set(bearer(admin));
+      const byOtherTm = await t
+        .http()
+        .get('/api/vetting/calls')
+        .query({ talentManagerId: otherTm.user.id })
+        .set(bearer(admin));
       expect(byOtherTm.body.calls).toEqual([]);
-      expect((await t.http().get('/api/vetting/calls').query({ freelancerId: 'nope' }).set(bearer(admin))).status).toBe(400);
+      expect((await t.http().get('/api/vetting/calls').query({ freelancerId: 'nope' }).set(bearer(admin))).status).toBe(
+        400,
+      );
       // Others still see only their own.
       const stranger = await registerUser(t);
-      const strangers = await t.http().get('/api/vetting/calls').query({ freelancerId: f.user.id }).set(bearer(stranger.token));
+      const strangers = await t
+        .http()
+        .get('/api/vetting/calls')
+        .query({ freelancerId: f.user.id })
+        .set(bearer(stranger.token));
       expect(strangers.body.calls).toEqual([]);
       expect((await t.http().get('/api/vetting/calls').set(bearer(proctor.token))).status).toBe(403);
 
-      const verify = (token: string, id = f.user.id) => t.http().post(`/api/admin/freelancers/${id}/identity-verification`).set(bearer(token));
+      const verify = (token: string, id = f.user.id) =>
+        t.http().post(`/api/admin/freelancers/${id}/identity-verification`).set(bearer(token));
       const notTheirs = await verify(otherTm.token);
       expect(notTheirs.status).toBe(404);
       expect(notTheirs.body.code).toBe('NOT_FOUND');
@@ -283,9 +322,17 @@ describe('security: production app behind a TLS proxy', () => {
   });
 
   it('CORS: only PUBLIC_URL’s origin (no Vite dev server in production)', async () => {
-    const own = await t.http().options('/api/me').set('origin', PUBLIC_ORIGIN).set('access-control-request-method', 'GET');
+    const own = await t
+      .http()
+      .options('/api/me')
+      .set('origin', PUBLIC_ORIGIN)
+      .set('access-control-request-method', 'GET');
     expect(own.headers['access-control-allow-origin']).toBe(PUBLIC_ORIGIN);
-    const vite = await t.http().options('/api/me').set('origin', 'http://localhost:5173').set('access-control-request-method', 'GET');
+    const vite = await t
+      .http()
+      .options('/api/me')
+      .set('origin', 'http://localhost:5173')
+      .set('access-control-request-method', 'GET');
     expect(vite.headers['access-control-allow-origin']).toBeUndefined();
   });
 
@@ -311,7 +358,8 @@ describe('security: production app behind a TLS proxy', () => {
     // A successful login does not use up the account's attempts.
     expect((await login(t, victim.user.email, 'password-123', rotating())).status).toBe(200);
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await login(t, ` ${victim.user.email.toUpperCase()} `, 'wrong-password', rotating())).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await login(t, ` ${victim.user.email.toUpperCase()} `, 'wrong-password', rotating())).status);
     expect(statuses).toEqual([401, 401, 401]);
     const limited = await login(t, victim.user.email, 'wrong-password', rotating());
     expect(limited.status).toBe(429);
@@ -330,7 +378,8 @@ describe('security: production app behind a TLS proxy', () => {
   it('limits attempts per client address (from the trusted proxy’s X-Forwarded-For): 429 with Retry-After', async () => {
     const client = '203.0.113.9';
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await login(t, `nobody-${i}@example.com`, 'wrong-password', client)).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await login(t, `nobody-${i}@example.com`, 'wrong-password', client)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     const limited = await login(t, 'someone@example.com', 'wrong-password', client);
     expect(limited.status).toBe(429);
@@ -350,10 +399,17 @@ describe('security: configuration refuses an unsafe start', () => {
   it('the api will not start without JWT_SECRET outside the embedded development start', async () => {
     const api = await spawnApp(
       'apps/api/src/main.ts',
-      { NODE_ENV: 'production', DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/unused', REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `${redisPrefix()}nosecret:` },
+      {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/unused',
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: `${redisPrefix()}nosecret:`,
+      },
       null,
     );
-    const code = await new Promise((resolve) => (api.child.exitCode !== null ? resolve(api.child.exitCode) : api.child.once('exit', resolve)));
+    const code = await new Promise((resolve) =>
+      api.child.exitCode !== null ? resolve(api.child.exitCode) : api.child.once('exit', resolve),
+    );
     expect(code).toBe(1);
     expect(api.output()).toContain('JWT_SECRET: is required');
   });

@@ -36,10 +36,16 @@ describe('shutdown drains signal acknowledgements before closing sockets', () =>
     const BURST = 300;
     const LATE = 200;
     const send = (i: number) =>
-      cs.timeout(15_000).emit('attempt:signal', { attemptId: attempt.id, type: i % 2 ? 'copy' : 'focus_lost' }, (err: unknown, ack: any) => {
-        if (!err) acks.push(ack);
-        first();
-      });
+      cs
+        .timeout(15_000)
+        .emit(
+          'attempt:signal',
+          { attemptId: attempt.id, type: i % 2 ? 'copy' : 'focus_lost' },
+          (err: unknown, ack: any) => {
+            if (!err) acks.push(ack);
+            first();
+          },
+        );
     for (let i = 0; i < BURST; i++) send(i);
     await firstAck;
     // The SIGTERM path, while the burst is being written; more signals keep coming while it stops.
@@ -52,7 +58,12 @@ describe('shutdown drains signal acknowledgements before closing sockets', () =>
     await sleep(500);
     cs.disconnect();
 
-    const stored = (await db.query(`select signal_id::text as id from integrity_signals where attempt_id = $1 and source = 'candidate'`, [attempt.id])).rows.map((r) => r.id as string);
+    const stored = (
+      await db.query(
+        `select signal_id::text as id from integrity_signals where attempt_id = $1 and source = 'candidate'`,
+        [attempt.id],
+      )
+    ).rows.map((r) => r.id as string);
     const acked = new Set(acks.filter((a) => a.ok).map((a) => a.signal!.id));
     expect(stored.length).toBeGreaterThan(0);
     expect(stored.filter((id) => !acked.has(id))).toEqual([]);

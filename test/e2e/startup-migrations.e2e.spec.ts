@@ -45,11 +45,22 @@ describe('start-up on a fresh database: api and worker in any order', () => {
       const pg = new Client({ connectionString: db.url });
       await pg.connect();
       try {
-        const applied = (await pg.query('select name from mikro_orm_migrations order by id')).rows.map((r) => r.name as string);
+        const applied = (await pg.query('select name from mikro_orm_migrations order by id')).rows.map(
+          (r) => r.name as string,
+        );
         expect(applied).toEqual(MIGRATIONS.map((m) => m.name));
-        expect((await pg.query(`select to_regclass('vetting_calls') is not null as present`)).rows[0].present).toBe(true);
+        expect((await pg.query(`select to_regclass('vetting_calls') is not null as present`)).rows[0].present).toBe(
+          true,
+        );
         // The lock is released once both are up.
-        expect((await pg.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = $1)`, [db.name])).rows[0].n).toBe(0);
+        expect(
+          (
+            await pg.query(
+              `select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = $1)`,
+              [db.name],
+            )
+          ).rows[0].n,
+        ).toBe(0);
       } finally {
         await pg.end();
       }

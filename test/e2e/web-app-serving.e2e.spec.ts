@@ -29,6 +29,12 @@ describe('web app serving', () => {
 
   it('tells the pages the policy they explain', async () => {
     const res = await t.http().get('/app-config.json').expect(200);
-    expect(res.body.policy).toMatchObject({ rescheduleNoticeMs: 12 * 3600_000, maxReschedules: 1, joinEarlyMs: 600_000, gracePeriodMs: 300_000, missedCooldown: 'P6M' });
+    expect(res.body.policy).toMatchObject({
+      rescheduleNoticeMs: 12 * 3600_000,
+      maxReschedules: 1,
+      joinEarlyMs: 600_000,
+      gracePeriodMs: 300_000,
+      missedCooldown: 'P6M',
+    });
   });
 });

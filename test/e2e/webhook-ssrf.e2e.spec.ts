@@ -73,16 +73,26 @@ describe('webhooks: public targets only (SSRF), with WEBHOOK_ALLOW_PRIVATE=false
   });
 
   it('registers a public URL and refuses unknown event types', async () => {
-    const ok = await t.http().post('/api/webhooks').set(bearer(client.token)).send({ url: 'https://hooks.example.com/vetting', events: ['talent.vetted'] });
+    const ok = await t
+      .http()
+      .post('/api/webhooks')
+      .set(bearer(client.token))
+      .send({ url: 'https://hooks.example.com/vetting', events: ['talent.vetted'] });
     expect(ok.status).toBe(201);
     await t.http().delete(`/api/webhooks/${ok.body.id}`).set(bearer(client.token)).expect(200);
-    const bad = await t.http().post('/api/webhooks').set(bearer(client.token)).send({ url: 'https://hooks.example.com/vetting', events: ['talent.vetted', 'anything.else'] });
+    const bad = await t
+      .http()
+      .post('/api/webhooks')
+      .set(bearer(client.token))
+      .send({ url: 'https://hooks.example.com/vetting', events: ['talent.vetted', 'anything.else'] });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
   });
 
   it('never reaches a loopback listener at delivery, and the log says only that the target was refused', async () => {
-    await t.app.get(NotificationsService).notify({ userId: client.user.id, type: 'vetting.invited', title: 'Invited', body: 'You are invited.' });
+    await t.app
+      .get(NotificationsService)
+      .notify({ userId: client.user.id, type: 'vetting.invited', title: 'Invited', body: 'You are invited.' });
     const settled = async () => {
       const logs = [];
       for (const id of hookIds) {
@@ -95,7 +105,12 @@ describe('webhooks: public targets only (SSRF), with WEBHOOK_ALLOW_PRIVATE=false
     for (let i = 0; i < 200 && !(deliveries = await settled()); i++) await sleep(100);
     expect(deliveries).toBeDefined();
     for (const d of deliveries!) {
-      expect(d).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: null, lastError: 'target address not allowed' });
+      expect(d).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        lastStatusCode: null,
+        lastError: 'target address not allowed',
+      });
       const text = JSON.stringify(d);
       expect(text).not.toContain(String(port));
       expect(text).not.toContain('127.0.0.1');

@@ -16,7 +16,10 @@ describe('credentials BadgesRepository (real PostgreSQL)', () => {
   });
   afterAll(() => db.close());
 
-  async function freelancer(em: EntityManager, opts: { createdAt?: string; jss?: number | null; earnings?: number; status?: string; profile?: boolean } = {}) {
+  async function freelancer(
+    em: EntityManager,
+    opts: { createdAt?: string; jss?: number | null; earnings?: number; status?: string; profile?: boolean } = {},
+  ) {
     const id = randomUUID();
     await em.execute(
       `insert into users (id, email, password_hash, name, role, time_zone, plan, created_at) values (?, ?, 'x', 'F', 'freelancer', 'UTC', null, ?)`,
@@ -80,13 +83,22 @@ describe('credentials BadgesRepository (real PostgreSQL)', () => {
   it('revokeMany revokes exactly the listed badges; a kind can then be granted again', async () => {
     const em = db.em();
     const f = await freelancer(em);
-    const [b1, b2, keep] = [await badge(em, f, 'top_rated'), await badge(em, f, 'rising_talent'), await badge(em, f, 'top_rated_plus')];
+    const [b1, b2, keep] = [
+      await badge(em, f, 'top_rated'),
+      await badge(em, f, 'rising_talent'),
+      await badge(em, f, 'top_rated_plus'),
+    ];
     await repo.revokeMany(em, [b1, b2], new Date('2026-03-01T00:00:00Z'), 'criteria no longer met');
     const rows = await em.execute<{ id: string; revoked_at: Date | null; revoked_reason: string | null }[]>(
       `select id, revoked_at, revoked_reason from badges where freelancer_id = ? order by kind`,
       [f],
     );
-    expect(rows.filter((r) => r.revoked_at).map((r) => r.id).sort()).toEqual([b1, b2].sort());
+    expect(
+      rows
+        .filter((r) => r.revoked_at)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([b1, b2].sort());
     expect(rows.find((r) => r.id === keep)!.revoked_at).toBeNull();
     expect(rows.find((r) => r.id === b1)!.revoked_reason).toBe('criteria no longer met');
     await expect(badge(em, f, 'top_rated')).resolves.toBeDefined();
@@ -115,25 +127,50 @@ describe('credentials BadgesRepository (real PostgreSQL)', () => {
     const held = await badge(em, earner, 'top_rated');
     const gone = await badge(em, lapsed, 'rising_talent');
     const notes: NotifyInput[] = [];
-    const notifications = { notifyMany: async (inputs: NotifyInput[]) => notes.push(...inputs) } as unknown as NotificationsService;
-    const config = AppConfig.fromEnv({ NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: 'medium-tests-secret-0123456789' });
+    const notifications = {
+      notifyMany: async (inputs: NotifyInput[]) => notes.push(...inputs),
+    } as unknown as NotificationsService;
+    const config = AppConfig.fromEnv({
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      JWT_SECRET: 'medium-tests-secret-0123456789',
+    });
     const now = DateTime.fromISO('2026-06-01T12:00:00Z', { zone: 'utc' });
     const service = new StatBadgesService(db.orm, new ManualClock(now), config, notifications, repo);
 
     expect(await service.evaluate([earner, lapsed])).toEqual({ granted: 2, revoked: 1 });
-    const rows = await db.em().execute<{ id: string; freelancer_id: string; kind: string; revoked_at: Date | null; revoked_reason: string | null; evidence: unknown }[]>(
-      `select id, freelancer_id, kind, revoked_at, revoked_reason, evidence from badges where freelancer_id in (?, ?) order by kind`,
-      [earner, lapsed],
-    );
+    const rows = await db
+      .em()
+      .execute<
+        {
+          id: string;
+          freelancer_id: string;
+          kind: string;
+          revoked_at: Date | null;
+          revoked_reason: string | null;
+          evidence: unknown;
+        }[]
+      >(
+        `select id, freelancer_id, kind, revoked_at, revoked_reason, evidence from badges where freelancer_id in (?, ?) order by kind`,
+        [earner, lapsed],
+      );
     const active = rows.filter((r) => r.freelancer_id === earner && !r.revoked_at);
     expect(active.map((r) => r.kind).sort()).toEqual(['rising_talent', 'top_rated', 'top_rated_plus']);
     expect(active.find((r) => r.kind === 'top_rated')!.id).toBe(held);
-    expect(active.find((r) => r.kind === 'top_rated_plus')!.evidence).toEqual({ jobSuccessScore: 95, earnings12m: 12000 });
+    expect(active.find((r) => r.kind === 'top_rated_plus')!.evidence).toEqual({
+      jobSuccessScore: 95,
+      earnings12m: 12000,
+    });
     expect(rows.find((r) => r.id === gone)).toMatchObject({ revoked_reason: 'criteria no longer met' });
     expect(new Date(rows.find((r) => r.id === gone)!.revoked_at!).toISOString()).toBe('2026-06-01T12:00:00.000Z');
     const grants = active.filter((r) => r.id !== held);
-    expect(notes.map((n) => n.dedupeKey).sort()).toEqual([...grants.map((r) => `badge.awarded:${r.id}`), `badge.revoked:${gone}`].sort());
-    expect(notes.find((n) => n.type === 'badge.revoked')).toMatchObject({ userId: lapsed, title: 'Rising Talent badge removed' });
+    expect(notes.map((n) => n.dedupeKey).sort()).toEqual(
+      [...grants.map((r) => `badge.awarded:${r.id}`), `badge.revoked:${gone}`].sort(),
+    );
+    expect(notes.find((n) => n.type === 'badge.revoked')).toMatchObject({
+      userId: lapsed,
+      title: 'Rising Talent badge removed',
+    });
 
     notes.length = 0;
     expect(await service.evaluate([earner, lapsed])).toEqual({ granted: 0, revoked: 0 });

@@ -43,7 +43,11 @@ describe('credentials verified skills and graded attempts (real PostgreSQL)', ()
         NOW.minus({ days: 400 }).toJSDate(),
         a.score === undefined ? null : a.score,
         status === 'graded' ? (a.score ?? 0) >= 50 : null,
-        a.gradedAt === undefined ? (status === 'graded' ? NOW.minus({ days: 1 }).toJSDate() : null) : (a.gradedAt?.toJSDate() ?? null),
+        a.gradedAt === undefined
+          ? status === 'graded'
+            ? NOW.minus({ days: 1 }).toJSDate()
+            : null
+          : (a.gradedAt?.toJSDate() ?? null),
       ],
     );
     return id;
@@ -76,7 +80,9 @@ describe('credentials verified skills and graded attempts (real PostgreSQL)', ()
         db.em().transactional((tem) => attempts.recordGrade(tem as EntityManager, id, { ...result, score: 11 })),
       ]);
       expect(outcomes.filter(Boolean)).toHaveLength(1);
-      const [row] = await db.em().execute<{ status: string; score: number }[]>(`select status, score from attempts where id = ?`, [id]);
+      const [row] = await db
+        .em()
+        .execute<{ status: string; score: number }[]>(`select status, score from attempts where id = ?`, [id]);
       expect(row.status).toBe('graded');
       expect([88, 11]).toContain(Number(row.score));
       expect(await attempts.gradable(db.em(), id)).toBeNull();
@@ -90,7 +96,16 @@ describe('credentials verified skills and graded attempts (real PostgreSQL)', ()
       const write = async (em: EntityManager) => {
         expect(await attempts.recordGrade(em, id, result)).toBe(true);
         const at = NOW.toJSDate();
-        await skills.upsert(em, { freelancerId: f, skill: 'JavaScript', assessmentSlug: 'js-basics', attemptId: id, score: 88, band: null, normGroupSize: 1, at });
+        await skills.upsert(em, {
+          freelancerId: f,
+          skill: 'JavaScript',
+          assessmentSlug: 'js-basics',
+          attemptId: id,
+          score: 88,
+          band: null,
+          normGroupSize: 1,
+          at,
+        });
         const parts = [{ assessmentSlug: 'js-basics', attemptId: id, passedAt: NOW.toISO()! }];
         return skills.award(em, f, 'js-track', parts, at);
       };
@@ -117,7 +132,14 @@ describe('credentials verified skills and graded attempts (real PostgreSQL)', ()
       const f = await freelancer(db.em());
       const first = await attempt(db.em(), { slug: 'py', score: 60, freelancerId: f });
       const second = await attempt(db.em(), { slug: 'py', score: 95, freelancerId: f });
-      const base = { freelancerId: f, skill: 'Python', assessmentSlug: 'py', band: null, normGroupSize: 2, at: NOW.toJSDate() };
+      const base = {
+        freelancerId: f,
+        skill: 'Python',
+        assessmentSlug: 'py',
+        band: null,
+        normGroupSize: 2,
+        at: NOW.toJSDate(),
+      };
       await skills.upsert(db.em(), { ...base, attemptId: first, score: 60 });
       await skills.upsert(db.em(), { ...base, attemptId: second, score: 95, band: 'Top 10%' });
       const held = await skills.of(db.em(), f);
@@ -157,15 +179,28 @@ describe('credentials verified skills and graded attempts (real PostgreSQL)', ()
       await skill(mid, 'bands', 80);
       await skill(alone, 'lonely', 70);
 
-      const config = AppConfig.fromEnv({ NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: 'medium-tests-secret-0123456789' });
-      const service = new VerifiedSkillsService(db.orm, new ManualClock(NOW), config, {} as TrackStates, skills, attempts);
+      const config = AppConfig.fromEnv({
+        NODE_ENV: 'test',
+        DATABASE_URL: db.url,
+        JWT_SECRET: 'medium-tests-secret-0123456789',
+      });
+      const service = new VerifiedSkillsService(
+        db.orm,
+        new ManualClock(NOW),
+        config,
+        {} as TrackStates,
+        skills,
+        attempts,
+      );
       const { updated } = await service.recomputeBands();
       expect(updated).toBeGreaterThanOrEqual(3); // these three had no band and no norm group yet
 
-      const rows = await db.em().execute<{ freelancer_id: string; band: string | null; norm_group_size: number; band_computed_at: Date }[]>(
-        `select freelancer_id, band, norm_group_size, band_computed_at from verified_skills where freelancer_id = any(?::uuid[])`,
-        [`{${[top, mid, alone].join(',')}}`],
-      );
+      const rows = await db
+        .em()
+        .execute<{ freelancer_id: string; band: string | null; norm_group_size: number; band_computed_at: Date }[]>(
+          `select freelancer_id, band, norm_group_size, band_computed_at from verified_skills where freelancer_id = any(?::uuid[])`,
+          [`{${[top, mid, alone].join(',')}}`],
+        );
       const by = new Map(rows.map((r) => [r.freelancer_id, r]));
       expect(by.get(top)).toMatchObject({ band: 'Top 10%', norm_group_size: 10 }); // nobody scored higher
       expect(by.get(mid)).toMatchObject({ band: 'Top 30%', norm_group_size: 10 }); // 2 of 10 scored higher

@@ -9,7 +9,9 @@ describe('medium database harness', () => {
 
   it('opens a fresh database with every migration applied', async () => {
     const em = db.em();
-    const [{ count }] = await em.getConnection().execute<{ count: string }[]>(`select count(*)::text as count from vetting_calls`);
+    const [{ count }] = await em
+      .getConnection()
+      .execute<{ count: string }[]>(`select count(*)::text as count from vetting_calls`);
     expect(count).toBe('0');
     const pending = await db.orm.getMigrator().getPendingMigrations();
     expect(pending).toEqual([]);

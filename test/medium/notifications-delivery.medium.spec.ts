@@ -47,9 +47,17 @@ describe('notifications: fan-out batch insert and delivery claims', () => {
       const alertId = randomUUID();
       const clients = await Promise.all([user(), user(), user()]);
       const repo = new NotificationsRepository(em);
-      const first = await repo.insertMany(em, clients.map((c) => alert(alertId, c)), new Date());
+      const first = await repo.insertMany(
+        em,
+        clients.map((c) => alert(alertId, c)),
+        new Date(),
+      );
       expect(first).toHaveLength(3);
-      const retry = await repo.insertMany(em, clients.map((c) => alert(alertId, c)), new Date());
+      const retry = await repo.insertMany(
+        em,
+        clients.map((c) => alert(alertId, c)),
+        new Date(),
+      );
       expect(retry).toEqual([]);
       expect(await count(`notifications where dedupe_key like ?`, [`talent.vetted:${alertId}:%`])).toBe(3);
     });

@@ -8,7 +8,13 @@ export const ALL_DAY_UTC = {
   exceptions: [],
 };
 
-export async function talentManager(t: TestApp, admin: string, categorySlug: string, availability: Record<string, unknown> = ALL_DAY_UTC, dailyCap = 48) {
+export async function talentManager(
+  t: TestApp,
+  admin: string,
+  categorySlug: string,
+  availability: Record<string, unknown> = ALL_DAY_UTC,
+  dailyCap = 48,
+) {
   const tm = await createStaff(t, admin, 'talent_manager');
   const res = await t
     .http()
@@ -52,10 +58,19 @@ type Invited = Awaited<ReturnType<typeof invitedFreelancer>>;
  * booked on the next 20-second grid start, both join over sockets, and once it has started the talent
  * manager files a passing scorecard for `skill`.
  */
-export async function heldCall(t: TestApp, tm: Staff, f: Invited, skill: string): Promise<{ callId: string; startsAt: DateTime }> {
+export async function heldCall(
+  t: TestApp,
+  tm: Staff,
+  f: Invited,
+  skill: string,
+): Promise<{ callId: string; startsAt: DateTime }> {
   const { connected, emitAck } = await import('./test-app');
   const startsAt = nextGridStart(20_000, 2500);
-  const call = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+  const call = await t
+    .http()
+    .post('/api/vetting/calls')
+    .set(bearer(f.token))
+    .send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
   if (call.status !== 201) throw new Error(`book: ${call.status} ${JSON.stringify(call.body)}`);
   const fs = t.socket(f.token);
   const ts = t.socket(tm.token);
@@ -64,11 +79,15 @@ export async function heldCall(t: TestApp, tm: Staff, f: Invited, skill: string)
     await emitAck(fs, 'call:join', { callId: call.body.id });
     await emitAck(ts, 'call:join', { callId: call.body.id });
     await pause(Math.max(0, startsAt.toMillis() - Date.now() + 200));
-    const card = await t.http().post(`/api/vetting/calls/${call.body.id}/scorecard`).set(bearer(tm.token)).send({
-      hardSkills: [{ skill, score: 5 }],
-      softSkills: { reliability: 5, communication: 5 },
-      decision: 'pass',
-    });
+    const card = await t
+      .http()
+      .post(`/api/vetting/calls/${call.body.id}/scorecard`)
+      .set(bearer(tm.token))
+      .send({
+        hardSkills: [{ skill, score: 5 }],
+        softSkills: { reliability: 5, communication: 5 },
+        decision: 'pass',
+      });
     if (card.status !== 201) throw new Error(`scorecard: ${card.status} ${JSON.stringify(card.body)}`);
   } finally {
     fs.disconnect();
@@ -84,7 +103,12 @@ export async function heldCall(t: TestApp, tm: Staff, f: Invited, skill: string)
 export async function makeExpertVetted(t: TestApp, admin: string, categorySlug: string) {
   const tm = await talentManager(t, admin, categorySlug);
   const f = await invitedFreelancer(t, admin, categorySlug);
-  await t.http().put('/api/freelancers/me/profile').set(bearer(f.token)).send({ title: 'Senior engineer', categorySlugs: [categorySlug], skills: ['TypeScript'] }).expect(200);
+  await t
+    .http()
+    .put('/api/freelancers/me/profile')
+    .set(bearer(f.token))
+    .send({ title: 'Senior engineer', categorySlugs: [categorySlug], skills: ['TypeScript'] })
+    .expect(200);
   const { callId } = await heldCall(t, tm, f, 'TypeScript');
   const verified = await t.http().post(`/api/admin/freelancers/${f.user.id}/identity-verification`).set(bearer(admin));
   if (!verified.body.expertVetted?.expertVetted) throw new Error(`not expert-vetted: ${JSON.stringify(verified.body)}`);

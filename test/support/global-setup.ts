@@ -11,7 +11,10 @@ export default async function globalSetup(): Promise<void> {
     await pg.connect();
     await pg.query('select 1');
   } catch (err) {
-    throw new Error(`Tests need PostgreSQL at ${TEST_ADMIN_DATABASE_URL} (set TEST_DATABASE_URL): ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `Tests need PostgreSQL at ${TEST_ADMIN_DATABASE_URL} (set TEST_DATABASE_URL): ${(err as Error).message}`,
+      { cause: err },
+    );
   } finally {
     await pg.end().catch(() => undefined);
   }
@@ -21,7 +24,9 @@ export default async function globalSetup(): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new Error(`Tests need Redis at ${TEST_REDIS_URL} (set TEST_REDIS_URL): ${(err as Error).message}`, { cause: err });
+    throw new Error(`Tests need Redis at ${TEST_REDIS_URL} (set TEST_REDIS_URL): ${(err as Error).message}`, {
+      cause: err,
+    });
   } finally {
     redis.disconnect();
   }

@@ -7,7 +7,9 @@ export default async function globalTeardown(): Promise<void> {
   const pg = new Client({ connectionString: TEST_ADMIN_DATABASE_URL });
   await pg.connect();
   try {
-    const { rows } = await pg.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${databasePrefix()}%`]);
+    const { rows } = await pg.query<{ datname: string }>('select datname from pg_database where datname like $1', [
+      `${databasePrefix()}%`,
+    ]);
     for (const { datname } of rows) {
       await pg.query(`drop database if exists "${datname}" with (force)`);
     }

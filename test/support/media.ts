@@ -21,11 +21,17 @@ export function inboundStats(page: Page, key: string): Promise<InboundStats> {
     const byId = new Map<string, any>();
     stats.forEach((s: any) => byId.set(s.id, s));
     stats.forEach((s: any) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') out.video = { framesDecoded: s.framesDecoded ?? 0, bytesReceived: s.bytesReceived ?? 0 };
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') out.audio = { bytesReceived: s.bytesReceived ?? 0, packetsReceived: s.packetsReceived ?? 0 };
+      if (s.type === 'inbound-rtp' && s.kind === 'video')
+        out.video = { framesDecoded: s.framesDecoded ?? 0, bytesReceived: s.bytesReceived ?? 0 };
+      if (s.type === 'inbound-rtp' && s.kind === 'audio')
+        out.audio = { bytesReceived: s.bytesReceived ?? 0, packetsReceived: s.packetsReceived ?? 0 };
       if (s.type === 'transport' && s.selectedCandidatePairId) {
         const pair = byId.get(s.selectedCandidatePairId);
-        if (pair) out.pair = { local: byId.get(pair.localCandidateId)?.candidateType, remote: byId.get(pair.remoteCandidateId)?.candidateType };
+        if (pair)
+          out.pair = {
+            local: byId.get(pair.localCandidateId)?.candidateType,
+            remote: byId.get(pair.remoteCandidateId)?.candidateType,
+          };
       }
     });
     return out;
@@ -35,7 +41,11 @@ export function inboundStats(page: Page, key: string): Promise<InboundStats> {
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until the connection decodes video (and receives audio when asked), then checks both keep growing over `windowMs`. */
-export async function expectMediaFlowing(page: Page, key: string, opts: { audio: boolean; timeoutMs?: number; windowMs?: number }): Promise<{ before: InboundStats; after: InboundStats }> {
+export async function expectMediaFlowing(
+  page: Page,
+  key: string,
+  opts: { audio: boolean; timeoutMs?: number; windowMs?: number },
+): Promise<{ before: InboundStats; after: InboundStats }> {
   const until = Date.now() + (opts.timeoutMs ?? 20_000);
   let before: InboundStats;
   for (;;) {
@@ -80,13 +90,21 @@ export async function browserOrigin(): Promise<{ port: number; env: Record<strin
  * The start of every media call test: a talent manager and an invited freelancer of one category, and a
  * call booked on the next grid start of `callSeconds` (the app runs with VETTING_CALL_LENGTH of that length).
  */
-export async function bookedMediaCall(t: import('./test-app').TestApp, callSeconds: number, categorySlug = 'web-mobile-software-dev') {
+export async function bookedMediaCall(
+  t: import('./test-app').TestApp,
+  callSeconds: number,
+  categorySlug = 'web-mobile-software-dev',
+) {
   const { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } = await import('./calendar-fixtures');
   const admin = await adminToken(t);
   const tm = await talentManager(t, admin, categorySlug);
   const f = await invitedFreelancer(t, admin, categorySlug);
   const startsAt = nextGridStart(callSeconds * 1000, 3000);
-  const booked = await t.http().post('/api/vetting/calls').set(bearer(f.token)).send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
+  const booked = await t
+    .http()
+    .post('/api/vetting/calls')
+    .set(bearer(f.token))
+    .send({ invitationId: f.invitationId, startsAt: startsAt.toISO() });
   if (booked.status !== 201) throw new Error(`book: ${booked.status} ${JSON.stringify(booked.body)}`);
   const callId: string = booked.body.id;
   return { admin, tm, f, booked, callId, room: `call:${callId}`, startsAt };

@@ -20,7 +20,11 @@ export interface MediumDatabase {
 
 export async function openMediumDatabase(): Promise<MediumDatabase> {
   const { url } = await createTestDatabase();
-  const config = AppConfig.fromEnv({ NODE_ENV: 'test', DATABASE_URL: url, JWT_SECRET: 'medium-tests-secret-0123456789' });
+  const config = AppConfig.fromEnv({
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    JWT_SECRET: 'medium-tests-secret-0123456789',
+  });
   const { orm } = await openDatabase(config, { entities: ENTITIES, migrations: MIGRATIONS, migrate: true });
   return {
     orm,

@@ -11,13 +11,17 @@ export function schemaProblems(doc: OpenAPIObject, schema: Schema | undefined, v
   if (!schema) return [`${path}: no schema`];
   if (schema.$ref) return schemaProblems(doc, resolve(doc, schema.$ref), value, path);
   if (value === null) return schema.nullable ? [] : [`${path}: null but not nullable`];
-  if (schema.allOf) return schema.allOf.flatMap((s: Schema) => schemaProblems(doc, s, value, path).filter((p) => !p.includes('undocumented')));
+  if (schema.allOf)
+    return schema.allOf.flatMap((s: Schema) =>
+      schemaProblems(doc, s, value, path).filter((p) => !p.includes('undocumented')),
+    );
   if (schema.oneOf) {
     const fits = schema.oneOf.filter((s: Schema) => schemaProblems(doc, s, value, path).length === 0);
     return fits.length === 1 ? [] : [`${path}: matches ${fits.length} of oneOf`];
   }
   const problems: string[] = [];
-  if (schema.enum && !schema.enum.includes(value)) problems.push(`${path}: ${JSON.stringify(value)} not in ${JSON.stringify(schema.enum)}`);
+  if (schema.enum && !schema.enum.includes(value))
+    problems.push(`${path}: ${JSON.stringify(value)} not in ${JSON.stringify(schema.enum)}`);
   switch (schema.type) {
     case 'string':
       if (typeof value !== 'string') return [`${path}: expected string, got ${JSON.stringify(value)}`];
@@ -41,7 +45,8 @@ export function schemaProblems(doc: OpenAPIObject, schema: Schema | undefined, v
         if (v === undefined) continue;
         const prop = schema.properties?.[key];
         if (prop) problems.push(...schemaProblems(doc, prop, v, `${path}.${key}`));
-        else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') problems.push(...schemaProblems(doc, schema.additionalProperties, v, `${path}.${key}`));
+        else if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+          problems.push(...schemaProblems(doc, schema.additionalProperties, v, `${path}.${key}`));
         else if (!schema.additionalProperties) problems.push(`${path}.${key}: undocumented property`);
       }
       return problems;

@@ -70,7 +70,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   };
   // Pages served by this app open /live from its own origin: allow it beside PUBLIC_URL's (the default).
   const port = opts.port ?? (await freePort());
-  if (env.CORS_ORIGINS === undefined) env.CORS_ORIGINS = `${new URL(env.PUBLIC_URL ?? 'http://localhost:3000').origin},http://127.0.0.1:${port}`;
+  if (env.CORS_ORIGINS === undefined)
+    env.CORS_ORIGINS = `${new URL(env.PUBLIC_URL ?? 'http://localhost:3000').origin},http://127.0.0.1:${port}`;
   const config = AppConfig.fromEnv(env);
   const app = await createApi({ config, clock: opts.clock, withWorker: opts.withWorker ?? true, bufferLogs: false });
   await app.listen(port, '127.0.0.1');
@@ -83,7 +84,13 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     databaseUrl,
     http: () => request(app.getHttpServer()),
     socket: (token, o = {}) => {
-      const s = io(`${baseUrl}/live`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true, autoConnect: o.autoConnect ?? true });
+      const s = io(`${baseUrl}/live`, {
+        auth: token ? { token } : {},
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        autoConnect: o.autoConnect ?? true,
+      });
       sockets.push(s);
       return s;
     },

@@ -19,7 +19,8 @@ export interface Turn {
  * `static-auth-secret`), relaying on loopback, as DESIGN's checked command line.
  */
 export async function startTurn(secret: string, onPort?: number): Promise<Turn> {
-  if (!existsSync(TURNSERVER)) throw new Error(`TURN tests need coturn at ${TURNSERVER} (apt-get install coturn, or set TURNSERVER_PATH)`);
+  if (!existsSync(TURNSERVER))
+    throw new Error(`TURN tests need coturn at ${TURNSERVER} (apt-get install coturn, or set TURNSERVER_PATH)`);
   const port = onPort ?? (await freePort('udp'));
   const dir = mkdtempSync(join(tmpdir(), 'vt-turn-'));
   const relayFrom = 40000 + Math.floor(Math.random() * 200) * 100;

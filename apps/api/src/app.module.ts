@@ -2,7 +2,16 @@ import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
-import { AllExceptionsFilter, AppConfig, Clock, CoreModule, DatabaseModule, OutboxModule, QueuesModule, ReconcilerModule } from '@vetting/core';
+import {
+  AllExceptionsFilter,
+  AppConfig,
+  Clock,
+  CoreModule,
+  DatabaseModule,
+  OutboxModule,
+  QueuesModule,
+  ReconcilerModule,
+} from '@vetting/core';
 import { IdentityModule } from '@vetting/identity';
 import { LiveGatewayModule, LiveModule } from '@vetting/live';
 import { NotificationsModule } from '@vetting/notifications';
@@ -13,7 +22,6 @@ import { CredentialsModule } from '@vetting/credentials';
 import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 import { HealthController } from './health.controller';
 import { QueueDashboardController } from './admin/queue-dashboard.controller';
-
 
 export function loggerModule(config: AppConfig) {
   return LoggerModule.forRoot({
@@ -43,7 +51,9 @@ export interface AppOptions {
 export class AppModule {
   static forRoot(opts: AppOptions): DynamicModule {
     // Required lazily so the api alone never loads worker code it does not run.
-    const worker: DynamicModule[] = opts.withWorker ? [require('../../worker/src/worker.module').WorkerModule.forFeature()] : [];
+    const worker: DynamicModule[] = opts.withWorker
+      ? [require('../../worker/src/worker.module').WorkerModule.forFeature()]
+      : [];
     return {
       module: AppModule,
       imports: [

@@ -24,12 +24,15 @@ export interface ApiOptions {
 /** Builds the api (HTTP under /api, Socket.IO /live) without listening. */
 export async function createApi(opts: ApiOptions): Promise<INestApplication> {
   const withWorker = opts.withWorker ?? opts.config.workerInProcess;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config: opts.config, clock: opts.clock, withWorker }), {
-    bufferLogs: opts.bufferLogs ?? true,
-    ...(opts.bufferLogs === false ? { logger: ['error', 'warn'] as const } : {}),
-    abortOnError: false,
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({ config: opts.config, clock: opts.clock, withWorker }),
+    {
+      bufferLogs: opts.bufferLogs ?? true,
+      ...(opts.bufferLogs === false ? { logger: ['error', 'warn'] as const } : {}),
+      abortOnError: false,
+      bodyParser: false,
+    },
+  );
   const io = new MeteredIoAdapter(app, opts.config);
   const outbox = app.get(OutboxRepository, { strict: false });
   const metrics = new ApiMetrics(app, opts.config, {

@@ -22,7 +22,12 @@ class DependencyStates {
 class HealthResponse {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
   @ApiProperty({ type: DependencyStates }) dependencies!: DependencyStates;
-  @ApiProperty({ description: 'The earlier (Terminus) shape, kept for existing clients', type: 'object', additionalProperties: true }) info!: Record<string, { status: State }>;
+  @ApiProperty({
+    description: 'The earlier (Terminus) shape, kept for existing clients',
+    type: 'object',
+    additionalProperties: true,
+  })
+  info!: Record<string, { status: State }>;
 }
 
 /**
@@ -40,7 +45,10 @@ export class HealthController {
 
   @Public()
   @Get()
-  @ApiOperation({ operationId: 'getHealth', summary: 'Database and Redis status (503 SERVICE_UNAVAILABLE names the one down)' })
+  @ApiOperation({
+    operationId: 'getHealth',
+    summary: 'Database and Redis status (503 SERVICE_UNAVAILABLE names the one down)',
+  })
   @ApiOkResponse({ type: () => HealthResponse })
   @ApiErrors([503, 'SERVICE_UNAVAILABLE (details.dependencies, details.down)'])
   async check(): Promise<HealthResponse> {

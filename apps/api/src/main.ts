@@ -9,10 +9,14 @@ async function main(): Promise<void> {
   const app = await createApi({ config });
   await app.listen(config.env.PORT, config.env.HOST);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
-  const mode = config.embeddedDatabase ? 'embedded PostgreSQL (PGlite) in ' + config.env.DATA_DIR : 'PostgreSQL at DATABASE_URL';
+  const mode = config.embeddedDatabase
+    ? 'embedded PostgreSQL (PGlite) in ' + config.env.DATA_DIR
+    : 'PostgreSQL at DATABASE_URL';
   const docs = config.swaggerEnabled ? `docs: ${url}/api/docs, ` : '';
   console.log(`\nVetting platform api listening on ${url}/api  (${docs}socket: ${url}/live)`);
-  console.log(`Database: ${mode}; worker ${config.workerInProcess ? 'in this process' : 'separate (npm run start:worker)'}\n`);
+  console.log(
+    `Database: ${mode}; worker ${config.workerInProcess ? 'in this process' : 'separate (npm run start:worker)'}\n`,
+  );
   await printDemoWorld(app, config);
 }
 
@@ -21,7 +25,9 @@ async function printDemoWorld(app: Awaited<ReturnType<typeof createApi>>, config
   try {
     const outcome = await maybeSeedDemoWorld(app, config);
     if (outcome === 'disabled') return;
-    console.log(`Demo accounts (${outcome === 'seeded' ? 'created now' : 'already there'}; all with the password ${DEMO_PASSWORD}, local use only):\n`);
+    console.log(
+      `Demo accounts (${outcome === 'seeded' ? 'created now' : 'already there'}; all with the password ${DEMO_PASSWORD}, local use only):\n`,
+    );
     console.log(demoSignInTable() + '\n');
   } catch (err) {
     // The api works without its demo world: say why and go on.

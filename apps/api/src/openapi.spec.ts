@@ -19,7 +19,8 @@ function operations(): { key: string; op: Json }[] {
   );
 }
 
-const refersToErrorBody = (response: Json) => response?.content?.['application/json']?.schema?.$ref === '#/components/schemas/ErrorBody';
+const refersToErrorBody = (response: Json) =>
+  response?.content?.['application/json']?.schema?.$ref === '#/components/schemas/ErrorBody';
 
 describe('OpenAPI document', () => {
   it('has the shared ErrorBody schema', () => {
@@ -53,7 +54,9 @@ describe('OpenAPI document', () => {
   it('documents at least one 4xx with ErrorBody for every operation (a 5xx for the few that cannot fail with a 4xx)', () => {
     const missing = operations()
       .filter(({ op }) => {
-        const errors = Object.entries(op.responses as Json).filter(([status, r]) => /^[45]\d\d$/.test(status) && refersToErrorBody(r));
+        const errors = Object.entries(op.responses as Json).filter(
+          ([status, r]) => /^[45]\d\d$/.test(status) && refersToErrorBody(r),
+        );
         const clientErrors = errors.filter(([status]) => status.startsWith('4'));
         return NO_CLIENT_ERRORS.includes(op.operationId) ? errors.length === 0 : clientErrors.length === 0;
       })

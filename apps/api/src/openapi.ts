@@ -25,7 +25,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     for (const op of Object.values(item)) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
       for (const p of op.parameters ?? []) {
-        if ('in' in p && p.in === 'path' && p.name === 'id' && p.schema && 'type' in p.schema) p.schema = { type: 'string', format: 'uuid' };
+        if ('in' in p && p.in === 'path' && p.name === 'id' && p.schema && 'type' in p.schema)
+          p.schema = { type: 'string', format: 'uuid' };
       }
     }
   }
@@ -43,7 +44,11 @@ export async function openApiDocumentInProcess(): Promise<OpenAPIObject> {
     JWT_SECRET: 'openapi-document-only-openapi-document-only',
     LOG_LEVEL: 'silent',
   });
-  const app = await NestFactory.create(AppModule.forRoot({ config, withWorker: false }), { preview: true, logger: false, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot({ config, withWorker: false }), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
   app.setGlobalPrefix('api');
   try {
     return buildOpenApiDocument(app);

@@ -37,7 +37,8 @@ export function applyHttpSecurity(app: NestExpressApplication, config: AppConfig
   const allowed = new Set(config.corsOrigins);
   app.enableCors({
     // An Origin not in the list gets no Access-Control-Allow-Origin; requests without one are untouched.
-    origin: (origin: string | undefined, cb: (err: Error | null, allow?: boolean) => void) => cb(null, origin !== undefined && allowed.has(origin)),
+    origin: (origin: string | undefined, cb: (err: Error | null, allow?: boolean) => void) =>
+      cb(null, origin !== undefined && allowed.has(origin)),
     credentials: true,
     exposedHeaders: ['Retry-After', 'X-Request-Id'],
     maxAge: 600,

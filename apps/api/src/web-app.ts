@@ -6,7 +6,10 @@ import { AppConfig } from '@vetting/core';
 
 /** The built web app (`npm run build:web`): beside the sources, or three levels up from `dist/apps/api/src`. */
 export function webAppDir(): string | null {
-  const candidates = [join(__dirname, '..', '..', 'web', 'dist'), join(__dirname, '..', '..', '..', '..', 'apps', 'web', 'dist')];
+  const candidates = [
+    join(__dirname, '..', '..', 'web', 'dist'),
+    join(__dirname, '..', '..', '..', '..', 'apps', 'web', 'dist'),
+  ];
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
 }
 
@@ -39,9 +42,13 @@ export function serveWebApp(app: INestApplication, config: AppConfig, dir = webA
   });
   if (!dir) return;
   const index = readFileSync(join(dir, 'index.html'));
-  app.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d' }), (req: Request, res: Response) => {
-    res.status(404).json({ statusCode: 404, code: 'NOT_FOUND', message: `No asset ${req.path}` });
-  });
+  app.use(
+    '/assets',
+    express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d' }),
+    (req: Request, res: Response) => {
+      res.status(404).json({ statusCode: 404, code: 'NOT_FOUND', message: `No asset ${req.path}` });
+    },
+  );
   app.use(express.static(dir, { index: false, maxAge: '1h' }));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path)) return next();

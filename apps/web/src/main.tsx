@@ -1,7 +1,14 @@
 import '@mantine/core/styles.css';
 import '@mantine/dates/styles.css';
 import '@mantine/notifications/styles.css';
-import { createTheme, CSSVariablesResolver, defaultVariantColorsResolver, MantineProvider, parseThemeColor, VariantColorsResolver } from '@mantine/core';
+import {
+  createTheme,
+  CSSVariablesResolver,
+  defaultVariantColorsResolver,
+  MantineProvider,
+  parseThemeColor,
+  VariantColorsResolver,
+} from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
@@ -24,7 +31,14 @@ const variantColorResolver: VariantColorsResolver = (input) => {
 };
 
 // "Dimmed" text and input descriptions one shade darker than Mantine's default, for AA contrast on white.
-const cssVariablesResolver: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': 'var(--mantine-color-gray-7)' }, dark: {} });
+const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-placeholder': 'var(--mantine-color-gray-7)',
+  },
+  dark: {},
+});
 
 const theme = createTheme({
   primaryColor: 'indigo',

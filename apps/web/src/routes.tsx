@@ -12,7 +12,15 @@ import { TestsPage } from './pages/tests/catalog';
 import { AttemptPage } from './pages/tests/attempt';
 import { ProctorAttemptPage, ProctorLivePage } from './pages/proctor/proctor';
 import { FollowPage, FreelancerProfilePage, WebhooksPage } from './pages/client/client';
-import { IdentityPage, InvitePage, ReviewsPage, StaffPage, SupplyPage, TracksPage, WindowsPage } from './pages/admin/admin';
+import {
+  IdentityPage,
+  InvitePage,
+  ReviewsPage,
+  StaffPage,
+  SupplyPage,
+  TracksPage,
+  WindowsPage,
+} from './pages/admin/admin';
 import { ProfilePage } from './pages/freelancer/profile';
 import { AgendaPage } from './pages/tm/agenda';
 import { AvailabilityPage } from './pages/tm/availability';

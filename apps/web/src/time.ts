@@ -2,17 +2,30 @@
 export const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 export function formatDateTime(iso: string, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(new Date(iso));
+  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(
+    new Date(iso),
+  );
 }
 export function formatTime(iso: string, zone: string): string {
   return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: zone }).format(new Date(iso));
 }
 export function formatDate(iso: string, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: zone }).format(new Date(iso));
+  return new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: zone,
+  }).format(new Date(iso));
 }
 /** YYYY-MM-DD of an instant in a zone. */
 export function dayKey(iso: string | Date, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: zone }).formatToParts(new Date(iso));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    timeZone: zone,
+  }).formatToParts(new Date(iso));
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
@@ -39,7 +52,10 @@ export const zoneLabel = (zone: string) => zone.replace(/_/g, ' ');
 export function periodWords(iso: string): string {
   const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(iso);
   if (!m) return iso;
-  const parts = [m[1] && [m[1], 'year'], m[2] && [m[2], 'month'], m[3] && [m[3], 'day']].filter(Boolean) as [string, string][];
+  const parts = [m[1] && [m[1], 'year'], m[2] && [m[2], 'month'], m[3] && [m[3], 'day']].filter(Boolean) as [
+    string,
+    string,
+  ][];
   if (parts.length === 1 && parts[0][0] === '1') return parts[0][1];
   return parts.map(([n, u]) => `${n} ${u}${n === '1' ? '' : 's'}`).join(' ');
 }

@@ -8,7 +8,9 @@ import { WorkerModule } from './worker.module';
 async function main(): Promise<void> {
   const config = AppConfig.fromEnv();
   if (config.embeddedDatabase) {
-    throw new Error('The standalone worker needs DATABASE_URL (the embedded database lives inside the api process: use npm start).');
+    throw new Error(
+      'The standalone worker needs DATABASE_URL (the embedded database lives inside the api process: use npm start).',
+    );
   }
   await assertRedisReachable(config.env.REDIS_URL);
   const root = WorkerModule.forRoot({ config });

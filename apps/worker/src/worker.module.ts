@@ -1,5 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, Clock, CoreModule, DatabaseModule, OutboxModule, OutboxRelayModule, QueuesModule, ReconcileWorkerModule, ReconcilerModule } from '@vetting/core';
+import {
+  AppConfig,
+  Clock,
+  CoreModule,
+  DatabaseModule,
+  OutboxModule,
+  OutboxRelayModule,
+  QueuesModule,
+  ReconcileWorkerModule,
+  ReconcilerModule,
+} from '@vetting/core';
 import { LiveModule } from '@vetting/live';
 import { NotificationsModule, NotificationsWorkerModule } from '@vetting/notifications';
 import { CalendarWorkerModule } from '@vetting/calendar';
@@ -12,7 +22,17 @@ import { ENTITIES, MIGRATIONS } from '../../../mikro-orm.config';
 export class WorkerModule {
   /** Processors only, to mount inside a process that already has core, database and queues. */
   static forFeature(): DynamicModule {
-    return { module: WorkerModule, imports: [OutboxRelayModule, ReconcileWorkerModule, CalendarWorkerModule, AssessmentsWorkerModule, CredentialsWorkerModule, NotificationsWorkerModule] };
+    return {
+      module: WorkerModule,
+      imports: [
+        OutboxRelayModule,
+        ReconcileWorkerModule,
+        CalendarWorkerModule,
+        AssessmentsWorkerModule,
+        CredentialsWorkerModule,
+        NotificationsWorkerModule,
+      ],
+    };
   }
 
   /** The standalone worker process. */

@@ -23,7 +23,10 @@ export class CoreModule {
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: Clock, useValue: opts.clock ?? new SystemClock() },
-        { provide: REDIS, useFactory: () => createRequestRedis(config.env.REDIS_URL, config.env.DEPENDENCY_TIMEOUT.toMillis()) },
+        {
+          provide: REDIS,
+          useFactory: () => createRequestRedis(config.env.REDIS_URL, config.env.DEPENDENCY_TIMEOUT.toMillis()),
+        },
         RedisLifecycle,
       ],
       exports: [AppConfig, Clock, REDIS],

@@ -6,7 +6,11 @@ import { CurrentUser, Roles, User } from '@vetting/identity';
 import { QUEUE_DASHBOARD_COOKIE, QUEUE_DASHBOARD_PATH, QueueDashboardSessions } from './queue-dashboard.session';
 
 export class QueueDashboardSession {
-  @ApiProperty({ example: QUEUE_DASHBOARD_PATH, description: 'open this in the same browser: the cookie is sent there only' }) url!: string;
+  @ApiProperty({
+    example: QUEUE_DASHBOARD_PATH,
+    description: 'open this in the same browser: the cookie is sent there only',
+  })
+  url!: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
 }
 
@@ -30,7 +34,15 @@ export class QueueDashboardController {
     operationId: 'openQueueDashboardSession',
     summary: 'Set a short-lived HttpOnly cookie that opens the queue dashboard at /api/admin/queues',
   })
-  @ApiOkResponse({ type: QueueDashboardSession, headers: { 'Set-Cookie': { description: `${QUEUE_DASHBOARD_COOKIE}; HttpOnly; SameSite=Strict; Path=${QUEUE_DASHBOARD_PATH}`, schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    type: QueueDashboardSession,
+    headers: {
+      'Set-Cookie': {
+        description: `${QUEUE_DASHBOARD_COOKIE}; HttpOnly; SameSite=Strict; Path=${QUEUE_DASHBOARD_PATH}`,
+        schema: { type: 'string' },
+      },
+    },
+  })
   @ApiErrors(401, 403)
   open(@CurrentUser() admin: User, @Res({ passthrough: true }) res: Response): QueueDashboardSession {
     const ttl = this.config.env.QUEUE_DASHBOARD_SESSION_TTL;

@@ -17,7 +17,8 @@ describe('QueueDashboardSessions', () => {
     expect(sessions.verify(`${v}.user-2.${exp}.${mac}`, now)).toBeNull();
     expect(sessions.verify(`${v}.user-1.${Number(exp) + 1}.${mac}`, now)).toBeNull();
     expect(new QueueDashboardSessions('another-secret-another-secret').verify(token, now)).toBeNull();
-    for (const bad of [undefined, '', 'v1.user-1', 'v2.user-1.1.x', token + 'x', 'v1.user-1.abc.' + mac]) expect(sessions.verify(bad, now)).toBeNull();
+    for (const bad of [undefined, '', 'v1.user-1', 'v2.user-1.1.x', token + 'x', 'v1.user-1.abc.' + mac])
+      expect(sessions.verify(bad, now)).toBeNull();
   });
 });
 

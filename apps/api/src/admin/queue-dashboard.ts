@@ -3,14 +3,34 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { AppConfig, CREDENTIALS_QUEUE, Clock, forbidden, toErrorBody, unauthenticated, withContext } from '@vetting/core';
+import {
+  AppConfig,
+  CREDENTIALS_QUEUE,
+  Clock,
+  forbidden,
+  toErrorBody,
+  unauthenticated,
+  withContext,
+} from '@vetting/core';
 import { User } from '@vetting/identity';
 import { CALL_TIMERS_QUEUE } from '@vetting/calendar';
 import { ATTEMPT_DEADLINES_QUEUE, GRADING_QUEUE } from '@vetting/assessments';
 import { DELIVERY_QUEUE, FANOUT_QUEUE } from '@vetting/notifications';
-import { QUEUE_DASHBOARD_COOKIE, QUEUE_DASHBOARD_PATH, QueueDashboardSessions, readCookie } from './queue-dashboard.session';
+import {
+  QUEUE_DASHBOARD_COOKIE,
+  QUEUE_DASHBOARD_PATH,
+  QueueDashboardSessions,
+  readCookie,
+} from './queue-dashboard.session';
 
-export const DASHBOARD_QUEUES = [CALL_TIMERS_QUEUE, ATTEMPT_DEADLINES_QUEUE, GRADING_QUEUE, CREDENTIALS_QUEUE, DELIVERY_QUEUE, FANOUT_QUEUE];
+export const DASHBOARD_QUEUES = [
+  CALL_TIMERS_QUEUE,
+  ATTEMPT_DEADLINES_QUEUE,
+  GRADING_QUEUE,
+  CREDENTIALS_QUEUE,
+  DELIVERY_QUEUE,
+  FANOUT_QUEUE,
+];
 
 /**
  * Serves bull-board at /api/admin/queues for admins holding a dashboard session cookie
@@ -22,11 +42,14 @@ export function mountQueueDashboard(app: INestApplication, config: AppConfig): v
   const board = (): RequestHandler => {
     if (router) return router;
     const { createBullBoard } = require('@bull-board/api') as typeof import('@bull-board/api');
-    const { BullMQAdapter } = require('@bull-board/api/bullMQAdapter') as typeof import('@bull-board/api/bullMQAdapter');
+    const { BullMQAdapter } =
+      require('@bull-board/api/bullMQAdapter') as typeof import('@bull-board/api/bullMQAdapter');
     const { ExpressAdapter } = require('@bull-board/express') as typeof import('@bull-board/express');
     const adapter = new ExpressAdapter();
     adapter.setBasePath(QUEUE_DASHBOARD_PATH);
-    const queues = DASHBOARD_QUEUES.map((name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false })));
+    const queues = DASHBOARD_QUEUES.map(
+      (name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false })),
+    );
     createBullBoard({ queues, serverAdapter: adapter, options: { uiConfig: { boardTitle: 'Vetting queues' } } });
     return (router = adapter.getRouter() as RequestHandler);
   };
@@ -44,7 +67,11 @@ export function mountQueueDashboard(app: INestApplication, config: AppConfig): v
     if (req.method === 'POST' && req.path === '/session') return next('router');
     try {
       const userId = sessions.verify(readCookie(req.headers.cookie, QUEUE_DASHBOARD_COOKIE), clock.nowMillis());
-      if (!userId) return refuse(res, unauthenticated('Open the queue dashboard from the admin pages (POST /api/admin/queues/session first)'));
+      if (!userId)
+        return refuse(
+          res,
+          unauthenticated('Open the queue dashboard from the admin pages (POST /api/admin/queues/session first)'),
+        );
       const user = await withContext(orm, (em) => em.findOne(User, { id: userId }));
       if (!user) return refuse(res, unauthenticated('The account of this session no longer exists'));
       if (user.role !== 'admin') return refuse(res, forbidden('The queue dashboard is for admins'));

@@ -25,16 +25,79 @@ export interface DemoAccount {
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { email: 'admin@demo.test', name: 'Avery Admin', role: 'admin', timeZone: 'UTC', note: 'invitations, staff, reviews, queue dashboard' },
-  { email: 'tm.berlin@demo.test', name: 'Bettina Berlin', role: 'talent_manager', timeZone: 'Europe/Berlin', note: 'available daily 09:00–17:00 Berlin' },
-  { email: 'tm.newyork@demo.test', name: 'Nate NewYork', role: 'talent_manager', timeZone: 'America/New_York', note: 'available daily 09:00–17:00 New York' },
-  { email: 'proctor@demo.test', name: 'Petra Proctor', role: 'proctor', timeZone: 'Europe/Lisbon', note: 'watches running tests' },
-  { email: 'ada@demo.test', name: 'Ada Lovelace', role: 'freelancer', timeZone: 'Europe/London', note: 'invited (web, mobile & software); profile filled, identity verified' },
-  { email: 'grace@demo.test', name: 'Grace Hopper', role: 'freelancer', timeZone: 'America/Chicago', note: 'invited (data science & analytics)' },
-  { email: 'linus@demo.test', name: 'Linus Tokyo', role: 'freelancer', timeZone: 'Asia/Tokyo', note: 'invited (design & creative), a call booked' },
-  { email: 'client.marketplace@demo.test', name: 'Marta Marketplace', role: 'client', plan: 'marketplace', timeZone: 'Europe/Madrid', note: 'plan marketplace' },
-  { email: 'client.business@demo.test', name: 'Bruno Business', role: 'client', plan: 'business_plus', timeZone: 'America/Los_Angeles', note: 'plan business_plus' },
-  { email: 'client.enterprise@demo.test', name: 'Erin Enterprise', role: 'client', plan: 'enterprise', timeZone: 'Australia/Sydney', note: 'plan enterprise' },
+  {
+    email: 'admin@demo.test',
+    name: 'Avery Admin',
+    role: 'admin',
+    timeZone: 'UTC',
+    note: 'invitations, staff, reviews, queue dashboard',
+  },
+  {
+    email: 'tm.berlin@demo.test',
+    name: 'Bettina Berlin',
+    role: 'talent_manager',
+    timeZone: 'Europe/Berlin',
+    note: 'available daily 09:00–17:00 Berlin',
+  },
+  {
+    email: 'tm.newyork@demo.test',
+    name: 'Nate NewYork',
+    role: 'talent_manager',
+    timeZone: 'America/New_York',
+    note: 'available daily 09:00–17:00 New York',
+  },
+  {
+    email: 'proctor@demo.test',
+    name: 'Petra Proctor',
+    role: 'proctor',
+    timeZone: 'Europe/Lisbon',
+    note: 'watches running tests',
+  },
+  {
+    email: 'ada@demo.test',
+    name: 'Ada Lovelace',
+    role: 'freelancer',
+    timeZone: 'Europe/London',
+    note: 'invited (web, mobile & software); profile filled, identity verified',
+  },
+  {
+    email: 'grace@demo.test',
+    name: 'Grace Hopper',
+    role: 'freelancer',
+    timeZone: 'America/Chicago',
+    note: 'invited (data science & analytics)',
+  },
+  {
+    email: 'linus@demo.test',
+    name: 'Linus Tokyo',
+    role: 'freelancer',
+    timeZone: 'Asia/Tokyo',
+    note: 'invited (design & creative), a call booked',
+  },
+  {
+    email: 'client.marketplace@demo.test',
+    name: 'Marta Marketplace',
+    role: 'client',
+    plan: 'marketplace',
+    timeZone: 'Europe/Madrid',
+    note: 'plan marketplace',
+  },
+  {
+    email: 'client.business@demo.test',
+    name: 'Bruno Business',
+    role: 'client',
+    plan: 'business_plus',
+    timeZone: 'America/Los_Angeles',
+    note: 'plan business_plus',
+  },
+  {
+    email: 'client.enterprise@demo.test',
+    name: 'Erin Enterprise',
+    role: 'client',
+    plan: 'enterprise',
+    timeZone: 'Australia/Sydney',
+    note: 'plan enterprise',
+  },
 ];
 
 const INVITATIONS: Record<string, string> = {
@@ -102,7 +165,9 @@ export async function seedDemoWorld(app: INestApplication): Promise<DemoSeedOutc
     const freelancer = users.get(email)!;
     const existing = await withContext(orm, () => talent.invitationsOf(freelancer.id));
     if (existing.some((i) => i.categorySlug === categorySlug)) continue;
-    await withContext(orm, () => talent.invite(admin.id, { freelancerId: freelancer.id, program: 'expert-vetted', categorySlug }));
+    await withContext(orm, () =>
+      talent.invite(admin.id, { freelancerId: freelancer.id, program: 'expert-vetted', categorySlug }),
+    );
   }
 
   const ada = users.get('ada@demo.test')!;
@@ -135,21 +200,47 @@ async function ensureAccount(orm: MikroORM, identity: IdentityService, a: DemoAc
   const existing = await withContext(orm, (em) => em.findOne(User, { email: a.email }));
   if (existing) return existing;
   if (a.role === 'freelancer' || a.role === 'client') {
-    await withContext(orm, () => identity.register({ email: a.email, password: DEMO_PASSWORD, name: a.name, role: a.role as 'freelancer' | 'client', timeZone: a.timeZone, plan: a.plan }));
+    await withContext(orm, () =>
+      identity.register({
+        email: a.email,
+        password: DEMO_PASSWORD,
+        name: a.name,
+        role: a.role as 'freelancer' | 'client',
+        timeZone: a.timeZone,
+        plan: a.plan,
+      }),
+    );
   } else {
-    await withContext(orm, () => identity.createStaff({ email: a.email, password: DEMO_PASSWORD, name: a.name, role: a.role as 'talent_manager' | 'proctor' | 'admin', timeZone: a.timeZone }));
+    await withContext(orm, () =>
+      identity.createStaff({
+        email: a.email,
+        password: DEMO_PASSWORD,
+        name: a.name,
+        role: a.role as 'talent_manager' | 'proctor' | 'admin',
+        timeZone: a.timeZone,
+      }),
+    );
   }
   return withContext(orm, (em) => em.findOneOrFail(User, { email: a.email }));
 }
 
 /** Books the first free slot two days or more ahead, so the talent managers' agendas are not empty. */
-async function bookDemoCall(orm: MikroORM, talent: TalentService, calls: CallsService, booking: BookingService, clock: Clock, freelancer: User): Promise<void> {
+async function bookDemoCall(
+  orm: MikroORM,
+  talent: TalentService,
+  calls: CallsService,
+  booking: BookingService,
+  clock: Clock,
+  freelancer: User,
+): Promise<void> {
   const open = (await withContext(orm, () => talent.invitationsOf(freelancer.id))).find((i) => i.status === 'open');
   if (!open) return;
   const booked = await withContext(orm, () => calls.listMine(freelancer));
   if (booked.calls.length > 0) return;
   const from = clock.now().plus({ days: 2 }).startOf('hour');
-  const { slots } = await withContext(orm, () => booking.slots(freelancer, { invitationId: open.id, from: from.toISO()!, to: from.plus({ days: 5 }).toISO()! }));
+  const { slots } = await withContext(orm, () =>
+    booking.slots(freelancer, { invitationId: open.id, from: from.toISO()!, to: from.plus({ days: 5 }).toISO()! }),
+  );
   for (const slot of slots.slice(0, 5)) {
     try {
       await withContext(orm, () => booking.book(freelancer, { invitationId: open.id, startsAt: slot.startsAt! }));
@@ -165,7 +256,10 @@ export function demoSignInTable(): string {
   const rows = DEMO_ACCOUNTS.map((a) => [a.email, DEMO_PASSWORD, a.role + (a.plan ? ` (${a.plan})` : ''), a.note]);
   const head = ['email', 'password', 'role', 'what to try'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
-

@@ -166,7 +166,9 @@ export class ApiMetrics {
       const auth = Buffer.from(req.headers.authorization ?? '');
       const byToken = token !== null && auth.length === token.length && timingSafeEqual(auth, token);
       if (!byToken && !fromNetwork(allowed, req.socket.remoteAddress)) {
-        const { body } = toErrorBody(forbidden('Metrics are for operators: scrape from an allowed network or with METRICS_TOKEN'));
+        const { body } = toErrorBody(
+          forbidden('Metrics are for operators: scrape from an allowed network or with METRICS_TOKEN'),
+        );
         return void res.status(body.statusCode).json(body);
       }
       this.registry

@@ -46,7 +46,9 @@ type Answer = { data?: unknown; error?: unknown; response: Response };
 
 function toApiError(error: unknown, response: Response): ApiError {
   const body = (error ?? {}) as { code?: string; message?: string | string[]; details?: Record<string, unknown> };
-  const message = Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? `The server answered ${response.status} ${response.statusText}`);
+  const message = Array.isArray(body.message)
+    ? body.message.join('; ')
+    : (body.message ?? `The server answered ${response.status} ${response.statusText}`);
   return new ApiError(response.status, body.code ?? 'HTTP_' + response.status, message, body.details);
 }
 

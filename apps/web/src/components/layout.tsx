@@ -58,17 +58,29 @@ export function Layout() {
   const location = useLocation();
   if (!user) return null;
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? 'Close navigation' : 'Open navigation'} />
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={opened ? 'Close navigation' : 'Open navigation'}
+            />
             <Title order={1} size="h4">
               <Link to="/" style={{ color: 'inherit', textDecoration: 'none' }}>
                 Vetting
               </Link>
             </Title>
-            <Badge variant="light" visibleFrom="xs">{ROLE_NAME[user.role]}</Badge>
+            <Badge variant="light" visibleFrom="xs">
+              {ROLE_NAME[user.role]}
+            </Badge>
           </Group>
           <Group gap="sm" wrap="nowrap">
             <InboxBadge />

@@ -20,12 +20,24 @@ export function errorMessage(err: unknown): string {
   return 'Something went wrong';
 }
 
-export function ErrorAlert({ error, onRetry, title = 'Something went wrong' }: { error: unknown; onRetry?: () => void; title?: string }) {
+export function ErrorAlert({
+  error,
+  onRetry,
+  title = 'Something went wrong',
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
   if (!error) return null;
   return (
     <Alert color="red" title={title} role="alert" variant="light">
       <Text size="sm">{errorMessage(error)}</Text>
-      {error instanceof ApiError && error.code && <Text size="xs" c="dimmed">Code: {error.code}</Text>}
+      {error instanceof ApiError && error.code && (
+        <Text size="xs" c="dimmed">
+          Code: {error.code}
+        </Text>
+      )}
       {onRetry && (
         <Button mt="sm" size="xs" variant="light" color="red" onClick={onRetry}>
           Try again
@@ -36,7 +48,15 @@ export function ErrorAlert({ error, onRetry, title = 'Something went wrong' }: {
 }
 
 /** Renders a query's loading and error states, and the children once its data is there. */
-export function QueryView<T>({ query, label, children }: { query: UseQueryResult<T>; label?: string; children: (data: T) => ReactNode }) {
+export function QueryView<T>({
+  query,
+  label,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  label?: string;
+  children: (data: T) => ReactNode;
+}) {
   if (query.isPending) return <Loading label={label} />;
   if (query.isError) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
   return <>{children(query.data)}</>;

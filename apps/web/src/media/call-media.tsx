@@ -48,7 +48,9 @@ export function CallMedia({ socket, callId, peerId, peerLabel, offerer, ice, pro
       try {
         stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
       } catch (err) {
-        setProblem(`Your camera or microphone is not available (${(err as Error).name}). The other side can still see you once you allow it and join again.`);
+        setProblem(
+          `Your camera or microphone is not available (${(err as Error).name}). The other side can still see you once you allow it and join again.`,
+        );
         stream = null;
       }
       if (stopped) {
@@ -98,8 +100,16 @@ export function CallMedia({ socket, callId, peerId, peerLabel, offerer, ice, pro
             <Badge variant="light" color={link === 'connected' ? 'teal' : 'gray'}>
               {LINK_TEXT[link]}
             </Badge>
-            {theirs && !theirs.audio && <Badge color="orange" variant="light">muted</Badge>}
-            {theirs && !theirs.video && <Badge color="orange" variant="light">camera off</Badge>}
+            {theirs && !theirs.audio && (
+              <Badge color="orange" variant="light">
+                muted
+              </Badge>
+            )}
+            {theirs && !theirs.video && (
+              <Badge color="orange" variant="light">
+                camera off
+              </Badge>
+            )}
           </Group>
         </Paper>
         <Paper withBorder p={4}>
@@ -111,10 +121,20 @@ export function CallMedia({ socket, callId, peerId, peerLabel, offerer, ice, pro
         </Paper>
       </SimpleGrid>
       <Group>
-        <Button variant="default" onClick={() => toggle('audio')} disabled={!local?.getAudioTracks().length} aria-pressed={!mine.audio}>
+        <Button
+          variant="default"
+          onClick={() => toggle('audio')}
+          disabled={!local?.getAudioTracks().length}
+          aria-pressed={!mine.audio}
+        >
           {mine.audio ? 'Mute' : 'Unmute'}
         </Button>
-        <Button variant="default" onClick={() => toggle('video')} disabled={!local?.getVideoTracks().length} aria-pressed={!mine.video}>
+        <Button
+          variant="default"
+          onClick={() => toggle('video')}
+          disabled={!local?.getVideoTracks().length}
+          aria-pressed={!mine.video}
+        >
           {mine.video ? 'Camera off' : 'Camera on'}
         </Button>
       </Group>

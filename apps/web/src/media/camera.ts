@@ -46,8 +46,14 @@ export function useCameraStart(assessment: { proctored: boolean; cameraRequired?
       await acquireCamera();
       onStart();
     } catch (err) {
-      const why = (err as Error).name === 'NotAllowedError' ? 'the browser was not allowed to use the camera' : `no camera is available (${(err as Error).name})`;
-      if (required) setProblem(`This test needs your camera, and ${why}. Allow the camera for this site and press Start test again.`);
+      const why =
+        (err as Error).name === 'NotAllowedError'
+          ? 'the browser was not allowed to use the camera'
+          : `no camera is available (${(err as Error).name})`;
+      if (required)
+        setProblem(
+          `This test needs your camera, and ${why}. Allow the camera for this site and press Start test again.`,
+        );
       else {
         denied = true;
         onStart();

@@ -13,7 +13,17 @@ type CameraSignal = 'camera_off' | 'camera_on' | 'camera_denied';
  * and a camera that stops, is lost or is refused during the test is reported as an integrity signal
  * (`camera_off` at once, `camera_on` with the time it was off), with a button to turn it back on.
  */
-export function CandidateCamera({ socket, attemptId, ice, provider = peerToPeer }: { socket: Socket | null; attemptId: string; ice: IceConfig; provider?: MediaProvider }) {
+export function CandidateCamera({
+  socket,
+  attemptId,
+  ice,
+  provider = peerToPeer,
+}: {
+  socket: Socket | null;
+  attemptId: string;
+  ice: IceConfig;
+  provider?: MediaProvider;
+}) {
   const [stream, setStream] = useState<MediaStream | null>(currentCamera());
   const [offSince, setOffSince] = useState<number | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -21,7 +31,8 @@ export function CandidateCamera({ socket, attemptId, ice, provider = peerToPeer 
   const off = useRef<number | null>(null);
   const unwatch = useRef<() => void>(() => undefined);
 
-  const signal = (type: CameraSignal, data?: { durationMs: number }) => socket?.emit('attempt:signal', { attemptId, type, ...(data ? { data } : {}) }, () => undefined);
+  const signal = (type: CameraSignal, data?: { durationMs: number }) =>
+    socket?.emit('attempt:signal', { attemptId, type, ...(data ? { data } : {}) }, () => undefined);
 
   const cameraLost = () => {
     if (off.current !== null) return;
@@ -64,7 +75,13 @@ export function CandidateCamera({ socket, attemptId, ice, provider = peerToPeer 
         off.current = Date.now();
         setOffSince(off.current);
       }
-      session.current = provider.join({ socket, room: `attempt:${attemptId}`, ice, role: { mode: 'publish' }, local: s });
+      session.current = provider.join({
+        socket,
+        room: `attempt:${attemptId}`,
+        ice,
+        role: { mode: 'publish' },
+        local: s,
+      });
       watchTrack(s);
     })();
     return () => {
@@ -110,7 +127,11 @@ export function CandidateCamera({ socket, attemptId, ice, provider = peerToPeer 
             </Group>
           </Alert>
         )}
-        {problem && <Text c="red.8" size="sm">{problem}</Text>}
+        {problem && (
+          <Text c="red.8" size="sm">
+            {problem}
+          </Text>
+        )}
       </Stack>
     </Paper>
   );

@@ -11,13 +11,18 @@ interface IncomingSignal {
   state?: PeerMediaState & { hello?: boolean; restart?: boolean };
 }
 
-type Payload = { description: RTCSessionDescriptionInit } | { candidate: RTCIceCandidateInit } | { state: PeerMediaState & { hello: boolean; restart?: boolean } };
+type Payload =
+  | { description: RTCSessionDescriptionInit }
+  | { candidate: RTCIceCandidateInit }
+  | { state: PeerMediaState & { hello: boolean; restart?: boolean } };
 
 /** The `o=` session id of an SDP: a new one means the other side started a new connection. */
 const sessionOf = (sdp?: string) => /^o=\S+ (\d+) /m.exec(sdp ?? '')?.[1] ?? '';
 
 function send(socket: Socket, room: string, to: string, payload: Payload): void {
-  mediaLog(`send ${Object.keys(payload)[0]} ${'description' in payload ? payload.description.type : 'state' in payload ? JSON.stringify(payload.state) : ''} to ${to.slice(0, 8)}`);
+  mediaLog(
+    `send ${Object.keys(payload)[0]} ${'description' in payload ? payload.description.type : 'state' in payload ? JSON.stringify(payload.state) : ''} to ${to.slice(0, 8)}`,
+  );
   socket.emit('rtc:signal', { room, to, ...payload }, (ack?: { ok: boolean; code?: string }) => {
     if (ack && !ack.ok) mediaDebug.refusals.push({ room, to, code: ack.code ?? 'ERROR' });
   });
@@ -90,7 +95,12 @@ class PeerLink {
 
   replaceVideoTrack(track: MediaStreamTrack | null): void {
     for (const t of this.pc?.getTransceivers() ?? []) {
-      if (t.sender && (t.sender.track?.kind === 'video' || t.receiver.track.kind === 'video') && t.direction !== 'recvonly') void t.sender.replaceTrack(track).catch(() => undefined);
+      if (
+        t.sender &&
+        (t.sender.track?.kind === 'video' || t.receiver.track.kind === 'video') &&
+        t.direction !== 'recvonly'
+      )
+        void t.sender.replaceTrack(track).catch(() => undefined);
     }
   }
 
@@ -107,12 +117,16 @@ class PeerLink {
 
   private newConnection(): RTCPeerConnection {
     this.pc?.close();
-    const pc = new RTCPeerConnection({ iceServers: this.o.ice.iceServers, iceTransportPolicy: this.o.ice.iceTransportPolicy ?? 'all' });
+    const pc = new RTCPeerConnection({
+      iceServers: this.o.ice.iceServers,
+      iceTransportPolicy: this.o.ice.iceTransportPolicy ?? 'all',
+    });
     this.pc = pc;
     this.pending = [];
     mediaDebug.connections[this.key] = pc;
     pc.onicecandidate = (e) => {
-      if (e.candidate && pc === this.pc) send(this.o.socket, this.o.room, this.o.peerId, { candidate: e.candidate.toJSON() });
+      if (e.candidate && pc === this.pc)
+        send(this.o.socket, this.o.room, this.o.peerId, { candidate: e.candidate.toJSON() });
     };
     pc.ontrack = (e) => {
       const stream = e.streams[0] ?? new MediaStream([e.track]);
@@ -160,10 +174,12 @@ class PeerLink {
   private async offerAfresh(): Promise<void> {
     const pc = this.newConnection();
     const tracks = this.o.local?.getTracks() ?? [];
-    for (const track of tracks) pc.addTransceiver(track, { direction: this.o.receive ? 'sendrecv' : 'sendonly', streams: [this.o.local!] });
+    for (const track of tracks)
+      pc.addTransceiver(track, { direction: this.o.receive ? 'sendrecv' : 'sendonly', streams: [this.o.local!] });
     if (this.o.receive) {
       // Receive what the other side sends even when this side has no track of that kind.
-      for (const kind of ['audio', 'video'] as const) if (!tracks.some((t) => t.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
+      for (const kind of ['audio', 'video'] as const)
+        if (!tracks.some((t) => t.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
     }
     await this.offer(false);
     this.sendState();
@@ -180,10 +196,17 @@ class PeerLink {
 
   private async handleNow(s: IncomingSignal): Promise<void> {
     if (this.closed) return;
-    mediaLog(`got ${s.description ? `description ${s.description.type}` : s.candidate ? 'candidate' : `state ${JSON.stringify(s.state)}`} from ${s.from.slice(0, 8)} (pc ${this.pc?.signalingState ?? 'none'})`);
+    mediaLog(
+      `got ${s.description ? `description ${s.description.type}` : s.candidate ? 'candidate' : `state ${JSON.stringify(s.state)}`} from ${s.from.slice(0, 8)} (pc ${this.pc?.signalingState ?? 'none'})`,
+    );
     if (s.state) {
       this.o.onPeerState?.({ audio: s.state.audio, video: s.state.video });
-      if (s.state.hello && this.o.offerer && this.pc?.signalingState === 'have-local-offer' && this.pc.localDescription) {
+      if (
+        s.state.hello &&
+        this.o.offerer &&
+        this.pc?.signalingState === 'have-local-offer' &&
+        this.pc.localDescription
+      ) {
         // Still waiting for the answer to the current offer: send that offer again rather than a new connection
         // (an answer to a replaced offer would otherwise land on the new one).
         const d = this.pc.localDescription;
@@ -192,8 +215,7 @@ class PeerLink {
       else if (s.state.restart && this.o.offerer) {
         if (!this.pc || this.pc.signalingState === 'closed') await this.offerAfresh();
         else await this.restartIce();
-      }
-      else if (s.state.hello) this.sendState();
+      } else if (s.state.hello) this.sendState();
       return;
     }
     if (s.description) {
@@ -282,7 +304,11 @@ export const peerToPeer: MediaProvider = {
     j.socket.on('rtc:signal', onSignal);
     // After a reconnect of the socket, ask again (the other side may have restarted meanwhile).
     const onConnect = () => {
-      for (const l of links.values()) if (!['connected', 'completed'].includes(l.connection?.iceConnectionState ?? '')) (l.offerer ? l.start() : l.hello());
+      for (const l of links.values())
+        if (!['connected', 'completed'].includes(l.connection?.iceConnectionState ?? '')) {
+          if (l.offerer) l.start();
+          else l.hello();
+        }
     };
     j.socket.on('connect', onConnect);
     // An answerer's hello may reach nobody (the other side not there yet, or reloading): ask again until an offer comes.

@@ -63,7 +63,19 @@ export function CandidateCameraView({
 }
 
 /** The dashboard's live thumbnail of a running attempt: watches it (`proctor:watch`, for the ICE servers) and shows the camera small. */
-export function CandidateThumbnail({ socket, connected, attemptId, candidateId, candidateName }: { socket: Socket | null; connected: boolean; attemptId: string; candidateId: string; candidateName: string }) {
+export function CandidateThumbnail({
+  socket,
+  connected,
+  attemptId,
+  candidateId,
+  candidateName,
+}: {
+  socket: Socket | null;
+  connected: boolean;
+  attemptId: string;
+  candidateId: string;
+  candidateName: string;
+}) {
   const [ice, setIce] = useState<IceConfig | null>(null);
   const [refused, setRefused] = useState(false);
   useEffect(() => {
@@ -82,7 +94,14 @@ export function CandidateThumbnail({ socket, connected, attemptId, candidateId, 
   if (!ice) return <Text size="xs">connecting…</Text>;
   return (
     <div style={{ width: 160 }}>
-      <CandidateCameraView socket={socket} attemptId={attemptId} candidateId={candidateId} candidateName={candidateName} ice={ice} height={90} />
+      <CandidateCameraView
+        socket={socket}
+        attemptId={attemptId}
+        candidateId={candidateId}
+        candidateName={candidateName}
+        ice={ice}
+        height={90}
+      />
     </div>
   );
 }

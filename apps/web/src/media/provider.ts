@@ -20,7 +20,8 @@ export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' |
  * - `publish`: the candidate's camera goes to every admitted viewer who asks (watching proctors);
  * - `view`: a proctor receives one candidate's camera.
  */
-export type MediaRole = { mode: 'call'; peerId: string; offerer: boolean } | { mode: 'publish' } | { mode: 'view'; peerId: string };
+export type MediaRole =
+  { mode: 'call'; peerId: string; offerer: boolean } | { mode: 'publish' } | { mode: 'view'; peerId: string };
 
 export interface MediaJoin {
   socket: Socket;

@@ -40,7 +40,9 @@ export function CallRoom({ call }: { call: Call }) {
   });
   useLiveEvent<{ callId: string; eligibleAt?: string }>('call:missed', (e) => {
     if (e.callId !== call.id) return;
-    setEnded(`The call was missed.${e.eligibleAt ? ` You can be reconsidered from ${formatDateTime(e.eligibleAt, zone)}.` : ''}`);
+    setEnded(
+      `The call was missed.${e.eligibleAt ? ` You can be reconsidered from ${formatDateTime(e.eligibleAt, zone)}.` : ''}`,
+    );
     setJoined(false);
     refresh();
   });
@@ -52,7 +54,8 @@ export function CallRoom({ call }: { call: Call }) {
   });
   // After a reconnect the socket is a new member: join again so presence stays true.
   useEffect(() => {
-    if (joined && connected && socket) void emitAck<CallState>(socket, 'call:join', { callId: call.id }).then(setState, setError);
+    if (joined && connected && socket)
+      void emitAck<CallState>(socket, 'call:join', { callId: call.id }).then(setState, setError);
   }, [connected]);
   useEffect(
     () => () => {
@@ -99,14 +102,17 @@ export function CallRoom({ call }: { call: Call }) {
           <Text>{ended ?? 'The room is closed.'}</Text>
         ) : now < opensAt ? (
           <Text>
-            The room opens at {formatDateTime(new Date(opensAt).toISOString(), zone)} (in {formatDuration(opensAt - now)}), {Math.round(policy.data.joinEarlyMs / 60000)} minutes before the start.
+            The room opens at {formatDateTime(new Date(opensAt).toISOString(), zone)} (in{' '}
+            {formatDuration(opensAt - now)}), {Math.round(policy.data.joinEarlyMs / 60000)} minutes before the start.
           </Text>
         ) : (
           <Text>The room is open until {formatDateTime(call.endsAt, zone)}.</Text>
         )}
         {isFreelancer && isActiveCall(call) && !call.freelancerJoinedAt && !joined && now < graceEnds && (
           <Text size="sm">
-            {now < start ? `Join by ${formatDateTime(new Date(graceEnds).toISOString(), zone)}: after the start you have a ${Math.round(policy.data.gracePeriodMs / 60000)}-minute grace period.` : ''}
+            {now < start
+              ? `Join by ${formatDateTime(new Date(graceEnds).toISOString(), zone)}: after the start you have a ${Math.round(policy.data.gracePeriodMs / 60000)}-minute grace period.`
+              : ''}
             {now >= start && (
               <Text component="span" c="red" fw={700} role="timer">
                 Grace period: {formatDuration(graceEnds - now)} left to join, or the call counts as missed.
@@ -145,7 +151,13 @@ export function CallRoom({ call }: { call: Call }) {
             </Button>
           )}
           <Text id="room-hint" size="xs" c="dimmed">
-            {!connected ? 'Connecting to the live server…' : open ? (joined ? 'You are in the room.' : 'The room is open.') : 'The room is not open.'}
+            {!connected
+              ? 'Connecting to the live server…'
+              : open
+                ? joined
+                  ? 'You are in the room.'
+                  : 'The room is open.'
+                : 'The room is not open.'}
           </Text>
         </Group>
       </Stack>

@@ -11,7 +11,8 @@ export function useCategories() {
   });
 }
 
-export const categoryName = (all: Category[] | undefined, slug: string) => all?.find((c) => c.slug === slug)?.name ?? slug;
+export const categoryName = (all: Category[] | undefined, slug: string) =>
+  all?.find((c) => c.slug === slug)?.name ?? slug;
 
 const STATUS_COLOR: Record<Call['status'], string> = {
   scheduled: 'blue',
@@ -31,4 +32,5 @@ export function CallStatus({ status }: { status: Call['status'] }) {
   );
 }
 
-export const isActiveCall = (c: Call) => c.status === 'scheduled' || c.status === 'rescheduled' || c.status === 'in_progress';
+export const isActiveCall = (c: Call) =>
+  c.status === 'scheduled' || c.status === 'rescheduled' || c.status === 'in_progress';

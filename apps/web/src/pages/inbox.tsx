@@ -30,13 +30,25 @@ export function InboxBadge() {
   const client = useQueryClient();
   const unread = useUnreadCount();
   useLiveEvent<Notification>('notification:new', (n) => {
-    notifications.show({ title: n.title, message: n.body, autoClose: 8000, withBorder: true, color: n.type.startsWith('talent.') ? 'teal' : 'blue' });
+    notifications.show({
+      title: n.title,
+      message: n.body,
+      autoClose: 8000,
+      withBorder: true,
+      color: n.type.startsWith('talent.') ? 'teal' : 'blue',
+    });
     void client.invalidateQueries({ queryKey: ['inbox'] });
   });
   const count = unread.data ?? 0;
   return (
     <Indicator label={count} size={18} disabled={count === 0} color="red" offset={4}>
-      <ActionIcon component={Link} to="/inbox" variant="default" size="lg" aria-label={count ? `Inbox, ${count} unread` : 'Inbox'}>
+      <ActionIcon
+        component={Link}
+        to="/inbox"
+        variant="default"
+        size="lg"
+        aria-label={count ? `Inbox, ${count} unread` : 'Inbox'}
+      >
         <span aria-hidden>✉</span>
       </ActionIcon>
     </Indicator>
@@ -49,12 +61,19 @@ export function InboxPage() {
   const inbox = useInfiniteQuery({
     queryKey: ['inbox', 'list'],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => unwrap<InboxPage>(api.GET('/api/notifications', { params: { query: { limit: 20, cursor: pageParam } } })),
+    queryFn: ({ pageParam }) =>
+      unwrap<InboxPage>(api.GET('/api/notifications', { params: { query: { limit: 20, cursor: pageParam } } })),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const refresh = () => client.invalidateQueries({ queryKey: ['inbox'] });
-  const readOne = useMutation({ mutationFn: (id: string) => unwrap(api.POST('/api/notifications/{id}/read', { params: { path: { id } } })), onSuccess: refresh });
-  const readAll = useMutation({ mutationFn: () => unwrap(api.POST('/api/notifications/read-all')), onSuccess: refresh });
+  const readOne = useMutation({
+    mutationFn: (id: string) => unwrap(api.POST('/api/notifications/{id}/read', { params: { path: { id } } })),
+    onSuccess: refresh,
+  });
+  const readAll = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/notifications/read-all')),
+    onSuccess: refresh,
+  });
   const unread = inbox.data?.pages[0]?.unreadCount ?? 0;
   return (
     <Stack>
@@ -74,33 +93,43 @@ export function InboxPage() {
       ) : (
         <Stack gap="xs">
           {inbox.data.pages.flatMap((p) => p.items).length === 0 && <Text c="dimmed">Nothing here yet.</Text>}
-          <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Notifications">
-          {inbox.data.pages
-            .flatMap((p) => p.items)
-            .map((n) => (
-              <Card key={n.id} component="li" withBorder padding="sm" bg={n.readAt ? undefined : 'blue.0'}>
-                <Group justify="space-between" align="flex-start" wrap="nowrap">
-                  <div>
-                    <Text fw={n.readAt ? 400 : 700}>{n.title}</Text>
-                    <Text size="sm">{n.body}</Text>
-                    {typeof n.data?.freelancerId === 'string' && (
-                      <Anchor component={Link} to={`/freelancers/${n.data.freelancerId}`} size="sm">
-                        View the freelancer's profile
-                      </Anchor>
+          <Stack
+            gap="xs"
+            component="ul"
+            style={{ listStyle: 'none', padding: 0, margin: 0 }}
+            aria-label="Notifications"
+          >
+            {inbox.data.pages
+              .flatMap((p) => p.items)
+              .map((n) => (
+                <Card key={n.id} component="li" withBorder padding="sm" bg={n.readAt ? undefined : 'blue.0'}>
+                  <Group justify="space-between" align="flex-start" wrap="nowrap">
+                    <div>
+                      <Text fw={n.readAt ? 400 : 700}>{n.title}</Text>
+                      <Text size="sm">{n.body}</Text>
+                      {typeof n.data?.freelancerId === 'string' && (
+                        <Anchor component={Link} to={`/freelancers/${n.data.freelancerId}`} size="sm">
+                          View the freelancer's profile
+                        </Anchor>
+                      )}
+                      <Text size="xs" c="dimmed">
+                        {formatDateTime(n.createdAt, zone)}
+                        {n.readAt ? '' : ' · unread'}
+                      </Text>
+                    </div>
+                    {!n.readAt && (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        onClick={() => readOne.mutate(n.id)}
+                        aria-label={`Mark read: ${n.title}`}
+                      >
+                        Mark read
+                      </Button>
                     )}
-                    <Text size="xs" c="dimmed">
-                      {formatDateTime(n.createdAt, zone)}
-                      {n.readAt ? '' : ' · unread'}
-                    </Text>
-                  </div>
-                  {!n.readAt && (
-                    <Button size="xs" variant="light" onClick={() => readOne.mutate(n.id)} aria-label={`Mark read: ${n.title}`}>
-                      Mark read
-                    </Button>
-                  )}
-                </Group>
-              </Card>
-            ))}
+                  </Group>
+                </Card>
+              ))}
           </Stack>
           {inbox.hasNextPage && (
             <Button variant="default" onClick={() => void inbox.fetchNextPage()} loading={inbox.isFetchingNextPage}>

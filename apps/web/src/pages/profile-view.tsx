@@ -12,14 +12,24 @@ export interface PublicProfile {
   overview: string;
   categorySlugs: string[];
   skills: { name: string; verified: boolean }[];
-  verifiedSkills: { skill: string; test: string; score?: number; band: string | null; normGroup: { test: string; size: number; window: string }; verifiedAt: string }[];
+  verifiedSkills: {
+    skill: string;
+    test: string;
+    score?: number;
+    band: string | null;
+    normGroup: { test: string; size: number; window: string };
+    verifiedAt: string;
+  }[];
   certifications: { trackSlug: string; title: string; status: string; awardedAt: string }[];
   badge: { kind: string; label: string } | null;
   approvalStatus?: string;
 }
 
 export function usePublicProfile(id: string) {
-  return useQuery({ queryKey: ['profile', id], queryFn: () => unwrap<PublicProfile>(api.GET('/api/freelancers/{id}', { params: { path: { id } } })) });
+  return useQuery({
+    queryKey: ['profile', id],
+    queryFn: () => unwrap<PublicProfile>(api.GET('/api/freelancers/{id}', { params: { path: { id } } })),
+  });
 }
 
 /** Verified skills with bands (and their norm group), certifications and the one badge the viewer may see. */
@@ -80,7 +90,13 @@ export function PublicProfileView({ profile }: { profile: PublicProfile }) {
           <Stack gap={4}>
             {profile.certifications.map((c) => (
               <Text size="sm" key={c.trackSlug}>
-                {c.title} {c.status === 'legacy' && <Badge size="xs" color="gray">legacy</Badge>} · {formatDate(c.awardedAt, zone)}
+                {c.title}{' '}
+                {c.status === 'legacy' && (
+                  <Badge size="xs" color="gray">
+                    legacy
+                  </Badge>
+                )}{' '}
+                · {formatDate(c.awardedAt, zone)}
               </Text>
             ))}
           </Stack>

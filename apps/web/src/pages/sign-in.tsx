@@ -1,4 +1,17 @@
-import { Anchor, Button, Card, Center, NativeSelect, PasswordInput, Select, Stack, Text, TextInput, Title, SegmentedControl } from '@mantine/core';
+import {
+  Anchor,
+  Button,
+  Card,
+  Center,
+  NativeSelect,
+  PasswordInput,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+  SegmentedControl,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
@@ -13,7 +26,8 @@ export function SignInPage() {
   const navigate = useNavigate();
   const form = useForm({ initialValues: { email: '', password: '' } });
   const login = useMutation({
-    mutationFn: (v: { email: string; password: string }) => unwrap<AuthAnswer>(api.POST('/api/auth/login', { body: v })),
+    mutationFn: (v: { email: string; password: string }) =>
+      unwrap<AuthAnswer>(api.POST('/api/auth/login', { body: v })),
     onSuccess: (answer) => {
       signIn(answer);
       navigate('/');
@@ -29,7 +43,12 @@ export function SignInPage() {
             </Title>
             <ErrorAlert error={login.error} title="Could not sign in" />
             <TextInput label="Email" type="email" autoComplete="email" required {...form.getInputProps('email')} />
-            <PasswordInput label="Password" autoComplete="current-password" required {...form.getInputProps('password')} />
+            <PasswordInput
+              label="Password"
+              autoComplete="current-password"
+              required
+              {...form.getInputProps('password')}
+            />
             <Button type="submit" loading={login.isPending}>
               Sign in
             </Button>
@@ -56,13 +75,29 @@ export function SignUpPage() {
   const { signIn } = useAuth();
   const navigate = useNavigate();
   const form = useForm({
-    initialValues: { name: '', email: '', password: '', timeZone: browserZone(), role: 'freelancer' as 'freelancer' | 'client', plan: 'marketplace' as Plan },
+    initialValues: {
+      name: '',
+      email: '',
+      password: '',
+      timeZone: browserZone(),
+      role: 'freelancer' as 'freelancer' | 'client',
+      plan: 'marketplace' as Plan,
+    },
     validate: { password: (v) => (v.length < 8 ? 'At least 8 characters' : null) },
   });
   const register = useMutation({
     mutationFn: (v: typeof form.values) =>
       unwrap<AuthAnswer>(
-        api.POST('/api/auth/register', { body: { name: v.name, email: v.email, password: v.password, timeZone: v.timeZone, role: v.role, ...(v.role === 'client' ? { plan: v.plan } : {}) } }),
+        api.POST('/api/auth/register', {
+          body: {
+            name: v.name,
+            email: v.email,
+            password: v.password,
+            timeZone: v.timeZone,
+            role: v.role,
+            ...(v.role === 'client' ? { plan: v.plan } : {}),
+          },
+        }),
       ),
     onSuccess: (answer) => {
       signIn(answer);
@@ -94,7 +129,13 @@ export function SignUpPage() {
             </div>
             <TextInput label="Name" autoComplete="name" required {...form.getInputProps('name')} />
             <TextInput label="Email" type="email" autoComplete="email" required {...form.getInputProps('email')} />
-            <PasswordInput label="Password" autoComplete="new-password" required description="At least 8 characters" {...form.getInputProps('password')} />
+            <PasswordInput
+              label="Password"
+              autoComplete="new-password"
+              required
+              description="At least 8 characters"
+              {...form.getInputProps('password')}
+            />
             <NativeSelect label="Time zone" data={TIME_ZONES} required {...form.getInputProps('timeZone')} />
             {form.values.role === 'client' && (
               <Select

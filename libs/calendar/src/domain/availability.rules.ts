@@ -119,7 +119,6 @@ export function validateAvailability(input: AvailabilityInput): AvailabilityProb
         const end = minutesOfDay(w.end as string);
         if (end <= start) {
           problems.push({ field: `weekly[${i}].end`, problem: 'must be after start' });
-          ok = false;
         } else if (ok) {
           const weekday = w.weekday as number;
           const clash = accepted.find((a) => a.weekday === weekday && a.start < end && start < a.end);

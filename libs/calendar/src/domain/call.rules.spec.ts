@@ -73,7 +73,6 @@ function appError(fn: () => unknown): AppError {
 }
 
 const ACTIVE: CallStatus[] = ['scheduled', 'rescheduled', 'in_progress'];
-const NOT_STARTED: CallStatus[] = ['scheduled', 'rescheduled'];
 const INACTIVE: CallStatus[] = ['completed', 'missed', 'interviewer_absent', 'cancelled'];
 const STARTED_OR_OVER: CallStatus[] = ['in_progress', ...INACTIVE];
 

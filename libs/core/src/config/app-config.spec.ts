@@ -111,29 +111,42 @@ describe('AppConfig.fromEnv', () => {
     });
 
     it('accepts postgres:// and postgresql:// database URLs and rediss:// Redis URLs', () => {
-      expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgres://u:p@db:5432/app' }).env.DATABASE_URL).toBe('postgres://u:p@db:5432/app');
-      expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgresql://db/app' }).env.DATABASE_URL).toBe('postgresql://db/app');
+      expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgres://u:p@db:5432/app' }).env.DATABASE_URL).toBe(
+        'postgres://u:p@db:5432/app',
+      );
+      expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgresql://db/app' }).env.DATABASE_URL).toBe(
+        'postgresql://db/app',
+      );
       expect(AppConfig.fromEnv({ REDIS_URL: 'rediss://cache:6380' }).env.REDIS_URL).toBe('rediss://cache:6380');
     });
   });
 
   describe('bad durations', () => {
-    it.each(['30 minutes', 'PT-5M', '', '   ', '30', 'P'])('rejects VETTING_JOIN_EARLY=%p with a ConfigError', (raw) => {
-      const err = configError({ VETTING_JOIN_EARLY: raw });
-      expect(problemFor(err, 'VETTING_JOIN_EARLY')).toHaveLength(1);
-    });
-
-    it.each(['VETTING_RESCHEDULE_NOTICE', 'VETTING_MISSED_COOLDOWN', 'VETTING_BOOKING_HORIZON', 'JWT_TTL', 'AUTH_RATE_WINDOW', 'LIVE_RECOVERY_WINDOW'])(
-      'rejects a malformed %s',
-      (name) => {
-        const err = configError({ [name]: '30 minutes' });
-        expect(problemFor(err, name)).toEqual([`${name}: "30 minutes" is not an ISO-8601 duration (e.g. PT30M)`]);
+    it.each(['30 minutes', 'PT-5M', '', '   ', '30', 'P'])(
+      'rejects VETTING_JOIN_EARLY=%p with a ConfigError',
+      (raw) => {
+        const err = configError({ VETTING_JOIN_EARLY: raw });
+        expect(problemFor(err, 'VETTING_JOIN_EARLY')).toHaveLength(1);
       },
     );
 
+    it.each([
+      'VETTING_RESCHEDULE_NOTICE',
+      'VETTING_MISSED_COOLDOWN',
+      'VETTING_BOOKING_HORIZON',
+      'JWT_TTL',
+      'AUTH_RATE_WINDOW',
+      'LIVE_RECOVERY_WINDOW',
+    ])('rejects a malformed %s', (name) => {
+      const err = configError({ [name]: '30 minutes' });
+      expect(problemFor(err, name)).toEqual([`${name}: "30 minutes" is not an ISO-8601 duration (e.g. PT30M)`]);
+    });
+
     it('rejects a negative duration with its own message', () => {
       const err = configError({ VETTING_MIN_BOOKING_LEAD: 'PT-5M' });
-      expect(problemFor(err, 'VETTING_MIN_BOOKING_LEAD')).toEqual(['VETTING_MIN_BOOKING_LEAD: "PT-5M" must be a non-negative duration']);
+      expect(problemFor(err, 'VETTING_MIN_BOOKING_LEAD')).toEqual([
+        'VETTING_MIN_BOOKING_LEAD: "PT-5M" must be a non-negative duration',
+      ]);
     });
 
     it('rejects a reminders list with a bad or negative entry', () => {
@@ -143,22 +156,32 @@ describe('AppConfig.fromEnv', () => {
     });
 
     // Zero is a policy where it means "none": no booking lead, no early join, no notice needed, a reminder at the start.
-    it.each(['VETTING_MIN_BOOKING_LEAD', 'VETTING_JOIN_EARLY', 'VETTING_RESCHEDULE_NOTICE'])('accepts %s=PT0S (none)', (name) => {
-      const config = AppConfig.fromEnv({ [name]: 'PT0S' });
-      expect((config.env as unknown as Record<string, Duration>)[name].toMillis()).toBe(0);
-      expect(AppConfig.fromEnv({ [name]: 'P0D' }).env).toBeDefined();
-    });
+    it.each(['VETTING_MIN_BOOKING_LEAD', 'VETTING_JOIN_EARLY', 'VETTING_RESCHEDULE_NOTICE'])(
+      'accepts %s=PT0S (none)',
+      (name) => {
+        const config = AppConfig.fromEnv({ [name]: 'PT0S' });
+        expect((config.env as unknown as Record<string, Duration>)[name].toMillis()).toBe(0);
+        expect(AppConfig.fromEnv({ [name]: 'P0D' }).env).toBeDefined();
+      },
+    );
 
     it('accepts a reminder at the start, and no reminders at all', () => {
-      expect(AppConfig.fromEnv({ VETTING_REMINDERS: 'PT1H,PT0S' }).policy.reminders.map((d) => d.toMillis())).toEqual([3_600_000, 0]);
+      expect(AppConfig.fromEnv({ VETTING_REMINDERS: 'PT1H,PT0S' }).policy.reminders.map((d) => d.toMillis())).toEqual([
+        3_600_000, 0,
+      ]);
       expect(AppConfig.fromEnv({ VETTING_REMINDERS: '' }).policy.reminders).toEqual([]);
       expect(AppConfig.fromEnv({ VETTING_REMINDERS: 'none' }).policy.reminders).toEqual([]);
     });
 
     // Zero stays refused where it is meaningless.
-    it.each(['VETTING_CALL_LENGTH', 'VETTING_GRACE_PERIOD', 'VETTING_MISSED_COOLDOWN', 'JWT_TTL', 'AUTH_RATE_WINDOW'])('rejects %s=PT0S as not positive', (name) => {
-      expect(problemFor(configError({ [name]: 'PT0S' }), name)).toEqual([`${name}: "PT0S" must be a positive duration`]);
-    });
+    it.each(['VETTING_CALL_LENGTH', 'VETTING_GRACE_PERIOD', 'VETTING_MISSED_COOLDOWN', 'JWT_TTL', 'AUTH_RATE_WINDOW'])(
+      'rejects %s=PT0S as not positive',
+      (name) => {
+        expect(problemFor(configError({ [name]: 'PT0S' }), name)).toEqual([
+          `${name}: "PT0S" must be a positive duration`,
+        ]);
+      },
+    );
 
     // Regression: a bad call length or grace period used to reach the cross-field check as a non-Duration
     // and make fromEnv throw a TypeError instead of a ConfigError.
@@ -184,7 +207,12 @@ describe('AppConfig.fromEnv', () => {
       expect(problemFor(configError({ VETTING_DAILY_CAP: '49' }), 'VETTING_DAILY_CAP')).toEqual([
         'VETTING_DAILY_CAP: must be at most 48 (calls of VETTING_CALL_LENGTH PT30M in a day)',
       ]);
-      expect(problemFor(configError({ VETTING_CALL_LENGTH: 'PT4H', VETTING_DAILY_CAP: '7', VETTING_GRACE_PERIOD: 'PT5M' }), 'VETTING_DAILY_CAP')).toHaveLength(1);
+      expect(
+        problemFor(
+          configError({ VETTING_CALL_LENGTH: 'PT4H', VETTING_DAILY_CAP: '7', VETTING_GRACE_PERIOD: 'PT5M' }),
+          'VETTING_DAILY_CAP',
+        ),
+      ).toHaveLength(1);
       expect(AppConfig.fromEnv({ VETTING_CALL_LENGTH: 'PT15M', VETTING_DAILY_CAP: '96' }).policy.dailyCap).toBe(96);
     });
   });
@@ -255,7 +283,9 @@ describe('AppConfig.fromEnv', () => {
       expect(problemFor(configError({ NODE_ENV: 'test' }), 'JWT_SECRET')).toEqual(required);
       // A development start on an external database is not a local one: no generated secret there either.
       expect(problemFor(configError({ DATABASE_URL: 'postgres://db/app' }), 'JWT_SECRET')).toEqual(required);
-      expect(problemFor(configError({ NODE_ENV: 'development', DATABASE_URL: 'postgres://db/app' }), 'JWT_SECRET')).toEqual(required);
+      expect(
+        problemFor(configError({ NODE_ENV: 'development', DATABASE_URL: 'postgres://db/app' }), 'JWT_SECRET'),
+      ).toEqual(required);
       // Also reported when another variable is bad (the early path).
       expect(problemFor(configError({ NODE_ENV: 'production', PORT: 'http' }), 'JWT_SECRET')).toEqual(required);
       expect(configError({ NODE_ENV: 'production' }).message).toContain('JWT_SECRET: is required');
@@ -291,15 +321,22 @@ describe('AppConfig.fromEnv', () => {
 
     it('Swagger is off in production unless SWAGGER_ENABLED=true', () => {
       expect(AppConfig.fromEnv({ ...SECRET, NODE_ENV: 'production' }).swaggerEnabled).toBe(false);
-      expect(AppConfig.fromEnv({ ...SECRET, NODE_ENV: 'production', SWAGGER_ENABLED: 'true' }).swaggerEnabled).toBe(true);
+      expect(AppConfig.fromEnv({ ...SECRET, NODE_ENV: 'production', SWAGGER_ENABLED: 'true' }).swaggerEnabled).toBe(
+        true,
+      );
       expect(AppConfig.fromEnv({ ...SECRET, NODE_ENV: 'test' }).swaggerEnabled).toBe(true);
     });
 
     it('CORS origins: PUBLIC_URL by default (plus Vite in development), or the CORS_ORIGINS list', () => {
-      expect(AppConfig.fromEnv({ ...SECRET, NODE_ENV: 'production', PUBLIC_URL: 'https://vetting.example.com/app' }).corsOrigins).toEqual([
-        'https://vetting.example.com',
-      ]);
-      const c = AppConfig.fromEnv({ ...SECRET, NODE_ENV: 'production', CORS_ORIGINS: 'https://a.example.com, http://localhost:8080/' });
+      expect(
+        AppConfig.fromEnv({ ...SECRET, NODE_ENV: 'production', PUBLIC_URL: 'https://vetting.example.com/app' })
+          .corsOrigins,
+      ).toEqual(['https://vetting.example.com']);
+      const c = AppConfig.fromEnv({
+        ...SECRET,
+        NODE_ENV: 'production',
+        CORS_ORIGINS: 'https://a.example.com, http://localhost:8080/',
+      });
       expect(c.corsOrigins).toEqual(['https://a.example.com', 'http://localhost:8080']);
       expect(problemFor(configError({ CORS_ORIGINS: 'https://a.example.com,*' }), 'CORS_ORIGINS')).toHaveLength(1);
       expect(problemFor(configError({ CORS_ORIGINS: 'https://a.example.com/path' }), 'CORS_ORIGINS')).toHaveLength(1);
@@ -309,7 +346,10 @@ describe('AppConfig.fromEnv', () => {
     it('TRUST_PROXY: off by default, a hop count or a list of proxies, never `true`', () => {
       expect(AppConfig.fromEnv({ TRUST_PROXY: '1' }).env.TRUST_PROXY).toBe(1);
       expect(AppConfig.fromEnv({ TRUST_PROXY: 'false' }).env.TRUST_PROXY).toBe(false);
-      expect(AppConfig.fromEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).env.TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8']);
+      expect(AppConfig.fromEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).env.TRUST_PROXY).toEqual([
+        'loopback',
+        '10.0.0.0/8',
+      ]);
       expect(problemFor(configError({ TRUST_PROXY: 'true' }), 'TRUST_PROXY')).toHaveLength(1);
       expect(problemFor(configError({ TRUST_PROXY: 'proxy.example.com' }), 'TRUST_PROXY')).toHaveLength(1);
     });
@@ -317,8 +357,12 @@ describe('AppConfig.fromEnv', () => {
     it('requires ADMIN_EMAIL and ADMIN_PASSWORD together', () => {
       expect(problemFor(configError({ ADMIN_EMAIL: 'admin@example.com' }), 'ADMIN_PASSWORD')).toHaveLength(1);
       expect(problemFor(configError({ ADMIN_PASSWORD: 'long-enough-password' }), 'ADMIN_EMAIL')).toHaveLength(1);
-      expect(problemFor(configError({ ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: '' }), 'ADMIN_PASSWORD')).toHaveLength(1);
-      expect(problemFor(configError({ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long-enough-password' }), 'ADMIN_EMAIL')).toHaveLength(1);
+      expect(
+        problemFor(configError({ ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: '' }), 'ADMIN_PASSWORD'),
+      ).toHaveLength(1);
+      expect(
+        problemFor(configError({ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long-enough-password' }), 'ADMIN_EMAIL'),
+      ).toHaveLength(1);
       const c = AppConfig.fromEnv({ ADMIN_EMAIL: ' admin@example.com ', ADMIN_PASSWORD: 'long-enough-password' });
       expect(c.env.ADMIN_EMAIL).toBe('admin@example.com');
       expect(c.env.ADMIN_PASSWORD).toBe('long-enough-password');
@@ -330,7 +374,11 @@ describe('AppConfig.fromEnv', () => {
       ]);
       expect(problemFor(configError({ VETTING_CALL_LENGTH: 'PT20S' }), 'VETTING_GRACE_PERIOD')).toHaveLength(1);
       expect(problemFor(configError({ VETTING_GRACE_PERIOD: 'PT1H' }), 'VETTING_GRACE_PERIOD')).toHaveLength(1);
-      expect(AppConfig.fromEnv({ VETTING_CALL_LENGTH: 'PT5M', VETTING_GRACE_PERIOD: 'PT4M59S' }).policy.gracePeriod.as('seconds')).toBe(299);
+      expect(
+        AppConfig.fromEnv({ VETTING_CALL_LENGTH: 'PT5M', VETTING_GRACE_PERIOD: 'PT4M59S' }).policy.gracePeriod.as(
+          'seconds',
+        ),
+      ).toBe(299);
     });
   });
 
@@ -346,8 +394,12 @@ describe('AppConfig.fromEnv', () => {
       expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgres://db/app' }).workerInProcess).toBe(false);
       expect(AppConfig.fromEnv({ WORKER_IN_PROCESS: '' }).workerInProcess).toBe(true);
       expect(AppConfig.fromEnv({ WORKER_IN_PROCESS: 'false' }).workerInProcess).toBe(false);
-      expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgres://db/app', WORKER_IN_PROCESS: 'true' }).workerInProcess).toBe(true);
-      expect(AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgres://db/app', WORKER_IN_PROCESS: 'false' }).workerInProcess).toBe(false);
+      expect(
+        AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgres://db/app', WORKER_IN_PROCESS: 'true' }).workerInProcess,
+      ).toBe(true);
+      expect(
+        AppConfig.fromEnv({ ...SECRET, DATABASE_URL: 'postgres://db/app', WORKER_IN_PROCESS: 'false' }).workerInProcess,
+      ).toBe(false);
     });
   });
 });

@@ -58,7 +58,8 @@ export class AppConfig {
       // Cross-variable rules do not run while a field is bad: check the ones that need no parsing here too.
       const has = (name: string) => typeof source[name] === 'string' && source[name]!.trim() !== '';
       const named = (name: string) => problems.some((p) => p.startsWith(`${name}:`));
-      if (!has('JWT_SECRET') && !isEmbeddedDevelopment(source) && !named('JWT_SECRET')) problems.push(`JWT_SECRET: ${JWT_SECRET_REQUIRED}`);
+      if (!has('JWT_SECRET') && !isEmbeddedDevelopment(source) && !named('JWT_SECRET'))
+        problems.push(`JWT_SECRET: ${JWT_SECRET_REQUIRED}`);
       if (has('ADMIN_EMAIL') !== has('ADMIN_PASSWORD')) {
         const missing = has('ADMIN_EMAIL') ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL';
         if (!named(missing)) problems.push(`${missing}: ADMIN_EMAIL and ADMIN_PASSWORD must be set together`);

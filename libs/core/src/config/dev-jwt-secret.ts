@@ -16,7 +16,8 @@ export function loadOrCreateDevJwtSecret(dataDir: string): string {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   const secret = readFileSync(file, 'utf8').trim();
-  if (secret.length < 32) throw new Error(`${file} does not hold a usable secret: delete it to have a new one generated`);
+  if (secret.length < 32)
+    throw new Error(`${file} does not hold a usable secret: delete it to have a new one generated`);
   chmodSync(file, 0o600);
   return secret;
 }

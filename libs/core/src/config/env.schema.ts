@@ -1,160 +1,23 @@
-import { isIPv4, isIPv6 } from 'node:net';
 import { Duration } from 'luxon';
 import { z } from 'zod';
+import {
+  isoDuration,
+  isoDurationOrZero,
+  int,
+  bool,
+  optionalString,
+  parseTrustProxy,
+  parseNetworks,
+  parseOrigins,
+  parseIceServers,
+  parseTurnUrls,
+  isEmbeddedDevelopment,
+  JWT_SECRET_REQUIRED,
+  maxDailyCalls,
+} from './env-parsers';
 
-/** An ISO-8601 duration (PT30M, P6M, ...) parsed with luxon; rejected when invalid, or when not positive unless `zero` is allowed. */
-const duration = (fallback: string, zero: 'positive' | 'zero-allowed') =>
-  z
-    .string()
-    .default(fallback)
-    .transform((raw, ctx) => {
-      const d = Duration.fromISO(raw.trim());
-      // luxon reads a bare "P" as zero: a duration names at least one amount.
-      if (!d.isValid || !/\d/.test(raw)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" is not an ISO-8601 duration (e.g. PT30M)` });
-        return z.NEVER;
-      }
-      // Months/years have no fixed length: keep them as calendar units, but they must be positive.
-      if (zero === 'positive' ? d.toMillis() <= 0 : d.toMillis() < 0) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" must be a ${zero === 'positive' ? 'positive' : 'non-negative'} duration` });
-        return z.NEVER;
-      }
-      return d;
-    });
-
-/** A duration where zero is meaningless (a call length, a grace period, a cooldown). */
-const isoDuration = (fallback: string) => duration(fallback, 'positive');
-/** A duration where zero means "none" (no booking lead, no early join, no notice needed). */
-const isoDurationOrZero = (fallback: string) => duration(fallback, 'zero-allowed');
-
-/** The most calls of `callLength` that fit in one day: the bound of any daily cap. */
-export function maxDailyCalls(callLength: Duration): number {
-  const ms = callLength.toMillis();
-  return ms > 0 ? Math.floor(86_400_000 / ms) : 0;
-}
-
-/** An integer; an empty value counts as unset. */
-const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(min).max(max).default(fallback));
-
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-export const JWT_SECRET_REQUIRED =
-  'is required (only the embedded development start, NODE_ENV=development without DATABASE_URL, generates one in DATA_DIR)';
-
-/** The local development start: embedded database and NODE_ENV=development; the only start without JWT_SECRET. */
-export const isEmbeddedDevelopment = (env: { NODE_ENV?: string; DATABASE_URL?: string }) =>
-  (env.NODE_ENV ?? 'development') === 'development' && !env.DATABASE_URL?.trim();
-
-export type TrustProxy = false | number | string[];
-
-function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
-  const v = raw.trim();
-  if (v === '' || v === 'false' || v === '0') return false;
-  if (/^\d+$/.test(v)) return Number(v);
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
-  // Addresses, CIDR subnets or Express' names (loopback, linklocal, uniquelocal); `true` would trust any client's header.
-  const ok = list.every((s) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(s));
-  if (!ok || list.length === 0) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" must be false, a hop count, or a comma-separated list of proxy addresses/subnets` });
-    return z.NEVER;
-  }
-  return list;
-}
-
-/** "10.0.0.0/8, ::1/128" → [{ address, prefix, family }]; a bad entry is a config error naming it. */
-function parseNetworks(raw: string, ctx: z.RefinementCtx): { address: string; prefix: number; family: 'ipv4' | 'ipv6' }[] {
-  const out: { address: string; prefix: number; family: 'ipv4' | 'ipv6' }[] = [];
-  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
-    const [address, bits] = entry.split('/');
-    const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : null;
-    const prefix = Number(bits);
-    if (!family || !/^\d+$/.test(bits ?? '') || prefix > (family === 'ipv4' ? 32 : 128)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${entry}" is not a network in CIDR notation (e.g. 10.0.0.0/8)` });
-      continue;
-    }
-    out.push({ address, prefix, family });
-  }
-  return out;
-}
-
-function parseOrigins(raw: string, ctx: z.RefinementCtx): string[] {
-  const out: string[] = [];
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
-    let origin: string | undefined;
-    try {
-      const u = new URL(part);
-      if ((u.protocol === 'http:' || u.protocol === 'https:') && (u.pathname === '/' || u.pathname === '') && !u.search && !u.username) origin = u.origin;
-    } catch {
-      /* reported below */
-    }
-    if (!origin) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${part}" is not an origin such as https://app.example.com` });
-      return z.NEVER;
-    }
-    out.push(origin);
-  }
-  return out;
-}
-
-/** One entry of RTCConfiguration.iceServers. */
-export interface IceServerConfig {
-  urls: string[];
-  username?: string;
-  credential?: string;
-}
-
-const ICE_URL = /^(stun|stuns|turn|turns):[^\s,]+$/;
-
-/** RTC_ICE_SERVERS: a JSON array of `{urls, username?, credential?}`, or a comma-separated list of stun:/turn: URLs. */
-function parseIceServers(raw: string, ctx: z.RefinementCtx): IceServerConfig[] {
-  const v = raw.trim();
-  if (v === '') return [];
-  const fail = (message: string) => {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-    return z.NEVER;
-  };
-  if (!v.startsWith('[')) {
-    const urls = v.split(',').map((s) => s.trim()).filter(Boolean);
-    if (!urls.every((u) => ICE_URL.test(u))) return fail(`"${raw}" must be stun:/turn: URLs separated by commas, or a JSON array of {urls, username?, credential?}`);
-    return urls.map((u) => ({ urls: [u] }));
-  }
-  let list: unknown;
-  try {
-    list = JSON.parse(v);
-  } catch {
-    return fail('is not valid JSON');
-  }
-  if (!Array.isArray(list)) return fail('must be a JSON array');
-  const out: IceServerConfig[] = [];
-  for (const entry of list) {
-    const e = entry as Record<string, unknown>;
-    const urls = typeof e?.urls === 'string' ? [e.urls] : e?.urls;
-    if (!Array.isArray(urls) || urls.length === 0 || !urls.every((u) => typeof u === 'string' && ICE_URL.test(u))) return fail('every entry needs urls: stun:/turn: URLs');
-    if ((e.username !== undefined && typeof e.username !== 'string') || (e.credential !== undefined && typeof e.credential !== 'string')) return fail('username and credential must be strings');
-    out.push({ urls: urls as string[], ...(e.username !== undefined ? { username: e.username as string } : {}), ...(e.credential !== undefined ? { credential: e.credential as string } : {}) });
-  }
-  return out;
-}
-
-function parseTurnUrls(raw: string | undefined, ctx: z.RefinementCtx): string[] {
-  if (raw === undefined) return [];
-  const urls = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!urls.every((u) => /^turns?:[^\s,]+$/.test(u))) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" must be turn:/turns: URLs separated by commas` });
-    return z.NEVER;
-  }
-  return urls;
-}
+export { JWT_SECRET_REQUIRED, isEmbeddedDevelopment, maxDailyCalls } from './env-parsers';
+export type { IceServerConfig, TrustProxy } from './env-parsers';
 
 export const envSchema = z
   .object({
@@ -165,15 +28,24 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     DATABASE_URL: optionalString.pipe(
-      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+        .optional(),
     ),
     DATABASE_POOL_SIZE: int(10, 1, 200),
     /** How long a request waits for PostgreSQL or Redis before it answers 503 SERVICE_UNAVAILABLE. */
     DEPENDENCY_TIMEOUT: isoDuration('PT2S'),
     DATA_DIR: z.string().default('.data'),
 
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only').default('vetting:'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .default('redis://127.0.0.1:6379'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
+      .default('vetting:'),
 
     JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     JWT_TTL: isoDuration('PT12H'),
@@ -221,10 +93,16 @@ export const envSchema = z
       .default('PT24H,PT1H')
       .transform((raw, ctx) => {
         if (raw.trim().toLowerCase() === 'none') return [];
-        const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+        const parts = raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const out = parts.map((p) => Duration.fromISO(p));
         if (out.some((d, i) => !d.isValid || !/\d/.test(parts[i]) || d.toMillis() < 0)) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${raw}" must be a comma-separated list of non-negative ISO-8601 durations (or "none")` });
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: `"${raw}" must be a comma-separated list of non-negative ISO-8601 durations (or "none")`,
+          });
           return z.NEVER;
         }
         return out;
@@ -278,7 +156,12 @@ export const envSchema = z
     RTC_SIGNAL_RATE: int(20, 1, 1000),
     RTC_SIGNAL_BURST: int(60, 1, 10_000),
 
-    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
+    SMTP_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+        .optional(),
+    ),
     MAIL_FROM: z.string().default('Vetting Platform <no-reply@vetting.local>'),
     WEBHOOK_ATTEMPTS: int(5, 1, 20),
     WEBHOOK_BACKOFF: isoDuration('PT10S'),
@@ -288,7 +171,9 @@ export const envSchema = z
     WEBHOOK_ALLOW_PRIVATE: bool(false),
     FANOUT_BATCH_SIZE: int(500, 1, 10000),
     /** Unset = on, except with NODE_ENV=production. */
-    SWAGGER_ENABLED: optionalString.pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional()).transform((v) => (v === undefined ? undefined : v === 'true' || v === '1' || v === 'yes')),
+    SWAGGER_ENABLED: optionalString
+      .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional())
+      .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1' || v === 'yes')),
     /** Seed the demo accounts on the embedded database (never with DATABASE_URL or in production). */
     SEED_DEMO: bool(true),
     /** How long a queue dashboard session (cookie) lasts. */
@@ -309,22 +194,52 @@ export const envSchema = z
     const grace = env.VETTING_GRACE_PERIOD as unknown;
     const length = env.VETTING_CALL_LENGTH as unknown;
     if (Array.isArray(env.TURN_URLS) && env.TURN_URLS.length > 0 && !env.TURN_SECRET) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['TURN_SECRET'], message: 'is required when TURN_URLS is set' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['TURN_SECRET'],
+        message: 'is required when TURN_URLS is set',
+      });
     }
     if (env.TURN_SECRET && Array.isArray(env.TURN_URLS) && env.TURN_URLS.length === 0) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['TURN_URLS'], message: 'is required when TURN_SECRET is set' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['TURN_URLS'],
+        message: 'is required when TURN_SECRET is set',
+      });
     }
-    if (env.RTC_ICE_TRANSPORT_POLICY === 'relay' && Array.isArray(env.TURN_URLS) && env.TURN_URLS.length === 0 && Array.isArray(env.RTC_ICE_SERVERS) && !env.RTC_ICE_SERVERS.some((s) => s.urls.some((u) => u.startsWith('turn')))) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['RTC_ICE_TRANSPORT_POLICY'], message: 'relay needs a TURN server (TURN_URLS or a turn: URL in RTC_ICE_SERVERS)' });
+    if (
+      env.RTC_ICE_TRANSPORT_POLICY === 'relay' &&
+      Array.isArray(env.TURN_URLS) &&
+      env.TURN_URLS.length === 0 &&
+      Array.isArray(env.RTC_ICE_SERVERS) &&
+      !env.RTC_ICE_SERVERS.some((s) => s.urls.some((u) => u.startsWith('turn')))
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['RTC_ICE_TRANSPORT_POLICY'],
+        message: 'relay needs a TURN server (TURN_URLS or a turn: URL in RTC_ICE_SERVERS)',
+      });
     }
     if (env.CODE_RUNNER === 'judge0' && !env.JUDGE0_URL) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['JUDGE0_URL'], message: 'is required when CODE_RUNNER=judge0' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['JUDGE0_URL'],
+        message: 'is required when CODE_RUNNER=judge0',
+      });
     }
     if (env.INTEGRITY_MAJOR_AT <= env.INTEGRITY_SOME_AT) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['INTEGRITY_MAJOR_AT'], message: 'must be above INTEGRITY_SOME_AT' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['INTEGRITY_MAJOR_AT'],
+        message: 'must be above INTEGRITY_SOME_AT',
+      });
     }
     if (Duration.isDuration(grace) && Duration.isDuration(length) && grace.toMillis() >= length.toMillis()) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['VETTING_GRACE_PERIOD'], message: 'must be shorter than VETTING_CALL_LENGTH' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['VETTING_GRACE_PERIOD'],
+        message: 'must be shorter than VETTING_CALL_LENGTH',
+      });
     }
     if (Duration.isDuration(length) && env.VETTING_DAILY_CAP > maxDailyCalls(length)) {
       ctx.addIssue({

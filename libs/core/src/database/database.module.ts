@@ -1,4 +1,15 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnApplicationShutdown,
+  RequestMethod,
+} from '@nestjs/common';
 import { EntityManager, MikroORM, Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { RequestContext } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
@@ -103,7 +114,11 @@ export class DatabaseModule implements NestModule {
           useFactory: (config: AppConfig) => openDatabase(config, opts),
         },
         { provide: MikroORM, inject: ['DATABASE_HANDLE'], useFactory: (h: { orm: MikroORM }) => h.orm },
-        { provide: EMBEDDED_POSTGRES, inject: ['DATABASE_HANDLE'], useFactory: (h: { embedded?: EmbeddedPostgres }) => h.embedded ?? null },
+        {
+          provide: EMBEDDED_POSTGRES,
+          inject: ['DATABASE_HANDLE'],
+          useFactory: (h: { embedded?: EmbeddedPostgres }) => h.embedded ?? null,
+        },
         { provide: EntityManager, inject: [MikroORM], useFactory: (orm: MikroORM) => orm.em },
         DatabaseLifecycle,
         DatabaseProbeRepository,
@@ -116,7 +131,9 @@ export class DatabaseModule implements NestModule {
 
   /** Every HTTP request gets its own identity map. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply((_req: unknown, _res: unknown, next: () => void) => RequestContext.create(this.orm.em, next)).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    consumer
+      .apply((_req: unknown, _res: unknown, next: () => void) => RequestContext.create(this.orm.em, next))
+      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
 

@@ -1,7 +1,10 @@
 import { Client } from 'pg';
 
-/** The advisory lock every process takes to migrate (an arbitrary constant: "vetting" in ASCII). */
-export const MIGRATION_LOCK_KEY = 0x76657474696e67;
+/**
+ * The advisory lock every process takes to migrate: "vetting" in ASCII (0x76657474696e67) as JavaScript has
+ * always sent it (a double rounds it to ...720), written as the exact bigint so every version takes one lock.
+ */
+export const MIGRATION_LOCK_KEY = '33325598095535720';
 
 /**
  * The session-level advisory lock around migrations, on a connection of its own (not the ORM's pool: the

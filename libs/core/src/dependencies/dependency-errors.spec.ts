@@ -2,14 +2,20 @@ import { AppError } from '../errors/app-error';
 import { toErrorBody } from '../errors/error-mapping';
 import { serviceUnavailable, unavailableDependency, withDependencyTimeout } from './dependency-errors';
 
-const withCode = (message: string, code: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { code, ...extra });
+const withCode = (message: string, code: string, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error(message), { code, ...extra });
 
 describe('unavailableDependency', () => {
   it.each([
     ['ioredis without an offline queue', new Error("Stream isn't writeable and enableOfflineQueue options is false")],
     ['ioredis commandTimeout', new Error('Command timed out')],
     ['ioredis / BullMQ closed connection', new Error('Connection is closed.')],
-    ['ioredis retries exhausted', Object.assign(new Error('Reached the max retries per request limit (which is 1).'), { name: 'MaxRetriesPerRequestError' })],
+    [
+      'ioredis retries exhausted',
+      Object.assign(new Error('Reached the max retries per request limit (which is 1).'), {
+        name: 'MaxRetriesPerRequestError',
+      }),
+    ],
   ])('names redis for %s', (_, err) => {
     expect(unavailableDependency(err)).toBe('redis');
   });
@@ -20,10 +26,23 @@ describe('unavailableDependency', () => {
     ['cannot connect now', withCode('the database system is starting up', '57P03')],
     ['too many connections', withCode('sorry, too many clients already', '53300')],
     ['a database refusing connections', withCode('database "x" is not currently accepting connections', '55000')],
-    ['the knex pool acquire timeout', Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' })],
-    ['the same wrapped by MikroORM', Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'DriverException' })],
+    [
+      'the knex pool acquire timeout',
+      Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), {
+        name: 'KnexTimeoutError',
+      }),
+    ],
+    [
+      'the same wrapped by MikroORM',
+      Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), {
+        name: 'DriverException',
+      }),
+    ],
     ['node-postgres losing its connection', new Error('Connection terminated unexpectedly')],
-    ['a MikroORM exception carrying the SQLSTATE', Object.assign(new Error('x'), { name: 'ConnectionException', sqlState: '08001' })],
+    [
+      'a MikroORM exception carrying the SQLSTATE',
+      Object.assign(new Error('x'), { name: 'ConnectionException', sqlState: '08001' }),
+    ],
   ])('names the database for %s', (_, err) => {
     expect(unavailableDependency(err)).toBe('database');
   });
@@ -45,12 +64,28 @@ describe('unavailableDependency', () => {
 describe('toErrorBody for outages', () => {
   it('answers 503 SERVICE_UNAVAILABLE naming the dependency, not a 500 fault', () => {
     expect(toErrorBody(withCode('terminating connection due to administrator command', '57P01'))).toEqual({
-      body: { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable; try again shortly', details: { dependency: 'database' } },
+      body: {
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'The database is unavailable; try again shortly',
+        details: { dependency: 'database' },
+      },
       fault: false,
     });
-    expect(toErrorBody(new Error('Command timed out')).body).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', details: { dependency: 'redis' } });
+    expect(toErrorBody(new Error('Command timed out')).body).toMatchObject({
+      statusCode: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      details: { dependency: 'redis' },
+    });
     const refused = toErrorBody(withCode('connect ECONNREFUSED', 'ECONNREFUSED'));
-    expect(refused).toEqual({ body: { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'A service this request needs is unavailable; try again shortly' }, fault: false });
+    expect(refused).toEqual({
+      body: {
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'A service this request needs is unavailable; try again shortly',
+      },
+      fault: false,
+    });
   });
 });
 

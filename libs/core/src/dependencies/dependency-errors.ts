@@ -8,11 +8,23 @@ export const RETRY_AFTER_SECONDS = 2;
 /** A dependency (PostgreSQL, Redis) did not answer: 503 `SERVICE_UNAVAILABLE`, nothing to fix on the client's side. */
 export function serviceUnavailable(dependency?: Dependency, details: Record<string, unknown> = {}): AppError {
   const all = { ...(dependency ? { dependency } : {}), ...details };
-  const message = dependency ? `The ${dependency} is unavailable; try again shortly` : 'A service this request needs is unavailable; try again shortly';
+  const message = dependency
+    ? `The ${dependency} is unavailable; try again shortly`
+    : 'A service this request needs is unavailable; try again shortly';
   return new AppError(503, 'SERVICE_UNAVAILABLE', message, Object.keys(all).length > 0 ? all : undefined);
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 
 /** PostgreSQL: connection exceptions (08xxx), the server shutting down or refusing (57P01-57P03), too many connections, no database. */
 const isUnavailableSqlState = (state: string, message: string) =>
@@ -45,8 +57,13 @@ const REDIS_MESSAGES = [
  * or null when it is not an outage at all. Looks through `cause` chains (drivers wrap each other's errors).
  */
 export function unavailableDependency(err: unknown): Dependency | 'unknown' | null {
-  for (let e = err as Record<string, unknown> | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as Record<string, unknown> | undefined, depth++) {
-    if (e instanceof AppError) return e.code === 'SERVICE_UNAVAILABLE' ? ((e.details?.dependency as Dependency | undefined) ?? 'unknown') : null;
+  for (
+    let e = err as Record<string, unknown> | undefined, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    e = e.cause as Record<string, unknown> | undefined, depth++
+  ) {
+    if (e instanceof AppError)
+      return e.code === 'SERVICE_UNAVAILABLE' ? ((e.details?.dependency as Dependency | undefined) ?? 'unknown') : null;
     const message = typeof e.message === 'string' ? e.message : '';
     const code = typeof e.code === 'string' ? e.code : undefined;
     const state = typeof e.sqlState === 'string' ? e.sqlState : code && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;

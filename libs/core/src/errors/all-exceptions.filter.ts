@@ -20,7 +20,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // A rate limit says when to come back, in the header clients and proxies know.
     const retryAfter = body.statusCode === 429 ? body.details?.retryAfter : undefined;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
-    if (body.statusCode === 503 && !res.getHeader?.('retry-after')) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (body.statusCode === 503 && !res.getHeader?.('retry-after'))
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(body.statusCode).json({ ...body, ...(fault && req?.id ? { requestId: String(req.id) } : {}) });
   }
 }

@@ -4,7 +4,8 @@ import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 /** The one HTTP error shape: every 4xx/5xx answer of the api is this. */
 export class ErrorBody {
   @ApiProperty({ example: 409, description: 'the HTTP status, repeated' }) statusCode!: number;
-  @ApiProperty({ example: 'RESCHEDULE_LIMIT_REACHED', description: 'stable upper-snake code (README lists them)' }) code!: string;
+  @ApiProperty({ example: 'RESCHEDULE_LIMIT_REACHED', description: 'stable upper-snake code (README lists them)' })
+  code!: string;
   @ApiProperty({ example: 'This call was already rescheduled once' }) message!: string;
   @ApiPropertyOptional({
     type: 'object',

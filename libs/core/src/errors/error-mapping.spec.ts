@@ -62,7 +62,12 @@ describe('toErrorBody', () => {
       [new UnauthorizedException(), 401, 'UNAUTHENTICATED', 'Unauthorized'],
       [new BadRequestException('Bad input'), 400, 'BAD_REQUEST', 'Bad input'],
       [new PayloadTooLargeException(), 413, 'PAYLOAD_TOO_LARGE', 'Payload Too Large'],
-      [new HttpException('ThrottlerException: Too Many Requests', 429), 429, 'RATE_LIMITED', 'ThrottlerException: Too Many Requests'],
+      [
+        new HttpException('ThrottlerException: Too Many Requests', 429),
+        429,
+        'RATE_LIMITED',
+        'ThrottlerException: Too Many Requests',
+      ],
       [new HttpException('I am a teapot', 418), 418, 'ERROR', 'I am a teapot'],
     ])('%p → %i %s', (err, statusCode, code, message) => {
       expect(toErrorBody(err)).toEqual({ body: { statusCode, code, message }, fault: false });
@@ -83,7 +88,9 @@ describe('toErrorBody', () => {
     });
 
     it('maps a 400 caused by a JSON parse failure to MALFORMED_JSON', () => {
-      const cause = Object.assign(new SyntaxError('Unexpected token } in JSON at position 7'), { type: 'entity.parse.failed' });
+      const cause = Object.assign(new SyntaxError('Unexpected token } in JSON at position 7'), {
+        type: 'entity.parse.failed',
+      });
       const err = new BadRequestException('Unexpected token', { cause });
       expect(toErrorBody(err)).toEqual({
         body: { statusCode: 400, code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' },
@@ -125,7 +132,10 @@ describe('toErrorBody', () => {
         statusCode: 415,
         code: 'UNSUPPORTED_MEDIA_TYPE',
       });
-      expect(toErrorBody({ type: 'request.aborted', status: 400 }).body).toMatchObject({ statusCode: 400, code: 'BAD_REQUEST' });
+      expect(toErrorBody({ type: 'request.aborted', status: 400 }).body).toMatchObject({
+        statusCode: 400,
+        code: 'BAD_REQUEST',
+      });
     });
 
     it('treats a 5xx body error as a fault', () => {
@@ -138,14 +148,22 @@ describe('toErrorBody', () => {
       Object.assign(new Error(message), { code, detail: 'Key (email)=(a@b.c) already exists.', table: 'users' });
 
     it('maps a unique violation (23505) to 409 ALREADY_EXISTS', () => {
-      const { body, fault } = toErrorBody(pgError('23505', 'duplicate key value violates unique constraint "users_email_unique"'));
+      const { body, fault } = toErrorBody(
+        pgError('23505', 'duplicate key value violates unique constraint "users_email_unique"'),
+      );
       expect(fault).toBe(false);
-      expect(body).toEqual({ statusCode: 409, code: 'ALREADY_EXISTS', message: 'A record with these values already exists' });
+      expect(body).toEqual({
+        statusCode: 409,
+        code: 'ALREADY_EXISTS',
+        message: 'A record with these values already exists',
+      });
       expect(JSON.stringify(body)).not.toMatch(/users_email_unique|a@b\.c/);
     });
 
     it('maps an exclusion violation (23P01) to 409', () => {
-      const { body, fault } = toErrorBody(pgError('23P01', 'conflicting key value violates exclusion constraint "no_overlap"'));
+      const { body, fault } = toErrorBody(
+        pgError('23P01', 'conflicting key value violates exclusion constraint "no_overlap"'),
+      );
       expect(fault).toBe(false);
       expect(body.statusCode).toBe(409);
       expect(body.code).toBe('CONFLICT');
@@ -168,7 +186,10 @@ describe('toErrorBody', () => {
     });
 
     it('treats other SQLSTATEs as faults', () => {
-      expect(toErrorBody(pgError('42P01', 'relation "secret_table" does not exist'))).toEqual({ body: GENERIC_500, fault: true });
+      expect(toErrorBody(pgError('42P01', 'relation "secret_table" does not exist'))).toEqual({
+        body: GENERIC_500,
+        fault: true,
+      });
     });
   });
 
@@ -185,15 +206,21 @@ describe('toErrorBody', () => {
       expect(text).not.toMatch(/\bat\s.+:\d+:\d+/);
     });
 
-    it.each([undefined, null, 'a string', 42, { some: 'object' }, new TypeError('x is undefined')])('maps %p to a fault', (thrown) => {
-      expect(toErrorBody(thrown)).toEqual({ body: GENERIC_500, fault: true });
-    });
+    it.each([undefined, null, 'a string', 42, { some: 'object' }, new TypeError('x is undefined')])(
+      'maps %p to a fault',
+      (thrown) => {
+        expect(toErrorBody(thrown)).toEqual({ body: GENERIC_500, fault: true });
+      },
+    );
   });
 });
 
 describe('flattenValidationErrors', () => {
-  const ve = (property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError =>
-    ({ property, constraints, children, value: undefined, target: {} }) as ValidationError;
+  const ve = (
+    property: string,
+    constraints?: Record<string, string>,
+    children: ValidationError[] = [],
+  ): ValidationError => ({ property, constraints, children, value: undefined, target: {} }) as ValidationError;
 
   it('returns nothing for no errors', () => {
     expect(flattenValidationErrors([])).toEqual([]);
@@ -236,7 +263,10 @@ describe('flattenValidationErrors', () => {
 
   it('feeds validationFailed, which names every field', () => {
     const err = validationFailed(
-      flattenValidationErrors([ve('a', { isString: 'a must be a string' }), ve('b', undefined, [ve('c', { isInt: 'c must be an integer' })])]),
+      flattenValidationErrors([
+        ve('a', { isString: 'a must be a string' }),
+        ve('b', undefined, [ve('c', { isInt: 'c must be an integer' })]),
+      ]),
     );
     expect(err).toBeInstanceOf(AppError);
     expect(err.getStatus()).toBe(400);

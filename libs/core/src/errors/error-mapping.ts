@@ -41,10 +41,20 @@ export function toErrorBody(err: unknown): { body: ErrorBody; fault: boolean } {
   if (bp && typeof bp.type === 'string' && typeof (bp.status ?? bp.statusCode) === 'number') {
     const status = (bp.status ?? bp.statusCode) as number;
     if (bp.type === 'entity.parse.failed') {
-      return { body: { statusCode: 400, code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' }, fault: false };
+      return {
+        body: { statusCode: 400, code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' },
+        fault: false,
+      };
     }
     if (status < 500) {
-      return { body: { statusCode: status, code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST', message: 'The request body was refused' }, fault: false };
+      return {
+        body: {
+          statusCode: status,
+          code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST',
+          message: 'The request body was refused',
+        },
+        fault: false,
+      };
     }
   }
 
@@ -65,7 +75,10 @@ export function toErrorBody(err: unknown): { body: ErrorBody; fault: boolean } {
     // Nest turns the router's URIError into a BadRequestException carrying only this message
     if (status === 400 && /^Failed to decode param/.test(message)) return malformedPath();
     if (status === 400 && (err.cause as { type?: string } | undefined)?.type === 'entity.parse.failed') {
-      return { body: { statusCode: 400, code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' }, fault: false };
+      return {
+        body: { statusCode: 400, code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' },
+        fault: false,
+      };
     }
     if (status >= 500) return { body: internal(), fault: true };
     return { body: { statusCode: status, code: CODE_BY_STATUS[status] ?? 'ERROR', message }, fault: false };
@@ -73,7 +86,8 @@ export function toErrorBody(err: unknown): { body: ErrorBody; fault: boolean } {
 
   // PostgreSQL or Redis unreachable (refused, reset, terminated, timed out): 503, never 500.
   const dependency = unavailableDependency(err);
-  if (dependency) return { body: serviceUnavailable(dependency === 'unknown' ? undefined : dependency).toBody(), fault: false };
+  if (dependency)
+    return { body: serviceUnavailable(dependency === 'unknown' ? undefined : dependency).toBody(), fault: false };
 
   const state = sqlState(err);
   if (state && CODE_BY_SQLSTATE[state]) {

@@ -54,7 +54,9 @@ export function findRefusedNull(value: unknown, path = '', depth = MAX_JSON_DEPT
 }
 
 const isDtoClass = (t: unknown): boolean =>
-  typeof t === 'function' && ![String, Boolean, Number, Array, Object, Buffer].includes(t as never) && Reflect.getMetadataKeys(t.prototype ?? {}).length > 0;
+  typeof t === 'function' &&
+  ![String, Boolean, Number, Array, Object, Buffer].includes(t as never) &&
+  Reflect.getMetadataKeys(t.prototype ?? {}).length > 0;
 
 /**
  * The global pipe: NUL bytes and lone surrogates are refused in every body, query and path parameter
@@ -69,7 +71,12 @@ export class EdgeValidationPipe extends ValidationPipe {
     }
     // A DTO body is a JSON object: an array or scalar would be mapped element by element first.
     // (No body at all stays allowed: it validates as `{}`.)
-    if (metadata.type === 'body' && value !== undefined && isDtoClass(metadata.metatype) && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    if (
+      metadata.type === 'body' &&
+      value !== undefined &&
+      isDtoClass(metadata.metatype) &&
+      (value === null || typeof value !== 'object' || Array.isArray(value))
+    ) {
       throw validationFailed([{ field: 'body', problems: ['the request body must be a JSON object'] }]);
     }
     const out = await super.transform(value, metadata);

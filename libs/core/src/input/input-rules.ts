@@ -35,14 +35,19 @@ export const MAX_JSON_VALUES = 5_000;
  * `maxValues` values; null when neither. One pass over the bytes, strings and escapes skipped (`"` and `\`
  * never occur inside UTF-8 multibyte sequences, so scanning bytes is exact for UTF-8).
  */
-export function jsonShapeProblem(bytes: Uint8Array, maxDepth = MAX_JSON_DEPTH, maxValues = MAX_JSON_VALUES): 'too-deep' | 'too-many-values' | null {
+export function jsonShapeProblem(
+  bytes: Uint8Array,
+  maxDepth = MAX_JSON_DEPTH,
+  maxValues = MAX_JSON_VALUES,
+): 'too-deep' | 'too-many-values' | null {
   let depth = 0;
   let values = 0;
   let inString = false;
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i];
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped byte
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -57,7 +62,8 @@ export function jsonShapeProblem(bytes: Uint8Array, maxDepth = MAX_JSON_DEPTH, m
 }
 
 /** True when the JSON text nests deeper than `limit`. */
-export const jsonDepthExceeds = (bytes: Uint8Array, limit: number): boolean => jsonShapeProblem(bytes, limit, Infinity) === 'too-deep';
+export const jsonDepthExceeds = (bytes: Uint8Array, limit: number): boolean =>
+  jsonShapeProblem(bytes, limit, Infinity) === 'too-deep';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -69,6 +75,7 @@ export function stringProblem(s: string): string | null {
 }
 
 /** A key as it may be echoed back in an error (NUL and surrogates replaced). */
+// eslint-disable-next-line no-control-regex -- NUL and control characters are what this refuses
 const printable = (key: string) => key.replace(/[\u0000\uD800-\uDFFF]/g, '\uFFFD');
 
 export interface InputProblem {
@@ -95,7 +102,8 @@ export function findStringProblem(value: unknown, path = '', maxDepth = MAX_JSON
     return null;
   }
   const keys = Object.keys(value);
-  if (keys.length > MAX_OBJECT_KEYS) return { field: path || 'body', problems: [`${path || 'body'} has more than ${MAX_OBJECT_KEYS} properties`] };
+  if (keys.length > MAX_OBJECT_KEYS)
+    return { field: path || 'body', problems: [`${path || 'body'} has more than ${MAX_OBJECT_KEYS} properties`] };
   for (const key of keys) {
     const kp = stringProblem(key);
     const at = path ? `${path}.${printable(key)}` : printable(key);

@@ -13,8 +13,7 @@ const KEEP_DELIVERED_DAYS = 7;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** Seconds before another try after `attempts` failed ones: 1, 2, 4, ... up to five minutes. */
-export const outboxBackoffSeconds = (attempts: number) =>
-  Math.min(MAX_BACKOFF_SECONDS, 2 ** Math.max(0, attempts - 1));
+export const outboxBackoffSeconds = (attempts: number) => Math.min(MAX_BACKOFF_SECONDS, 2 ** Math.max(0, attempts - 1));
 
 /**
  * Delivers outbox rows (worker processes): claims a batch of due rows (`FOR UPDATE SKIP LOCKED`, so relays
@@ -118,9 +117,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     } catch (err) {
       const message = String((err as Error)?.message ?? err).slice(0, 1000);
       this.logger.warn(`outbox ${row.topic} ${row.key} (attempt ${row.attempts}) failed: ${message}`);
-      await this.rows
-        .retryLater(row.id, outboxBackoffSeconds(row.attempts), message)
-        .catch(() => undefined); // the lease runs out and the row is tried again
+      await this.rows.retryLater(row.id, outboxBackoffSeconds(row.attempts), message).catch(() => undefined); // the lease runs out and the row is tried again
       return false;
     }
   }

@@ -7,9 +7,18 @@ describe('PatientWorker', () => {
     expect((BullModule as unknown as { _workerClass: unknown })._workerClass).toBe(PatientWorker);
     const url = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
     const connection = { ...requestRedisOptions(2000), host: url.hostname, port: Number(url.port || 6379) };
-    const worker = new PatientWorker('patient-worker-spec', async () => undefined, { connection, autorun: false, prefix: 'vt-spec' });
+    const worker = new PatientWorker('patient-worker-spec', async () => undefined, {
+      connection,
+      autorun: false,
+      prefix: 'vt-spec',
+    });
     try {
-      expect(worker.opts.connection).toMatchObject({ maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined, host: url.hostname });
+      expect(worker.opts.connection).toMatchObject({
+        maxRetriesPerRequest: null,
+        enableOfflineQueue: true,
+        commandTimeout: undefined,
+        host: url.hostname,
+      });
       // The producers' options are untouched.
       expect(connection).toMatchObject({ maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 2000 });
     } finally {

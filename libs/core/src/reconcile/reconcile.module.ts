@@ -9,5 +9,9 @@ import { Reconciler } from './reconciler';
 export class ReconcilerModule {}
 
 /** The repeatable sweep job and its watchdog (worker processes). */
-@Module({ imports: [BullModule.registerQueue({ name: RECONCILE_QUEUE })], providers: [ReconcileProcessor], exports: [ReconcileProcessor] })
+@Module({
+  imports: [BullModule.registerQueue({ name: RECONCILE_QUEUE })],
+  providers: [ReconcileProcessor],
+  exports: [ReconcileProcessor],
+})
 export class ReconcileWorkerModule {}

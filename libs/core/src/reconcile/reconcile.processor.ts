@@ -48,7 +48,11 @@ export class ReconcileProcessor extends WorkerHost implements OnApplicationBoots
   }
 
   private ensureSchedule() {
-    return this.queue.upsertJobScheduler(SCHEDULER_ID, { every: this.config.env.RECONCILE_INTERVAL.toMillis() }, { name: 'reconcile', opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    return this.queue.upsertJobScheduler(
+      SCHEDULER_ID,
+      { every: this.config.env.RECONCILE_INTERVAL.toMillis() },
+      { name: 'reconcile', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
   }
 
   /** Runs the sweeps in this process (start, watchdog) and logs rather than throws. */

@@ -32,7 +32,11 @@ export function requestRedisOptions(timeoutMs: number, extra: RedisOptions = {})
 }
 
 /** What turns request options back into patient ones (for a worker or subscriber made from them). */
-export const PATIENT_OVERRIDES: RedisOptions = { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined };
+export const PATIENT_OVERRIDES: RedisOptions = {
+  maxRetriesPerRequest: null,
+  enableOfflineQueue: true,
+  commandTimeout: undefined,
+};
 
 export function createRedis(url: string, extra: RedisOptions = {}): Redis {
   return new Redis(url, redisOptions(extra));
@@ -48,12 +52,18 @@ export async function createRequestRedis(url: string, timeoutMs: number): Promis
 
 /** Redis is required: answers a clear instruction when nothing answers at `url`. */
 export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
     await probe.ping();
   } catch (err) {
+    // eslint-disable-next-line preserve-caught-error -- the message carries the cause and how to fix it
     throw new Error(
       `Redis is not reachable at ${url} (${(err as Error).message}).\n` +
         `Start one with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no\n` +

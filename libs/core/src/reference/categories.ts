@@ -21,7 +21,10 @@ export const OTHER_CATEGORIES = [
 ] as const;
 
 export const ELIGIBLE_CATEGORY_SLUGS: readonly string[] = ELIGIBLE_CATEGORIES.map((c) => c.slug);
-export const ALL_CATEGORY_SLUGS: readonly string[] = [...ELIGIBLE_CATEGORY_SLUGS, ...OTHER_CATEGORIES.map((c) => c.slug)];
+export const ALL_CATEGORY_SLUGS: readonly string[] = [
+  ...ELIGIBLE_CATEGORY_SLUGS,
+  ...OTHER_CATEGORIES.map((c) => c.slug),
+];
 
 export const PROGRAMS = ['expert-vetted'] as const;
 export type Program = (typeof PROGRAMS)[number];

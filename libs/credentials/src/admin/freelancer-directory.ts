@@ -37,7 +37,14 @@ export class FreelancerDirectory {
       where.id = { $in: ids };
     }
     const users = await this.facts.users(this.em, where);
-    const profiles = new Map((await this.profiles.findMany(this.em, users.map((u) => u.id))).map((p) => [p.userId, p]));
+    const profiles = new Map(
+      (
+        await this.profiles.findMany(
+          this.em,
+          users.map((u) => u.id),
+        )
+      ).map((p) => [p.userId, p]),
+    );
     return {
       freelancers: users.map((u) => {
         const p = profiles.get(u.id);

@@ -17,8 +17,7 @@ export const profileIncomplete = () =>
 
 export const profileAlreadyApproved = () => conflict('PROFILE_ALREADY_APPROVED', 'The profile is already approved');
 
-export const profileNotPending = () =>
-  conflict('PROFILE_NOT_PENDING', 'Only a profile pending review can be reviewed');
+export const profileNotPending = () => conflict('PROFILE_NOT_PENDING', 'Only a profile pending review can be reviewed');
 
 export const freelancerNotFound = (id: string) => notFound('Freelancer', { id });
 

@@ -29,8 +29,17 @@ const NOW = at('2025-06-01T12:00:00.000Z');
 // ---- certificationDecision -------------------------------------------------------------------
 
 describe('certificationDecision', () => {
-  const track: TrackRule = { slug: 'fullstack-js', assessments: ['part-1', 'part-2'], validityWindow: Duration.fromISO('P1Y'), status: 'active' };
-  const pass = (assessmentSlug: string, attemptId: string, iso: string): Pass => ({ assessmentSlug, attemptId, passedAt: at(iso) });
+  const track: TrackRule = {
+    slug: 'fullstack-js',
+    assessments: ['part-1', 'part-2'],
+    validityWindow: Duration.fromISO('P1Y'),
+    status: 'active',
+  };
+  const pass = (assessmentSlug: string, attemptId: string, iso: string): Pass => ({
+    assessmentSlug,
+    attemptId,
+    passedAt: at(iso),
+  });
 
   it('awards when every part passed within the window, parts in track order', () => {
     const p2 = pass('part-2', 'att-2', '2024-03-01T10:00:00Z');
@@ -51,7 +60,11 @@ describe('certificationDecision', () => {
     // part-1 at 2023-01-01; part-2 passed 2023-06-01 and again 2025-01-01 → the latest (2 years later) is outside the window.
     const d = certificationDecision(
       track,
-      [pass('part-1', 'a', '2023-01-01T00:00:00Z'), pass('part-2', 'b', '2023-06-01T00:00:00Z'), pass('part-2', 'c', '2025-01-01T00:00:00Z')],
+      [
+        pass('part-1', 'a', '2023-01-01T00:00:00Z'),
+        pass('part-2', 'b', '2023-06-01T00:00:00Z'),
+        pass('part-2', 'c', '2025-01-01T00:00:00Z'),
+      ],
       false,
     );
     expect(d).toEqual({ award: false, reason: 'outside_window' });
@@ -59,22 +72,42 @@ describe('certificationDecision', () => {
 
   describe('missing parts', () => {
     it('lists the part without a pass', () => {
-      expect(certificationDecision(track, [pass('part-1', 'a', '2024-01-01T00:00:00Z')], false)).toEqual({ award: false, reason: 'missing_parts', missing: ['part-2'] });
-      expect(certificationDecision(track, [pass('part-2', 'a', '2024-01-01T00:00:00Z')], false)).toEqual({ award: false, reason: 'missing_parts', missing: ['part-1'] });
+      expect(certificationDecision(track, [pass('part-1', 'a', '2024-01-01T00:00:00Z')], false)).toEqual({
+        award: false,
+        reason: 'missing_parts',
+        missing: ['part-2'],
+      });
+      expect(certificationDecision(track, [pass('part-2', 'a', '2024-01-01T00:00:00Z')], false)).toEqual({
+        award: false,
+        reason: 'missing_parts',
+        missing: ['part-1'],
+      });
     });
 
     it('lists every part when there is no pass, in track order', () => {
-      expect(certificationDecision(track, [], false)).toEqual({ award: false, reason: 'missing_parts', missing: ['part-1', 'part-2'] });
+      expect(certificationDecision(track, [], false)).toEqual({
+        award: false,
+        reason: 'missing_parts',
+        missing: ['part-1', 'part-2'],
+      });
     });
 
     it('a three-part track lists only the missing ones', () => {
       const three: TrackRule = { ...track, assessments: ['a', 'b', 'c'] };
-      expect(certificationDecision(three, [pass('b', 'x', '2024-01-01T00:00:00Z')], false)).toEqual({ award: false, reason: 'missing_parts', missing: ['a', 'c'] });
+      expect(certificationDecision(three, [pass('b', 'x', '2024-01-01T00:00:00Z')], false)).toEqual({
+        award: false,
+        reason: 'missing_parts',
+        missing: ['a', 'c'],
+      });
     });
 
     it('missing parts are reported before the window is considered', () => {
       const three: TrackRule = { ...track, assessments: ['a', 'b', 'c'] };
-      const d = certificationDecision(three, [pass('a', 'x', '2010-01-01T00:00:00Z'), pass('b', 'y', '2024-01-01T00:00:00Z')], false);
+      const d = certificationDecision(
+        three,
+        [pass('a', 'x', '2010-01-01T00:00:00Z'), pass('b', 'y', '2024-01-01T00:00:00Z')],
+        false,
+      );
       expect(d).toEqual({ award: false, reason: 'missing_parts', missing: ['c'] });
     });
   });
@@ -94,18 +127,31 @@ describe('certificationDecision', () => {
 
     it('the order of the parts does not matter (part 2 first)', () => {
       const p2 = pass('part-2', 'b', '2023-05-10T08:30:00.000Z');
-      expect(certificationDecision(track, [pass('part-1', 'a', '2024-05-10T08:30:00.000Z'), p2], false).award).toBe(true);
-      expect(certificationDecision(track, [pass('part-1', 'a', '2024-05-10T08:30:00.001Z'), p2], false)).toEqual({ award: false, reason: 'outside_window' });
+      expect(certificationDecision(track, [pass('part-1', 'a', '2024-05-10T08:30:00.000Z'), p2], false).award).toBe(
+        true,
+      );
+      expect(certificationDecision(track, [pass('part-1', 'a', '2024-05-10T08:30:00.001Z'), p2], false)).toEqual({
+        award: false,
+        reason: 'outside_window',
+      });
     });
 
     it('passes on the same instant are within the window', () => {
-      const d = certificationDecision(track, [pass('part-1', 'a', '2024-01-01T00:00:00Z'), pass('part-2', 'b', '2024-01-01T00:00:00Z')], false);
+      const d = certificationDecision(
+        track,
+        [pass('part-1', 'a', '2024-01-01T00:00:00Z'), pass('part-2', 'b', '2024-01-01T00:00:00Z')],
+        false,
+      );
       expect(d.award).toBe(true);
     });
 
     it('compares instants whatever the zone of the pass', () => {
       const p1 = pass('part-1', 'a', '2023-01-01T00:00:00.000Z');
-      const inNewYork = { assessmentSlug: 'part-2', attemptId: 'b', passedAt: DateTime.fromISO('2023-12-31T19:00:00.000', { zone: 'America/New_York' }) };
+      const inNewYork = {
+        assessmentSlug: 'part-2',
+        attemptId: 'b',
+        passedAt: DateTime.fromISO('2023-12-31T19:00:00.000', { zone: 'America/New_York' }),
+      };
       expect(certificationDecision(track, [p1, inNewYork], false).award).toBe(true);
       const oneMsLater = { ...inNewYork, passedAt: inNewYork.passedAt.plus({ milliseconds: 1 }) };
       expect(certificationDecision(track, [p1, oneMsLater], false)).toEqual({ award: false, reason: 'outside_window' });
@@ -113,16 +159,27 @@ describe('certificationDecision', () => {
 
     it('one year from 29 February ends on 28 February', () => {
       const p1 = pass('part-1', 'a', '2024-02-29T10:00:00.000Z');
-      expect(certificationDecision(track, [p1, pass('part-2', 'b', '2025-02-28T10:00:00.000Z')], false).award).toBe(true);
-      expect(certificationDecision(track, [p1, pass('part-2', 'b', '2025-02-28T10:00:00.001Z')], false)).toEqual({ award: false, reason: 'outside_window' });
+      expect(certificationDecision(track, [p1, pass('part-2', 'b', '2025-02-28T10:00:00.000Z')], false).award).toBe(
+        true,
+      );
+      expect(certificationDecision(track, [p1, pass('part-2', 'b', '2025-02-28T10:00:00.001Z')], false)).toEqual({
+        award: false,
+        reason: 'outside_window',
+      });
     });
 
     it('the window spans the earliest and latest of all parts (three parts)', () => {
       const three: TrackRule = { ...track, assessments: ['a', 'b', 'c'], validityWindow: Duration.fromISO('P6M') };
       const a = pass('a', '1', '2024-01-01T00:00:00Z');
       const b = pass('b', '2', '2024-04-01T00:00:00Z');
-      expect(certificationDecision(three, [a, b, pass('c', '3', '2024-07-01T00:00:00Z')], false)).toEqual({ award: true, parts: [a, b, pass('c', '3', '2024-07-01T00:00:00Z')] });
-      expect(certificationDecision(three, [a, b, pass('c', '3', '2024-07-01T00:00:00.001Z')], false)).toEqual({ award: false, reason: 'outside_window' });
+      expect(certificationDecision(three, [a, b, pass('c', '3', '2024-07-01T00:00:00Z')], false)).toEqual({
+        award: true,
+        parts: [a, b, pass('c', '3', '2024-07-01T00:00:00Z')],
+      });
+      expect(certificationDecision(three, [a, b, pass('c', '3', '2024-07-01T00:00:00.001Z')], false)).toEqual({
+        award: false,
+        reason: 'outside_window',
+      });
     });
 
     it('a later re-pass brings the parts within the window', () => {
@@ -136,7 +193,11 @@ describe('certificationDecision', () => {
 
   describe('unrelated passes', () => {
     it('do not fill a missing part', () => {
-      const d = certificationDecision(track, [pass('part-1', 'a', '2024-01-01T00:00:00Z'), pass('react-basics', 'x', '2024-01-02T00:00:00Z')], false);
+      const d = certificationDecision(
+        track,
+        [pass('part-1', 'a', '2024-01-01T00:00:00Z'), pass('react-basics', 'x', '2024-01-02T00:00:00Z')],
+        false,
+      );
       expect(d).toEqual({ award: false, reason: 'missing_parts', missing: ['part-2'] });
     });
 
@@ -148,7 +209,11 @@ describe('certificationDecision', () => {
     });
 
     it('a slug that merely contains a part slug is unrelated', () => {
-      const d = certificationDecision(track, [pass('part-1', 'a', '2024-01-01T00:00:00Z'), pass('part-2-beta', 'b', '2024-01-02T00:00:00Z')], false);
+      const d = certificationDecision(
+        track,
+        [pass('part-1', 'a', '2024-01-01T00:00:00Z'), pass('part-2-beta', 'b', '2024-01-02T00:00:00Z')],
+        false,
+      );
       expect(d).toEqual({ award: false, reason: 'missing_parts', missing: ['part-2'] });
     });
   });
@@ -171,7 +236,10 @@ describe('certificationDecision', () => {
       expect(certificationDecision(track, complete, true)).toEqual({ award: false, reason: 'already_awarded' });
     });
     it('before legacy', () => {
-      expect(certificationDecision({ ...track, status: 'legacy' }, complete, true)).toEqual({ award: false, reason: 'already_awarded' });
+      expect(certificationDecision({ ...track, status: 'legacy' }, complete, true)).toEqual({
+        award: false,
+        reason: 'already_awarded',
+      });
     });
     it('before missing parts', () => {
       expect(certificationDecision(track, [], true)).toEqual({ award: false, reason: 'already_awarded' });
@@ -192,7 +260,11 @@ describe('certificationDecision', () => {
 // ---- expertVettedDecision --------------------------------------------------------------------
 
 describe('expertVettedDecision', () => {
-  const policy: ExpertVettedPolicy = { minHardSkillAverage: 4, minSoftSkill: 3, profileFreshness: Duration.fromISO('P90D') };
+  const policy: ExpertVettedPolicy = {
+    minHardSkillAverage: 4,
+    minSoftSkill: 3,
+    profileFreshness: Duration.fromISO('P90D'),
+  };
   type Card = NonNullable<ExpertVettedInput['scorecard']>;
   const card = (over: Partial<Card> = {}): Card => ({
     decision: 'pass',
@@ -221,11 +293,19 @@ describe('expertVettedDecision', () => {
 
   describe('each reason alone', () => {
     it('NO_SCORECARD, with no hard-skill average', () => {
-      expect(expertVettedDecision(input({ scorecard: null }), NOW, policy)).toEqual({ grant: false, reasons: ['NO_SCORECARD'], hardSkillAverage: null });
+      expect(expertVettedDecision(input({ scorecard: null }), NOW, policy)).toEqual({
+        grant: false,
+        reasons: ['NO_SCORECARD'],
+        hardSkillAverage: null,
+      });
     });
 
     it('DECISION_FAIL even with top scores', () => {
-      const d = expertVettedDecision(input({ scorecard: card({ decision: 'fail', hardSkills: hard(5, 5), softSkills: { communication: 5 } }) }), NOW, policy);
+      const d = expertVettedDecision(
+        input({ scorecard: card({ decision: 'fail', hardSkills: hard(5, 5), softSkills: { communication: 5 } }) }),
+        NOW,
+        policy,
+      );
       expect(d).toEqual({ grant: false, reasons: ['DECISION_FAIL'], hardSkillAverage: 5 });
     });
 
@@ -238,8 +318,16 @@ describe('expertVettedDecision', () => {
     });
 
     it('an average exactly at the threshold passes', () => {
-      expect(expertVettedDecision(input({ scorecard: card({ hardSkills: hard(4, 4, 4, 4) }) }), NOW, policy)).toEqual({ grant: true, reasons: [], hardSkillAverage: 4 });
-      expect(expertVettedDecision(input({ scorecard: card({ hardSkills: hard(5, 3) }) }), NOW, policy)).toEqual({ grant: true, reasons: [], hardSkillAverage: 4 });
+      expect(expertVettedDecision(input({ scorecard: card({ hardSkills: hard(4, 4, 4, 4) }) }), NOW, policy)).toEqual({
+        grant: true,
+        reasons: [],
+        hardSkillAverage: 4,
+      });
+      expect(expertVettedDecision(input({ scorecard: card({ hardSkills: hard(5, 3) }) }), NOW, policy)).toEqual({
+        grant: true,
+        reasons: [],
+        hardSkillAverage: 4,
+      });
     });
 
     it('the average is a mean, so one low skill can be carried by high ones', () => {
@@ -249,18 +337,38 @@ describe('expertVettedDecision', () => {
     });
 
     it('no hard skills counts as an average of 0', () => {
-      expect(expertVettedDecision(input({ scorecard: card({ hardSkills: [] }) }), NOW, policy)).toEqual({ grant: false, reasons: ['HARD_SKILLS_BELOW_THRESHOLD'], hardSkillAverage: 0 });
+      expect(expertVettedDecision(input({ scorecard: card({ hardSkills: [] }) }), NOW, policy)).toEqual({
+        grant: false,
+        reasons: ['HARD_SKILLS_BELOW_THRESHOLD'],
+        hardSkillAverage: 0,
+      });
     });
 
     it('SOFT_SKILL_BELOW_THRESHOLD when any one soft skill is below', () => {
-      const d = expertVettedDecision(input({ scorecard: card({ softSkills: { communication: 5, professionalism: 5, reliability: 2 } }) }), NOW, policy);
+      const d = expertVettedDecision(
+        input({ scorecard: card({ softSkills: { communication: 5, professionalism: 5, reliability: 2 } }) }),
+        NOW,
+        policy,
+      );
       expect(d).toEqual({ grant: false, reasons: ['SOFT_SKILL_BELOW_THRESHOLD'], hardSkillAverage: 13 / 3 });
     });
 
     it('a soft skill exactly at the threshold passes (no averaging of soft skills)', () => {
-      expect(expertVettedDecision(input({ scorecard: card({ softSkills: { communication: 3, professionalism: 3 } }) }), NOW, policy).grant).toBe(true);
+      expect(
+        expertVettedDecision(
+          input({ scorecard: card({ softSkills: { communication: 3, professionalism: 3 } }) }),
+          NOW,
+          policy,
+        ).grant,
+      ).toBe(true);
       // A high one does not carry a low one.
-      expect(expertVettedDecision(input({ scorecard: card({ softSkills: { communication: 5, professionalism: 2.99 } }) }), NOW, policy).reasons).toEqual(['SOFT_SKILL_BELOW_THRESHOLD']);
+      expect(
+        expertVettedDecision(
+          input({ scorecard: card({ softSkills: { communication: 5, professionalism: 2.99 } }) }),
+          NOW,
+          policy,
+        ).reasons,
+      ).toEqual(['SOFT_SKILL_BELOW_THRESHOLD']);
     });
 
     it('no soft skills at all raises no soft-skill reason', () => {
@@ -275,30 +383,44 @@ describe('expertVettedDecision', () => {
 
     describe('PROFILE_OUTDATED at the freshness boundary', () => {
       it('updated exactly 90 days ago is fresh', () => {
-        expect(expertVettedDecision(input({ profileUpdatedAt: NOW.minus({ days: 90 }) }), NOW, policy).grant).toBe(true);
+        expect(expertVettedDecision(input({ profileUpdatedAt: NOW.minus({ days: 90 }) }), NOW, policy).grant).toBe(
+          true,
+        );
       });
       it('updated 90 days + 1 ms ago is outdated', () => {
-        const d = expertVettedDecision(input({ profileUpdatedAt: NOW.minus({ days: 90, milliseconds: 1 }) }), NOW, policy);
+        const d = expertVettedDecision(
+          input({ profileUpdatedAt: NOW.minus({ days: 90, milliseconds: 1 }) }),
+          NOW,
+          policy,
+        );
         expect(d.reasons).toEqual(['PROFILE_OUTDATED']);
         expect(d.grant).toBe(false);
       });
       it('never updated is outdated', () => {
-        expect(expertVettedDecision(input({ profileUpdatedAt: null }), NOW, policy).reasons).toEqual(['PROFILE_OUTDATED']);
+        expect(expertVettedDecision(input({ profileUpdatedAt: null }), NOW, policy).reasons).toEqual([
+          'PROFILE_OUTDATED',
+        ]);
       });
       it('updated just now is fresh', () => {
         expect(expertVettedDecision(input({ profileUpdatedAt: NOW }), NOW, policy).reasons).toEqual([]);
       });
       it('freshness follows the policy', () => {
         const strict = { ...policy, profileFreshness: Duration.fromISO('P7D') };
-        expect(expertVettedDecision(input({ profileUpdatedAt: NOW.minus({ days: 7 }) }), NOW, strict).reasons).toEqual([]);
-        expect(expertVettedDecision(input({ profileUpdatedAt: NOW.minus({ days: 8 }) }), NOW, strict).reasons).toEqual(['PROFILE_OUTDATED']);
+        expect(expertVettedDecision(input({ profileUpdatedAt: NOW.minus({ days: 7 }) }), NOW, strict).reasons).toEqual(
+          [],
+        );
+        expect(expertVettedDecision(input({ profileUpdatedAt: NOW.minus({ days: 8 }) }), NOW, strict).reasons).toEqual([
+          'PROFILE_OUTDATED',
+        ]);
       });
     });
   });
 
   describe('combinations', () => {
     it('no scorecard, unverified and outdated', () => {
-      expect(expertVettedDecision({ scorecard: null, identityVerified: false, profileUpdatedAt: null }, NOW, policy)).toEqual({
+      expect(
+        expertVettedDecision({ scorecard: null, identityVerified: false, profileUpdatedAt: null }, NOW, policy),
+      ).toEqual({
         grant: false,
         reasons: ['NO_SCORECARD', 'IDENTITY_NOT_VERIFIED', 'PROFILE_OUTDATED'],
         hardSkillAverage: null,
@@ -306,43 +428,78 @@ describe('expertVettedDecision', () => {
     });
 
     it('every scorecard failure at once', () => {
-      const d = expertVettedDecision(input({ scorecard: { decision: 'fail', hardSkills: hard(2, 3), softSkills: { communication: 1 } } }), NOW, policy);
-      expect(d).toEqual({ grant: false, reasons: ['DECISION_FAIL', 'HARD_SKILLS_BELOW_THRESHOLD', 'SOFT_SKILL_BELOW_THRESHOLD'], hardSkillAverage: 2.5 });
+      const d = expertVettedDecision(
+        input({ scorecard: { decision: 'fail', hardSkills: hard(2, 3), softSkills: { communication: 1 } } }),
+        NOW,
+        policy,
+      );
+      expect(d).toEqual({
+        grant: false,
+        reasons: ['DECISION_FAIL', 'HARD_SKILLS_BELOW_THRESHOLD', 'SOFT_SKILL_BELOW_THRESHOLD'],
+        hardSkillAverage: 2.5,
+      });
     });
 
     it('all five possible reasons together', () => {
       const d = expertVettedDecision(
-        { scorecard: { decision: 'fail', hardSkills: hard(1), softSkills: { communication: 1 } }, identityVerified: false, profileUpdatedAt: NOW.minus({ years: 1 }) },
+        {
+          scorecard: { decision: 'fail', hardSkills: hard(1), softSkills: { communication: 1 } },
+          identityVerified: false,
+          profileUpdatedAt: NOW.minus({ years: 1 }),
+        },
         NOW,
         policy,
       );
-      expect(d.reasons).toEqual(['DECISION_FAIL', 'HARD_SKILLS_BELOW_THRESHOLD', 'SOFT_SKILL_BELOW_THRESHOLD', 'IDENTITY_NOT_VERIFIED', 'PROFILE_OUTDATED']);
+      expect(d.reasons).toEqual([
+        'DECISION_FAIL',
+        'HARD_SKILLS_BELOW_THRESHOLD',
+        'SOFT_SKILL_BELOW_THRESHOLD',
+        'IDENTITY_NOT_VERIFIED',
+        'PROFILE_OUTDATED',
+      ]);
       expect(d.grant).toBe(false);
       expect(d.hardSkillAverage).toBe(1);
     });
 
     it('a passing scorecard with identity and profile problems', () => {
-      const d = expertVettedDecision(input({ identityVerified: false, profileUpdatedAt: NOW.minus({ days: 91 }) }), NOW, policy);
+      const d = expertVettedDecision(
+        input({ identityVerified: false, profileUpdatedAt: NOW.minus({ days: 91 }) }),
+        NOW,
+        policy,
+      );
       expect(d.reasons).toEqual(['IDENTITY_NOT_VERIFIED', 'PROFILE_OUTDATED']);
       expect(d.hardSkillAverage).toBeCloseTo(13 / 3, 10);
     });
 
     it('a fail decision with a low soft skill', () => {
-      const d = expertVettedDecision(input({ scorecard: card({ decision: 'fail', softSkills: { communication: 2 } }) }), NOW, policy);
+      const d = expertVettedDecision(
+        input({ scorecard: card({ decision: 'fail', softSkills: { communication: 2 } }) }),
+        NOW,
+        policy,
+      );
       expect(d.reasons).toEqual(['DECISION_FAIL', 'SOFT_SKILL_BELOW_THRESHOLD']);
     });
   });
 
   it('reports the hard-skill average whether or not it grants', () => {
-    expect(expertVettedDecision(input({ scorecard: card({ hardSkills: hard(5, 4, 3, 2, 1) }) }), NOW, policy).hardSkillAverage).toBe(3);
-    expect(expertVettedDecision(input({ scorecard: card({ hardSkills: hard(5) }) }), NOW, policy).hardSkillAverage).toBe(5);
+    expect(
+      expertVettedDecision(input({ scorecard: card({ hardSkills: hard(5, 4, 3, 2, 1) }) }), NOW, policy)
+        .hardSkillAverage,
+    ).toBe(3);
+    expect(
+      expertVettedDecision(input({ scorecard: card({ hardSkills: hard(5) }) }), NOW, policy).hardSkillAverage,
+    ).toBe(5);
   });
 });
 
 // ---- profile approval ------------------------------------------------------------------------
 
 describe('isOversupplied', () => {
-  const s = (approvedFreelancers: number, openJobs: number, maxFreelancersPerJob: number): CategorySupply => ({ approvedFreelancers, openJobs, maxFreelancersPerJob });
+  const s = (approvedFreelancers: number, openJobs: number, maxFreelancersPerJob: number): CategorySupply => ({
+    approvedFreelancers,
+    openJobs,
+    maxFreelancersPerJob,
+  });
 
   it.each([
     [s(11, 2, 5), true], // 5.5 > 5
@@ -369,7 +526,9 @@ describe('profileApproval', () => {
   const atLimit: CategorySupply = { approvedFreelancers: 200, openJobs: 10, maxFreelancersPerJob: 20 }; // exactly 20
 
   it('the oversupply texts', () => {
-    expect(OVERSUPPLIED_REASON).toBe('There are already many freelancers with a similar skillset to yours and we cannot accept your registration at this time.');
+    expect(OVERSUPPLIED_REASON).toBe(
+      'There are already many freelancers with a similar skillset to yours and we cannot accept your registration at this time.',
+    );
     expect(OVERSUPPLIED_ADVICE).toBe(
       'Take the skill tests relevant to your skills to verify them (a check mark), add any other relevant skills or experience, then update and resubmit your profile.',
     );
@@ -392,8 +551,18 @@ describe('profileApproval', () => {
 
   describe('below the minimum', () => {
     it('in an oversupplied category → rejected with code, reason and advice', () => {
-      expect(profileApproval(2, 3, oversupplied)).toEqual({ status: 'rejected', code: 'SKILL_CATEGORY_OVERSUPPLIED', reason: OVERSUPPLIED_REASON, advice: OVERSUPPLIED_ADVICE });
-      expect(profileApproval(0, 3, oversupplied)).toEqual({ status: 'rejected', code: 'SKILL_CATEGORY_OVERSUPPLIED', reason: OVERSUPPLIED_REASON, advice: OVERSUPPLIED_ADVICE });
+      expect(profileApproval(2, 3, oversupplied)).toEqual({
+        status: 'rejected',
+        code: 'SKILL_CATEGORY_OVERSUPPLIED',
+        reason: OVERSUPPLIED_REASON,
+        advice: OVERSUPPLIED_ADVICE,
+      });
+      expect(profileApproval(0, 3, oversupplied)).toEqual({
+        status: 'rejected',
+        code: 'SKILL_CATEGORY_OVERSUPPLIED',
+        reason: OVERSUPPLIED_REASON,
+        advice: OVERSUPPLIED_ADVICE,
+      });
     });
 
     it('just above the ratio → rejected', () => {
@@ -401,20 +570,33 @@ describe('profileApproval', () => {
     });
 
     it('at exactly the ratio → pending_review', () => {
-      expect(profileApproval(2, 3, atLimit)).toEqual({ status: 'pending_review', reason: '2 of 3 verified skills: a reviewer will look at the profile' });
+      expect(profileApproval(2, 3, atLimit)).toEqual({
+        status: 'pending_review',
+        reason: '2 of 3 verified skills: a reviewer will look at the profile',
+      });
     });
 
     it('with 0 open jobs the freelancers are compared with one job', () => {
-      expect(profileApproval(1, 3, { approvedFreelancers: 21, openJobs: 0, maxFreelancersPerJob: 20 }).status).toBe('rejected');
-      expect(profileApproval(1, 3, { approvedFreelancers: 20, openJobs: 0, maxFreelancersPerJob: 20 }).status).toBe('pending_review');
+      expect(profileApproval(1, 3, { approvedFreelancers: 21, openJobs: 0, maxFreelancersPerJob: 20 }).status).toBe(
+        'rejected',
+      );
+      expect(profileApproval(1, 3, { approvedFreelancers: 20, openJobs: 0, maxFreelancersPerJob: 20 }).status).toBe(
+        'pending_review',
+      );
     });
 
     it('in a balanced category → pending_review', () => {
-      expect(profileApproval(1, 3, balanced)).toEqual({ status: 'pending_review', reason: '1 of 3 verified skills: a reviewer will look at the profile' });
+      expect(profileApproval(1, 3, balanced)).toEqual({
+        status: 'pending_review',
+        reason: '1 of 3 verified skills: a reviewer will look at the profile',
+      });
     });
 
     it('with no supply row → pending_review', () => {
-      expect(profileApproval(0, 2, null)).toEqual({ status: 'pending_review', reason: '0 of 2 verified skills: a reviewer will look at the profile' });
+      expect(profileApproval(0, 2, null)).toEqual({
+        status: 'pending_review',
+        reason: '0 of 2 verified skills: a reviewer will look at the profile',
+      });
     });
   });
 });
@@ -427,7 +609,11 @@ describe('statBadgesEarned', () => {
     top_rated: { minJobSuccess: 90, minEarnings12m: 1_000, minAccountAge: Duration.fromISO('P180D') },
     rising_talent: { minJobSuccess: 75, minEarnings12m: 0, minAccountAge: Duration.fromISO('P90D') },
   };
-  const unreachable: BadgeThreshold = { minJobSuccess: 101, minEarnings12m: Number.MAX_SAFE_INTEGER, minAccountAge: Duration.fromISO('P100Y') };
+  const unreachable: BadgeThreshold = {
+    minJobSuccess: 101,
+    minEarnings12m: Number.MAX_SAFE_INTEGER,
+    minAccountAge: Duration.fromISO('P100Y'),
+  };
   /** Thresholds where only `badge` is reachable, to test it in isolation. */
   const only = (badge: StatBadge): Record<StatBadge, BadgeThreshold> => ({
     top_rated_plus: unreachable,
@@ -481,7 +667,13 @@ describe('statBadgesEarned', () => {
     });
 
     it('is not earned when the account is 1 ms too young', () => {
-      expect(statBadgesEarned({ ...atThresholds, accountCreatedAt: atThresholds.accountCreatedAt.plus({ milliseconds: 1 }) }, th, NOW)).toEqual([]);
+      expect(
+        statBadgesEarned(
+          { ...atThresholds, accountCreatedAt: atThresholds.accountCreatedAt.plus({ milliseconds: 1 }) },
+          th,
+          NOW,
+        ),
+      ).toEqual([]);
     });
 
     it('is not earned when the profile is not approved', () => {
@@ -491,15 +683,28 @@ describe('statBadgesEarned', () => {
 
   describe('several at once with the shared thresholds', () => {
     it('TR + RT but not TRP when earnings are below 100k', () => {
-      expect(statBadgesEarned(stats({ earnings12m: 99_999.99 }), thresholds, NOW)).toEqual(['top_rated', 'rising_talent']);
+      expect(statBadgesEarned(stats({ earnings12m: 99_999.99 }), thresholds, NOW)).toEqual([
+        'top_rated',
+        'rising_talent',
+      ]);
     });
 
     it('TR + RT but not TRP when the account is just under a year old', () => {
-      expect(statBadgesEarned(stats({ accountCreatedAt: NOW.minus({ years: 1 }).plus({ milliseconds: 1 }) }), thresholds, NOW)).toEqual(['top_rated', 'rising_talent']);
+      expect(
+        statBadgesEarned(
+          stats({ accountCreatedAt: NOW.minus({ years: 1 }).plus({ milliseconds: 1 }) }),
+          thresholds,
+          NOW,
+        ),
+      ).toEqual(['top_rated', 'rising_talent']);
     });
 
     it('TRP + TR + RT exactly one year old', () => {
-      expect(statBadgesEarned(stats({ accountCreatedAt: NOW.minus({ years: 1 }) }), thresholds, NOW)).toEqual(['top_rated_plus', 'top_rated', 'rising_talent']);
+      expect(statBadgesEarned(stats({ accountCreatedAt: NOW.minus({ years: 1 }) }), thresholds, NOW)).toEqual([
+        'top_rated_plus',
+        'top_rated',
+        'rising_talent',
+      ]);
     });
 
     it('only RT with a JSS between 75 and 90', () => {
@@ -512,7 +717,9 @@ describe('statBadgesEarned', () => {
     });
 
     it('only RT for a 100-day-old account with small earnings', () => {
-      expect(statBadgesEarned(stats({ earnings12m: 500, accountCreatedAt: NOW.minus({ days: 100 }) }), thresholds, NOW)).toEqual(['rising_talent']);
+      expect(
+        statBadgesEarned(stats({ earnings12m: 500, accountCreatedAt: NOW.minus({ days: 100 }) }), thresholds, NOW),
+      ).toEqual(['rising_talent']);
     });
 
     it('none for an account younger than 90 days', () => {
@@ -520,7 +727,9 @@ describe('statBadgesEarned', () => {
     });
 
     it('TR + RT for a 180-day-old account with 1k earnings', () => {
-      expect(statBadgesEarned(stats({ earnings12m: 1_000, accountCreatedAt: NOW.minus({ days: 180 }) }), thresholds, NOW)).toEqual(['top_rated', 'rising_talent']);
+      expect(
+        statBadgesEarned(stats({ earnings12m: 1_000, accountCreatedAt: NOW.minus({ days: 180 }) }), thresholds, NOW),
+      ).toEqual(['top_rated', 'rising_talent']);
     });
   });
 });
@@ -582,7 +791,10 @@ describe('badge visibility', () => {
 
   describe('visibleBadge', () => {
     const cases = viewers.flatMap(({ name, viewer, seesEv }) =>
-      holdings.map(([held, forSeer, forOthers]) => [name, JSON.stringify(held), viewer, held, seesEv ? forSeer : forOthers] as const),
+      holdings.map(
+        ([held, forSeer, forOthers]) =>
+          [name, JSON.stringify(held), viewer, held, seesEv ? forSeer : forOthers] as const,
+      ),
     );
 
     it.each(cases)('%s holding %s', (_name, _heldText, viewer, held, expected) => {
@@ -599,12 +811,19 @@ describe('badge visibility', () => {
     });
 
     it('shows a single badge (never an array)', () => {
-      expect(typeof visibleBadge(['top_rated_plus', 'top_rated', 'rising_talent', 'expert_vetted'], { role: 'admin' })).toBe('string');
+      expect(
+        typeof visibleBadge(['top_rated_plus', 'top_rated', 'rising_talent', 'expert_vetted'], { role: 'admin' }),
+      ).toBe('string');
     });
   });
 
   it('every badge kind has a label', () => {
     expect(BADGES).toEqual(['expert_vetted', 'top_rated_plus', 'top_rated', 'rising_talent']);
-    expect(BADGE_LABELS).toEqual({ expert_vetted: 'Expert-Vetted', top_rated_plus: 'Top Rated Plus', top_rated: 'Top Rated', rising_talent: 'Rising Talent' });
+    expect(BADGE_LABELS).toEqual({
+      expert_vetted: 'Expert-Vetted',
+      top_rated_plus: 'Top Rated Plus',
+      top_rated: 'Top Rated',
+      rising_talent: 'Rising Talent',
+    });
   });
 });

@@ -23,7 +23,11 @@ export type CertificationDecision =
  * A track is awarded once, when every part has a pass and the passes lie within the validity window of
  * each other (the latest pass of each part is used). A legacy track makes no new awards.
  */
-export function certificationDecision(track: TrackRule, passes: readonly Pass[], alreadyAwarded: boolean): CertificationDecision {
+export function certificationDecision(
+  track: TrackRule,
+  passes: readonly Pass[],
+  alreadyAwarded: boolean,
+): CertificationDecision {
   if (alreadyAwarded) return { award: false, reason: 'already_awarded' };
   if (track.status === 'legacy') return { award: false, reason: 'legacy' };
   const latest = new Map<string, Pass>();
@@ -37,7 +41,8 @@ export function certificationDecision(track: TrackRule, passes: readonly Pass[],
   const parts = track.assessments.map((a) => latest.get(a)!);
   const times = parts.map((p) => p.passedAt.toMillis());
   const earliest = DateTime.fromMillis(Math.min(...times), { zone: 'utc' });
-  if (earliest.plus(track.validityWindow).toMillis() < Math.max(...times)) return { award: false, reason: 'outside_window' };
+  if (earliest.plus(track.validityWindow).toMillis() < Math.max(...times))
+    return { award: false, reason: 'outside_window' };
   return { award: true, parts };
 }
 
@@ -50,7 +55,11 @@ export interface ExpertVettedPolicy {
 }
 
 export interface ExpertVettedInput {
-  scorecard: { decision: 'pass' | 'fail'; hardSkills: { skill: string; score: number }[]; softSkills: Record<string, number> } | null;
+  scorecard: {
+    decision: 'pass' | 'fail';
+    hardSkills: { skill: string; score: number }[];
+    softSkills: Record<string, number>;
+  } | null;
   identityVerified: boolean;
   profileUpdatedAt: DateTime | null;
 }
@@ -64,7 +73,11 @@ export type ExpertVettedReason =
   | 'PROFILE_OUTDATED';
 
 /** Granted when the call's scorecard passes every threshold, identity is verified and the profile is recent. */
-export function expertVettedDecision(input: ExpertVettedInput, now: DateTime, policy: ExpertVettedPolicy): { grant: boolean; reasons: ExpertVettedReason[]; hardSkillAverage: number | null } {
+export function expertVettedDecision(
+  input: ExpertVettedInput,
+  now: DateTime,
+  policy: ExpertVettedPolicy,
+): { grant: boolean; reasons: ExpertVettedReason[]; hardSkillAverage: number | null } {
   const reasons: ExpertVettedReason[] = [];
   let avg: number | null = null;
   const card = input.scorecard;
@@ -76,7 +89,8 @@ export function expertVettedDecision(input: ExpertVettedInput, now: DateTime, po
     if (Object.values(card.softSkills).some((v) => v < policy.minSoftSkill)) reasons.push('SOFT_SKILL_BELOW_THRESHOLD');
   }
   if (!input.identityVerified) reasons.push('IDENTITY_NOT_VERIFIED');
-  if (!input.profileUpdatedAt || input.profileUpdatedAt.plus(policy.profileFreshness) < now) reasons.push('PROFILE_OUTDATED');
+  if (!input.profileUpdatedAt || input.profileUpdatedAt.plus(policy.profileFreshness) < now)
+    reasons.push('PROFILE_OUTDATED');
   return { grant: reasons.length === 0, reasons, hardSkillAverage: avg };
 }
 
@@ -99,13 +113,27 @@ export const OVERSUPPLIED_REASON =
 export const OVERSUPPLIED_ADVICE =
   'Take the skill tests relevant to your skills to verify them (a check mark), add any other relevant skills or experience, then update and resubmit your profile.';
 
-export const isOversupplied = (s: CategorySupply) => s.approvedFreelancers / Math.max(s.openJobs, 1) > s.maxFreelancersPerJob;
+export const isOversupplied = (s: CategorySupply) =>
+  s.approvedFreelancers / Math.max(s.openJobs, 1) > s.maxFreelancersPerJob;
 
 /** Enough verified skills → approved; otherwise an oversupplied category → rejected with advice; otherwise human review. */
-export function profileApproval(verifiedSkills: number, minVerifiedSkills: number, supply: CategorySupply | null): ApprovalOutcome {
+export function profileApproval(
+  verifiedSkills: number,
+  minVerifiedSkills: number,
+  supply: CategorySupply | null,
+): ApprovalOutcome {
   if (verifiedSkills >= minVerifiedSkills) return { status: 'approved', reason: `${verifiedSkills} verified skills` };
-  if (supply && isOversupplied(supply)) return { status: 'rejected', code: 'SKILL_CATEGORY_OVERSUPPLIED', reason: OVERSUPPLIED_REASON, advice: OVERSUPPLIED_ADVICE };
-  return { status: 'pending_review', reason: `${verifiedSkills} of ${minVerifiedSkills} verified skills: a reviewer will look at the profile` };
+  if (supply && isOversupplied(supply))
+    return {
+      status: 'rejected',
+      code: 'SKILL_CATEGORY_OVERSUPPLIED',
+      reason: OVERSUPPLIED_REASON,
+      advice: OVERSUPPLIED_ADVICE,
+    };
+  return {
+    status: 'pending_review',
+    reason: `${verifiedSkills} of ${minVerifiedSkills} verified skills: a reviewer will look at the profile`,
+  };
 }
 
 // ---- badges ---------------------------------------------------------------------------------
@@ -128,11 +156,19 @@ export interface ProfileStats {
 }
 
 /** The statistics badges whose criteria hold now (a badge stays only while they do). */
-export function statBadgesEarned(stats: ProfileStats, thresholds: Record<StatBadge, BadgeThreshold>, now: DateTime): StatBadge[] {
+export function statBadgesEarned(
+  stats: ProfileStats,
+  thresholds: Record<StatBadge, BadgeThreshold>,
+  now: DateTime,
+): StatBadge[] {
   if (!stats.approved || stats.jobSuccessScore === null) return [];
   return (['top_rated_plus', 'top_rated', 'rising_talent'] as StatBadge[]).filter((b) => {
     const t = thresholds[b];
-    return stats.jobSuccessScore! >= t.minJobSuccess && stats.earnings12m >= t.minEarnings12m && stats.accountCreatedAt.plus(t.minAccountAge) <= now;
+    return (
+      stats.jobSuccessScore! >= t.minJobSuccess &&
+      stats.earnings12m >= t.minEarnings12m &&
+      stats.accountCreatedAt.plus(t.minAccountAge) <= now
+    );
   });
 }
 

@@ -1,6 +1,15 @@
 import type { AssessmentItem } from '@vetting/assessments';
 import { COMPETENCIES } from '@vetting/assessments';
-import { BANDS, CaseOutcome, gradeCoding, gradeMultipleChoice, gradeScenario, outputsMatch, percentileBand, scoreDistribution } from './grading.rules';
+import {
+  BANDS,
+  CaseOutcome,
+  gradeCoding,
+  gradeMultipleChoice,
+  gradeScenario,
+  outputsMatch,
+  percentileBand,
+  scoreDistribution,
+} from './grading.rules';
 
 type Mc = Extract<AssessmentItem, { type: 'multiple_choice' }>;
 type Scenario = Extract<AssessmentItem, { type: 'scenario' }>;
@@ -187,7 +196,13 @@ describe('percentileBand', () => {
 
 describe('gradeMultipleChoice', () => {
   it('scores 100 when every item is right', () => {
-    const r = gradeMultipleChoice([mc('q1', ['a']), mc('q2', ['b', 'c'])], new Map<string, unknown>([['q1', pick('a')], ['q2', pick('b', 'c')]]));
+    const r = gradeMultipleChoice(
+      [mc('q1', ['a']), mc('q2', ['b', 'c'])],
+      new Map<string, unknown>([
+        ['q1', pick('a')],
+        ['q2', pick('b', 'c')],
+      ]),
+    );
     expect(r.score).toBe(100);
     expect(r.items).toEqual([
       { itemId: 'q1', answered: true, correct: true, weight: 1, section: 'general' },
@@ -197,7 +212,13 @@ describe('gradeMultipleChoice', () => {
   });
 
   it('scores 0 when every item is wrong', () => {
-    const r = gradeMultipleChoice([mc('q1', ['a']), mc('q2', ['b'])], new Map<string, unknown>([['q1', pick('b')], ['q2', pick('a')]]));
+    const r = gradeMultipleChoice(
+      [mc('q1', ['a']), mc('q2', ['b'])],
+      new Map<string, unknown>([
+        ['q1', pick('b')],
+        ['q2', pick('a')],
+      ]),
+    );
     expect(r.score).toBe(0);
     expect(r.items.map((i) => i.correct)).toEqual([false, false]);
   });
@@ -205,8 +226,24 @@ describe('gradeMultipleChoice', () => {
   describe('weights', () => {
     it('a right item counts its weight out of the total weight', () => {
       const items = [mc('light', ['a'], 1), mc('heavy', ['a'], 3)];
-      expect(gradeMultipleChoice(items, new Map([['light', pick('a')], ['heavy', pick('b')]])).score).toBe(25);
-      expect(gradeMultipleChoice(items, new Map([['light', pick('b')], ['heavy', pick('a')]])).score).toBe(75);
+      expect(
+        gradeMultipleChoice(
+          items,
+          new Map([
+            ['light', pick('a')],
+            ['heavy', pick('b')],
+          ]),
+        ).score,
+      ).toBe(25);
+      expect(
+        gradeMultipleChoice(
+          items,
+          new Map([
+            ['light', pick('b')],
+            ['heavy', pick('a')],
+          ]),
+        ).score,
+      ).toBe(75);
     });
 
     it('fractional weights', () => {
@@ -276,7 +313,13 @@ describe('gradeMultipleChoice', () => {
     });
 
     it('an answer with an empty selection or no optionIds is answered but wrong', () => {
-      const r = gradeMultipleChoice([mc('q1', ['a']), mc('q2', ['a'])], new Map<string, unknown>([['q1', pick()], ['q2', {}]]));
+      const r = gradeMultipleChoice(
+        [mc('q1', ['a']), mc('q2', ['a'])],
+        new Map<string, unknown>([
+          ['q1', pick()],
+          ['q2', {}],
+        ]),
+      );
       expect(r.items.map((i) => [i.answered, i.correct])).toEqual([
         [true, false],
         [true, false],
@@ -285,7 +328,13 @@ describe('gradeMultipleChoice', () => {
     });
 
     it('answers to items not in the list are ignored', () => {
-      const r = gradeMultipleChoice([mc('q1', ['a'])], new Map([['q1', pick('a')], ['other', pick('a')]]));
+      const r = gradeMultipleChoice(
+        [mc('q1', ['a'])],
+        new Map([
+          ['q1', pick('a')],
+          ['other', pick('a')],
+        ]),
+      );
       expect(r.score).toBe(100);
       expect(r.items).toHaveLength(1);
     });
@@ -320,7 +369,12 @@ describe('gradeMultipleChoice', () => {
     });
 
     it('the score is weighted over items, not a mean of sections', () => {
-      const items = [mc('a1', ['a'], 1, 'A'), mc('b1', ['a'], 1, 'B'), mc('b2', ['a'], 1, 'B'), mc('b3', ['a'], 1, 'B')];
+      const items = [
+        mc('a1', ['a'], 1, 'A'),
+        mc('b1', ['a'], 1, 'B'),
+        mc('b2', ['a'], 1, 'B'),
+        mc('b3', ['a'], 1, 'B'),
+      ];
       const r = gradeMultipleChoice(items, new Map([['a1', pick('a')]]));
       expect(r.sections).toEqual({ A: 100, B: 0 });
       expect(r.score).toBe(25); // not 50
@@ -334,7 +388,15 @@ describe('gradeMultipleChoice', () => {
     it('section percentages are rounded to 2 decimals', () => {
       const items = [mc('q1', ['a'], 1, 'S'), mc('q2', ['a'], 1, 'S'), mc('q3', ['a'], 1, 'S')];
       expect(gradeMultipleChoice(items, new Map([['q1', pick('a')]])).sections).toEqual({ S: 33.33 });
-      expect(gradeMultipleChoice(items, new Map([['q1', pick('a')], ['q2', pick('a')]])).sections).toEqual({ S: 66.67 });
+      expect(
+        gradeMultipleChoice(
+          items,
+          new Map([
+            ['q1', pick('a')],
+            ['q2', pick('a')],
+          ]),
+        ).sections,
+      ).toEqual({ S: 66.67 });
     });
   });
 
@@ -378,22 +440,52 @@ describe('gradeScenario', () => {
   // Maxima per competency over both items: 3 + 2 = 5 for every competency.
 
   it('scores each competency relative to the best option per item and competency', () => {
-    const r = gradeScenario([s1, s2], new Map([['s1', { optionId: 'a' }], ['s2', { optionId: 'b' }]]));
+    const r = gradeScenario(
+      [s1, s2],
+      new Map([
+        ['s1', { optionId: 'a' }],
+        ['s2', { optionId: 'b' }],
+      ]),
+    );
     // sums: rc 3+0, pr 2+1, cc 1+0, la 0+1, sp 3+1 → out of 5
-    expect(r.competencies).toEqual({ resolve_conflicts: 60, prioritize: 60, communicate_clearly: 20, listen_actively: 20, solve_problems: 80 });
+    expect(r.competencies).toEqual({
+      resolve_conflicts: 60,
+      prioritize: 60,
+      communicate_clearly: 20,
+      listen_actively: 20,
+      solve_problems: 80,
+    });
     expect(r.score).toBe(48);
   });
 
   it('a different choice gives a different profile', () => {
-    const r = gradeScenario([s1, s2], new Map([['s1', { optionId: 'b' }], ['s2', { optionId: 'a' }]]));
+    const r = gradeScenario(
+      [s1, s2],
+      new Map([
+        ['s1', { optionId: 'b' }],
+        ['s2', { optionId: 'a' }],
+      ]),
+    );
     // rc 1+2, pr 3+2, cc 3+2, la 2+2, sp 0+2
-    expect(r.competencies).toEqual({ resolve_conflicts: 60, prioritize: 100, communicate_clearly: 100, listen_actively: 80, solve_problems: 40 });
+    expect(r.competencies).toEqual({
+      resolve_conflicts: 60,
+      prioritize: 100,
+      communicate_clearly: 100,
+      listen_actively: 80,
+      solve_problems: 40,
+    });
     expect(r.score).toBe(76);
   });
 
   it('the best option on an item where one option is best in everything scores 100 everywhere', () => {
     const r = gradeScenario([s2], new Map([['s2', { optionId: 'a' }]]));
-    expect(r.competencies).toEqual({ resolve_conflicts: 100, prioritize: 100, communicate_clearly: 100, listen_actively: 100, solve_problems: 100 });
+    expect(r.competencies).toEqual({
+      resolve_conflicts: 100,
+      prioritize: 100,
+      communicate_clearly: 100,
+      listen_actively: 100,
+      solve_problems: 100,
+    });
     expect(r.score).toBe(100);
   });
 
@@ -406,7 +498,13 @@ describe('gradeScenario', () => {
     it('score 0 but keep their maxima', () => {
       const r = gradeScenario([s1, s2], new Map([['s1', { optionId: 'c' }]]));
       // rc 0, pr 0, cc 0, la 3, sp 1 → out of 5
-      expect(r.competencies).toEqual({ resolve_conflicts: 0, prioritize: 0, communicate_clearly: 0, listen_actively: 60, solve_problems: 20 });
+      expect(r.competencies).toEqual({
+        resolve_conflicts: 0,
+        prioritize: 0,
+        communicate_clearly: 0,
+        listen_actively: 60,
+        solve_problems: 20,
+      });
       expect(r.score).toBe(16);
       expect(r.items).toEqual([
         { itemId: 's1', answered: true, optionId: 'c' },
@@ -415,7 +513,13 @@ describe('gradeScenario', () => {
     });
 
     it('an unknown or missing optionId counts as unanswered', () => {
-      const r = gradeScenario([s1, s2], new Map<string, unknown>([['s1', { optionId: 'zz' }], ['s2', {}]]));
+      const r = gradeScenario(
+        [s1, s2],
+        new Map<string, unknown>([
+          ['s1', { optionId: 'zz' }],
+          ['s2', {}],
+        ]),
+      );
       expect(r.items).toEqual([
         { itemId: 's1', answered: false, optionId: null },
         { itemId: 's2', answered: false, optionId: null },
@@ -433,14 +537,26 @@ describe('gradeScenario', () => {
   it('the overall score is the mean of the five competencies, rounded to 2 decimals', () => {
     const s = scenario('s', { a: sc(1, 0, 0, 0, 0), b: sc(3, 3, 3, 3, 3) });
     const r = gradeScenario([s], new Map([['s', { optionId: 'a' }]]));
-    expect(r.competencies).toEqual({ resolve_conflicts: 33.33, prioritize: 0, communicate_clearly: 0, listen_actively: 0, solve_problems: 0 });
+    expect(r.competencies).toEqual({
+      resolve_conflicts: 33.33,
+      prioritize: 0,
+      communicate_clearly: 0,
+      listen_actively: 0,
+      solve_problems: 0,
+    });
     expect(r.score).toBe(6.67); // 33.33 / 5 = 6.666 → 6.67
   });
 
   it('competency percentages are rounded to 2 decimals', () => {
     const s = scenario('s', { a: sc(2, 1, 3, 0, 2), b: sc(3, 3, 3, 3, 3) });
     const r = gradeScenario([s], new Map([['s', { optionId: 'a' }]]));
-    expect(r.competencies).toEqual({ resolve_conflicts: 66.67, prioritize: 33.33, communicate_clearly: 100, listen_actively: 0, solve_problems: 66.67 });
+    expect(r.competencies).toEqual({
+      resolve_conflicts: 66.67,
+      prioritize: 33.33,
+      communicate_clearly: 100,
+      listen_actively: 0,
+      solve_problems: 66.67,
+    });
     expect(r.score).toBe(53.33); // (66.67 + 33.33 + 100 + 0 + 66.67) / 5 = 53.334
   });
 
@@ -455,7 +571,13 @@ describe('gradeScenario', () => {
   it('an empty item list scores 0', () => {
     expect(gradeScenario([], new Map())).toEqual({
       score: 0,
-      competencies: { resolve_conflicts: null, prioritize: null, communicate_clearly: null, listen_actively: null, solve_problems: null },
+      competencies: {
+        resolve_conflicts: null,
+        prioritize: null,
+        communicate_clearly: null,
+        listen_actively: null,
+        solve_problems: null,
+      },
       items: [],
     });
   });
@@ -553,14 +675,25 @@ describe('outputsMatch', () => {
 
 describe('gradeCoding', () => {
   it('gives partial credit by case weight', () => {
-    const r = gradeCoding([{ item: coding('t1'), answered: true, language: 'python', cases: [outcome(0, true, 1), outcome(1, false, 2), outcome(2, true, 3)] }]);
+    const r = gradeCoding([
+      {
+        item: coding('t1'),
+        answered: true,
+        language: 'python',
+        cases: [outcome(0, true, 1), outcome(1, false, 2), outcome(2, true, 3)],
+      },
+    ]);
     expect(r.items[0].score).toBe(66.67); // (1 + 3) / 6
     expect(r.score).toBe(66.67);
   });
 
   it('a heavy failed case costs more than a light one', () => {
-    const passLight = gradeCoding([{ item: coding('t'), answered: true, language: 'python', cases: [outcome(0, true, 1), outcome(1, false, 3)] }]);
-    const passHeavy = gradeCoding([{ item: coding('t'), answered: true, language: 'python', cases: [outcome(0, false, 1), outcome(1, true, 3)] }]);
+    const passLight = gradeCoding([
+      { item: coding('t'), answered: true, language: 'python', cases: [outcome(0, true, 1), outcome(1, false, 3)] },
+    ]);
+    const passHeavy = gradeCoding([
+      { item: coding('t'), answered: true, language: 'python', cases: [outcome(0, false, 1), outcome(1, true, 3)] },
+    ]);
     expect(passLight.score).toBe(25);
     expect(passHeavy.score).toBe(75);
   });
@@ -574,8 +707,18 @@ describe('gradeCoding', () => {
 
   it('weights items by the item weight', () => {
     const r = gradeCoding([
-      { item: coding('easy', 1), answered: true, language: 'python', cases: [outcome(0, true), outcome(1, true), outcome(2, true)] },
-      { item: coding('hard', 3), answered: true, language: 'python', cases: [outcome(0, false), outcome(1, false), outcome(2, false)] },
+      {
+        item: coding('easy', 1),
+        answered: true,
+        language: 'python',
+        cases: [outcome(0, true), outcome(1, true), outcome(2, true)],
+      },
+      {
+        item: coding('hard', 3),
+        answered: true,
+        language: 'python',
+        cases: [outcome(0, false), outcome(1, false), outcome(2, false)],
+      },
     ]);
     expect(r.items.map((i) => i.score)).toEqual([100, 0]);
     expect(r.score).toBe(25);
@@ -583,8 +726,18 @@ describe('gradeCoding', () => {
 
   it('the test score is the weighted mean of the rounded item scores, rounded to 2 decimals', () => {
     const r = gradeCoding([
-      { item: coding('a', 1), answered: true, language: 'python', cases: [outcome(0, true), outcome(1, true), outcome(2, false)] }, // 66.67
-      { item: coding('b', 2), answered: true, language: 'python', cases: [outcome(0, true), outcome(1, false), outcome(2, false)] }, // 33.33
+      {
+        item: coding('a', 1),
+        answered: true,
+        language: 'python',
+        cases: [outcome(0, true), outcome(1, true), outcome(2, false)],
+      }, // 66.67
+      {
+        item: coding('b', 2),
+        answered: true,
+        language: 'python',
+        cases: [outcome(0, true), outcome(1, false), outcome(2, false)],
+      }, // 33.33
     ]);
     expect(r.items.map((i) => i.score)).toEqual([66.67, 33.33]);
     expect(r.score).toBe(44.44); // (66.67 + 66.66) / 3 = 44.443
@@ -593,14 +746,29 @@ describe('gradeCoding', () => {
   it('an item with zero cases scores 0 and still counts its weight', () => {
     const r = gradeCoding([
       { item: coding('empty', 1), answered: false, language: null, cases: [] },
-      { item: coding('full', 1), answered: true, language: 'python', cases: [outcome(0, true), outcome(1, true), outcome(2, true)] },
+      {
+        item: coding('full', 1),
+        answered: true,
+        language: 'python',
+        cases: [outcome(0, true), outcome(1, true), outcome(2, true)],
+      },
     ]);
-    expect(r.items[0]).toEqual({ itemId: 'empty', answered: false, language: null, score: 0, passedCases: 0, totalCases: 0, cases: [] });
+    expect(r.items[0]).toEqual({
+      itemId: 'empty',
+      answered: false,
+      language: null,
+      score: 0,
+      passedCases: 0,
+      totalCases: 0,
+      cases: [],
+    });
     expect(r.score).toBe(50);
   });
 
   it('cases whose weights sum to 0 score 0', () => {
-    const r = gradeCoding([{ item: coding('t'), answered: true, language: 'python', cases: [outcome(0, true, 0), outcome(1, true, 0)] }]);
+    const r = gradeCoding([
+      { item: coding('t'), answered: true, language: 'python', cases: [outcome(0, true, 0), outcome(1, true, 0)] },
+    ]);
     expect(r.items[0].score).toBe(0);
     expect(r.items[0].passedCases).toBe(2);
   });
@@ -614,9 +782,21 @@ describe('gradeCoding', () => {
   });
 
   it('passes through itemId, answered, language and the case outcomes', () => {
-    const cases = [outcome(0, false, 1, { status: 'runtime_error', message: 'ZeroDivisionError' }), outcome(1, true), outcome(2, false, 1, { status: 'timeout' })];
+    const cases = [
+      outcome(0, false, 1, { status: 'runtime_error', message: 'ZeroDivisionError' }),
+      outcome(1, true),
+      outcome(2, false, 1, { status: 'timeout' }),
+    ];
     const r = gradeCoding([{ item: coding('div'), answered: true, language: 'python', cases }]);
-    expect(r.items[0]).toEqual({ itemId: 'div', answered: true, language: 'python', score: 33.33, passedCases: 1, totalCases: 3, cases });
+    expect(r.items[0]).toEqual({
+      itemId: 'div',
+      answered: true,
+      language: 'python',
+      score: 33.33,
+      passedCases: 1,
+      totalCases: 3,
+      cases,
+    });
   });
 
   it('the score ignores `answered`: it is decided by the cases alone', () => {

@@ -13,7 +13,9 @@ export function gradeMultipleChoice(items: Mc[], answers: Map<string, unknown>) 
   let total = 0;
   const sections = new Map<string, { earned: number; total: number }>();
   const perItem = items.map((item) => {
-    const chosen = new Set(((answers.get(item.id) as { optionIds?: string[] } | undefined)?.optionIds ?? []) as string[]);
+    const chosen = new Set(
+      ((answers.get(item.id) as { optionIds?: string[] } | undefined)?.optionIds ?? []) as string[],
+    );
     const correct = chosen.size === item.correct.length && item.correct.every((c) => chosen.has(c));
     const section = item.section ?? 'general';
     const s = sections.get(section) ?? { earned: 0, total: 0 };
@@ -29,7 +31,9 @@ export function gradeMultipleChoice(items: Mc[], answers: Map<string, unknown>) 
   return {
     score: total > 0 ? round2((earned / total) * 100) : 0,
     items: perItem,
-    sections: Object.fromEntries([...sections].map(([k, v]) => [k, v.total > 0 ? round2((v.earned / v.total) * 100) : 0])),
+    sections: Object.fromEntries(
+      [...sections].map(([k, v]) => [k, v.total > 0 ? round2((v.earned / v.total) * 100) : 0]),
+    ),
   };
 }
 
@@ -47,9 +51,15 @@ export function gradeScenario(items: Scenario[], answers: Map<string, unknown>) 
     return { itemId: item.id, answered: Boolean(chosen), optionId: chosen?.id ?? null };
   });
   // A competency the drawn items cannot score is reported as null and left out of the mean.
-  const competencies = Object.fromEntries(COMPETENCIES.map((c) => [c, maxima[c] > 0 ? round2((sums[c] / maxima[c]) * 100) : null])) as Record<string, number | null>;
+  const competencies = Object.fromEntries(
+    COMPETENCIES.map((c) => [c, maxima[c] > 0 ? round2((sums[c] / maxima[c]) * 100) : null]),
+  ) as Record<string, number | null>;
   const values = Object.values(competencies).filter((v): v is number => v !== null);
-  return { score: values.length ? round2(values.reduce((a, b) => a + b, 0) / values.length) : 0, competencies, items: perItem };
+  return {
+    score: values.length ? round2(values.reduce((a, b) => a + b, 0) / values.length) : 0,
+    competencies,
+    items: perItem,
+  };
 }
 
 /** Outputs compare line by line, ignoring trailing spaces and trailing blank lines. */
@@ -75,7 +85,9 @@ export interface CaseOutcome {
 }
 
 /** Coding: each hidden case with partial credit; the test's score is the weighted mean of its items. */
-export function gradeCoding(items: { item: Coding; answered: boolean; language: string | null; cases: CaseOutcome[] }[]) {
+export function gradeCoding(
+  items: { item: Coding; answered: boolean; language: string | null; cases: CaseOutcome[] }[],
+) {
   let weighted = 0;
   let weights = 0;
   const perItem = items.map(({ item, answered, language, cases }) => {
@@ -84,7 +96,15 @@ export function gradeCoding(items: { item: Coding; answered: boolean; language: 
     const score = total > 0 ? round2((passed / total) * 100) : 0;
     weighted += score * item.weight;
     weights += item.weight;
-    return { itemId: item.id, answered, language, score, passedCases: cases.filter((c) => c.passed).length, totalCases: cases.length, cases };
+    return {
+      itemId: item.id,
+      answered,
+      language,
+      score,
+      passedCases: cases.filter((c) => c.passed).length,
+      totalCases: cases.length,
+      cases,
+    };
   });
   return { score: weights > 0 ? round2(weighted / weights) : 0, items: perItem };
 }
@@ -100,7 +120,11 @@ export type BandLabel = (typeof BANDS)[number]['label'];
  * The band of `score` among the norm group (every graded score of the same test in the window, this one
  * included): the share of the group that scored strictly higher decides it. Too small a group gives none.
  */
-export function percentileBand(score: number, normGroup: readonly number[], minGroupSize: number): { band: BandLabel | null; normGroupSize: number; scoredHigher: number } {
+export function percentileBand(
+  score: number,
+  normGroup: readonly number[],
+  minGroupSize: number,
+): { band: BandLabel | null; normGroupSize: number; scoredHigher: number } {
   const n = normGroup.length;
   const higher = normGroup.filter((s) => s > score).length;
   if (n < minGroupSize || n === 0) return { band: null, normGroupSize: n, scoredHigher: higher };

@@ -42,7 +42,9 @@ export class GradingService {
     if (!loaded) return;
     const { attempt, answers } = loaded;
     const assessment = this.catalog.get(attempt.assessmentSlug);
-    const items = attempt.itemIds.map((id) => this.catalog.item(assessment, id)).filter((i): i is AssessmentItem => Boolean(i));
+    const items = attempt.itemIds
+      .map((id) => this.catalog.item(assessment, id))
+      .filter((i): i is AssessmentItem => Boolean(i));
 
     const report = await this.score(assessment, items, answers);
     const now = this.clock.now();
@@ -63,10 +65,20 @@ export class GradingService {
       ...(terminated ? { note: 'The attempt was terminated by a proctor; it is not a pass.' } : {}),
       percentile: {
         band: band.band,
-        normGroup: { test: assessment.slug, window: this.config.env.GRADING_NORM_WINDOW.toISO(), size: band.normGroupSize, scoredHigher: band.scoredHigher, distribution: scoreDistribution(scores) },
+        normGroup: {
+          test: assessment.slug,
+          window: this.config.env.GRADING_NORM_WINDOW.toISO(),
+          size: band.normGroupSize,
+          scoredHigher: band.scoredHigher,
+          distribution: scoreDistribution(scores),
+        },
         computedAt: now.toISO(),
       },
-      integrity: { tier: attempt.integrityTier, points: attempt.integrityPoints, note: 'advice for human review, not part of the grade' },
+      integrity: {
+        tier: attempt.integrityTier,
+        points: attempt.integrityPoints,
+        note: 'advice for human review, not part of the grade',
+      },
     };
     // One transaction: the result, the verified skill, any certification and the notifications they owe. A
     // failure leaves the attempt ungraded and the retried job (or the reconciliation sweep) does it all again.
@@ -81,14 +93,28 @@ export class GradingService {
             type: 'attempt.graded',
             title: `${assessment.title}: ${passed ? 'passed' : 'not passed'}`,
             body: `You scored ${report.score}% (passing score ${assessment.passingScore}%)${band.band ? `, ${band.band} of ${band.normGroupSize} graded attempts` : ''}.`,
-            data: { attemptId: attempt.id, assessmentSlug: assessment.slug, score: report.score, passed, band: band.band },
+            data: {
+              attemptId: attempt.id,
+              assessmentSlug: assessment.slug,
+              score: report.score,
+              passed,
+              band: band.band,
+            },
             dedupeKey: `attempt.graded:${attempt.id}`,
           },
         ];
         if (passed) {
           const at = DateTime.fromJSDate(now.toJSDate());
           const { score } = report;
-          const owed = await this.verifiedSkills.recordPass(em, attempt, assessment, score, band.band, band.normGroupSize, at);
+          const owed = await this.verifiedSkills.recordPass(
+            em,
+            attempt,
+            assessment,
+            score,
+            band.band,
+            band.normGroupSize,
+            at,
+          );
           notes.push(...owed);
         }
         await this.notifications.notifyMany(notes, em);
@@ -110,7 +136,13 @@ export class GradingService {
       parts.push({ score: r.score, weight: mc.reduce((a, i) => a + i.weight, 0) });
     }
     if (coding.length) {
-      const r = gradeCoding(await Promise.all(coding.map((item) => this.runCases(item, answers.get(item.id) as { language?: string; code?: string } | undefined))));
+      const r = gradeCoding(
+        await Promise.all(
+          coding.map((item) =>
+            this.runCases(item, answers.get(item.id) as { language?: string; code?: string } | undefined),
+          ),
+        ),
+      );
       out.coding = r;
       parts.push({ score: r.score, weight: coding.reduce((a, i) => a + i.weight, 0) });
     }
@@ -122,7 +154,18 @@ export class GradingService {
   /** Runs every hidden case of one coding item; a missing answer fails every case without running anything. */
   private async runCases(item: Coding, answer: { language?: string; code?: string } | undefined) {
     if (!answer?.code || !answer.language) {
-      return { item, answered: false, language: null, cases: item.tests.map((t, index): CaseOutcome => ({ index, weight: t.weight, status: 'not_answered', passed: false, timeMs: 0 })) };
+      return {
+        item,
+        answered: false,
+        language: null,
+        cases: item.tests.map((t, index): CaseOutcome => ({
+          index,
+          weight: t.weight,
+          status: 'not_answered',
+          passed: false,
+          timeMs: 0,
+        })),
+      };
     }
     const cases: CaseOutcome[] = [];
     for (const [index, t] of item.tests.entries()) {
@@ -130,7 +173,12 @@ export class GradingService {
         language: answer.language as 'javascript' | 'python',
         code: answer.code,
         stdin: t.input,
-        limits: { cpuTimeMs: item.timeLimitMs, wallTimeMs: item.timeLimitMs * 2 + 1000, memoryBytes: 256 * 1024 * 1024, outputBytes: 64 * 1024 },
+        limits: {
+          cpuTimeMs: item.timeLimitMs,
+          wallTimeMs: item.timeLimitMs * 2 + 1000,
+          memoryBytes: 256 * 1024 * 1024,
+          outputBytes: 64 * 1024,
+        },
       });
       const passed = r.status === 'ok' && outputsMatch(r.stdout, t.output);
       const status = r.status === 'ok' ? (passed ? 'passed' : 'wrong_answer') : r.status;

@@ -14,7 +14,10 @@ export class AdminFreelancersController {
 
   @Roles('admin', 'talent_manager')
   @Get('freelancers')
-  @ApiOperation({ operationId: 'listFreelancers', summary: 'Freelancers with approval and identity state (profile reviews, identity verification, invitations)' })
+  @ApiOperation({
+    operationId: 'listFreelancers',
+    summary: 'Freelancers with approval and identity state (profile reviews, identity verification, invitations)',
+  })
   @ApiOkResponse({ type: FreelancerList })
   @ApiErrors(400, 401, 403)
   freelancers(@Query() query: FreelancerListQuery) {

@@ -51,7 +51,10 @@ export class CredentialsController {
 
   @Roles('freelancer')
   @Put('freelancers/me/profile')
-  @ApiOperation({ operationId: 'updateMyProfile', summary: 'Edit the profile (a rejected profile becomes a draft again)' })
+  @ApiOperation({
+    operationId: 'updateMyProfile',
+    summary: 'Edit the profile (a rejected profile becomes a draft again)',
+  })
   @ApiOkResponse({ type: ProfileView })
   @ApiErrors(400, 403)
   update(@CurrentUser() user: User, @Body() dto: ProfileDto) {
@@ -79,7 +82,10 @@ export class CredentialsController {
 
   @Roles('freelancer')
   @Get('freelancers/me/expert-vetted')
-  @ApiOperation({ operationId: 'getMyExpertVetted', summary: 'Whether the caller is Expert-Vetted, and which criteria are missing' })
+  @ApiOperation({
+    operationId: 'getMyExpertVetted',
+    summary: 'Whether the caller is Expert-Vetted, and which criteria are missing',
+  })
   @ApiOkResponse({ type: ExpertVettedStatus })
   @ApiErrors(403)
   expertVetted(@CurrentUser() user: User) {
@@ -87,7 +93,10 @@ export class CredentialsController {
   }
 
   @Get('freelancers/:id')
-  @ApiOperation({ operationId: 'getFreelancerProfile', summary: 'A freelancer’s public profile, badge as the caller may see it' })
+  @ApiOperation({
+    operationId: 'getFreelancerProfile',
+    summary: 'A freelancer’s public profile, badge as the caller may see it',
+  })
   @ApiOkResponse({ type: FreelancerProfileView })
   @ApiErrors(404)
   profile(@CurrentUser() viewer: User, @Param('id', parseId()) id: string) {

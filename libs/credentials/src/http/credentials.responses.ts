@@ -2,7 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { APPROVAL_STATUSES } from '../data/credentials.entities';
 import { BADGES } from '../domain/credentials.rules';
 
-const EXPERT_VETTED_REASONS = ['NO_SCORECARD', 'DECISION_FAIL', 'HARD_SKILLS_BELOW_THRESHOLD', 'SOFT_SKILL_BELOW_THRESHOLD', 'IDENTITY_NOT_VERIFIED', 'PROFILE_OUTDATED'];
+const EXPERT_VETTED_REASONS = [
+  'NO_SCORECARD',
+  'DECISION_FAIL',
+  'HARD_SKILLS_BELOW_THRESHOLD',
+  'SOFT_SKILL_BELOW_THRESHOLD',
+  'IDENTITY_NOT_VERIFIED',
+  'PROFILE_OUTDATED',
+];
 const BAND_LABELS = ['Top 10%', 'Top 20%', 'Top 30%'];
 
 /** The freelancer's own profile. */
@@ -40,7 +47,8 @@ export class ProfileReviewView {
   @ApiProperty() reason!: string;
   @ApiProperty({ nullable: true, type: String }) advice!: string | null;
   @ApiProperty() verifiedSkills!: number;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null for the automatic review' }) reviewerId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null for the automatic review' })
+  reviewerId!: string | null;
 }
 
 export class ProfileReviewList {
@@ -105,7 +113,8 @@ export class FreelancerProfileView {
   @ApiProperty({ type: [CertificationView] }) certifications!: CertificationView[];
   @ApiProperty({ type: BadgeView, nullable: true }) badge!: BadgeView | null;
   @ApiPropertyOptional({ type: [HeldBadge], description: 'owner and admins only' }) badgesHeld?: HeldBadge[];
-  @ApiPropertyOptional({ enum: APPROVAL_STATUSES, description: 'owner and admins only' }) approvalStatus?: (typeof APPROVAL_STATUSES)[number];
+  @ApiPropertyOptional({ enum: APPROVAL_STATUSES, description: 'owner and admins only' })
+  approvalStatus?: (typeof APPROVAL_STATUSES)[number];
 }
 
 export class IdentityVerification {
@@ -158,7 +167,8 @@ export class FreelancerSummary {
 }
 
 export class FreelancerList {
-  @ApiProperty({ type: [FreelancerSummary], description: 'oldest account first, at most 500' }) freelancers!: FreelancerSummary[];
+  @ApiProperty({ type: [FreelancerSummary], description: 'oldest account first, at most 500' })
+  freelancers!: FreelancerSummary[];
 }
 
 export class CategorySupplyList {

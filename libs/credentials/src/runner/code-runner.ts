@@ -20,7 +20,8 @@ export interface RunRequest {
   limits: RunLimits;
 }
 
-export type RunStatus = 'ok' | 'runtime_error' | 'compile_error' | 'timeout' | 'memory_limit' | 'output_limit' | 'internal_error';
+export type RunStatus =
+  'ok' | 'runtime_error' | 'compile_error' | 'timeout' | 'memory_limit' | 'output_limit' | 'internal_error';
 
 export interface RunResult {
   status: RunStatus;
@@ -35,4 +36,9 @@ export abstract class CodeRunner {
   abstract run(req: RunRequest): Promise<RunResult>;
 }
 
-export const DEFAULT_LIMITS: RunLimits = { wallTimeMs: 5000, cpuTimeMs: 2000, memoryBytes: 256 * 1024 * 1024, outputBytes: 64 * 1024 };
+export const DEFAULT_LIMITS: RunLimits = {
+  wallTimeMs: 5000,
+  cpuTimeMs: 2000,
+  memoryBytes: 256 * 1024 * 1024,
+  outputBytes: 64 * 1024,
+};

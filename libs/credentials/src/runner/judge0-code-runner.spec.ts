@@ -49,7 +49,13 @@ describe('Judge0CodeRunner (stub Judge0 over HTTP)', () => {
     reply = { status: 201, body: {} };
   });
 
-  const request = (over: Partial<RunRequest> = {}): RunRequest => ({ language: 'javascript', code: 'console.log(1)', stdin: '', limits: LIMITS, ...over });
+  const request = (over: Partial<RunRequest> = {}): RunRequest => ({
+    language: 'javascript',
+    code: 'console.log(1)',
+    stdin: '',
+    limits: LIMITS,
+    ...over,
+  });
   const submission = (statusId: number, extra: Record<string, unknown> = {}) => ({
     stdout: null,
     stderr: null,
@@ -88,9 +94,12 @@ describe('Judge0CodeRunner (stub Judge0 over HTTP)', () => {
   it('uses python id 71 by default, custom language ids and a custom auth header when configured', async () => {
     reply = { status: 201, body: submission(3) };
     await new Judge0CodeRunner({ url: baseUrl }).run(request({ language: 'python', code: 'print(1)' }));
-    await new Judge0CodeRunner({ url: baseUrl, apiKey: 'rapid', apiKeyHeader: 'X-RapidAPI-Key', languageIds: { python: 92 } }).run(
-      request({ language: 'python', code: 'print(1)' }),
-    );
+    await new Judge0CodeRunner({
+      url: baseUrl,
+      apiKey: 'rapid',
+      apiKeyHeader: 'X-RapidAPI-Key',
+      languageIds: { python: 92 },
+    }).run(request({ language: 'python', code: 'print(1)' }));
     expect(requests.map((r) => r.body.language_id)).toEqual([71, 92]);
     expect(requests[0].headers['x-auth-token']).toBeUndefined();
     expect(requests[1].headers['x-rapidapi-key']).toBe('rapid');
@@ -107,7 +116,14 @@ describe('Judge0CodeRunner (stub Judge0 over HTTP)', () => {
     [11, { exit_code: 1, stderr: b64('Error: boom') }, 'runtime_error'],
     [12, {}, 'runtime_error'],
     [11, { exit_code: 1, stderr: b64('Traceback (most recent call last):\nMemoryError\n') }, 'memory_limit'],
-    [10, { exit_signal: 6, stderr: b64('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory') }, 'memory_limit'],
+    [
+      10,
+      {
+        exit_signal: 6,
+        stderr: b64('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'),
+      },
+      'memory_limit',
+    ],
     [7, { exit_signal: 11, memory: 131000 }, 'memory_limit'],
     [1, {}, 'internal_error'],
     [2, {}, 'internal_error'],
@@ -121,13 +137,37 @@ describe('Judge0CodeRunner (stub Judge0 over HTTP)', () => {
   });
 
   it('decodes stderr, compile output, exit code and signal', async () => {
-    reply = { status: 201, body: submission(6, { compile_output: b64('main.js:1\nSyntaxError: nope'), exit_code: 1, time: null }) };
+    reply = {
+      status: 201,
+      body: submission(6, { compile_output: b64('main.js:1\nSyntaxError: nope'), exit_code: 1, time: null }),
+    };
     const compile = await new Judge0CodeRunner({ url: baseUrl }).run(request());
-    expect(compile).toMatchObject({ status: 'compile_error', stderr: 'main.js:1\nSyntaxError: nope', exitCode: 1, signal: null });
+    expect(compile).toMatchObject({
+      status: 'compile_error',
+      stderr: 'main.js:1\nSyntaxError: nope',
+      exitCode: 1,
+      signal: null,
+    });
 
-    reply = { status: 201, body: submission(7, { stdout: b64('partial'), stderr: b64('Segmentation fault'), exit_code: null, exit_signal: 11, time: '0.5' }) };
+    reply = {
+      status: 201,
+      body: submission(7, {
+        stdout: b64('partial'),
+        stderr: b64('Segmentation fault'),
+        exit_code: null,
+        exit_signal: 11,
+        time: '0.5',
+      }),
+    };
     const segv = await new Judge0CodeRunner({ url: baseUrl }).run(request());
-    expect(segv).toEqual({ status: 'runtime_error', stdout: 'partial', stderr: 'Segmentation fault', exitCode: null, signal: 'SIGSEGV', timeMs: 500 });
+    expect(segv).toEqual({
+      status: 'runtime_error',
+      stdout: 'partial',
+      stderr: 'Segmentation fault',
+      exitCode: null,
+      signal: 'SIGSEGV',
+      timeMs: 500,
+    });
 
     reply = { status: 201, body: submission(13, { message: b64('box busy') }) };
     const internal = await new Judge0CodeRunner({ url: baseUrl }).run(request());

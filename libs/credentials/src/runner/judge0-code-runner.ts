@@ -30,9 +30,12 @@ interface Judge0Submission {
   status?: { id?: number; description?: string } | null;
 }
 
-const MEMORY_PATTERN = /JavaScript heap out of memory|Reached heap limit|Array buffer allocation failed|Fatal process out of memory|std::bad_alloc|^MemoryError\b|Cannot allocate memory/m;
+const MEMORY_PATTERN =
+  /JavaScript heap out of memory|Reached heap limit|Array buffer allocation failed|Fatal process out of memory|std::bad_alloc|^MemoryError\b|Cannot allocate memory/m;
 
-const SIGNAL_NAMES: Record<number, string> = Object.fromEntries(Object.entries(osConstants.signals).map(([name, num]) => [num, name]));
+const SIGNAL_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(osConstants.signals).map(([name, num]) => [num, name]),
+);
 
 function b64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
@@ -66,13 +69,23 @@ export class Judge0CodeRunner extends CodeRunner {
     this.apiKey = options.apiKey;
     this.apiKeyHeader = options.apiKeyHeader ?? 'X-Auth-Token';
     this.fetchImpl = options.fetchImpl ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
-    this.languageIds = { ...JUDGE0_DEFAULT_LANGUAGE_IDS, ...(options.languageIds ?? {}) } as Record<RunLanguage, number>;
+    this.languageIds = { ...JUDGE0_DEFAULT_LANGUAGE_IDS, ...(options.languageIds ?? {}) } as Record<
+      RunLanguage,
+      number
+    >;
     this.requestTimeoutMs = options.requestTimeoutMs;
   }
 
   async run(req: RunRequest): Promise<RunResult> {
     const started = Date.now();
-    const internal = (message: string): RunResult => ({ status: 'internal_error', stdout: '', stderr: message, exitCode: null, signal: null, timeMs: Date.now() - started });
+    const internal = (message: string): RunResult => ({
+      status: 'internal_error',
+      stdout: '',
+      stderr: message,
+      exitCode: null,
+      signal: null,
+      timeMs: Date.now() - started,
+    });
     try {
       const languageId = this.languageIds[req.language];
       if (!languageId) return internal(`judge0: unsupported language ${req.language}`);
@@ -124,7 +137,8 @@ export class Judge0CodeRunner extends CodeRunner {
     const timeSeconds = typeof sub.time === 'number' ? sub.time : parseFloat(sub.time ?? '');
     const timeMs = Number.isFinite(timeSeconds) ? Math.round(timeSeconds * 1000) : Date.now() - started;
     const exitCode = typeof sub.exit_code === 'number' ? sub.exit_code : null;
-    const signal = typeof sub.exit_signal === 'number' ? (SIGNAL_NAMES[sub.exit_signal] ?? String(sub.exit_signal)) : null;
+    const signal =
+      typeof sub.exit_signal === 'number' ? (SIGNAL_NAMES[sub.exit_signal] ?? String(sub.exit_signal)) : null;
 
     let status: RunStatus;
     const memoryKb = typeof sub.memory === 'number' ? sub.memory : 0;
@@ -145,7 +159,12 @@ export class Judge0CodeRunner extends CodeRunner {
       case 10: // SIGABRT (V8 aborts on heap OOM)
       case 11: // NZEC
       case 12: // Other
-        if (MEMORY_PATTERN.test(stderr) || MEMORY_PATTERN.test(stdout) || ((statusId === 7 || statusId === 10 || statusId === 11) && nearMemoryLimit)) status = 'memory_limit';
+        if (
+          MEMORY_PATTERN.test(stderr) ||
+          MEMORY_PATTERN.test(stdout) ||
+          ((statusId === 7 || statusId === 10 || statusId === 11) && nearMemoryLimit)
+        )
+          status = 'memory_limit';
         else if (statusId === 8) status = 'output_limit';
         else status = 'runtime_error';
         break;

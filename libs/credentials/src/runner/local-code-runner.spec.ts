@@ -28,7 +28,7 @@ describe('LocalCodeRunner (real sandboxed processes)', () => {
     tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'runner-spec-'));
     runner = new LocalCodeRunner({ tmpRoot });
     info = await runner.sandboxInfo();
-    // eslint-disable-next-line no-console
+     
     if (info.problems.length) console.warn(`sandbox degraded on this host: ${info.problems.join('; ')}`);
   });
 
@@ -99,7 +99,10 @@ describe('LocalCodeRunner (real sandboxed processes)', () => {
     });
 
     it('cannot write outside its directory, can write inside', async () => {
-      const outside = [path.join(os.tmpdir(), `escape-${randomBytes(6).toString('hex')}`), path.join(process.cwd(), 'escape-test')];
+      const outside = [
+        path.join(os.tmpdir(), `escape-${randomBytes(6).toString('hex')}`),
+        path.join(process.cwd(), 'escape-test'),
+      ];
       escapes.push(...outside);
       const r = await run(
         'javascript',
@@ -187,7 +190,11 @@ describe('LocalCodeRunner (real sandboxed processes)', () => {
     });
 
     it('echoes stdin line by line (input())', async () => {
-      const r = await run('python', 'while True:\n    try:\n        print(input().upper())\n    except EOFError:\n        break\n', 'hello\nworld\n');
+      const r = await run(
+        'python',
+        'while True:\n    try:\n        print(input().upper())\n    except EOFError:\n        break\n',
+        'hello\nworld\n',
+      );
       expect(r).toMatchObject({ status: 'ok', stdout: 'HELLO\nWORLD\n' });
     });
 
@@ -219,7 +226,10 @@ describe('LocalCodeRunner (real sandboxed processes)', () => {
     });
 
     it('cannot write outside its directory, can write inside', async () => {
-      const outside = [path.join(os.tmpdir(), `escape-${randomBytes(6).toString('hex')}`), path.join(process.cwd(), 'escape-test')];
+      const outside = [
+        path.join(os.tmpdir(), `escape-${randomBytes(6).toString('hex')}`),
+        path.join(process.cwd(), 'escape-test'),
+      ];
       escapes.push(...outside);
       const r = await run(
         'python',
@@ -259,7 +269,10 @@ describe('LocalCodeRunner (real sandboxed processes)', () => {
     });
 
     it('cannot read files outside its directory', async () => {
-      const r = await run('python', 'try:\n    print(open("/etc/passwd").read())\nexcept Exception as e:\n    print("blocked:" + type(e).__name__)\n');
+      const r = await run(
+        'python',
+        'try:\n    print(open("/etc/passwd").read())\nexcept Exception as e:\n    print("blocked:" + type(e).__name__)\n',
+      );
       expect(r.stdout.trim()).toBe('blocked:PermissionError');
     });
 
@@ -368,17 +381,30 @@ describe('LocalCodeRunner (real sandboxed processes)', () => {
         Array.from({ length: 8 }, (_, i) =>
           i % 2
             ? run('python', 'import sys, time\ntime.sleep(0.5)\nprint(int(sys.stdin.read()) * 2)\n', String(i))
-            : run('javascript', "setTimeout(() => console.log(Number(require('fs').readFileSync(0, 'utf8')) * 2), 500);", String(i)),
+            : run(
+                'javascript',
+                "setTimeout(() => console.log(Number(require('fs').readFileSync(0, 'utf8')) * 2), 500);",
+                String(i),
+              ),
         ),
       );
-      expect(results.map((r) => `${r.status}:${r.stdout}`)).toEqual(Array.from({ length: 8 }, (_, i) => `ok:${i * 2}\n`));
+      expect(results.map((r) => `${r.status}:${r.stdout}`)).toEqual(
+        Array.from({ length: 8 }, (_, i) => `ok:${i * 2}\n`),
+      );
     });
 
     it('can give every run its own uid', async () => {
       if (process.getuid?.() !== 0) return; // privilege drop needs root
       const pooled = new LocalCodeRunner({ tmpRoot, sandboxUids: { from: 1_500_000, count: 100 } });
       const uids = await Promise.all(
-        Array.from({ length: 3 }, () => pooled.run({ language: 'python', code: 'import os, time\ntime.sleep(0.2)\nprint(os.getuid(), os.getgid())\n', stdin: '', limits: LIMITS })),
+        Array.from({ length: 3 }, () =>
+          pooled.run({
+            language: 'python',
+            code: 'import os, time\ntime.sleep(0.2)\nprint(os.getuid(), os.getgid())\n',
+            stdin: '',
+            limits: LIMITS,
+          }),
+        ),
       );
       const seen = uids.map((r) => r.stdout.trim().split(' ').map(Number));
       for (const [uid, gid] of seen) {

@@ -54,12 +54,21 @@ export class LocalCodeRunner extends CodeRunner {
   constructor(options: LocalCodeRunnerOptions = {}) {
     super();
     this.nodePath = options.nodePath ?? process.execPath;
-    this.pythonPath = options.pythonPath ?? (isExecutable('/usr/bin/python3') ? '/usr/bin/python3' : findExecutable('python3'));
+    this.pythonPath =
+      options.pythonPath ?? (isExecutable('/usr/bin/python3') ? '/usr/bin/python3' : findExecutable('python3'));
     this.tmpRoot = path.resolve(options.tmpRoot ?? os.tmpdir());
     this.uid = options.sandboxUid ?? 65534;
     this.gid = options.sandboxGid ?? 65534;
     this.uidPool = options.sandboxUids ?? null;
-    if (this.uidPool && !(Number.isInteger(this.uidPool.from) && this.uidPool.from > 0 && Number.isInteger(this.uidPool.count) && this.uidPool.count > 0)) {
+    if (
+      this.uidPool &&
+      !(
+        Number.isInteger(this.uidPool.from) &&
+        this.uidPool.from > 0 &&
+        Number.isInteger(this.uidPool.count) &&
+        this.uidPool.count > 0
+      )
+    ) {
       throw new Error('sandboxUids must be { from: positive integer, count: positive integer }');
     }
     this.maxProcesses = options.maxProcesses ?? (this.uidPool ? 64 : 2048);
@@ -122,7 +131,8 @@ export class LocalCodeRunner extends CodeRunner {
     } catch (err) {
       return this.internal(`sandbox failure: ${errorMessage(err)}`, started);
     } finally {
-      if (prepared) await fsp.rm(prepared.runDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+      if (prepared)
+        await fsp.rm(prepared.runDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
       if (identity) this.releaseIdentity(identity);
     }
   }
@@ -146,7 +156,8 @@ export class LocalCodeRunner extends CodeRunner {
   }
 
   private validate(req: RunRequest): string | null {
-    if (!req || (req.language !== 'javascript' && req.language !== 'python')) return `unsupported language: ${req?.language}`;
+    if (!req || (req.language !== 'javascript' && req.language !== 'python'))
+      return `unsupported language: ${req?.language}`;
     if (typeof req.code !== 'string') return 'code must be a string';
     if (typeof req.stdin !== 'string') return 'stdin must be a string';
     const l = req.limits;
@@ -158,7 +169,14 @@ export class LocalCodeRunner extends CodeRunner {
   }
 
   private internal(message: string, started: number): RunResult {
-    return { status: 'internal_error', stdout: '', stderr: message, exitCode: null, signal: null, timeMs: Math.round(performance.now() - started) };
+    return {
+      status: 'internal_error',
+      stdout: '',
+      stderr: message,
+      exitCode: null,
+      signal: null,
+      timeMs: Math.round(performance.now() - started),
+    };
   }
 
   private dropsPrivileges(): boolean {
@@ -177,7 +195,8 @@ export class LocalCodeRunner extends CodeRunner {
       if ((st.mode & 0o001) === 0) await fsp.chmod(real, (st.mode & 0o7777) | 0o001);
       for (let dir = path.dirname(real); ; dir = path.dirname(dir)) {
         const s = await fsp.stat(dir);
-        if ((s.mode & 0o001) === 0) throw new Error(`${dir} is not searchable by the sandbox uid; choose another tmpRoot`);
+        if ((s.mode & 0o001) === 0)
+          throw new Error(`${dir} is not searchable by the sandbox uid; choose another tmpRoot`);
         if (dir === path.dirname(dir)) break;
       }
     })();
@@ -192,7 +211,8 @@ export class LocalCodeRunner extends CodeRunner {
     const runDir = await fsp.realpath(await fsp.mkdtemp(path.join(this.tmpRoot, 'run-')));
     try {
       const workDir = path.join(runDir, 'wd');
-      if (/\s|\\/.test(workDir)) throw new Error(`working dir path must not contain whitespace or backslashes: ${workDir}`);
+      if (/\s|\\/.test(workDir))
+        throw new Error(`working dir path must not contain whitespace or backslashes: ${workDir}`);
       await fsp.mkdir(workDir, { mode: 0o700 });
       let srcFile: string;
       if (namespaces) {
@@ -217,11 +237,17 @@ export class LocalCodeRunner extends CodeRunner {
     }
   }
 
-
   private async probe(): Promise<SandboxInfo> {
     const problems: string[] = [];
-    const info: SandboxInfo = { privilegeDrop: this.isRoot, prlimit: !!this.tools.prlimit, namespaces: false, seccomp: false, problems };
-    if (!this.tools.prlimit) problems.push('prlimit not found: no CPU/file-size/process rlimits for JavaScript without seccomp');
+    const info: SandboxInfo = {
+      privilegeDrop: this.isRoot,
+      prlimit: !!this.tools.prlimit,
+      namespaces: false,
+      seccomp: false,
+      problems,
+    };
+    if (!this.tools.prlimit)
+      problems.push('prlimit not found: no CPU/file-size/process rlimits for JavaScript without seccomp');
     if (!this.isRoot) problems.push('not running as root: no privilege drop, no namespaces');
 
     if (this.namespacesMode !== 'off' && this.isRoot) {
@@ -231,7 +257,10 @@ export class LocalCodeRunner extends CodeRunner {
       } else {
         const r = await this.probeCommand([this.tools.id!, '-u'], true);
         if (r.exitCode === 0 && r.stdout.trim() === String(r.uid)) info.namespaces = true;
-        else problems.push(`namespaces unavailable: ${r.spawnError?.message ?? ''}${r.stderr.trim()} (exit ${r.exitCode}, signal ${r.signal})`);
+        else
+          problems.push(
+            `namespaces unavailable: ${r.spawnError?.message ?? ''}${r.stderr.trim()} (exit ${r.exitCode}, signal ${r.signal})`,
+          );
       }
     }
 
@@ -239,9 +268,15 @@ export class LocalCodeRunner extends CodeRunner {
       if (!this.pythonPath) {
         problems.push('seccomp unavailable: python3 not found');
       } else {
-        const r = await this.probeCommand([this.pythonPath, '-I', '-S', '-B', '-c', PYTHON_BOOT, 'probe', '/', '0', '0', '0', '1'], info.namespaces);
+        const r = await this.probeCommand(
+          [this.pythonPath, '-I', '-S', '-B', '-c', PYTHON_BOOT, 'probe', '/', '0', '0', '0', '1'],
+          info.namespaces,
+        );
         if (r.exitCode === 0 && r.stdout.trim() === 'seccomp-ok') info.seccomp = true;
-        else problems.push(`seccomp unavailable: ${r.spawnError?.message ?? ''}${r.stderr.trim()} (exit ${r.exitCode}, signal ${r.signal})`);
+        else
+          problems.push(
+            `seccomp unavailable: ${r.spawnError?.message ?? ''}${r.stderr.trim()} (exit ${r.exitCode}, signal ${r.signal})`,
+          );
       }
     }
     return info;
@@ -254,7 +289,15 @@ export class LocalCodeRunner extends CodeRunner {
       prepared = await this.prepare('probe.txt', '', namespaces, identity);
       const spec = this.commands.wrap(inner, prepared, namespaces, []);
       const ioOwner = this.dropsPrivileges() ? identity : undefined;
-      const probeSpec = { ...spec, ioDir: prepared.runDir, ioOwner, stdin: '', wallTimeMs: 10000, memoryBytes: 512 * MIB, outputBytes: 64 * 1024 };
+      const probeSpec = {
+        ...spec,
+        ioDir: prepared.runDir,
+        ioOwner,
+        stdin: '',
+        wallTimeMs: 10000,
+        memoryBytes: 512 * MIB,
+        outputBytes: 64 * 1024,
+      };
       const r = await launch(probeSpec, this.pollIntervalMs);
       return { ...r, ...identity };
     } finally {
@@ -262,5 +305,4 @@ export class LocalCodeRunner extends CodeRunner {
       this.releaseIdentity(identity);
     }
   }
-
 }

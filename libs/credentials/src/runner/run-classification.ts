@@ -20,18 +20,33 @@ function isNodeCompileError(stdout: string, stderr: string): boolean {
 
 /** The bootstrap prints compile errors without a traceback header; runtime SyntaxErrors (eval, compile) have one. */
 function isPythonCompileError(stdout: string, stderr: string): boolean {
-  return stdout.length === 0 && !stderr.includes('Traceback (most recent call last)') && /^(SyntaxError|IndentationError|TabError)\b/m.test(stderr);
+  return (
+    stdout.length === 0 &&
+    !stderr.includes('Traceback (most recent call last)') &&
+    /^(SyntaxError|IndentationError|TabError)\b/m.test(stderr)
+  );
 }
 
 /** The run's status from how the sandboxed program ended (a kill of ours, its exit code or signal, its stderr). */
 export function classifyRun(req: RunRequest, raw: LaunchResult): RunResult {
-  const base = { stdout: raw.stdout, stderr: raw.stderr, exitCode: raw.exitCode, signal: raw.signal, timeMs: Math.round(raw.timeMs) };
+  const base = {
+    stdout: raw.stdout,
+    stderr: raw.stderr,
+    exitCode: raw.exitCode,
+    signal: raw.signal,
+    timeMs: Math.round(raw.timeMs),
+  };
   const result = (status: RunStatus): RunResult => ({ status, ...base });
-  if (raw.spawnError) return { ...result('internal_error'), stderr: `${raw.stderr}${raw.stderr ? '\n' : ''}sandbox: spawn failed: ${raw.spawnError.message}` };
+  if (raw.spawnError)
+    return {
+      ...result('internal_error'),
+      stderr: `${raw.stderr}${raw.stderr ? '\n' : ''}sandbox: spawn failed: ${raw.spawnError.message}`,
+    };
   if (raw.killReason === 'timeout') return result('timeout');
   if (raw.killReason === 'memory') return result('memory_limit');
   if (raw.killReason === 'output' || raw.outputTotalBytes > req.limits.outputBytes) return result('output_limit');
-  if (raw.exitCode === SANDBOX_INTERNAL_EXIT_CODE && raw.stderr.includes(SANDBOX_INTERNAL_MARKER)) return result('internal_error');
+  if (raw.exitCode === SANDBOX_INTERNAL_EXIT_CODE && raw.stderr.includes(SANDBOX_INTERNAL_MARKER))
+    return result('internal_error');
   if (raw.signal === 'SIGXCPU') return result('timeout');
   if (raw.signal === 'SIGXFSZ') return result('output_limit');
   const memoryPattern = req.language === 'javascript' ? NODE_MEMORY_PATTERN : PYTHON_MEMORY_PATTERN;
@@ -44,6 +59,9 @@ export function classifyRun(req: RunRequest, raw: LaunchResult): RunResult {
     return result('runtime_error');
   }
   if (raw.exitCode === 0 && raw.signal === null) return result('ok');
-  const compile = req.language === 'javascript' ? isNodeCompileError(raw.stdout, raw.stderr) : isPythonCompileError(raw.stdout, raw.stderr);
+  const compile =
+    req.language === 'javascript'
+      ? isNodeCompileError(raw.stdout, raw.stderr)
+      : isPythonCompileError(raw.stdout, raw.stderr);
   return result(compile ? 'compile_error' : 'runtime_error');
 }

@@ -14,7 +14,7 @@ const NS_SCRIPT = [
   'wd=$1; src=$2; name=$3; size=$4; uid=$5; gid=$6; setpriv=$7; shift 7',
   'mount -t tmpfs -o "size=$size,nr_inodes=4096,mode=0700,uid=$uid,gid=$gid,nosuid,nodev,noexec" sandbox "$wd" || fail "cannot mount the working directory"',
   'cp "$src" "$wd/$name" && chmod 0644 "$wd/$name" || fail "cannot copy the program"',
-  'awk \'{print $5}\' /proc/self/mountinfo | sort -ru | while IFS= read -r m; do',
+  "awk '{print $5}' /proc/self/mountinfo | sort -ru | while IFS= read -r m; do",
   '  if [ "$m" != "$wd" ]; then mount -o remount,bind,ro "$m" 2>/dev/null; fi',
   'done',
   'rw=$(awk -v wd="$wd" \'{top[$5]=$6} END {for (m in top) if (m != wd && top[m] !~ /^ro/) print m}\' /proc/self/mountinfo)',
@@ -81,9 +81,36 @@ export class SandboxCommands {
         path.join(workDir, 'main.js'),
       ];
       if (!seccomp || !this.pythonPath) return node;
-      return [this.pythonPath, '-I', '-S', '-B', '-c', PYTHON_BOOT, 'node', workDir, String(mem + NODE_ADDRESS_SPACE_SLACK), String(cpuSeconds), String(this.fileSizeLimit(req.limits.outputBytes)), '1', ...node];
+      return [
+        this.pythonPath,
+        '-I',
+        '-S',
+        '-B',
+        '-c',
+        PYTHON_BOOT,
+        'node',
+        workDir,
+        String(mem + NODE_ADDRESS_SPACE_SLACK),
+        String(cpuSeconds),
+        String(this.fileSizeLimit(req.limits.outputBytes)),
+        '1',
+        ...node,
+      ];
     }
-    return [this.pythonPath!, '-I', '-S', '-B', '-c', PYTHON_BOOT, 'python', workDir, String(mem), String(cpuSeconds), String(this.fileSizeLimit(req.limits.outputBytes)), seccomp ? '1' : '0'];
+    return [
+      this.pythonPath!,
+      '-I',
+      '-S',
+      '-B',
+      '-c',
+      PYTHON_BOOT,
+      'python',
+      workDir,
+      String(mem),
+      String(cpuSeconds),
+      String(this.fileSizeLimit(req.limits.outputBytes)),
+      seccomp ? '1' : '0',
+    ];
   }
 
   /** RLIMIT_FSIZE also caps the stdout/stderr files, so it must leave room to observe an output overrun. */
@@ -95,7 +122,14 @@ export class SandboxCommands {
     if (!this.tools.prlimit) return [];
     const cpuSeconds = Math.max(1, Math.ceil(cpuTimeMs / 1000));
     const as = language === 'javascript' ? memoryBytes + NODE_ADDRESS_SPACE_SLACK : memoryBytes;
-    const args = [this.tools.prlimit, `--cpu=${cpuSeconds}:${cpuSeconds + 1}`, `--fsize=${this.fileSizeLimit(outputBytes)}`, '--core=0', '--nofile=256', `--as=${Math.floor(as)}`];
+    const args = [
+      this.tools.prlimit,
+      `--cpu=${cpuSeconds}:${cpuSeconds + 1}`,
+      `--fsize=${this.fileSizeLimit(outputBytes)}`,
+      '--core=0',
+      '--nofile=256',
+      `--as=${Math.floor(as)}`,
+    ];
     // RLIMIT_NPROC counts every process/thread of the uid: only meaningful for a dedicated sandbox uid
     if (this.dropsPrivileges()) args.push(`--nproc=${this.maxProcesses}`);
     args.push('--');
@@ -103,7 +137,12 @@ export class SandboxCommands {
   }
 
   /** Wraps an inner command in namespaces + privilege drop (or a plain uid switch) + prlimit. */
-  wrap(inner: string[], prepared: Prepared, namespaces: boolean, prlimit: string[]): Pick<LaunchSpec, 'file' | 'args' | 'cwd' | 'uid' | 'gid' | 'statusOnFd3'> {
+  wrap(
+    inner: string[],
+    prepared: Prepared,
+    namespaces: boolean,
+    prlimit: string[],
+  ): Pick<LaunchSpec, 'file' | 'args' | 'cwd' | 'uid' | 'gid' | 'statusOnFd3'> {
     if (namespaces) {
       const args = [
         '--mount',
@@ -138,7 +177,12 @@ export class SandboxCommands {
 
   buildLaunch(req: RunRequest, prepared: Prepared, info: SandboxInfo): LaunchSpec {
     const inner = this.interpreterCommand(req, prepared.workDir, info.seccomp);
-    const prlimit = this.prlimitCommand(req.language, req.limits.cpuTimeMs, req.limits.memoryBytes, req.limits.outputBytes);
+    const prlimit = this.prlimitCommand(
+      req.language,
+      req.limits.cpuTimeMs,
+      req.limits.memoryBytes,
+      req.limits.outputBytes,
+    );
     return {
       ...this.wrap(inner, prepared, info.namespaces, prlimit),
       ioDir: prepared.runDir,

@@ -7,7 +7,15 @@ import type { LaunchResult } from './sandbox-types';
 
 export function findExecutable(name: string): string | null {
   if (name.includes('/')) return isExecutable(name) ? name : null;
-  const dirs = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin', ...(process.env.PATH ?? '').split(':')];
+  const dirs = [
+    '/usr/local/sbin',
+    '/usr/local/bin',
+    '/usr/sbin',
+    '/usr/bin',
+    '/sbin',
+    '/bin',
+    ...(process.env.PATH ?? '').split(':'),
+  ];
   for (const dir of dirs) {
     if (!dir) continue;
     const candidate = path.join(dir, name);

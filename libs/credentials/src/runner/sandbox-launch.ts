@@ -25,8 +25,15 @@ export async function launch(spec: LaunchSpec, pollIntervalMs: number): Promise<
   ]);
   try {
     // reopening /dev/stdin or /dev/stdout by path goes through the file's permissions
-    if (spec.ioOwner) await Promise.all([stdinPath, stdoutPath, stderrPath].map((p) => fsp.chown(p, spec.ioOwner!.uid, spec.ioOwner!.gid)));
-    let raw = await spawnAndWatch(spec, handles.map((h) => h.fd), pollIntervalMs);
+    if (spec.ioOwner)
+      await Promise.all(
+        [stdinPath, stdoutPath, stderrPath].map((p) => fsp.chown(p, spec.ioOwner!.uid, spec.ioOwner!.gid)),
+      );
+    let raw = await spawnAndWatch(
+      spec,
+      handles.map((h) => h.fd),
+      pollIntervalMs,
+    );
     if (spec.statusOnFd3) raw = { ...raw, ...programStatus(readPrefix(handles[3].fd, 64), raw) };
     const [outSize, errSize] = [fstatSync(handles[1].fd).size, fstatSync(handles[2].fd).size];
     const outKept = Math.min(outSize, spec.outputBytes);
@@ -67,7 +74,18 @@ function spawnAndWatch(spec: LaunchSpec, stdio: number[], pollIntervalMs: number
         windowsHide: true,
       });
     } catch (err) {
-      resolve({ spawnError: err as Error, exitCode: null, signal: null, stdout: '', stderr: '', killReason: null, peakRssBytes: 0, cpuSeconds: 0, outputTotalBytes: 0, timeMs: 0 });
+      resolve({
+        spawnError: err as Error,
+        exitCode: null,
+        signal: null,
+        stdout: '',
+        stderr: '',
+        killReason: null,
+        peakRssBytes: 0,
+        cpuSeconds: 0,
+        outputTotalBytes: 0,
+        timeMs: 0,
+      });
       return;
     }
     const rootPid = child.pid;

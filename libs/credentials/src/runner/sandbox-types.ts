@@ -46,7 +46,6 @@ export interface SandboxInfo {
   problems: string[];
 }
 
-
 export type KillReason = 'timeout' | 'memory' | 'output';
 
 export interface LaunchSpec {

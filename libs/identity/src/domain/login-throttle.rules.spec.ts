@@ -26,6 +26,11 @@ describe('login throttle keys', () => {
   it('a rate limit says when to come back', () => {
     const err = rateLimited(42, 'account');
     expect(err.getStatus()).toBe(429);
-    expect(err.toBody()).toEqual({ statusCode: 429, code: 'RATE_LIMITED', message: 'Too many attempts: try again in 42 s', details: { retryAfter: 42, scope: 'account' } });
+    expect(err.toBody()).toEqual({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: 'Too many attempts: try again in 42 s',
+      details: { retryAfter: 42, scope: 'account' },
+    });
   });
 });

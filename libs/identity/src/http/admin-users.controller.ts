@@ -14,7 +14,10 @@ export class AdminUsersController {
 
   @Roles('admin')
   @Get()
-  @ApiOperation({ operationId: 'listUsers', summary: 'Accounts, optionally by role (staff: talent_manager, proctor, admin) or search' })
+  @ApiOperation({
+    operationId: 'listUsers',
+    summary: 'Accounts, optionally by role (staff: talent_manager, proctor, admin) or search',
+  })
   @ApiOkResponse({ type: UserList })
   @ApiErrors(400, 401, 403)
   list(@Query() query: UserListQuery) {

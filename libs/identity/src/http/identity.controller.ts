@@ -29,7 +29,11 @@ export class AuthController {
   @UseGuards(ClientRateLimitGuard)
   @ApiOperation({ operationId: 'register', summary: 'Create a freelancer or client account and sign in' })
   @ApiCreatedResponse({ type: AuthSession })
-  @ApiErrors(400, [409, 'EMAIL_TAKEN, PLAN_NOT_ALLOWED (a plan is a client’s)'], [429, 'RATE_LIMITED, with Retry-After'])
+  @ApiErrors(
+    400,
+    [409, 'EMAIL_TAKEN, PLAN_NOT_ALLOWED (a plan is a client’s)'],
+    [429, 'RATE_LIMITED, with Retry-After'],
+  )
   register(@Body() dto: RegisterDto) {
     return this.identity.register(dto);
   }
@@ -40,7 +44,11 @@ export class AuthController {
   @UseGuards(ClientRateLimitGuard)
   @ApiOperation({ operationId: 'login', summary: 'Sign in with email and password' })
   @ApiOkResponse({ type: AuthSession })
-  @ApiErrors(400, [401, 'UNAUTHENTICATED: email or password is wrong'], [429, 'RATE_LIMITED per client address or per account, with Retry-After'])
+  @ApiErrors(
+    400,
+    [401, 'UNAUTHENTICATED: email or password is wrong'],
+    [429, 'RATE_LIMITED per client address or per account, with Retry-After'],
+  )
   login(@Body() dto: LoginDto) {
     return this.sessions.login(dto.email, dto.password);
   }
@@ -61,7 +69,10 @@ export class AuthController {
   @Post('password')
   @HttpCode(200)
   @UseGuards(ClientRateLimitGuard)
-  @ApiOperation({ operationId: 'changePassword', summary: 'Change the password: every other session ends, the answer signs this one in again' })
+  @ApiOperation({
+    operationId: 'changePassword',
+    summary: 'Change the password: every other session ends, the answer signs this one in again',
+  })
   @ApiOkResponse({ type: AuthSession })
   @ApiErrors(400, 401, [403, 'WRONG_PASSWORD: the current password is wrong'], [429, 'RATE_LIMITED, with Retry-After'])
   changePassword(@CurrentUser() user: User, @Body() dto: ChangePasswordDto) {

@@ -12,7 +12,8 @@ export class UserView {
 }
 
 export class AuthSession {
-  @ApiProperty({ description: 'JWT for `Authorization: Bearer` and the /live handshake (`auth.token`)' }) accessToken!: string;
+  @ApiProperty({ description: 'JWT for `Authorization: Bearer` and the /live handshake (`auth.token`)' })
+  accessToken!: string;
   @ApiProperty({ type: UserView }) user!: UserView;
 }
 

@@ -11,7 +11,10 @@ import { accountKey, clientKey, retryAfterSeconds } from '../domain/login-thrott
  */
 @Injectable()
 export class LoginThrottle {
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly config: AppConfig) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
 
   /** Counts one attempt from this client; 429 RATE_LIMITED once past the limit. */
   async hitClient(ip: string | undefined): Promise<void> {

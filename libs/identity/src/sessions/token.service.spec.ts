@@ -37,7 +37,10 @@ describe('TokenService', () => {
 
   it('stamps iat/exp from the injected clock and JWT_TTL', () => {
     const { tokens } = setup();
-    const claims = tokens.verify(tokens.issue({ id: 'user-1', role: 'freelancer', tokenVersion: 0 })) as unknown as { iat: number; exp: number };
+    const claims = tokens.verify(tokens.issue({ id: 'user-1', role: 'freelancer', tokenVersion: 0 })) as unknown as {
+      iat: number;
+      exp: number;
+    };
     expect(claims.iat).toBe(START.toSeconds());
     expect(claims.exp).toBe(START.toSeconds() + 3600);
   });
@@ -78,7 +81,10 @@ describe('TokenService', () => {
     const { tokens } = setup();
     const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const now = START.toSeconds();
-    expectUnauthenticated(tokens, `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ sub: 'user-1', role: 'admin', iat: now, exp: now + 60 })}.`);
+    expectUnauthenticated(
+      tokens,
+      `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ sub: 'user-1', role: 'admin', iat: now, exp: now + 60 })}.`,
+    );
   });
 
   it('rejects a missing, empty or garbage token', () => {
@@ -100,7 +106,10 @@ describe('TokenService', () => {
     const { tokens } = setup();
     const jwt = new JwtService({});
     const now = START.toSeconds();
-    expect(tokens.verify(jwt.sign({ sub: 'user-1', role: 'admin', ver: 0, iat: now }, { secret: SECRET, expiresIn: 60 })).sub).toBe('user-1');
+    expect(
+      tokens.verify(jwt.sign({ sub: 'user-1', role: 'admin', ver: 0, iat: now }, { secret: SECRET, expiresIn: 60 }))
+        .sub,
+    ).toBe('user-1');
     expectUnauthenticated(tokens, jwt.sign({ sub: 'user-1', role: 'admin', ver: 0, iat: now }, { secret: SECRET }));
   });
 
@@ -108,7 +117,13 @@ describe('TokenService', () => {
     const { tokens } = setup();
     const jwt = new JwtService({});
     const now = START.toSeconds();
-    expectUnauthenticated(tokens, jwt.sign({ sub: 'user-1', role: 'admin', iat: now }, { secret: SECRET, expiresIn: 60 }));
-    expectUnauthenticated(tokens, jwt.sign({ sub: 'user-1', role: 'admin', ver: '0', iat: now }, { secret: SECRET, expiresIn: 60 }));
+    expectUnauthenticated(
+      tokens,
+      jwt.sign({ sub: 'user-1', role: 'admin', iat: now }, { secret: SECRET, expiresIn: 60 }),
+    );
+    expectUnauthenticated(
+      tokens,
+      jwt.sign({ sub: 'user-1', role: 'admin', ver: '0', iat: now }, { secret: SECRET, expiresIn: 60 }),
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { DateTime, Duration } from 'luxon';
-import { AttemptMediaFacts, CallMediaFacts, attemptAdmission, callAdmission, parseMediaRoom, takeSignalToken } from './media.rules';
+import {
+  AttemptMediaFacts,
+  CallMediaFacts,
+  attemptAdmission,
+  callAdmission,
+  parseMediaRoom,
+  takeSignalToken,
+} from './media.rules';
 import { parseRtcSignal } from './rtc-signal.payload';
 
 const F = '11111111-1111-4111-8111-111111111111';
@@ -24,7 +31,8 @@ describe('parseMediaRoom', () => {
   it('reads call:<id> and attempt:<id>, nothing else', () => {
     expect(parseMediaRoom(`call:${ID}`)).toEqual({ kind: 'call', id: ID });
     expect(parseMediaRoom(`attempt:${ID.toUpperCase()}`)).toEqual({ kind: 'attempt', id: ID });
-    for (const bad of [`proctor:attempt:${ID}`, `user:${ID}`, 'call:1', `call:${ID} `, 42, null]) expect(parseMediaRoom(bad)).toBeNull();
+    for (const bad of [`proctor:attempt:${ID}`, `user:${ID}`, 'call:1', `call:${ID} `, 42, null])
+      expect(parseMediaRoom(bad)).toBeNull();
   });
 });
 
@@ -43,8 +51,10 @@ describe('callAdmission', () => {
   });
 
   it('a call that is over (completed, missed, cancelled, interviewer absent) admits no media', () => {
-    for (const status of ['completed', 'missed', 'cancelled', 'interviewer_absent']) expect(callAdmission(call({ status }), F, TM, at, policy)).toBe('RTC_ROOM_CLOSED');
-    for (const status of ['scheduled', 'rescheduled', 'in_progress']) expect(callAdmission(call({ status }), F, TM, at, policy)).toBeNull();
+    for (const status of ['completed', 'missed', 'cancelled', 'interviewer_absent'])
+      expect(callAdmission(call({ status }), F, TM, at, policy)).toBe('RTC_ROOM_CLOSED');
+    for (const status of ['scheduled', 'rescheduled', 'in_progress'])
+      expect(callAdmission(call({ status }), F, TM, at, policy)).toBeNull();
   });
 
   it('refuses a stranger, either way, a participant to themselves, and an unknown call', () => {
@@ -84,22 +94,29 @@ describe('attemptAdmission', () => {
   });
 
   it('refuses the candidate to someone not watching, a proctor not watching, and a stranger', () => {
-    expect(attemptAdmission(attempt({ senderIsJoinedCandidate: true, targetIsWatching: false }), F, STRANGER, now)).toBe('RTC_NOT_ADMITTED');
-    expect(attemptAdmission(attempt({ senderIsJoinedCandidate: false, targetIsWatching: true }), F, P, now)).toBe('RTC_NOT_ADMITTED');
+    expect(
+      attemptAdmission(attempt({ senderIsJoinedCandidate: true, targetIsWatching: false }), F, STRANGER, now),
+    ).toBe('RTC_NOT_ADMITTED');
+    expect(attemptAdmission(attempt({ senderIsJoinedCandidate: false, targetIsWatching: true }), F, P, now)).toBe(
+      'RTC_NOT_ADMITTED',
+    );
     expect(attemptAdmission(attempt({ senderIsWatching: false }), P, F, now)).toBe('RTC_NOT_ADMITTED');
     expect(attemptAdmission(attempt(), STRANGER, F, now)).toBe('RTC_NOT_ADMITTED');
     expect(attemptAdmission(null, P, F, now)).toBe('RTC_NOT_ADMITTED');
   });
 
   it('a watching proctor may not signal another proctor through the attempt', () => {
-    expect(attemptAdmission(attempt({ senderIsWatching: true, targetIsWatching: true }), P, STRANGER, now)).toBe('RTC_NOT_ADMITTED');
+    expect(attemptAdmission(attempt({ senderIsWatching: true, targetIsWatching: true }), P, STRANGER, now)).toBe(
+      'RTC_NOT_ADMITTED',
+    );
   });
 
   it('only while the attempt runs, before its deadline', () => {
     const ok = { senderIsWatching: true };
     expect(attemptAdmission(attempt({ ...ok, deadline: now.plus({ milliseconds: 1 }) }), P, F, now)).toBeNull();
     expect(attemptAdmission(attempt({ ...ok, deadline: now }), P, F, now)).toBe('RTC_ROOM_CLOSED');
-    for (const status of ['created', 'submitted', 'expired', 'terminated', 'graded', 'abandoned']) expect(attemptAdmission(attempt({ ...ok, status }), P, F, now)).toBe('RTC_ROOM_CLOSED');
+    for (const status of ['created', 'submitted', 'expired', 'terminated', 'graded', 'abandoned'])
+      expect(attemptAdmission(attempt({ ...ok, status }), P, F, now)).toBe('RTC_ROOM_CLOSED');
   });
 });
 
@@ -130,14 +147,32 @@ describe('takeSignalToken (per socket)', () => {
 describe('parseRtcSignal', () => {
   const base = { room: `call:${ID}`, to: TM };
   it('takes exactly one of description, candidate, state', () => {
-    expect(parseRtcSignal({ ...base, description: { type: 'offer', sdp: 'v=0' } }).payload).toEqual({ description: { type: 'offer', sdp: 'v=0' } });
-    expect(parseRtcSignal({ ...base, candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } }).payload).toEqual({
-      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null },
+    expect(parseRtcSignal({ ...base, description: { type: 'offer', sdp: 'v=0' } }).payload).toEqual({
+      description: { type: 'offer', sdp: 'v=0' },
     });
-    expect(parseRtcSignal({ ...base, state: { audio: false, video: true } }).payload).toEqual({ state: { audio: false, video: true, hello: false, restart: false } });
-    expect(parseRtcSignal({ ...base, state: { audio: true, video: true, restart: true } }).payload).toEqual({ state: { audio: true, video: true, hello: false, restart: true } });
+    expect(
+      parseRtcSignal({
+        ...base,
+        candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+      }).payload,
+    ).toEqual({
+      candidate: {
+        candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host',
+        sdpMid: '0',
+        sdpMLineIndex: 0,
+        usernameFragment: null,
+      },
+    });
+    expect(parseRtcSignal({ ...base, state: { audio: false, video: true } }).payload).toEqual({
+      state: { audio: false, video: true, hello: false, restart: false },
+    });
+    expect(parseRtcSignal({ ...base, state: { audio: true, video: true, restart: true } }).payload).toEqual({
+      state: { audio: true, video: true, hello: false, restart: true },
+    });
     expect(() => parseRtcSignal({ ...base })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-    expect(() => parseRtcSignal({ ...base, description: { type: 'offer', sdp: 'v=0' }, state: { audio: true, video: true } })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() =>
+      parseRtcSignal({ ...base, description: { type: 'offer', sdp: 'v=0' }, state: { audio: true, video: true } }),
+    ).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 
   it('bounds every field', () => {
@@ -159,6 +194,9 @@ describe('parseRtcSignal', () => {
       { ...base, state: { audio: true, video: true, restart: 'yes' } },
       { ...base, description: { type: 'offer', sdp: 'a\u0000b' } },
     ];
-    for (const body of bad) expect(() => parseRtcSignal(body)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', statusCode: 400 }));
+    for (const body of bad)
+      expect(() => parseRtcSignal(body)).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED', statusCode: 400 }),
+      );
   });
 });

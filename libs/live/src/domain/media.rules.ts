@@ -37,11 +37,18 @@ const ACTIVE_CALL = ['scheduled', 'rescheduled', 'in_progress'];
 export const callMediaClosesAt = (c: Pick<CallMediaFacts, 'endsAt'>) => c.endsAt;
 
 /** null when `from` may signal `to` in this call now; otherwise why not. A call that is not theirs is "not admitted". */
-export function callAdmission(call: CallMediaFacts | null, from: string, to: string, now: DateTime, policy: { joinEarly: Duration }): MediaRefusal | null {
+export function callAdmission(
+  call: CallMediaFacts | null,
+  from: string,
+  to: string,
+  now: DateTime,
+  policy: { joinEarly: Duration },
+): MediaRefusal | null {
   if (!call) return 'RTC_NOT_ADMITTED';
   const participants = [call.freelancerId, call.talentManagerId];
   if (from === to || !participants.includes(from) || !participants.includes(to)) return 'RTC_NOT_ADMITTED';
-  if (!ACTIVE_CALL.includes(call.status) || now < call.startsAt.minus(policy.joinEarly) || now >= call.endsAt) return 'RTC_ROOM_CLOSED';
+  if (!ACTIVE_CALL.includes(call.status) || now < call.startsAt.minus(policy.joinEarly) || now >= call.endsAt)
+    return 'RTC_ROOM_CLOSED';
   if (!call.senderInRoom) return 'RTC_NOT_ADMITTED';
   return null;
 }
@@ -59,7 +66,12 @@ export interface AttemptMediaFacts {
 }
 
 /** null when `from` may signal `to` about this attempt now: the candidate ↔ a proctor watching it, while it runs. */
-export function attemptAdmission(a: AttemptMediaFacts | null, from: string, to: string, now: DateTime): MediaRefusal | null {
+export function attemptAdmission(
+  a: AttemptMediaFacts | null,
+  from: string,
+  to: string,
+  now: DateTime,
+): MediaRefusal | null {
   if (!a || from === to) return 'RTC_NOT_ADMITTED';
   const candidateToProctor = from === a.candidateId && a.senderIsJoinedCandidate && a.targetIsWatching;
   const proctorToCandidate = to === a.candidateId && a.senderIsWatching;
@@ -74,10 +86,18 @@ export interface SignalBucket {
   at: number;
 }
 
-export function takeSignalToken(bucket: SignalBucket | undefined, nowMs: number, limits: { perSecond: number; burst: number }): { allowed: boolean; bucket: SignalBucket; retryAfterMs: number } {
+export function takeSignalToken(
+  bucket: SignalBucket | undefined,
+  nowMs: number,
+  limits: { perSecond: number; burst: number },
+): { allowed: boolean; bucket: SignalBucket; retryAfterMs: number } {
   const prev = bucket ?? { tokens: limits.burst, at: nowMs };
   const elapsed = Math.max(0, nowMs - prev.at);
   const tokens = Math.min(limits.burst, prev.tokens + (elapsed / 1000) * limits.perSecond);
   if (tokens >= 1) return { allowed: true, bucket: { tokens: tokens - 1, at: nowMs }, retryAfterMs: 0 };
-  return { allowed: false, bucket: { tokens, at: nowMs }, retryAfterMs: Math.ceil(((1 - tokens) / limits.perSecond) * 1000) };
+  return {
+    allowed: false,
+    bucket: { tokens, at: nowMs },
+    retryAfterMs: Math.ceil(((1 - tokens) / limits.perSecond) * 1000),
+  };
 }

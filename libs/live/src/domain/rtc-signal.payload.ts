@@ -5,7 +5,14 @@ export const RTC_LIMITS = { sdp: 32_000, candidate: 1024, sdpMid: 64, sdpMLineIn
 
 export type RtcPayload =
   | { description: { type: 'offer' | 'answer' | 'pranswer' | 'rollback'; sdp: string } }
-  | { candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null; usernameFragment: string | null } }
+  | {
+      candidate: {
+        candidate: string;
+        sdpMid: string | null;
+        sdpMLineIndex: number | null;
+        usernameFragment: string | null;
+      };
+    }
   /**
    * The sender's media state (shown on the other side); `hello`: the sender has no connection yet (a new page)
    * and asks for a new one; `restart`: its connection was lost and it asks for an ICE restart.
@@ -25,7 +32,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typ
 
 function text(v: unknown, field: string, max: number, nullable: boolean): string | null {
   if ((v === undefined || v === null) && nullable) return null;
-  if (typeof v !== 'string' || v.length > max || /[\u0000]/.test(v)) throw invalid(field, `must be a string of at most ${max} characters`);
+  // eslint-disable-next-line no-control-regex -- NUL and control characters are what this refuses
+  if (typeof v !== 'string' || v.length > max || /[\u0000]/.test(v))
+    throw invalid(field, `must be a string of at most ${max} characters`);
   return v;
 }
 
@@ -43,13 +52,21 @@ export function parseRtcSignal(body: unknown): RtcSignal {
   if (!isObject(v)) throw invalid(kind, 'must be an object');
   if (kind === 'description') {
     const type = v.type;
-    if (type !== 'offer' && type !== 'answer' && type !== 'pranswer' && type !== 'rollback') throw invalid('description.type', 'must be offer, answer, pranswer or rollback');
-    const sdp = type === 'rollback' ? (text(v.sdp, 'description.sdp', RTC_LIMITS.sdp, true) ?? '') : text(v.sdp, 'description.sdp', RTC_LIMITS.sdp, false)!;
+    if (type !== 'offer' && type !== 'answer' && type !== 'pranswer' && type !== 'rollback')
+      throw invalid('description.type', 'must be offer, answer, pranswer or rollback');
+    const sdp =
+      type === 'rollback'
+        ? (text(v.sdp, 'description.sdp', RTC_LIMITS.sdp, true) ?? '')
+        : text(v.sdp, 'description.sdp', RTC_LIMITS.sdp, false)!;
     return { room, to, payload: { description: { type, sdp } } };
   }
   if (kind === 'candidate') {
     const index = v.sdpMLineIndex;
-    if (index !== undefined && index !== null && (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > RTC_LIMITS.sdpMLineIndex)) {
+    if (
+      index !== undefined &&
+      index !== null &&
+      (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > RTC_LIMITS.sdpMLineIndex)
+    ) {
       throw invalid('candidate.sdpMLineIndex', `must be an integer from 0 to ${RTC_LIMITS.sdpMLineIndex}`);
     }
     return {
@@ -65,7 +82,20 @@ export function parseRtcSignal(body: unknown): RtcSignal {
       },
     };
   }
-  for (const f of ['audio', 'video'] as const) if (typeof v[f] !== 'boolean') throw invalid(`state.${f}`, 'must be a boolean');
-  for (const f of ['hello', 'restart'] as const) if (v[f] !== undefined && typeof v[f] !== 'boolean') throw invalid(`state.${f}`, 'must be a boolean');
-  return { room, to, payload: { state: { audio: v.audio as boolean, video: v.video as boolean, hello: v.hello === true, restart: v.restart === true } } };
+  for (const f of ['audio', 'video'] as const)
+    if (typeof v[f] !== 'boolean') throw invalid(`state.${f}`, 'must be a boolean');
+  for (const f of ['hello', 'restart'] as const)
+    if (v[f] !== undefined && typeof v[f] !== 'boolean') throw invalid(`state.${f}`, 'must be a boolean');
+  return {
+    room,
+    to,
+    payload: {
+      state: {
+        audio: v.audio as boolean,
+        video: v.video as boolean,
+        hello: v.hello === true,
+        restart: v.restart === true,
+      },
+    },
+  };
 }

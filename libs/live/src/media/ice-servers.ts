@@ -20,7 +20,11 @@ export class IceServers {
   forRoom(userId: string, roomClosesAt: Date): MediaJoinInfo {
     const env = this.config.env;
     return {
-      iceServers: iceServersFor({ servers: env.RTC_ICE_SERVERS, turnUrls: env.TURN_URLS, turnSecret: env.TURN_SECRET }, userId, roomClosesAt),
+      iceServers: iceServersFor(
+        { servers: env.RTC_ICE_SERVERS, turnUrls: env.TURN_URLS, turnSecret: env.TURN_SECRET },
+        userId,
+        roomClosesAt,
+      ),
       iceTransportPolicy: env.RTC_ICE_TRANSPORT_POLICY,
     };
   }

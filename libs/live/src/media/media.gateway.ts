@@ -1,4 +1,11 @@
-import { ConnectedSocket, MessageBody, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayDisconnect,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { AppConfig, Clock } from '@vetting/core';
 import { MediaRepository } from '../data/media.repository';
@@ -75,7 +82,12 @@ export class MediaGateway implements OnGatewayDisconnect {
     // Only the candidate's signals need to know who watches (the proctor room spans processes).
     const targetIsWatching = senderIsJoinedCandidate ? await this.isWatching(room.id, to) : false;
     return attemptAdmission(
-      { ...attempt, senderIsJoinedCandidate, senderIsWatching: socket.rooms.has(proctorRoom(room.id)), targetIsWatching },
+      {
+        ...attempt,
+        senderIsJoinedCandidate,
+        senderIsWatching: socket.rooms.has(proctorRoom(room.id)),
+        targetIsWatching,
+      },
       from,
       to,
       now,

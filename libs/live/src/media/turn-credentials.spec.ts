@@ -14,7 +14,9 @@ describe('TURN REST API credentials', () => {
 
   it('matches a known vector (what coturn computes for use-auth-secret)', () => {
     // printf '%s' '1700000000:alice' | openssl dgst -sha1 -hmac 'secret' -binary | base64
-    expect(mintTurnCredential('secret', 'alice', new Date(1_700_000_000_000)).credential).toBe('d8soP47RbdIKLDUOpnJPVQyq5Ts=');
+    expect(mintTurnCredential('secret', 'alice', new Date(1_700_000_000_000)).credential).toBe(
+      'd8soP47RbdIKLDUOpnJPVQyq5Ts=',
+    );
   });
 
   it('rounds a room close inside a second up (the credential lasts until the room closes)', () => {
@@ -34,10 +36,22 @@ describe('TURN REST API credentials', () => {
     const closes = new Date(1_700_000_000_000);
     expect(iceServersFor({ servers: [stun], turnUrls: [] }, userId, closes)).toEqual([stun]);
     expect(iceServersFor({ servers: [stun], turnUrls: ['turn:t.example.org:3478'] }, userId, closes)).toEqual([stun]);
-    const withTurn = iceServersFor({ servers: [stun], turnUrls: ['turn:t.example.org:3478?transport=udp', 'turns:t.example.org:5349'], turnSecret: secret }, userId, closes);
+    const withTurn = iceServersFor(
+      {
+        servers: [stun],
+        turnUrls: ['turn:t.example.org:3478?transport=udp', 'turns:t.example.org:5349'],
+        turnSecret: secret,
+      },
+      userId,
+      closes,
+    );
     expect(withTurn).toEqual([
       stun,
-      { urls: ['turn:t.example.org:3478?transport=udp', 'turns:t.example.org:5349'], username: `1700000000:${userId}`, credential: mintTurnCredential(secret, userId, closes).credential },
+      {
+        urls: ['turn:t.example.org:3478?transport=udp', 'turns:t.example.org:5349'],
+        username: `1700000000:${userId}`,
+        credential: mintTurnCredential(secret, userId, closes).credential,
+      },
     ]);
   });
 });

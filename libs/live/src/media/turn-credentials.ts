@@ -12,7 +12,11 @@ export interface IceServer {
  * `<expiry unix seconds>:<userId>`, the credential base64(HMAC-SHA1(secret, username)). The TURN server
  * recomputes the HMAC with the same shared secret and refuses a username whose expiry has passed.
  */
-export function mintTurnCredential(secret: string, userId: string, expiresAt: Date): { username: string; credential: string; expiresAt: number } {
+export function mintTurnCredential(
+  secret: string,
+  userId: string,
+  expiresAt: Date,
+): { username: string; credential: string; expiresAt: number } {
   const expiry = Math.ceil(expiresAt.getTime() / 1000);
   const username = `${expiry}:${userId}`;
   const credential = createHmac('sha1', secret).update(username).digest('base64');

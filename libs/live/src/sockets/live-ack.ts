@@ -1,7 +1,8 @@
 import { toErrorBody } from '@vetting/core';
 import { Logger } from '@nestjs/common';
 
-export type Ack<T extends object> = ({ ok: true } & T) | { ok: false; code: string; message: string; details?: unknown };
+export type Ack<T extends object> =
+  ({ ok: true } & T) | { ok: false; code: string; message: string; details?: unknown };
 
 const logger = new Logger('Live');
 

@@ -12,7 +12,11 @@ export const liveEmit = (key: string, room: string, event: string, payload: unkn
   payload: { room, event, payload },
 });
 
-export const liveCloseRoom = (key: string, room: string): OutboxMessage => ({ topic: 'live.close-room', key: `live:${key}`, payload: { room } });
+export const liveCloseRoom = (key: string, room: string): OutboxMessage => ({
+  topic: 'live.close-room',
+  key: `live:${key}`,
+  payload: { room },
+});
 
 @Injectable()
 export class LiveOutboxHandlers implements OnModuleInit {
@@ -22,7 +26,9 @@ export class LiveOutboxHandlers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.outbox.handle<{ room: string; event: string; payload: unknown }>('live.emit', ({ payload: p }) => this.live.emit(p.room, p.event, p.payload));
+    this.outbox.handle<{ room: string; event: string; payload: unknown }>('live.emit', ({ payload: p }) =>
+      this.live.emit(p.room, p.event, p.payload),
+    );
     this.outbox.handle<{ room: string }>('live.close-room', ({ payload: p }) => this.live.closeRoom(p.room));
   }
 }

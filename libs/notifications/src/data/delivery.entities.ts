@@ -39,7 +39,12 @@ export class WebhookDelivery {
   @Property({ type: 'integer' }) attempts: number = 0;
   @Property({ type: 'integer', nullable: true }) lastStatusCode?: number | null;
   @Property({ type: 'text', nullable: true }) lastError?: string | null;
-  @Property({ type: 'json' }) log: { at: string; statusCode: number | null; error: string | null; durationMs: number }[] = [];
+  @Property({ type: 'json' }) log: {
+    at: string;
+    statusCode: number | null;
+    error: string | null;
+    durationMs: number;
+  }[] = [];
   @Property({ type: 'datetime' }) createdAt!: Date;
   @Property({ type: 'datetime', nullable: true }) deliveredAt?: Date | null;
 }

@@ -63,10 +63,27 @@ export class DeliveryService {
       ...plan.deliveries.map((id) => ({
         name: 'webhook',
         data: { deliveryId: id },
-        opts: { jobId: webhookJobId(id), attempts: this.config.env.WEBHOOK_ATTEMPTS, backoff, removeOnComplete: { age: 86400 }, removeOnFail: { age: 7 * 86400 } },
+        opts: {
+          jobId: webhookJobId(id),
+          attempts: this.config.env.WEBHOOK_ATTEMPTS,
+          backoff,
+          removeOnComplete: { age: 86400 },
+          removeOnFail: { age: 7 * 86400 },
+        },
       })),
       ...(plan.email
-        ? [{ name: 'email', data: { notificationId }, opts: { jobId: emailJobId(notificationId), attempts: 5, backoff: { type: 'exponential' as const, delay: 2000 }, removeOnComplete: { age: 86400 } } }]
+        ? [
+            {
+              name: 'email',
+              data: { notificationId },
+              opts: {
+                jobId: emailJobId(notificationId),
+                attempts: 5,
+                backoff: { type: 'exponential' as const, delay: 2000 },
+                removeOnComplete: { age: 86400 },
+              },
+            },
+          ]
         : []),
     ]);
   }
@@ -90,7 +107,14 @@ export class DeliveryService {
       return;
     }
     const timestamp = String(Math.floor(this.clock.now().toSeconds()));
-    const body = JSON.stringify({ id: n.id, type: n.type, title: n.title, body: n.body, data: n.data, createdAt: n.createdAt.toISOString() });
+    const body = JSON.stringify({
+      id: n.id,
+      type: n.type,
+      title: n.title,
+      body: n.body,
+      data: n.data,
+      createdAt: n.createdAt.toISOString(),
+    });
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
@@ -114,7 +138,12 @@ export class DeliveryService {
       // never the address or port: the log must not map internal services
       error = deliveryFailureReason(err);
     }
-    const entry = { at: this.clock.now().toISO()!, statusCode, error, durationMs: Math.round(performance.now() - started) };
+    const entry = {
+      at: this.clock.now().toISO()!,
+      statusCode,
+      error,
+      durationMs: Math.round(performance.now() - started),
+    };
     const ok = error === null;
     const { WEBHOOK_DISABLE_AFTER } = this.config.env;
     await withContext(this.orm, async () => {
@@ -150,8 +179,18 @@ export class DeliveryService {
       text: n.body,
       messageId,
       headers: { 'X-Vetting-Event': n.type },
-      attachments: (n.attachments ?? []).filter((a) => a !== ics).map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
-      ...(ics ? { icalEvent: { filename: ics.filename, method: /METHOD:CANCEL/.test(ics.content) ? 'CANCEL' : 'REQUEST', content: ics.content } } : {}),
+      attachments: (n.attachments ?? [])
+        .filter((a) => a !== ics)
+        .map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+      ...(ics
+        ? {
+            icalEvent: {
+              filename: ics.filename,
+              method: /METHOD:CANCEL/.test(ics.content) ? 'CANCEL' : 'REQUEST',
+              content: ics.content,
+            },
+          }
+        : {}),
     };
     try {
       if (this.config.env.SMTP_URL) {

@@ -5,13 +5,22 @@ import { postWebhook, publicOnlyLookup, WebhookTargetRefused } from './webhook-t
 /** A resolver that answers every name with the given addresses (a DNS rebinding attacker). */
 const resolvingTo =
   (...addresses: string[]) =>
-  (_host: string, _opts: unknown, cb: (err: NodeJS.ErrnoException | null, a: { address: string; family: number }[]) => void) =>
-    cb(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+  (
+    _host: string,
+    _opts: unknown,
+    cb: (err: NodeJS.ErrnoException | null, a: { address: string; family: number }[]) => void,
+  ) =>
+    cb(
+      null,
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
 
 describe('publicOnlyLookup', () => {
   const run = (lookup: ReturnType<typeof publicOnlyLookup>, all: boolean) =>
     new Promise<{ err: Error | null; address?: unknown; family?: number }>((resolve) =>
-      (lookup as any)('hooks.example.com', { all }, (err: Error | null, address?: unknown, family?: number) => resolve({ err, address, family })),
+      (lookup as any)('hooks.example.com', { all }, (err: Error | null, address?: unknown, family?: number) =>
+        resolve({ err, address, family }),
+      ),
     );
 
   it('passes public addresses through, in both callback forms', async () => {
@@ -23,10 +32,13 @@ describe('publicOnlyLookup', () => {
     ]);
   });
 
-  it.each([['127.0.0.1'], ['169.254.169.254'], ['::1'], ['::ffff:10.0.0.1'], ['93.184.216.34', '192.168.0.1']])('refuses when any address is not public: %p', async (...addrs) => {
-    const { err } = await run(publicOnlyLookup(resolvingTo(...addrs)), false);
-    expect(err).toBeInstanceOf(WebhookTargetRefused);
-  });
+  it.each([['127.0.0.1'], ['169.254.169.254'], ['::1'], ['::ffff:10.0.0.1'], ['93.184.216.34', '192.168.0.1']])(
+    'refuses when any address is not public: %p',
+    async (...addrs) => {
+      const { err } = await run(publicOnlyLookup(resolvingTo(...addrs)), false);
+      expect(err).toBeInstanceOf(WebhookTargetRefused);
+    },
+  );
 });
 
 describe('postWebhook (against a loopback listener)', () => {
@@ -49,7 +61,14 @@ describe('postWebhook (against a loopback listener)', () => {
   beforeEach(() => (hits = 0));
 
   const post = (url: string, allowPrivate: boolean, resolve?: Parameters<typeof publicOnlyLookup>[0]) =>
-    postWebhook({ url, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs: 2000, allowPrivate, resolve });
+    postWebhook({
+      url,
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      timeoutMs: 2000,
+      allowPrivate,
+      resolve,
+    });
 
   it('never connects to a loopback literal without WEBHOOK_ALLOW_PRIVATE', async () => {
     await expect(post(`http://127.0.0.1:${port}/hook`, false)).rejects.toBeInstanceOf(WebhookTargetRefused);
@@ -58,7 +77,9 @@ describe('postWebhook (against a loopback listener)', () => {
   });
 
   it('never connects when a public-looking name resolves to loopback at connect time (DNS rebinding)', async () => {
-    await expect(post(`http://hooks.example.com:${port}/hook`, false, resolvingTo('127.0.0.1'))).rejects.toBeInstanceOf(WebhookTargetRefused);
+    await expect(post(`http://hooks.example.com:${port}/hook`, false, resolvingTo('127.0.0.1'))).rejects.toBeInstanceOf(
+      WebhookTargetRefused,
+    );
     await expect(post(`http://localhost:${port}/hook`, false)).rejects.toBeInstanceOf(WebhookTargetRefused);
     expect(hits).toBe(0);
   });

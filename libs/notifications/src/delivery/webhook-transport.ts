@@ -12,7 +12,11 @@ export class WebhookTargetRefused extends Error {
   }
 }
 
-type Resolver = (hostname: string, options: LookupOptions & { all: true }, cb: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+type Resolver = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  cb: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /**
  * A `lookup` for sockets that resolves every address of the host and refuses the connection when any of
@@ -23,7 +27,8 @@ export function publicOnlyLookup(resolve: Resolver = dnsLookup as unknown as Res
   return (hostname, options, callback) => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return (callback as (e: Error) => void)(err);
-      if (!addresses.length || addresses.some((a) => !isPublicAddress(a.address))) return (callback as (e: Error) => void)(new WebhookTargetRefused());
+      if (!addresses.length || addresses.some((a) => !isPublicAddress(a.address)))
+        return (callback as (e: Error) => void)(new WebhookTargetRefused());
       if ((options as LookupOptions).all) return (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);
       (callback as (e: null, a: string, f: number) => void)(null, addresses[0].address, addresses[0].family);
     });

@@ -23,10 +23,18 @@ describe('isPublicAddress', () => {
     '255.255.255.255',
   ])('refuses IPv4 %s', (ip) => expect(isPublicAddress(ip)).toBe(false));
 
-  it.each(['1.1.1.1', '8.8.8.8', '93.184.216.34', '100.63.255.255', '100.128.0.0', '172.15.255.255', '172.32.0.0', '169.253.255.255', '223.255.255.255', '11.0.0.0'])(
-    'accepts public IPv4 %s',
-    (ip) => expect(isPublicAddress(ip)).toBe(true),
-  );
+  it.each([
+    '1.1.1.1',
+    '8.8.8.8',
+    '93.184.216.34',
+    '100.63.255.255',
+    '100.128.0.0',
+    '172.15.255.255',
+    '172.32.0.0',
+    '169.253.255.255',
+    '223.255.255.255',
+    '11.0.0.0',
+  ])('accepts public IPv4 %s', (ip) => expect(isPublicAddress(ip)).toBe(true));
 
   it.each([
     '::1',
@@ -55,13 +63,19 @@ describe('isPublicAddress', () => {
     '3fff::1',
   ])('refuses IPv6 %s', (ip) => expect(isPublicAddress(ip)).toBe(false));
 
-  it.each(['2606:4700:4700::1111', '2001:4860:4860::8888', '::ffff:8.8.8.8', '::ffff:808:808', '64:ff9b::808:808', '2002:808:808::1', '2a00:1450:4001:80b::200e'])(
-    'accepts public IPv6 %s',
-    (ip) => expect(isPublicAddress(ip)).toBe(true),
-  );
+  it.each([
+    '2606:4700:4700::1111',
+    '2001:4860:4860::8888',
+    '::ffff:8.8.8.8',
+    '::ffff:808:808',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+    '2a00:1450:4001:80b::200e',
+  ])('accepts public IPv6 %s', (ip) => expect(isPublicAddress(ip)).toBe(true));
 
-  it.each(['', 'localhost', '127.1', '2130706433', '0x7f.1', '1.2.3.4.5', '::g', 'example.com'])('refuses what is not an address literal: %p', (ip) =>
-    expect(isPublicAddress(ip)).toBe(false),
+  it.each(['', 'localhost', '127.1', '2130706433', '0x7f.1', '1.2.3.4.5', '::g', 'example.com'])(
+    'refuses what is not an address literal: %p',
+    (ip) => expect(isPublicAddress(ip)).toBe(false),
   );
 });
 
@@ -93,15 +107,33 @@ describe('checkWebhookUrl', () => {
   });
 
   it('refuses credentials even when private targets are allowed', () => {
-    expect(checkWebhookUrl('https://user:pass@example.com/hook', false)).toMatchObject({ ok: false, code: 'WEBHOOK_URL_NOT_ALLOWED', problem: 'must not carry credentials' });
-    expect(checkWebhookUrl('https://user@example.com/hook', true)).toMatchObject({ ok: false, code: 'WEBHOOK_URL_NOT_ALLOWED' });
+    expect(checkWebhookUrl('https://user:pass@example.com/hook', false)).toMatchObject({
+      ok: false,
+      code: 'WEBHOOK_URL_NOT_ALLOWED',
+      problem: 'must not carry credentials',
+    });
+    expect(checkWebhookUrl('https://user@example.com/hook', true)).toMatchObject({
+      ok: false,
+      code: 'WEBHOOK_URL_NOT_ALLOWED',
+    });
   });
 
-  it.each(['ftp://example.com/x', 'file:///etc/passwd', 'gopher://127.0.0.1:6379/_', 'not a url', 'javascript:alert(1)'])('refuses %s as VALIDATION_FAILED', (url) => {
+  it.each([
+    'ftp://example.com/x',
+    'file:///etc/passwd',
+    'gopher://127.0.0.1:6379/_',
+    'not a url',
+    'javascript:alert(1)',
+  ])('refuses %s as VALIDATION_FAILED', (url) => {
     expect(checkWebhookUrl(url, false)).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
   });
 
-  it.each(['https://example.com/hooks/vetting', 'http://93.184.216.34:8080/x', 'https://[2606:4700:4700::1111]/hook', 'https://hooks.example.co.uk./x'])('accepts %s', (url) => {
+  it.each([
+    'https://example.com/hooks/vetting',
+    'http://93.184.216.34:8080/x',
+    'https://[2606:4700:4700::1111]/hook',
+    'https://hooks.example.co.uk./x',
+  ])('accepts %s', (url) => {
     expect(checkWebhookUrl(url, false)).toMatchObject({ ok: true });
   });
 

@@ -56,7 +56,8 @@ function v6Hextets(ip: string): number[] | null {
   }
   const halves = text.split('::');
   if (halves.length > 2) return null;
-  const parse = (s: string) => (s === '' ? [] : s.split(':').map((h) => (/^[0-9a-f]{1,4}$/.test(h) ? parseInt(h, 16) : NaN)));
+  const parse = (s: string) =>
+    s === '' ? [] : s.split(':').map((h) => (/^[0-9a-f]{1,4}$/.test(h) ? parseInt(h, 16) : NaN));
   const head = parse(halves[0]);
   const rest = halves.length === 2 ? parse(halves[1]) : [];
   const missing = 8 - head.length - rest.length;
@@ -102,10 +103,14 @@ export function isPublicAddress(ip: string): boolean {
 function isPrivateName(host: string): boolean {
   const name = host.toLowerCase().replace(/\.+$/, '');
   if (!name.includes('.')) return true; // single-label: localhost, docker service names, "metadata", ...
-  return /(^|\.)(localhost|internal|local|localdomain|home\.arpa|intranet|corp|lan)$/.test(name) || name === 'instance-data.ec2.internal';
+  return (
+    /(^|\.)(localhost|internal|local|localdomain|home\.arpa|intranet|corp|lan)$/.test(name) ||
+    name === 'instance-data.ec2.internal'
+  );
 }
 
-export type WebhookUrlCheck = { ok: true; url: URL } | { ok: false; code: 'VALIDATION_FAILED' | 'WEBHOOK_URL_NOT_ALLOWED'; problem: string };
+export type WebhookUrlCheck =
+  { ok: true; url: URL } | { ok: false; code: 'VALIDATION_FAILED' | 'WEBHOOK_URL_NOT_ALLOWED'; problem: string };
 
 /**
  * Registration check of a webhook URL. WHATWG parsing normalises numeric hosts first (2130706433,
@@ -119,12 +124,16 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): WebhookUrlC
   } catch {
     return { ok: false, code: 'VALIDATION_FAILED', problem: 'must be an http(s) URL' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, code: 'VALIDATION_FAILED', problem: 'must be an http(s) URL' };
-  if (url.username || url.password) return { ok: false, code: 'WEBHOOK_URL_NOT_ALLOWED', problem: 'must not carry credentials' };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { ok: false, code: 'VALIDATION_FAILED', problem: 'must be an http(s) URL' };
+  if (url.username || url.password)
+    return { ok: false, code: 'WEBHOOK_URL_NOT_ALLOWED', problem: 'must not carry credentials' };
   if (allowPrivate) return { ok: true, url };
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   if (isIP(host)) {
-    return isPublicAddress(host) ? { ok: true, url } : { ok: false, code: 'WEBHOOK_URL_NOT_ALLOWED', problem: 'must point to a public address' };
+    return isPublicAddress(host)
+      ? { ok: true, url }
+      : { ok: false, code: 'WEBHOOK_URL_NOT_ALLOWED', problem: 'must point to a public address' };
   }
   if (isPrivateName(host)) return { ok: false, code: 'WEBHOOK_URL_NOT_ALLOWED', problem: 'must name a public host' };
   return { ok: true, url };

@@ -29,7 +29,10 @@ export class ChannelsController {
   }
 
   @Put('notifications/preferences')
-  @ApiOperation({ operationId: 'setNotificationPreferences', summary: 'Change channels and muted types (omitted fields stay)' })
+  @ApiOperation({
+    operationId: 'setNotificationPreferences',
+    summary: 'Change channels and muted types (omitted fields stay)',
+  })
   @ApiOkResponse({ type: NotificationPreferences })
   @ApiErrors(400)
   setPrefs(@CurrentUser() user: User, @Body() dto: PreferencesDto) {

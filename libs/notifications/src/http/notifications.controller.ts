@@ -14,7 +14,10 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listNotifications', summary: 'The caller’s inbox with cursor pagination and the unread count' })
+  @ApiOperation({
+    operationId: 'listNotifications',
+    summary: 'The caller’s inbox with cursor pagination and the unread count',
+  })
   @ApiOkResponse({ type: Inbox })
   @ApiErrors(400)
   inbox(@CurrentUser() user: User, @Query() q: InboxQuery) {

@@ -35,16 +35,32 @@ export class PreferencesDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() push?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() email?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() webhook?: boolean;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) mutedTypes?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  mutedTypes?: string[];
 }
 export class WebhookDto {
-  @ApiProperty({ format: 'uri', example: 'https://example.com/hooks/vetting' }) @IsString() @MaxLength(2000) url!: string;
-  @ApiPropertyOptional({ description: 'generated when omitted; shown once' }) @IsOptional() @IsString() @MinLength(16) @MaxLength(200) secret?: string;
+  @ApiProperty({ format: 'uri', example: 'https://example.com/hooks/vetting' })
+  @IsString()
+  @MaxLength(2000)
+  url!: string;
+  @ApiPropertyOptional({ description: 'generated when omitted; shown once' })
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(200)
+  secret?: string;
   @ApiPropertyOptional({ type: [String], enum: NOTIFICATION_TYPES, description: 'event types; empty = all' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsIn(NOTIFICATION_TYPES, { each: true, message: `each value in events must be one of: ${NOTIFICATION_TYPES.join(', ')}` })
+  @IsIn(NOTIFICATION_TYPES, {
+    each: true,
+    message: `each value in events must be one of: ${NOTIFICATION_TYPES.join(', ')}`,
+  })
   events?: string[];
 }
 export class TalentAlertsDto {

@@ -13,7 +13,8 @@ export class NotificationView {
 export class Inbox {
   @ApiProperty({ type: [NotificationView], description: 'newest first' }) items!: NotificationView[];
   @ApiProperty() unreadCount!: number;
-  @ApiProperty({ nullable: true, type: String, description: 'pass as `cursor` for the next page; null on the last' }) nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'pass as `cursor` for the next page; null on the last' })
+  nextCursor!: string | null;
 }
 
 export class MarkedRead {
@@ -24,7 +25,8 @@ export class NotificationPreferences {
   @ApiProperty() push!: boolean;
   @ApiProperty() email!: boolean;
   @ApiProperty() webhook!: boolean;
-  @ApiProperty({ type: [String], description: 'notification types not sent to any channel (the inbox keeps them)' }) mutedTypes!: string[];
+  @ApiProperty({ type: [String], description: 'notification types not sent to any channel (the inbox keeps them)' })
+  mutedTypes!: string[];
 }
 
 export class WebhookView {
@@ -72,7 +74,8 @@ export class WebhookDeliveryView {
 }
 
 export class WebhookDeliveryList {
-  @ApiProperty({ type: [WebhookDeliveryView], description: 'newest first, at most 100' }) deliveries!: WebhookDeliveryView[];
+  @ApiProperty({ type: [WebhookDeliveryView], description: 'newest first, at most 100' })
+  deliveries!: WebhookDeliveryView[];
 }
 
 export class TalentAlerts {

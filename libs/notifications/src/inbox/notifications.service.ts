@@ -15,7 +15,15 @@ export const NOTIFICATION_DELIVER = 'notification.deliver';
 export interface NotificationDelivery {
   userId: string;
   push: boolean | undefined;
-  view: { id: string; type: string; title: string; body: string; data: Record<string, unknown>; createdAt: string; readAt: null };
+  view: {
+    id: string;
+    type: string;
+    title: string;
+    body: string;
+    data: Record<string, unknown>;
+    createdAt: string;
+    readAt: null;
+  };
 }
 
 export interface NotifyInput {
@@ -59,7 +67,8 @@ export class NotificationsService {
    */
   async notifyMany(inputs: NotifyInput[], em?: EntityManager): Promise<number> {
     if (inputs.length === 0) return 0;
-    if (!em) return withContext(this.orm, (ctx) => ctx.transactional((tem) => this.notifyMany(inputs, tem as EntityManager)));
+    if (!em)
+      return withContext(this.orm, (ctx) => ctx.transactional((tem) => this.notifyMany(inputs, tem as EntityManager)));
     const createdAt = this.clock.now().toJSDate();
     const rows = inputs.map((i) => ({ id: randomUUID(), ...i }));
     // One statement stores the batch and answers, per stored notification, whether its user wants a push.
@@ -75,7 +84,15 @@ export class NotificationsService {
         payload: {
           userId: r.userId,
           push: wantsPush.get(r.id),
-          view: { id: r.id, type: r.type, title: r.title, body: r.body, data: r.data ?? {}, createdAt: createdAt.toISOString(), readAt: null },
+          view: {
+            id: r.id,
+            type: r.type,
+            title: r.title,
+            body: r.body,
+            data: r.data ?? {},
+            createdAt: createdAt.toISOString(),
+            readAt: null,
+          },
         } satisfies NotificationDelivery,
       })),
     );
@@ -85,7 +102,16 @@ export class NotificationsService {
   /** The outbox handler: `notification:new` to the user's sockets (clients de-duplicate by id) and the routing job. */
   async deliver(d: NotificationDelivery): Promise<void> {
     if (d.push) await this.live.emit(userRoom(d.userId), 'notification:new', d.view);
-    await this.delivery.add('route', { notificationId: d.view.id }, { jobId: routeJobId(d.view.id), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 } });
+    await this.delivery.add(
+      'route',
+      { notificationId: d.view.id },
+      {
+        jobId: routeJobId(d.view.id),
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: 86400 },
+      },
+    );
   }
 
   async inbox(userId: string, opts: { cursor?: string; limit: number; unreadOnly: boolean }) {

@@ -1,4 +1,20 @@
-import { Alert, Badge, Button, Card, Group, NativeSelect, NumberInput, PasswordInput, Radio, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  NativeSelect,
+  NumberInput,
+  PasswordInput,
+  Radio,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactNode, useState } from 'react';
@@ -21,14 +37,29 @@ function Done({ children }: { children: ReactNode }) {
   );
 }
 
-function EligibleCategorySelect({ value, onChange, label = 'Category', all = false }: { value: string; onChange: (v: string) => void; label?: string; all?: boolean }) {
+function EligibleCategorySelect({
+  value,
+  onChange,
+  label = 'Category',
+  all = false,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  label?: string;
+  all?: boolean;
+}) {
   const categories = useCategories();
   return (
     <NativeSelect
       label={label}
       value={value}
       onChange={(e) => onChange(e.currentTarget.value)}
-      data={[{ value: '', label: 'Choose a category' }, ...(categories.data ?? []).filter((c) => all || c.expertVettedEligible).map((c) => ({ value: c.slug, label: c.name }))]}
+      data={[
+        { value: '', label: 'Choose a category' },
+        ...(categories.data ?? [])
+          .filter((c) => all || c.expertVettedEligible)
+          .map((c) => ({ value: c.slug, label: c.name })),
+      ]}
       required
     />
   );
@@ -38,7 +69,12 @@ export function InvitePage() {
   const [freelancerId, setFreelancerId] = useState('');
   const [categorySlug, setCategorySlug] = useState('');
   const invite = useMutation({
-    mutationFn: () => unwrap<{ id: string; status: string }>(api.POST('/api/vetting/invitations', { body: { freelancerId: freelancerId.trim(), program: 'expert-vetted', categorySlug } })),
+    mutationFn: () =>
+      unwrap<{ id: string; status: string }>(
+        api.POST('/api/vetting/invitations', {
+          body: { freelancerId: freelancerId.trim(), program: 'expert-vetted', categorySlug },
+        }),
+      ),
   });
   return (
     <Stack maw={640}>
@@ -52,7 +88,13 @@ export function InvitePage() {
           }}
         >
           <Stack>
-            <TextInput label="Freelancer ID" required value={freelancerId} onChange={(e) => setFreelancerId(e.currentTarget.value)} error={freelancerId && !UUID.test(freelancerId.trim()) ? 'A freelancer ID is a UUID' : null} />
+            <TextInput
+              label="Freelancer ID"
+              required
+              value={freelancerId}
+              onChange={(e) => setFreelancerId(e.currentTarget.value)}
+              error={freelancerId && !UUID.test(freelancerId.trim()) ? 'A freelancer ID is a UUID' : null}
+            />
             <EligibleCategorySelect value={categorySlug} onChange={setCategorySlug} />
             <ErrorAlert error={invite.error} title="Could not invite" />
             {invite.data && <Done>Invitation sent ({invite.data.status}).</Done>}
@@ -77,24 +119,53 @@ interface Window {
 export function WindowsPage() {
   const { zone } = useAuth();
   const client = useQueryClient();
-  const windows = useQuery({ queryKey: ['windows'], queryFn: () => unwrap<{ windows: Window[] }>(api.GET('/api/vetting/application-windows')) });
+  const windows = useQuery({
+    queryKey: ['windows'],
+    queryFn: () => unwrap<{ windows: Window[] }>(api.GET('/api/vetting/application-windows')),
+  });
   const [categorySlug, setCategorySlug] = useState('');
   const [closesAt, setClosesAt] = useState<string | null>(null);
   const refresh = () => void client.invalidateQueries({ queryKey: ['windows'] });
   const open = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/vetting/application-windows', { body: { program: 'expert-vetted', categorySlug, closesAt: new Date(closesAt!.replace(' ', 'T')).toISOString() } })),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/vetting/application-windows', {
+          body: {
+            program: 'expert-vetted',
+            categorySlug,
+            closesAt: new Date(closesAt!.replace(' ', 'T')).toISOString(),
+          },
+        }),
+      ),
     onSuccess: refresh,
   });
-  const close = useMutation({ mutationFn: (id: string) => unwrap(api.POST('/api/vetting/application-windows/{id}/close', { params: { path: { id } } })), onSuccess: refresh });
+  const close = useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.POST('/api/vetting/application-windows/{id}/close', { params: { path: { id } } })),
+    onSuccess: refresh,
+  });
   return (
     <Stack>
       <Title order={2}>Application windows</Title>
       <Card withBorder maw={640}>
         <Stack>
           <EligibleCategorySelect value={categorySlug} onChange={setCategorySlug} />
-          <DateTimePicker weekendDays={[]} label="Closes at" description="In your time zone" value={closesAt} onChange={setClosesAt} minDate={new Date()} required />
+          <DateTimePicker
+            weekendDays={[]}
+            label="Closes at"
+            description="In your time zone"
+            value={closesAt}
+            onChange={setClosesAt}
+            minDate={new Date()}
+            required
+          />
           <ErrorAlert error={open.error} title="Could not open the window" />
-          <Button onClick={() => open.mutate()} disabled={!categorySlug || !closesAt} loading={open.isPending} style={{ alignSelf: 'flex-start' }}>
+          <Button
+            onClick={() => open.mutate()}
+            disabled={!categorySlug || !closesAt}
+            loading={open.isPending}
+            style={{ alignSelf: 'flex-start' }}
+          >
             Open window
           </Button>
         </Stack>
@@ -106,30 +177,30 @@ export function WindowsPage() {
             <Text c="dimmed">No open window.</Text>
           ) : (
             <Table.ScrollContainer minWidth={360}>
-            <Table aria-label="Open application windows">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Category</Table.Th>
-                  <Table.Th>Closes</Table.Th>
-                  <Table.Th>
-                    <span aria-hidden>·</span>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {windows.map((w) => (
-                  <Table.Tr key={w.id}>
-                    <Table.Td>{w.categorySlug}</Table.Td>
-                    <Table.Td>{formatDateTime(w.closesAt, zone)}</Table.Td>
-                    <Table.Td>
-                      <Button size="xs" variant="light" color="red" onClick={() => close.mutate(w.id)}>
-                        Close window
-                      </Button>
-                    </Table.Td>
+              <Table aria-label="Open application windows">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Category</Table.Th>
+                    <Table.Th>Closes</Table.Th>
+                    <Table.Th>
+                      <span aria-hidden>·</span>
+                    </Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+                </Table.Thead>
+                <Table.Tbody>
+                  {windows.map((w) => (
+                    <Table.Tr key={w.id}>
+                      <Table.Td>{w.categorySlug}</Table.Td>
+                      <Table.Td>{formatDateTime(w.closesAt, zone)}</Table.Td>
+                      <Table.Td>
+                        <Button size="xs" variant="light" color="red" onClick={() => close.mutate(w.id)}>
+                          Close window
+                        </Button>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
             </Table.ScrollContainer>
           )
         }
@@ -142,9 +213,13 @@ export function StaffPage() {
   const { zone } = useAuth();
   const [v, setV] = useState({ name: '', email: '', password: '', role: 'talent_manager', timeZone: zone });
   const create = useMutation({
-    mutationFn: () => unwrap<{ id: string; email: string; role: string }>(api.POST('/api/admin/users', { body: v as never })),
+    mutationFn: () =>
+      unwrap<{ id: string; email: string; role: string }>(api.POST('/api/admin/users', { body: v as never })),
   });
-  const field = (k: keyof typeof v) => ({ value: v[k], onChange: (e: { currentTarget: { value: string } }) => setV({ ...v, [k]: e.currentTarget.value }) });
+  const field = (k: keyof typeof v) => ({
+    value: v[k],
+    onChange: (e: { currentTarget: { value: string } }) => setV({ ...v, [k]: e.currentTarget.value }),
+  });
   return (
     <Stack maw={640}>
       <Title order={2}>Staff accounts</Title>
@@ -190,12 +265,21 @@ export function SupplyPage() {
   const [openJobs, setOpenJobs] = useState<number | string>(10);
   const [max, setMax] = useState<number | string>(5);
   const save = useMutation({
-    mutationFn: () => unwrap(api.PUT('/api/admin/categories/{slug}/supply', { params: { path: { slug: categorySlug } }, body: { openJobs: Number(openJobs), maxFreelancersPerJob: Number(max) } })),
+    mutationFn: () =>
+      unwrap(
+        api.PUT('/api/admin/categories/{slug}/supply', {
+          params: { path: { slug: categorySlug } },
+          body: { openJobs: Number(openJobs), maxFreelancersPerJob: Number(max) },
+        }),
+      ),
   });
   return (
     <Stack maw={640}>
       <Title order={2}>Category supply</Title>
-      <Text size="sm">A category is oversupplied when approved freelancers per open job exceed its limit; new profiles there are then rejected with advice.</Text>
+      <Text size="sm">
+        A category is oversupplied when approved freelancers per open job exceed its limit; new profiles there are then
+        rejected with advice.
+      </Text>
       <Card withBorder>
         <Stack>
           <EligibleCategorySelect value={categorySlug} onChange={setCategorySlug} all />
@@ -203,7 +287,12 @@ export function SupplyPage() {
           <NumberInput label="Most freelancers per job" min={0.01} decimalScale={2} value={max} onChange={setMax} />
           <ErrorAlert error={save.error} title="Could not save" />
           {save.isSuccess && <Done>Saved.</Done>}
-          <Button onClick={() => save.mutate()} disabled={!categorySlug} loading={save.isPending} style={{ alignSelf: 'flex-start' }}>
+          <Button
+            onClick={() => save.mutate()}
+            disabled={!categorySlug}
+            loading={save.isPending}
+            style={{ alignSelf: 'flex-start' }}
+          >
             Save supply limit
           </Button>
         </Stack>
@@ -217,7 +306,13 @@ export function TracksPage() {
   const [track, setTrack] = useState('');
   const [freelancerId, setFreelancerId] = useState('');
   const invite = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/assessments/tracks/{slug}/invitations', { params: { path: { slug: track } }, body: { freelancerId: freelancerId.trim() } })),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/assessments/tracks/{slug}/invitations', {
+          params: { path: { slug: track } },
+          body: { freelancerId: freelancerId.trim() },
+        }),
+      ),
   });
   return (
     <Stack>
@@ -258,11 +353,28 @@ export function TracksPage() {
                 <Title order={3} size="h4">
                   Invite to a track
                 </Title>
-                <NativeSelect label="Track" value={track} onChange={(e) => setTrack(e.currentTarget.value)} data={[{ value: '', label: 'Choose a track' }, ...tracks.filter((t) => t.status === 'open').map((t) => ({ value: t.slug, label: t.title }))]} />
-                <TextInput label="Freelancer ID" value={freelancerId} onChange={(e) => setFreelancerId(e.currentTarget.value)} />
+                <NativeSelect
+                  label="Track"
+                  value={track}
+                  onChange={(e) => setTrack(e.currentTarget.value)}
+                  data={[
+                    { value: '', label: 'Choose a track' },
+                    ...tracks.filter((t) => t.status === 'open').map((t) => ({ value: t.slug, label: t.title })),
+                  ]}
+                />
+                <TextInput
+                  label="Freelancer ID"
+                  value={freelancerId}
+                  onChange={(e) => setFreelancerId(e.currentTarget.value)}
+                />
                 <ErrorAlert error={invite.error} title="Could not invite" />
                 {invite.isSuccess && <Done>Invited to the track.</Done>}
-                <Button onClick={() => invite.mutate()} disabled={!track || !UUID.test(freelancerId.trim())} loading={invite.isPending} style={{ alignSelf: 'flex-start' }}>
+                <Button
+                  onClick={() => invite.mutate()}
+                  disabled={!track || !UUID.test(freelancerId.trim())}
+                  loading={invite.isPending}
+                  style={{ alignSelf: 'flex-start' }}
+                >
                   Invite to track
                 </Button>
               </Stack>
@@ -281,10 +393,19 @@ export function ReviewsPage() {
   const history = useQuery({
     queryKey: ['reviews', id],
     enabled: UUID.test(id.trim()),
-    queryFn: () => unwrap<{ reviews: { decision?: string; status?: string; reason?: string; at?: string; createdAt?: string }[] }>(api.GET('/api/admin/profiles/{id}/reviews', { params: { path: { id: id.trim() } } })),
+    queryFn: () =>
+      unwrap<{ reviews: { decision?: string; status?: string; reason?: string; at?: string; createdAt?: string }[] }>(
+        api.GET('/api/admin/profiles/{id}/reviews', { params: { path: { id: id.trim() } } }),
+      ),
   });
   const review = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/admin/profiles/{id}/review', { params: { path: { id: id.trim() } }, body: { decision, reason } })),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/admin/profiles/{id}/review', {
+          params: { path: { id: id.trim() } },
+          body: { decision, reason },
+        }),
+      ),
     onSuccess: () => void history.refetch(),
   });
   return (
@@ -299,10 +420,19 @@ export function ReviewsPage() {
               <Radio value="rejected" label="Reject" />
             </Group>
           </Radio.Group>
-          <Textarea label="Reason (shown to the freelancer)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+          <Textarea
+            label="Reason (shown to the freelancer)"
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+          />
           <ErrorAlert error={review.error} title="Could not review" />
           {review.isSuccess && <Done>Review recorded.</Done>}
-          <Button onClick={() => review.mutate()} disabled={!UUID.test(id.trim()) || !reason.trim()} loading={review.isPending} style={{ alignSelf: 'flex-start' }}>
+          <Button
+            onClick={() => review.mutate()}
+            disabled={!UUID.test(id.trim()) || !reason.trim()}
+            loading={review.isPending}
+            style={{ alignSelf: 'flex-start' }}
+          >
             Record review
           </Button>
         </Stack>
@@ -323,7 +453,10 @@ export function ReviewsPage() {
 export function IdentityPage() {
   const [id, setId] = useState('');
   const verify = useMutation({
-    mutationFn: () => unwrap<{ expertVetted?: { expertVetted: boolean; missing?: string[] } }>(api.POST('/api/admin/freelancers/{id}/identity-verification', { params: { path: { id: id.trim() } } })),
+    mutationFn: () =>
+      unwrap<{ expertVetted?: { expertVetted: boolean; missing?: string[] } }>(
+        api.POST('/api/admin/freelancers/{id}/identity-verification', { params: { path: { id: id.trim() } } }),
+      ),
   });
   return (
     <Stack maw={640}>
@@ -335,10 +468,16 @@ export function IdentityPage() {
           <ErrorAlert error={verify.error} title="Could not verify" />
           {verify.data && (
             <Done>
-              Identity verified. Expert-Vetted: {verify.data.expertVetted?.expertVetted ? 'granted' : 'not yet'}. <Link to={`/freelancers/${id.trim()}`}>View the profile</Link>
+              Identity verified. Expert-Vetted: {verify.data.expertVetted?.expertVetted ? 'granted' : 'not yet'}.{' '}
+              <Link to={`/freelancers/${id.trim()}`}>View the profile</Link>
             </Done>
           )}
-          <Button onClick={() => verify.mutate()} disabled={!UUID.test(id.trim())} loading={verify.isPending} style={{ alignSelf: 'flex-start' }}>
+          <Button
+            onClick={() => verify.mutate()}
+            disabled={!UUID.test(id.trim())}
+            loading={verify.isPending}
+            style={{ alignSelf: 'flex-start' }}
+          >
             Mark identity verified
           </Button>
         </Stack>

@@ -1,4 +1,18 @@
-import { Alert, Badge, Button, Card, Checkbox, Code, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Code,
+  Group,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -17,13 +31,19 @@ export function FollowPage() {
   const user = useUser();
   const client = useQueryClient();
   const categories = useCategories();
-  const alerts = useQuery({ queryKey: ['talent-alerts'], queryFn: () => unwrap<{ categorySlugs: string[] }>(api.GET('/api/clients/me/talent-alerts')) });
+  const alerts = useQuery({
+    queryKey: ['talent-alerts'],
+    queryFn: () => unwrap<{ categorySlugs: string[] }>(api.GET('/api/clients/me/talent-alerts')),
+  });
   const [chosen, setChosen] = useState<string[]>([]);
   useEffect(() => {
     if (alerts.data) setChosen(alerts.data.categorySlugs);
   }, [alerts.data]);
   const save = useMutation({
-    mutationFn: () => unwrap<{ categorySlugs: string[] }>(api.PUT('/api/clients/me/talent-alerts', { body: { categorySlugs: chosen } })),
+    mutationFn: () =>
+      unwrap<{ categorySlugs: string[] }>(
+        api.PUT('/api/clients/me/talent-alerts', { body: { categorySlugs: chosen } }),
+      ),
     onSuccess: (d) => {
       client.setQueryData(['talent-alerts'], d);
       notifications.show({ title: 'Saved', message: `Following ${d.categorySlugs.length} categories.`, color: 'teal' });
@@ -38,7 +58,8 @@ export function FollowPage() {
       </Text>
       {plan === 'marketplace' && (
         <Alert color="gray" title="Alerts need Business Plus or Enterprise">
-          You can follow categories, but real-time alerts about new Expert-Vetted talent are sent to Business Plus and Enterprise clients only.
+          You can follow categories, but real-time alerts about new Expert-Vetted talent are sent to Business Plus and
+          Enterprise clients only.
         </Alert>
       )}
       <QueryView query={alerts} label="Loading your followed categories">
@@ -105,7 +126,10 @@ interface Delivery {
 export function WebhooksPage() {
   const { zone } = useAuth();
   const client = useQueryClient();
-  const hooks = useQuery({ queryKey: ['webhooks'], queryFn: () => unwrap<{ webhooks: Webhook[] }>(api.GET('/api/webhooks')) });
+  const hooks = useQuery({
+    queryKey: ['webhooks'],
+    queryFn: () => unwrap<{ webhooks: Webhook[] }>(api.GET('/api/webhooks')),
+  });
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState<{ id: string; secret: string } | null>(null);
   const [open, setOpen] = useState<string | null>(null);
@@ -118,8 +142,14 @@ export function WebhooksPage() {
       refresh();
     },
   });
-  const remove = useMutation({ mutationFn: (id: string) => unwrap(api.DELETE('/api/webhooks/{id}', { params: { path: { id } } })), onSuccess: refresh });
-  const enable = useMutation({ mutationFn: (id: string) => unwrap(api.POST('/api/webhooks/{id}/enable', { params: { path: { id } } })), onSuccess: refresh });
+  const remove = useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE('/api/webhooks/{id}', { params: { path: { id } } })),
+    onSuccess: refresh,
+  });
+  const enable = useMutation({
+    mutationFn: (id: string) => unwrap(api.POST('/api/webhooks/{id}/enable', { params: { path: { id } } })),
+    onSuccess: refresh,
+  });
   return (
     <Stack>
       <Title order={2}>Webhooks</Title>
@@ -131,7 +161,15 @@ export function WebhooksPage() {
           }}
         >
           <Group align="flex-end">
-            <TextInput label="Endpoint URL" type="url" required placeholder="https://example.com/hooks/vetting" value={url} onChange={(e) => setUrl(e.currentTarget.value)} style={{ flex: 1, minWidth: 240 }} />
+            <TextInput
+              label="Endpoint URL"
+              type="url"
+              required
+              placeholder="https://example.com/hooks/vetting"
+              value={url}
+              onChange={(e) => setUrl(e.currentTarget.value)}
+              style={{ flex: 1, minWidth: 240 }}
+            />
             <Button type="submit" loading={create.isPending}>
               Add webhook
             </Button>
@@ -139,7 +177,14 @@ export function WebhooksPage() {
         </form>
         <ErrorAlert error={create.error} title="Could not add the webhook" />
         {secret && (
-          <Alert color="yellow" title="Signing secret: shown once" mt="md" withCloseButton onClose={() => setSecret(null)} closeButtonLabel="Hide the secret">
+          <Alert
+            color="yellow"
+            title="Signing secret: shown once"
+            mt="md"
+            withCloseButton
+            onClose={() => setSecret(null)}
+            closeButtonLabel="Hide the secret"
+          >
             <Text size="sm">Copy it now; it is not shown again. Verify `X-Vetting-Signature` with it.</Text>
             <Code block>{secret.secret}</Code>
           </Alert>
@@ -160,11 +205,17 @@ export function WebhooksPage() {
                         {h.url}
                       </Text>
                       <Text size="xs">
-                        {h.active ? 'active' : `disabled${h.disabledReason ? `: ${h.disabledReason}` : ''}`} · added {formatDateTime(h.createdAt, zone)} · {h.events.length ? h.events.join(', ') : 'all events'}
+                        {h.active ? 'active' : `disabled${h.disabledReason ? `: ${h.disabledReason}` : ''}`} · added{' '}
+                        {formatDateTime(h.createdAt, zone)} · {h.events.length ? h.events.join(', ') : 'all events'}
                       </Text>
                     </div>
                     <Group gap="xs">
-                      <Button size="xs" variant="default" onClick={() => setOpen(open === h.id ? null : h.id)} aria-expanded={open === h.id}>
+                      <Button
+                        size="xs"
+                        variant="default"
+                        onClick={() => setOpen(open === h.id ? null : h.id)}
+                        aria-expanded={open === h.id}
+                      >
                         Delivery log
                       </Button>
                       {!h.active && (
@@ -190,7 +241,12 @@ export function WebhooksPage() {
 
 function Deliveries({ id }: { id: string }) {
   const { zone } = useAuth();
-  const list = useQuery({ queryKey: ['deliveries', id], queryFn: () => unwrap<{ deliveries: Delivery[] }>(api.GET('/api/webhooks/{id}/deliveries', { params: { path: { id } } })), refetchInterval: 5000 });
+  const list = useQuery({
+    queryKey: ['deliveries', id],
+    queryFn: () =>
+      unwrap<{ deliveries: Delivery[] }>(api.GET('/api/webhooks/{id}/deliveries', { params: { path: { id } } })),
+    refetchInterval: 5000,
+  });
   return (
     <QueryView query={list} label="Loading deliveries">
       {({ deliveries }) =>

@@ -13,16 +13,24 @@ import { SlotPicker } from './slot-picker';
 
 export function BookPage() {
   const { zone } = useAuth();
-  const eligibility = useQuery({ queryKey: ['eligibility'], queryFn: () => unwrap<Eligibility>(api.GET('/api/vetting/eligibility')) });
+  const eligibility = useQuery({
+    queryKey: ['eligibility'],
+    queryFn: () => unwrap<Eligibility>(api.GET('/api/vetting/eligibility')),
+  });
   const categories = useCategories();
   const [invitationId, setInvitationId] = useState<string | null>(null);
   const [slot, setSlot] = useState<Slot | null>(null);
   const navigate = useNavigate();
   const client = useQueryClient();
   const book = useMutation({
-    mutationFn: (v: { invitationId: string; startsAt: string }) => unwrap<Call>(api.POST('/api/vetting/calls', { body: v })),
+    mutationFn: (v: { invitationId: string; startsAt: string }) =>
+      unwrap<Call>(api.POST('/api/vetting/calls', { body: v })),
     onSuccess: (call) => {
-      notifications.show({ title: 'Call booked', message: `Your vetting call is on ${formatDateTime(call.startsAt, zone)}.`, color: 'teal' });
+      notifications.show({
+        title: 'Call booked',
+        message: `Your vetting call is on ${formatDateTime(call.startsAt, zone)}.`,
+        color: 'teal',
+      });
       void client.invalidateQueries();
       navigate(`/calls/${call.id}`);
     },
@@ -33,8 +41,24 @@ export function BookPage() {
       <Text>A firm 30-minute video call with a talent manager. Choose a free time below.</Text>
       <QueryView query={eligibility} label="Checking your invitations">
         {(e) => {
-          if (e.eligibleAt) return <ErrorAlert title="Not eligible yet" error={new Error(`${e.message ?? 'Cooldown active'}. You can book again from ${formatDateTime(e.eligibleAt, zone)}.`)} />;
-          if (e.invitations.length === 0) return <Text>You have no open invitation. Expert-Vetted is by invitation, or through an open application window (see your dashboard).</Text>;
+          if (e.eligibleAt)
+            return (
+              <ErrorAlert
+                title="Not eligible yet"
+                error={
+                  new Error(
+                    `${e.message ?? 'Cooldown active'}. You can book again from ${formatDateTime(e.eligibleAt, zone)}.`,
+                  )
+                }
+              />
+            );
+          if (e.invitations.length === 0)
+            return (
+              <Text>
+                You have no open invitation. Expert-Vetted is by invitation, or through an open application window (see
+                your dashboard).
+              </Text>
+            );
           const chosen = invitationId ?? e.invitations[0].id;
           return (
             <Card withBorder>
@@ -48,7 +72,10 @@ export function BookPage() {
                       setInvitationId(v);
                       setSlot(null);
                     }}
-                    data={e.invitations.map((i) => ({ value: i.id, label: `${i.program} · ${categoryName(categories.data, i.categorySlug)}` }))}
+                    data={e.invitations.map((i) => ({
+                      value: i.id,
+                      label: `${i.program} · ${categoryName(categories.data, i.categorySlug)}`,
+                    }))}
                   />
                 )}
                 <SlotPicker invitationId={chosen} value={slot} onChange={setSlot} />
@@ -56,7 +83,12 @@ export function BookPage() {
                 <Text size="sm" aria-live="polite">
                   {slot ? `Selected: ${formatDateTime(slot.startsAt, zone)}` : 'No time selected'}
                 </Text>
-                <Button disabled={!slot} loading={book.isPending} onClick={() => slot && book.mutate({ invitationId: chosen, startsAt: slot.startsAt })} style={{ alignSelf: 'flex-start' }}>
+                <Button
+                  disabled={!slot}
+                  loading={book.isPending}
+                  onClick={() => slot && book.mutate({ invitationId: chosen, startsAt: slot.startsAt })}
+                  style={{ alignSelf: 'flex-start' }}
+                >
                   Book
                 </Button>
               </Stack>

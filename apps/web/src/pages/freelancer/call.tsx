@@ -15,12 +15,18 @@ import { CallStatus, categoryName, isActiveCall, useCategories } from '../common
 import { SlotPicker } from './slot-picker';
 
 export function useCall(id: string) {
-  return useQuery({ queryKey: ['call', id], queryFn: () => unwrap<Call>(api.GET('/api/vetting/calls/{id}', { params: { path: { id } } })) });
+  return useQuery({
+    queryKey: ['call', id],
+    queryFn: () => unwrap<Call>(api.GET('/api/vetting/calls/{id}', { params: { path: { id } } })),
+  });
 }
 
 export function CallsPage() {
   const { zone } = useAuth();
-  const calls = useQuery({ queryKey: ['calls'], queryFn: () => unwrap<{ calls: Call[] }>(api.GET('/api/vetting/calls')) });
+  const calls = useQuery({
+    queryKey: ['calls'],
+    queryFn: () => unwrap<{ calls: Call[] }>(api.GET('/api/vetting/calls')),
+  });
   const categories = useCategories();
   return (
     <Stack>
@@ -29,7 +35,10 @@ export function CallsPage() {
         {({ calls }) =>
           calls.length === 0 ? (
             <Text>
-              No calls yet. <Anchor component={Link} to="/book">Book a call</Anchor>
+              No calls yet.{' '}
+              <Anchor component={Link} to="/book">
+                Book a call
+              </Anchor>
             </Text>
           ) : (
             <Table.ScrollContainer minWidth={480}>
@@ -68,11 +77,17 @@ export function CallsPage() {
 /** A missed call (or a late cancellation) and the date the freelancer may be reconsidered. */
 function MissedNotice({ eligibleAt }: { eligibleAt?: string }) {
   const { zone } = useAuth();
-  const eligibility = useQuery({ queryKey: ['eligibility'], enabled: !eligibleAt, queryFn: () => unwrap<Eligibility>(api.GET('/api/vetting/eligibility')) });
+  const eligibility = useQuery({
+    queryKey: ['eligibility'],
+    enabled: !eligibleAt,
+    queryFn: () => unwrap<Eligibility>(api.GET('/api/vetting/eligibility')),
+  });
   const at = eligibleAt ?? eligibility.data?.eligibleAt;
   return (
     <Alert color="red" title="Counted as a missed call">
-      {at ? `You can be reconsidered from ${formatDateTime(at, zone)}.` : 'A cooldown applies before you can be reconsidered.'}
+      {at
+        ? `You can be reconsidered from ${formatDateTime(at, zone)}.`
+        : 'A cooldown applies before you can be reconsidered.'}
     </Alert>
   );
 }
@@ -105,16 +120,24 @@ function CallDetails({ call }: { call: Call }) {
     void client.invalidateQueries({ queryKey: ['eligibility'] });
   };
   const reschedule = useMutation({
-    mutationFn: (startsAt: string) => unwrap<Call>(api.POST('/api/vetting/calls/{id}/reschedule', { params: { path: { id: call.id } }, body: { startsAt } })),
+    mutationFn: (startsAt: string) =>
+      unwrap<Call>(
+        api.POST('/api/vetting/calls/{id}/reschedule', { params: { path: { id: call.id } }, body: { startsAt } }),
+      ),
     onSuccess: (c) => {
       done(c);
       setRescheduling(false);
       setSlot(null);
-      notifications.show({ title: 'Call rescheduled', message: `New time: ${formatDateTime(c.startsAt, zone)}`, color: 'teal' });
+      notifications.show({
+        title: 'Call rescheduled',
+        message: `New time: ${formatDateTime(c.startsAt, zone)}`,
+        color: 'teal',
+      });
     },
   });
   const cancel = useMutation({
-    mutationFn: () => unwrap<Call>(api.POST('/api/vetting/calls/{id}/cancel', { params: { path: { id: call.id } }, body: {} })),
+    mutationFn: () =>
+      unwrap<Call>(api.POST('/api/vetting/calls/{id}/cancel', { params: { path: { id: call.id } }, body: {} })),
     onSuccess: (c) => {
       done(c);
       setCancelling(false);
@@ -145,12 +168,24 @@ function CallDetails({ call }: { call: Call }) {
           {(call.eligibleAt || call.status === 'missed') && <MissedNotice eligibleAt={call.eligibleAt} />}
           <ErrorAlert error={icsError} title="Could not download the invite" />
           <Group>
-            <Button variant="default" onClick={() => download(`/api/vetting/calls/${call.id}/calendar.ics`, `vetting-call-${call.id}.ics`).then(() => setIcsError(null), setIcsError)}>
+            <Button
+              variant="default"
+              onClick={() =>
+                download(`/api/vetting/calls/${call.id}/calendar.ics`, `vetting-call-${call.id}.ics`).then(
+                  () => setIcsError(null),
+                  setIcsError,
+                )
+              }
+            >
               Download invite (.ics)
             </Button>
             {active && call.freelancerId && (
               <>
-                <Button variant="light" onClick={() => setRescheduling(true)} aria-describedby={rescheduleBlocked ? 'reschedule-reason' : undefined}>
+                <Button
+                  variant="light"
+                  onClick={() => setRescheduling(true)}
+                  aria-describedby={rescheduleBlocked ? 'reschedule-reason' : undefined}
+                >
                   Reschedule
                 </Button>
                 <Button color="red" variant="light" onClick={() => setCancelling(true)}>
@@ -180,7 +215,11 @@ function CallDetails({ call }: { call: Call }) {
             <Button variant="default" onClick={() => setRescheduling(false)}>
               Keep the current time
             </Button>
-            <Button disabled={!slot} loading={reschedule.isPending} onClick={() => slot && reschedule.mutate(slot.startsAt)}>
+            <Button
+              disabled={!slot}
+              loading={reschedule.isPending}
+              onClick={() => slot && reschedule.mutate(slot.startsAt)}
+            >
               Confirm reschedule
             </Button>
           </Group>
@@ -190,7 +229,9 @@ function CallDetails({ call }: { call: Call }) {
         <Stack>
           {insideNotice ? (
             <Alert color="red" title="This counts as a missed call">
-              The call starts in less than {p ? humanDuration(p.rescheduleNoticeMs) : 'the notice period'}. Cancelling now counts as a miss: you can be reconsidered only after the cooldown{p ? ` of ${periodWords(p.missedCooldown)}` : ''}.
+              The call starts in less than {p ? humanDuration(p.rescheduleNoticeMs) : 'the notice period'}. Cancelling
+              now counts as a miss: you can be reconsidered only after the cooldown
+              {p ? ` of ${periodWords(p.missedCooldown)}` : ''}.
             </Alert>
           ) : (
             <Text>You can cancel without penalty; booking again later counts as your reschedule.</Text>

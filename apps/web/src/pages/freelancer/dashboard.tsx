@@ -15,11 +15,18 @@ export function FreelancerDashboard() {
   const { zone } = useAuth();
   const client = useQueryClient();
   const categories = useCategories();
-  const eligibility = useQuery({ queryKey: ['eligibility'], queryFn: () => unwrap<Eligibility>(api.GET('/api/vetting/eligibility')) });
-  const calls = useQuery({ queryKey: ['calls'], queryFn: () => unwrap<{ calls: Call[] }>(api.GET('/api/vetting/calls')) });
+  const eligibility = useQuery({
+    queryKey: ['eligibility'],
+    queryFn: () => unwrap<Eligibility>(api.GET('/api/vetting/eligibility')),
+  });
+  const calls = useQuery({
+    queryKey: ['calls'],
+    queryFn: () => unwrap<{ calls: Call[] }>(api.GET('/api/vetting/calls')),
+  });
   const profile = usePublicProfile(user.id);
   const apply = useMutation({
-    mutationFn: (categorySlug: string) => unwrap(api.POST('/api/vetting/applications', { body: { program: 'expert-vetted', categorySlug } })),
+    mutationFn: (categorySlug: string) =>
+      unwrap(api.POST('/api/vetting/applications', { body: { program: 'expert-vetted', categorySlug } })),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['eligibility'] }),
   });
   const now = useNow();
@@ -51,7 +58,8 @@ export function FreelancerDashboard() {
                   <List size="sm">
                     {e.invitations.map((i) => (
                       <List.Item key={i.id}>
-                        {i.program} in {categoryName(categories.data, i.categorySlug)} (since {formatDate(i.createdAt, zone)}){' '}
+                        {i.program} in {categoryName(categories.data, i.categorySlug)} (since{' '}
+                        {formatDate(i.createdAt, zone)}){' '}
                         <Anchor component={Link} to="/book">
                           Book a call
                         </Anchor>
@@ -67,7 +75,12 @@ export function FreelancerDashboard() {
                         <Text size="sm">
                           {categoryName(categories.data, w.categorySlug)} until {formatDateTime(w.closesAt, zone)}
                         </Text>
-                        <Button size="xs" variant="light" onClick={() => apply.mutate(w.categorySlug)} loading={apply.isPending}>
+                        <Button
+                          size="xs"
+                          variant="light"
+                          onClick={() => apply.mutate(w.categorySlug)}
+                          loading={apply.isPending}
+                        >
                           Apply
                         </Button>
                       </Group>

@@ -1,4 +1,17 @@
-import { Alert, Badge, Button, Card, Group, MultiSelect, Stack, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  MultiSelect,
+  Stack,
+  TagsInput,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -34,8 +47,14 @@ export function ProfilePage() {
   const { zone } = useAuth();
   const client = useQueryClient();
   const categories = useCategories();
-  const profile = useQuery({ queryKey: ['my-profile'], queryFn: () => unwrap<MyProfile>(api.GET('/api/freelancers/me/profile')) });
-  const reviews = useQuery({ queryKey: ['my-reviews'], queryFn: () => unwrap<{ reviews: Review[] }>(api.GET('/api/freelancers/me/profile/reviews')) });
+  const profile = useQuery({
+    queryKey: ['my-profile'],
+    queryFn: () => unwrap<MyProfile>(api.GET('/api/freelancers/me/profile')),
+  });
+  const reviews = useQuery({
+    queryKey: ['my-reviews'],
+    queryFn: () => unwrap<{ reviews: Review[] }>(api.GET('/api/freelancers/me/profile/reviews')),
+  });
   const [title, setTitle] = useState('');
   const [overview, setOverview] = useState('');
   const [cats, setCats] = useState<string[]>([]);
@@ -52,13 +71,17 @@ export function ProfilePage() {
     void client.invalidateQueries({ queryKey: ['my-reviews'] });
   };
   const save = useMutation({
-    mutationFn: () => unwrap(api.PUT('/api/freelancers/me/profile', { body: { title, overview, categorySlugs: cats, skills } })),
+    mutationFn: () =>
+      unwrap(api.PUT('/api/freelancers/me/profile', { body: { title, overview, categorySlugs: cats, skills } })),
     onSuccess: () => {
       refresh();
       notifications.show({ title: 'Profile saved', message: '', color: 'teal' });
     },
   });
-  const submit = useMutation({ mutationFn: () => unwrap(api.POST('/api/freelancers/me/profile/submit')), onSuccess: refresh });
+  const submit = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/freelancers/me/profile/submit')),
+    onSuccess: refresh,
+  });
   const lastRejection = [...(reviews.data?.reviews ?? [])].reverse().find((r) => r.outcome === 'rejected');
   return (
     <Stack>
@@ -77,7 +100,11 @@ export function ProfilePage() {
                   identity {p.identityVerified ? 'verified' : 'not verified'}
                 </Badge>
               </Group>
-              {p.approvalReason && <Text size="sm" mt="xs">{p.approvalReason}</Text>}
+              {p.approvalReason && (
+                <Text size="sm" mt="xs">
+                  {p.approvalReason}
+                </Text>
+              )}
               {p.approvalStatus === 'rejected' && lastRejection?.advice && (
                 <Alert color="orange" title="What to do next" mt="sm">
                   {lastRejection.advice}
@@ -92,15 +119,37 @@ export function ProfilePage() {
             <Card withBorder>
               <Stack>
                 <TextInput label="Title" required value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
-                <Textarea label="Overview" autosize minRows={3} value={overview} onChange={(e) => setOverview(e.currentTarget.value)} />
-                <MultiSelect label="Categories" data={(categories.data ?? []).map((c) => ({ value: c.slug, label: c.name }))} value={cats} onChange={setCats} maxValues={5} />
-                <TagsInput label="Skills" description="Press Enter after each skill" value={skills} onChange={setSkills} />
+                <Textarea
+                  label="Overview"
+                  autosize
+                  minRows={3}
+                  value={overview}
+                  onChange={(e) => setOverview(e.currentTarget.value)}
+                />
+                <MultiSelect
+                  label="Categories"
+                  data={(categories.data ?? []).map((c) => ({ value: c.slug, label: c.name }))}
+                  value={cats}
+                  onChange={setCats}
+                  maxValues={5}
+                />
+                <TagsInput
+                  label="Skills"
+                  description="Press Enter after each skill"
+                  value={skills}
+                  onChange={setSkills}
+                />
                 <ErrorAlert error={save.error ?? submit.error} />
                 <Group>
                   <Button onClick={() => save.mutate()} loading={save.isPending}>
                     Save profile
                   </Button>
-                  <Button variant="light" onClick={() => submit.mutate()} loading={submit.isPending} disabled={p.approvalStatus === 'approved' || p.approvalStatus === 'pending_review'}>
+                  <Button
+                    variant="light"
+                    onClick={() => submit.mutate()}
+                    loading={submit.isPending}
+                    disabled={p.approvalStatus === 'approved' || p.approvalStatus === 'pending_review'}
+                  >
                     Submit for approval
                   </Button>
                 </Group>

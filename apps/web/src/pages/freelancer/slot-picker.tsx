@@ -11,10 +11,22 @@ import { dayKey, formatDate, formatTime, zoneLabel } from '../../time';
 const DAYS_SHOWN = 30;
 
 export const dayLabel = (day: string) =>
-  new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+  new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
 
 /** Free slots of an invitation's category as a calendar in the freelancer's zone: pick a day, then a time. */
-export function SlotPicker({ invitationId, value, onChange, exclude }: { invitationId: string; value: Slot | null; onChange: (s: Slot | null) => void; exclude?: string }) {
+export function SlotPicker({
+  invitationId,
+  value,
+  onChange,
+  exclude,
+}: {
+  invitationId: string;
+  value: Slot | null;
+  onChange: (s: Slot | null) => void;
+  exclude?: string;
+}) {
   const { zone } = useAuth();
   const slots = useQuery({
     queryKey: ['slots', invitationId, zone],
@@ -22,7 +34,9 @@ export function SlotPicker({ invitationId, value, onChange, exclude }: { invitat
       const from = new Date();
       const to = new Date(from.getTime() + DAYS_SHOWN * 86_400_000);
       return unwrap<{ timeZone: string; slots: Slot[] }>(
-        api.GET('/api/vetting/slots', { params: { query: { invitationId, from: from.toISOString(), to: to.toISOString(), timeZone: zone } } }),
+        api.GET('/api/vetting/slots', {
+          params: { query: { invitationId, from: from.toISOString(), to: to.toISOString(), timeZone: zone } },
+        }),
       );
     },
   });
@@ -66,7 +80,9 @@ export function SlotPicker({ invitationId, value, onChange, exclude }: { invitat
           minDate={days[0]}
           maxDate={days[days.length - 1]}
           excludeDate={(d) => !byDay.has(d)}
-          getDayAriaLabel={(d) => `${dayLabel(d)}${byDay.has(d) ? `, ${byDay.get(d)!.length} free slots` : ', no free slots'}`}
+          getDayAriaLabel={(d) =>
+            `${dayLabel(d)}${byDay.has(d) ? `, ${byDay.get(d)!.length} free slots` : ', no free slots'}`
+          }
           weekendDays={[]}
           nextLabel="Next month"
           previousLabel="Previous month"
@@ -80,7 +96,13 @@ export function SlotPicker({ invitationId, value, onChange, exclude }: { invitat
             {times.map((s) => {
               const selected = value?.startsAt === s.startsAt;
               return (
-                <Button key={s.startsAt} size="xs" variant={selected ? 'filled' : 'default'} aria-pressed={selected} onClick={() => onChange(selected ? null : s)}>
+                <Button
+                  key={s.startsAt}
+                  size="xs"
+                  variant={selected ? 'filled' : 'default'}
+                  aria-pressed={selected}
+                  onClick={() => onChange(selected ? null : s)}
+                >
                   {formatTime(s.startsAt, zone)}
                 </Button>
               );

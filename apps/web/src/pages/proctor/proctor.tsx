@@ -1,4 +1,17 @@
-import { Badge, Button, Card, Group, Modal, Stack, Table, Text, TextInput, Textarea, Title, VisuallyHidden } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Card,
+  Group,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -55,17 +68,27 @@ export function ProctorLivePage() {
   const client = useQueryClient();
   const { socket, connected } = useLive();
   const now = useNow();
-  const live = useQuery({ queryKey: ['proctoring', 'live'], queryFn: () => unwrap<{ attempts: LiveAttempt[] }>(api.GET('/api/proctoring/live')) });
+  const live = useQuery({
+    queryKey: ['proctoring', 'live'],
+    queryFn: () => unwrap<{ attempts: LiveAttempt[] }>(api.GET('/api/proctoring/live')),
+  });
   // (Re)join the lobby on every connection; its answer is the current list.
   useEffect(() => {
     if (!connected) return;
-    void emitAck<{ attempts: LiveAttempt[] }>(socket, 'proctor:lobby').then((a) => client.setQueryData(['proctoring', 'live'], { attempts: a.attempts }), () => undefined);
+    void emitAck<{ attempts: LiveAttempt[] }>(socket, 'proctor:lobby').then(
+      (a) => client.setQueryData(['proctoring', 'live'], { attempts: a.attempts }),
+      () => undefined,
+    );
   }, [connected, socket]);
   const upsert = (a: LiveAttempt) =>
-    client.setQueryData<{ attempts: LiveAttempt[] }>(['proctoring', 'live'], (old) => ({ attempts: [...(old?.attempts ?? []).filter((x) => x.attemptId !== a.attemptId), a] }));
+    client.setQueryData<{ attempts: LiveAttempt[] }>(['proctoring', 'live'], (old) => ({
+      attempts: [...(old?.attempts ?? []).filter((x) => x.attemptId !== a.attemptId), a],
+    }));
   useLiveEvent<LiveAttempt>('proctoring:attempt-started', upsert);
   useLiveEvent<LiveAttempt>('proctoring:attempt-ended', (a) =>
-    client.setQueryData<{ attempts: LiveAttempt[] }>(['proctoring', 'live'], (old) => ({ attempts: (old?.attempts ?? []).filter((x) => x.attemptId !== a.attemptId) })),
+    client.setQueryData<{ attempts: LiveAttempt[] }>(['proctoring', 'live'], (old) => ({
+      attempts: (old?.attempts ?? []).filter((x) => x.attemptId !== a.attemptId),
+    })),
   );
   return (
     <Stack>
@@ -97,7 +120,13 @@ export function ProctorLivePage() {
                     <Table.Tr key={a.attemptId}>
                       <Table.Td>
                         {a.assessment.proctored ? (
-                          <CandidateThumbnail socket={socket} connected={connected} attemptId={a.attemptId} candidateId={a.candidate.id} candidateName={a.candidate.name ?? 'Candidate'} />
+                          <CandidateThumbnail
+                            socket={socket}
+                            connected={connected}
+                            attemptId={a.attemptId}
+                            candidateId={a.candidate.id}
+                            candidateName={a.candidate.name ?? 'Candidate'}
+                          />
                         ) : (
                           <Text size="xs">not proctored</Text>
                         )}
@@ -115,7 +144,11 @@ export function ProctorLivePage() {
                         <Text size="xs">{countsText(a.signalCounts)}</Text>
                       </Table.Td>
                       <Table.Td>
-                        <Button size="xs" onClick={() => navigate(`/proctoring/attempts/${a.attemptId}`)} aria-label={`Watch ${a.candidate.name ?? 'candidate'}`}>
+                        <Button
+                          size="xs"
+                          onClick={() => navigate(`/proctoring/attempts/${a.attemptId}`)}
+                          aria-label={`Watch ${a.candidate.name ?? 'candidate'}`}
+                        >
                           Watch
                         </Button>
                       </Table.Td>
@@ -135,7 +168,8 @@ const describe = (s: Signal) => {
   const d = s.data ?? {};
   const parts: string[] = [s.type.replace(/_/g, ' ')];
   if (typeof d.length === 'number') parts.push(`${d.length} characters`);
-  if (typeof d.durationMs === 'number') parts.push(`${s.type.startsWith('camera') ? 'off' : 'away'} ${formatDuration(d.durationMs)}`);
+  if (typeof d.durationMs === 'number')
+    parts.push(`${s.type.startsWith('camera') ? 'off' : 'away'} ${formatDuration(d.durationMs)}`);
   if (typeof d.message === 'string') parts.push(`“${d.message}”`);
   if (typeof d.note === 'string') parts.push(`“${d.note}”`);
   if (typeof d.reason === 'string') parts.push(d.reason);
@@ -209,7 +243,8 @@ export function ProctorAttemptPage() {
     if (p.attemptId === id) setSummary((a) => (a ? { ...a, answeredCount: p.answeredCount, itemCount: p.total } : a));
   });
   useLiveEvent<{ attemptId: string; status: string; reason?: string }>('attempt:ended', (e) => {
-    if (e.attemptId === id) setEnded(`The attempt ended: ${e.status}${e.reason ? ` (${e.reason.replace(/_/g, ' ')})` : ''}.`);
+    if (e.attemptId === id)
+      setEnded(`The attempt ended: ${e.status}${e.reason ? ` (${e.reason.replace(/_/g, ' ')})` : ''}.`);
   });
 
   const act = async (event: string, payload: Record<string, unknown>, done: string) => {
@@ -246,7 +281,13 @@ export function ProctorAttemptPage() {
       )}
       {summary && !ended && ice && summary.assessment.proctored && (
         <Card withBorder maw={420}>
-          <CandidateCameraView socket={socket} attemptId={id} candidateId={summary.candidate.id} candidateName={summary.candidate.name ?? 'Candidate'} ice={ice} />
+          <CandidateCameraView
+            socket={socket}
+            attemptId={id}
+            candidateId={summary.candidate.id}
+            candidateName={summary.candidate.name ?? 'Candidate'}
+            ice={ice}
+          />
         </Card>
       )}
       {ended && (
@@ -258,14 +299,32 @@ export function ProctorAttemptPage() {
         <Card withBorder>
           <Stack>
             <Group align="flex-end">
-              <TextInput label="Warning message" value={message} onChange={(e) => setMessage(e.currentTarget.value)} style={{ flex: 1, minWidth: 220 }} />
-              <Button color="grape" disabled={!message.trim()} onClick={() => void act('proctor:warn', { message }, 'Warning sent')}>
+              <TextInput
+                label="Warning message"
+                value={message}
+                onChange={(e) => setMessage(e.currentTarget.value)}
+                style={{ flex: 1, minWidth: 220 }}
+              />
+              <Button
+                color="grape"
+                disabled={!message.trim()}
+                onClick={() => void act('proctor:warn', { message }, 'Warning sent')}
+              >
                 Warn
               </Button>
             </Group>
             <Group align="flex-end">
-              <TextInput label="Flag note" value={note} onChange={(e) => setNote(e.currentTarget.value)} style={{ flex: 1, minWidth: 220 }} />
-              <Button color="yellow.9" disabled={!note.trim()} onClick={() => void act('proctor:flag', { note }, 'Flag recorded').then(() => setNote(''))}>
+              <TextInput
+                label="Flag note"
+                value={note}
+                onChange={(e) => setNote(e.currentTarget.value)}
+                style={{ flex: 1, minWidth: 220 }}
+              />
+              <Button
+                color="yellow.9"
+                disabled={!note.trim()}
+                onClick={() => void act('proctor:flag', { note }, 'Flag recorded').then(() => setNote(''))}
+              >
                 Flag
               </Button>
             </Group>
@@ -289,7 +348,9 @@ export function ProctorAttemptPage() {
         <Table.Tbody aria-live="polite">
           {timeline.map((s) => (
             <Table.Tr key={s.id} data-signal-type={s.type}>
-              <Table.Td>{new Intl.DateTimeFormat('en-GB', { timeStyle: 'medium', timeZone: zone }).format(new Date(s.at))}</Table.Td>
+              <Table.Td>
+                {new Intl.DateTimeFormat('en-GB', { timeStyle: 'medium', timeZone: zone }).format(new Date(s.at))}
+              </Table.Td>
               <Table.Td>{describe(s)}</Table.Td>
               <Table.Td>{s.source}</Table.Td>
             </Table.Tr>
@@ -308,7 +369,9 @@ export function ProctorAttemptPage() {
             <Button
               color="red"
               disabled={!reason.trim()}
-              onClick={() => void act('proctor:terminate', { reason }, 'Attempt terminated').then(() => setConfirmTerminate(false))}
+              onClick={() =>
+                void act('proctor:terminate', { reason }, 'Attempt terminated').then(() => setConfirmTerminate(false))
+              }
             >
               Terminate now
             </Button>

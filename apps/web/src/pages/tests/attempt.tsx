@@ -1,4 +1,20 @@
-import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, NativeSelect, Paper, Progress, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  NativeSelect,
+  Paper,
+  Progress,
+  Radio,
+  Stack,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -25,7 +41,13 @@ export function AttemptPage() {
     queryKey: ['attempt', id],
     queryFn: () => unwrap<AttemptView>(api.GET('/api/attempts/{id}', { params: { path: { id } } })),
     // Until graded, look again: grading runs in the worker after the end.
-    refetchInterval: (q) => (q.state.data && ENDED.includes(q.state.data.status) && q.state.data.status !== 'graded' && q.state.data.status !== 'abandoned' ? 1500 : false),
+    refetchInterval: (q) =>
+      q.state.data &&
+      ENDED.includes(q.state.data.status) &&
+      q.state.data.status !== 'graded' &&
+      q.state.data.status !== 'abandoned'
+        ? 1500
+        : false,
   });
   return (
     <QueryView query={attempt} label="Loading the test">
@@ -54,12 +76,15 @@ function Lobby({ attempt, onStart }: { attempt: AttemptView; onStart: () => void
       </Text>
       {a.proctored && (
         <Alert color="grape" title="This test is proctored">
-          A proctor may watch live. Leaving the tab or window, pasting, copying and leaving full screen are recorded with their time. The clock is held by the server and keeps running if you disconnect; reconnect to resume.
+          A proctor may watch live. Leaving the tab or window, pasting, copying and leaving full screen are recorded
+          with their time. The clock is held by the server and keeps running if you disconnect; reconnect to resume.
         </Alert>
       )}
       {a.proctored && (
         <Text size="sm">
-          {camera.required ? 'Your camera is needed: the proctor sees it live while the test runs. The browser asks for it when you start.' : 'The proctor may see your camera live; this test can also be taken without it.'}
+          {camera.required
+            ? 'Your camera is needed: the proctor sees it live while the test runs. The browser asks for it when you start.'
+            : 'The proctor may see your camera live; this test can also be taken without it.'}
         </Text>
       )}
       {camera.problem && (
@@ -127,9 +152,12 @@ function Runner({ attemptId, title }: { attemptId: string; title: string }) {
         setClock({ deadline: Date.parse(attempt.deadline!), offset: Date.parse(attempt.serverTime) - Date.now() });
         const saved = Object.fromEntries(attempt.answers.map((a) => [a.itemId, a.answer]));
         setAnswers({ ...saved, ...Object.fromEntries(unsaved.current) });
-        setSaves(Object.fromEntries(attempt.answers.map((a) => [a.itemId, { state: 'saved' as const, at: a.savedAt }])));
+        setSaves(
+          Object.fromEntries(attempt.answers.map((a) => [a.itemId, { state: 'saved' as const, at: a.savedAt }])),
+        );
         for (const [itemId, answer] of unsaved.current) void save(itemId, answer);
-        if (rejoin) notifications.show({ title: 'Reconnected', message: 'Your test resumed where you left it.', color: 'teal' });
+        if (rejoin)
+          notifications.show({ title: 'Reconnected', message: 'Your test resumed where you left it.', color: 'teal' });
       },
       (err) => {
         setError(err);
@@ -139,14 +167,21 @@ function Runner({ attemptId, title }: { attemptId: string; title: string }) {
   }, [connected, socket, attemptId]);
 
   useLiveEvent<{ attemptId: string; deadline: string; serverTime: string }>('attempt:time', (t) => {
-    if (t.attemptId === attemptId) setClock({ deadline: Date.parse(t.deadline), offset: Date.parse(t.serverTime) - Date.now() });
+    if (t.attemptId === attemptId)
+      setClock({ deadline: Date.parse(t.deadline), offset: Date.parse(t.serverTime) - Date.now() });
   });
   useLiveEvent<{ attemptId: string; message: string; at: string }>('proctor:warning', (w) => {
     if (w.attemptId === attemptId) setWarnings((ws) => [...ws, { message: w.message, at: w.at }]);
   });
   const onEnded = (e: { attemptId: string; status?: string; reason?: string }) => {
     if (e.attemptId !== attemptId) return;
-    setEnded(e.status === 'expired' ? 'Time is up: your answers were submitted.' : e.status === 'terminated' ? `A proctor ended this test${e.reason ? `: ${e.reason}` : ''}.` : 'The test has ended.');
+    setEnded(
+      e.status === 'expired'
+        ? 'Time is up: your answers were submitted.'
+        : e.status === 'terminated'
+          ? `A proctor ended this test${e.reason ? `: ${e.reason}` : ''}.`
+          : 'The test has ended.',
+    );
     setTimeout(() => void client.invalidateQueries({ queryKey: ['attempt', attemptId] }), 1500);
   };
   useLiveEvent('attempt:ended', onEnded);
@@ -176,7 +211,13 @@ function Runner({ attemptId, title }: { attemptId: string; title: string }) {
       <Group justify="space-between" align="center" wrap="wrap">
         <Title order={2}>{title}</Title>
         <Paper withBorder px="md" py={6}>
-          <Text fw={700} size="xl" role="timer" aria-label="Time left" c={remaining !== null && remaining < 60_000 ? 'red.8' : undefined}>
+          <Text
+            fw={700}
+            size="xl"
+            role="timer"
+            aria-label="Time left"
+            c={remaining !== null && remaining < 60_000 ? 'red.8' : undefined}
+          >
             {remaining === null ? '--:--' : formatDuration(remaining)}
           </Text>
         </Paper>
@@ -188,7 +229,10 @@ function Runner({ attemptId, title }: { attemptId: string; title: string }) {
       )}
       {warnings.map((w, i) => (
         <Alert key={i} color="orange" title="Warning from the proctor" role="alert">
-          {w.message} <Text span size="xs">({formatTime(w.at, zone)})</Text>
+          {w.message}{' '}
+          <Text span size="xs">
+            ({formatTime(w.at, zone)})
+          </Text>
         </Alert>
       ))}
       {ended && (
@@ -197,7 +241,9 @@ function Runner({ attemptId, title }: { attemptId: string; title: string }) {
         </Alert>
       )}
       <ErrorAlert error={error} />
-      {view && !ended && ice && view.assessment.proctored && <CandidateCamera socket={socket} attemptId={attemptId} ice={ice} />}
+      {view && !ended && ice && view.assessment.proctored && (
+        <CandidateCamera socket={socket} attemptId={attemptId} ice={ice} />
+      )}
       {view && !ended && (
         <>
           <Progress value={total ? (answered / total) * 100 : 0} aria-label={`${answered} of ${total} answered`} />
@@ -205,10 +251,18 @@ function Runner({ attemptId, title }: { attemptId: string; title: string }) {
             {answered} of {total} answered
           </Text>
           {view.items.map((item, i) => (
-            <ItemCard key={item.id} index={i} item={item} value={answers[item.id]} save={saves[item.id]} zone={zone} onChange={(a) => {
-              setAnswers((s) => ({ ...s, [item.id]: a }));
-              void save(item.id, a);
-            }} />
+            <ItemCard
+              key={item.id}
+              index={i}
+              item={item}
+              value={answers[item.id]}
+              save={saves[item.id]}
+              zone={zone}
+              onChange={(a) => {
+                setAnswers((s) => ({ ...s, [item.id]: a }));
+                void save(item.id, a);
+              }}
+            />
           ))}
           <Button onClick={() => void submit()} loading={submitting} style={{ alignSelf: 'flex-start' }}>
             Submit test
@@ -220,13 +274,46 @@ function Runner({ attemptId, title }: { attemptId: string; title: string }) {
 }
 
 function SaveIndicator({ save, zone }: { save?: Save; zone: string }) {
-  if (!save) return <Text size="xs" c="dimmed">Not answered</Text>;
-  if (save.state === 'saving') return <Text size="xs" c="dimmed">Saving…</Text>;
-  if (save.state === 'error') return <Text size="xs" c="red.8">Not saved: {save.message}</Text>;
-  return <Text size="xs" c="teal.9">Saved {save.at ? `at ${formatTime(save.at, zone)}` : ''}</Text>;
+  if (!save)
+    return (
+      <Text size="xs" c="dimmed">
+        Not answered
+      </Text>
+    );
+  if (save.state === 'saving')
+    return (
+      <Text size="xs" c="dimmed">
+        Saving…
+      </Text>
+    );
+  if (save.state === 'error')
+    return (
+      <Text size="xs" c="red.8">
+        Not saved: {save.message}
+      </Text>
+    );
+  return (
+    <Text size="xs" c="teal.9">
+      Saved {save.at ? `at ${formatTime(save.at, zone)}` : ''}
+    </Text>
+  );
 }
 
-function ItemCard({ item, index, value, onChange, save, zone }: { item: Item; index: number; value?: Answer; onChange: (a: Answer) => void; save?: Save; zone: string }) {
+function ItemCard({
+  item,
+  index,
+  value,
+  onChange,
+  save,
+  zone,
+}: {
+  item: Item;
+  index: number;
+  value?: Answer;
+  onChange: (a: Answer) => void;
+  save?: Save;
+  zone: string;
+}) {
   const heading = `Question ${index + 1}`;
   return (
     <Card withBorder component="section" aria-label={heading}>
@@ -238,7 +325,11 @@ function ItemCard({ item, index, value, onChange, save, zone }: { item: Item; in
           </div>
         </Group>
         {item.type === 'multiple_choice' && item.multiple ? (
-          <Checkbox.Group label={item.prompt} value={(value?.optionIds as string[]) ?? []} onChange={(v) => onChange({ optionIds: v })}>
+          <Checkbox.Group
+            label={item.prompt}
+            value={(value?.optionIds as string[]) ?? []}
+            onChange={(v) => onChange({ optionIds: v })}
+          >
             <Stack gap={6} mt="xs">
               {item.options.map((o) => (
                 <Checkbox key={o.id} value={o.id} label={o.text} />
@@ -246,7 +337,11 @@ function ItemCard({ item, index, value, onChange, save, zone }: { item: Item; in
             </Stack>
           </Checkbox.Group>
         ) : item.type === 'multiple_choice' ? (
-          <Radio.Group label={item.prompt} value={((value?.optionIds as string[]) ?? [])[0] ?? null} onChange={(v) => onChange({ optionIds: [v] })}>
+          <Radio.Group
+            label={item.prompt}
+            value={((value?.optionIds as string[]) ?? [])[0] ?? null}
+            onChange={(v) => onChange({ optionIds: [v] })}
+          >
             <Stack gap={6} mt="xs">
               {item.options.map((o) => (
                 <Radio key={o.id} value={o.id} label={o.text} />
@@ -254,7 +349,11 @@ function ItemCard({ item, index, value, onChange, save, zone }: { item: Item; in
             </Stack>
           </Radio.Group>
         ) : item.type === 'scenario' ? (
-          <Radio.Group label={item.prompt} value={(value?.optionId as string) ?? null} onChange={(v) => onChange({ optionId: v })}>
+          <Radio.Group
+            label={item.prompt}
+            value={(value?.optionId as string) ?? null}
+            onChange={(v) => onChange({ optionId: v })}
+          >
             <Stack gap={6} mt="xs">
               {item.options.map((o) => (
                 <Radio key={o.id} value={o.id} label={o.text} />
@@ -269,7 +368,15 @@ function ItemCard({ item, index, value, onChange, save, zone }: { item: Item; in
   );
 }
 
-function CodingItem({ item, value, onChange }: { item: Extract<Item, { type: 'coding' }>; value?: Answer; onChange: (a: Answer) => void }) {
+function CodingItem({
+  item,
+  value,
+  onChange,
+}: {
+  item: Extract<Item, { type: 'coding' }>;
+  value?: Answer;
+  onChange: (a: Answer) => void;
+}) {
   const language = (value?.language as string) ?? item.languages[0];
   const [code, setCode] = useState<string>((value?.code as string) ?? item.starterCode[language] ?? '');
   // Autosave after a pause in typing.
@@ -284,8 +391,21 @@ function CodingItem({ item, value, onChange }: { item: Extract<Item, { type: 'co
       <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
         {item.statement}
       </Text>
-      <NativeSelect label="Language" data={item.languages} value={language} onChange={(e) => onChange({ language: e.currentTarget.value, code })} maw={240} />
-      <Textarea label="Your code" autosize minRows={8} styles={{ input: { fontFamily: 'monospace' } }} value={code} onChange={(e) => setCode(e.currentTarget.value)} />
+      <NativeSelect
+        label="Language"
+        data={item.languages}
+        value={language}
+        onChange={(e) => onChange({ language: e.currentTarget.value, code })}
+        maw={240}
+      />
+      <Textarea
+        label="Your code"
+        autosize
+        minRows={8}
+        styles={{ input: { fontFamily: 'monospace' } }}
+        value={code}
+        onChange={(e) => setCode(e.currentTarget.value)}
+      />
     </Stack>
   );
 }
@@ -307,7 +427,11 @@ function Result({ attempt }: { attempt: AttemptView }) {
         </Badge>
         <Text>{reason[attempt.status] ?? attempt.status}</Text>
       </Group>
-      {attempt.status === 'graded' && attempt.report ? <ReportView attempt={attempt} /> : attempt.status !== 'abandoned' && <Text size="sm">This page updates when the grade is ready.</Text>}
+      {attempt.status === 'graded' && attempt.report ? (
+        <ReportView attempt={attempt} />
+      ) : (
+        attempt.status !== 'abandoned' && <Text size="sm">This page updates when the grade is ready.</Text>
+      )}
       <Anchor component={Link} to="/tests">
         Back to tests
       </Anchor>

@@ -16,7 +16,10 @@ interface Track {
 }
 
 export function useCatalog() {
-  return useQuery({ queryKey: ['assessments'], queryFn: () => unwrap<{ assessments: AssessmentSummary[]; tracks: Track[] }>(api.GET('/api/assessments')) });
+  return useQuery({
+    queryKey: ['assessments'],
+    queryFn: () => unwrap<{ assessments: AssessmentSummary[]; tracks: Track[] }>(api.GET('/api/assessments')),
+  });
 }
 
 export function TestsPage() {
@@ -25,10 +28,21 @@ export function TestsPage() {
   const catalog = useCatalog();
   const attempts = useQuery({
     queryKey: ['attempts'],
-    queryFn: () => unwrap<{ attempts: { id: string; assessmentSlug: string; status: string; createdAt: string; score: number | null; passed: boolean | null }[] }>(api.GET('/api/attempts')),
+    queryFn: () =>
+      unwrap<{
+        attempts: {
+          id: string;
+          assessmentSlug: string;
+          status: string;
+          createdAt: string;
+          score: number | null;
+          passed: boolean | null;
+        }[];
+      }>(api.GET('/api/attempts')),
   });
   const start = useMutation({
-    mutationFn: (slug: string) => unwrap<AttemptView>(api.POST('/api/assessments/{slug}/attempts', { params: { path: { slug } } })),
+    mutationFn: (slug: string) =>
+      unwrap<AttemptView>(api.POST('/api/assessments/{slug}/attempts', { params: { path: { slug } } })),
     onSuccess: (a) => navigate(`/attempts/${a.id}`),
   });
   return (
@@ -48,11 +62,24 @@ export function TestsPage() {
                   <Group gap={6}>
                     <Badge variant="light">{durationWords(a.duration)}</Badge>
                     <Badge variant="light">{a.itemCount} questions</Badge>
-                    {a.proctored && <Badge variant="light" color="grape">proctored</Badge>}
-                    {a.access === 'invited' && <Badge variant="light" color="gray">by invitation</Badge>}
+                    {a.proctored && (
+                      <Badge variant="light" color="grape">
+                        proctored
+                      </Badge>
+                    )}
+                    {a.access === 'invited' && (
+                      <Badge variant="light" color="gray">
+                        by invitation
+                      </Badge>
+                    )}
                   </Group>
                   <Text size="xs">Pass mark {a.passingScore}%</Text>
-                  <Button mt="auto" onClick={() => start.mutate(a.slug)} loading={start.isPending && start.variables === a.slug} aria-describedby={`test-${a.slug}`}>
+                  <Button
+                    mt="auto"
+                    onClick={() => start.mutate(a.slug)}
+                    loading={start.isPending && start.variables === a.slug}
+                    aria-describedby={`test-${a.slug}`}
+                  >
                     Start test
                   </Button>
                 </Stack>
@@ -82,7 +109,8 @@ export function TestsPage() {
                     <Table.Tr key={a.id}>
                       <Table.Td>
                         <Anchor component={Link} to={`/attempts/${a.id}`}>
-                          {catalog.data?.assessments.find((x) => x.slug === a.assessmentSlug)?.title ?? a.assessmentSlug}
+                          {catalog.data?.assessments.find((x) => x.slug === a.assessmentSlug)?.title ??
+                            a.assessmentSlug}
                         </Anchor>
                       </Table.Td>
                       <Table.Td>{formatDateTime(a.createdAt, zone)}</Table.Td>

@@ -1,7 +1,16 @@
 import { useEffect } from 'react';
 import type { Socket } from 'socket.io-client';
 
-type SignalType = 'focus_lost' | 'focus_regained' | 'tab_hidden' | 'tab_visible' | 'paste' | 'copy' | 'fullscreen_exit' | 'fullscreen_enter' | 'extended_display';
+type SignalType =
+  | 'focus_lost'
+  | 'focus_regained'
+  | 'tab_hidden'
+  | 'tab_visible'
+  | 'paste'
+  | 'copy'
+  | 'fullscreen_exit'
+  | 'fullscreen_enter'
+  | 'extended_display';
 
 /**
  * The page's own integrity signals while the attempt runs: tab visibility, window focus (with the time
@@ -26,10 +35,15 @@ export function useIntegritySignals(socket: Socket | null, attemptId: string, ac
       send('focus_regained', { durationMs: Date.now() - blurredAt });
       blurredAt = null;
     };
-    const onPaste = (e: ClipboardEvent) => send('paste', { length: e.clipboardData?.getData('text/plain').length ?? 0 });
+    const onPaste = (e: ClipboardEvent) =>
+      send('paste', { length: e.clipboardData?.getData('text/plain').length ?? 0 });
     const onCopy = () => send('copy');
     const onFullscreen = () => send(document.fullscreenElement ? 'fullscreen_enter' : 'fullscreen_exit');
-    const screenApi = window.screen as unknown as { isExtended?: boolean; addEventListener?: (t: 'change', l: () => void) => void; removeEventListener?: (t: 'change', l: () => void) => void };
+    const screenApi = window.screen as unknown as {
+      isExtended?: boolean;
+      addEventListener?: (t: 'change', l: () => void) => void;
+      removeEventListener?: (t: 'change', l: () => void) => void;
+    };
     const onScreen = () => {
       if (screenApi.isExtended) send('extended_display');
     };

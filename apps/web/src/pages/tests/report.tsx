@@ -4,7 +4,6 @@ import type { AttemptView } from './types';
 
 type Bucket = { from: number; to: number; count: number };
 
-
 /** The norm group's score distribution as bars, the candidate's bucket marked; with a text equivalent. */
 export function DistributionChart({ buckets, score, band }: { buckets: Bucket[]; score: number; band: string | null }) {
   const width = 520;
@@ -22,15 +21,41 @@ export function DistributionChart({ buckets, score, band }: { buckets: Bucket[];
           const h = ((height - pad.t - pad.b) * b.count) / max;
           return (
             <g key={b.from}>
-              <rect x={pad.l + i * bw + 2} y={height - pad.b - h} width={bw - 4} height={h} fill={i === mine ? '#5f3dc4' : '#adb5bd'} />
-              <text x={pad.l + i * bw + bw / 2} y={height - pad.b + 14} fontSize="10" textAnchor="middle" fill="#343a40">
+              <rect
+                x={pad.l + i * bw + 2}
+                y={height - pad.b - h}
+                width={bw - 4}
+                height={h}
+                fill={i === mine ? '#5f3dc4' : '#adb5bd'}
+              />
+              <text
+                x={pad.l + i * bw + bw / 2}
+                y={height - pad.b + 14}
+                fontSize="10"
+                textAnchor="middle"
+                fill="#343a40"
+              >
                 {b.from}
               </text>
             </g>
           );
         })}
-        <line x1={x(score)} x2={x(score)} y1={pad.t} y2={height - pad.b} stroke="#c92a2a" strokeWidth={2} strokeDasharray="4 3" />
-        <text x={score > 80 ? x(score) - 4 : x(score) + 4} textAnchor={score > 80 ? 'end' : 'start'} y={pad.t + 10} fontSize="11" fill="#c92a2a">
+        <line
+          x1={x(score)}
+          x2={x(score)}
+          y1={pad.t}
+          y2={height - pad.b}
+          stroke="#c92a2a"
+          strokeWidth={2}
+          strokeDasharray="4 3"
+        />
+        <text
+          x={score > 80 ? x(score) - 4 : x(score) + 4}
+          textAnchor={score > 80 ? 'end' : 'start'}
+          y={pad.t + 10}
+          fontSize="11"
+          fill="#c92a2a"
+        >
           you: {score}%
         </text>
         <text x={pad.l} y={height - 4} fontSize="10" fill="#343a40">
@@ -66,7 +91,8 @@ export function ReportView({ attempt }: { attempt: AttemptView }) {
         {r.note && <Text size="sm">{r.note}</Text>}
         {p && (
           <Text size="sm">
-            Band against the norm group: {p.normGroup.size} graded attempts of this test in the last {periodWords(p.normGroup.window)}
+            Band against the norm group: {p.normGroup.size} graded attempts of this test in the last{' '}
+            {periodWords(p.normGroup.window)}
             {typeof p.normGroup.scoredHigher === 'number' ? `; ${p.normGroup.scoredHigher} scored higher` : ''}.
           </Text>
         )}

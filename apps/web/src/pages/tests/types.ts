@@ -16,7 +16,16 @@ export interface AssessmentSummary {
 export type Item =
   | { type: 'multiple_choice'; id: string; prompt: string; options: { id: string; text: string }[]; multiple: boolean }
   | { type: 'scenario'; id: string; prompt: string; options: { id: string; text: string }[] }
-  | { type: 'coding'; id: string; title: string; statement: string; examples: unknown[]; languages: string[]; starterCode: Record<string, string>; timeLimitMs: number };
+  | {
+      type: 'coding';
+      id: string;
+      title: string;
+      statement: string;
+      examples: unknown[];
+      languages: string[];
+      starterCode: Record<string, string>;
+      timeLimitMs: number;
+    };
 
 export interface Report {
   score?: number;
@@ -25,7 +34,13 @@ export interface Report {
   note?: string;
   percentile?: {
     band: string | null;
-    normGroup: { test: string; window: string; size: number; scoredHigher?: number; distribution?: { from: number; to: number; count: number }[] };
+    normGroup: {
+      test: string;
+      window: string;
+      size: number;
+      scoredHigher?: number;
+      distribution?: { from: number; to: number; count: number }[];
+    };
     computedAt: string;
   };
   integrity?: { tier: string; points: number; note: string };
@@ -56,6 +71,11 @@ export function durationWords(iso: string): string {
   const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(iso);
   if (!m) return iso;
   const [, d, h, min, s] = m;
-  const parts = [d && `${d} day${d === '1' ? '' : 's'}`, h && `${h} hour${h === '1' ? '' : 's'}`, min && `${min} minute${min === '1' ? '' : 's'}`, s && `${s} second${s === '1' ? '' : 's'}`];
+  const parts = [
+    d && `${d} day${d === '1' ? '' : 's'}`,
+    h && `${h} hour${h === '1' ? '' : 's'}`,
+    min && `${min} minute${min === '1' ? '' : 's'}`,
+    s && `${s} second${s === '1' ? '' : 's'}`,
+  ];
   return parts.filter(Boolean).join(' ') || iso;
 }

@@ -13,7 +13,11 @@ export function AgendaPage() {
   const { zone } = useAuth();
   const now = useNow(30_000);
   const categories = useCategories();
-  const calls = useQuery({ queryKey: ['calls'], queryFn: () => unwrap<{ calls: Call[] }>(api.GET('/api/vetting/calls')), refetchInterval: 30_000 });
+  const calls = useQuery({
+    queryKey: ['calls'],
+    queryFn: () => unwrap<{ calls: Call[] }>(api.GET('/api/vetting/calls')),
+    refetchInterval: 30_000,
+  });
   return (
     <Stack>
       <Title order={2}>Agenda</Title>
@@ -47,7 +51,11 @@ export function AgendaPage() {
                       <Table.Td>
                         <CallStatus status={c.status} />
                       </Table.Td>
-                      <Table.Td>{isActiveCall(c) && Date.parse(c.startsAt) > now ? formatDuration(Date.parse(c.startsAt) - now) : '—'}</Table.Td>
+                      <Table.Td>
+                        {isActiveCall(c) && Date.parse(c.startsAt) > now
+                          ? formatDuration(Date.parse(c.startsAt) - now)
+                          : '—'}
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>

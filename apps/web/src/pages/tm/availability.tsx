@@ -1,4 +1,16 @@
-import { Button, Card, Checkbox, Group, MultiSelect, NativeSelect, NumberInput, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  MultiSelect,
+  NativeSelect,
+  NumberInput,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { DatePickerInput, TimeInput } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -56,7 +68,9 @@ export function AvailabilityPage() {
     setDays(
       WEEKDAYS.map((_, i) => {
         const w = a.weekly.find((x) => x.weekday === i + 1);
-        return w ? { on: true, start: w.start, end: w.end === '24:00' ? '00:00' : w.end } : { on: false, start: '09:00', end: '17:00' };
+        return w
+          ? { on: true, start: w.start, end: w.end === '24:00' ? '00:00' : w.end }
+          : { on: false, start: '09:00', end: '17:00' };
       }),
     );
     setDaysOff(a.exceptions.map((e) => e.date));
@@ -70,7 +84,9 @@ export function AvailabilityPage() {
           body: {
             timeZone,
             // An end of 00:00 is midnight at the end of the day (the api's "24:00").
-            weekly: days.flatMap((d, i) => (d.on ? [{ weekday: i + 1, start: d.start, end: d.end === '00:00' ? '24:00' : d.end }] : [])),
+            weekly: days.flatMap((d, i) =>
+              d.on ? [{ weekday: i + 1, start: d.start, end: d.end === '00:00' ? '24:00' : d.end }] : [],
+            ),
             exceptions: daysOff.map((date) => ({ date, available: false as const })),
             dailyCap: Number(dailyCap) || undefined,
             ...(cats.length ? { categorySlugs: cats } : {}),
@@ -88,10 +104,18 @@ export function AvailabilityPage() {
     <Stack>
       <Title order={2}>Availability</Title>
       <ErrorAlert error={current.error} onRetry={() => void current.refetch()} />
-      {current.data === null && <Text>You have not published availability yet; freelancers cannot book you until you save it.</Text>}
+      {current.data === null && (
+        <Text>You have not published availability yet; freelancers cannot book you until you save it.</Text>
+      )}
       <Card withBorder>
         <Stack>
-          <NativeSelect label="Time zone" data={TIME_ZONES.includes(timeZone) ? TIME_ZONES : [timeZone, ...TIME_ZONES]} value={timeZone} onChange={(e) => setTimeZone(e.currentTarget.value)} maw={360} />
+          <NativeSelect
+            label="Time zone"
+            data={TIME_ZONES.includes(timeZone) ? TIME_ZONES : [timeZone, ...TIME_ZONES]}
+            value={timeZone}
+            onChange={(e) => setTimeZone(e.currentTarget.value)}
+            maw={360}
+          />
           <Text size="sm">Hours are in the time zone above; a day ending at 00:00 runs until midnight.</Text>
           <Table.ScrollContainer minWidth={420}>
             <Table aria-label="Weekly hours">
@@ -106,26 +130,58 @@ export function AvailabilityPage() {
                 {days.map((d, i) => (
                   <Table.Tr key={WEEKDAYS[i]}>
                     <Table.Td>
-                      <Checkbox label={WEEKDAYS[i]} checked={d.on} onChange={(e) => set(i, { on: e.currentTarget.checked })} />
+                      <Checkbox
+                        label={WEEKDAYS[i]}
+                        checked={d.on}
+                        onChange={(e) => set(i, { on: e.currentTarget.checked })}
+                      />
                     </Table.Td>
                     <Table.Td>
-                      <TimeInput aria-label={`${WEEKDAYS[i]} from`} value={d.start} disabled={!d.on} onChange={(e) => set(i, { start: e.currentTarget.value })} />
+                      <TimeInput
+                        aria-label={`${WEEKDAYS[i]} from`}
+                        value={d.start}
+                        disabled={!d.on}
+                        onChange={(e) => set(i, { start: e.currentTarget.value })}
+                      />
                     </Table.Td>
                     <Table.Td>
-                      <TimeInput aria-label={`${WEEKDAYS[i]} to`} value={d.end} disabled={!d.on} onChange={(e) => set(i, { end: e.currentTarget.value })} />
+                      <TimeInput
+                        aria-label={`${WEEKDAYS[i]} to`}
+                        value={d.end}
+                        disabled={!d.on}
+                        onChange={(e) => set(i, { end: e.currentTarget.value })}
+                      />
                     </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <DatePickerInput weekendDays={[]} type="multiple" label="Days off (exceptions)" placeholder="Pick dates" value={daysOff} onChange={(v) => setDaysOff(v as string[])} clearable maw={480} />
+          <DatePickerInput
+            weekendDays={[]}
+            type="multiple"
+            label="Days off (exceptions)"
+            placeholder="Pick dates"
+            value={daysOff}
+            onChange={(v) => setDaysOff(v as string[])}
+            clearable
+            maw={480}
+          />
           <Group align="flex-start">
-            <NumberInput label="Daily cap (calls per day)" min={1} max={48} value={dailyCap} onChange={setDailyCap} maw={220} />
+            <NumberInput
+              label="Daily cap (calls per day)"
+              min={1}
+              max={48}
+              value={dailyCap}
+              onChange={setDailyCap}
+              maw={220}
+            />
             <MultiSelect
               label="Categories"
               placeholder={cats.length ? undefined : 'All eligible categories'}
-              data={(categories.data ?? []).filter((c) => c.expertVettedEligible).map((c) => ({ value: c.slug, label: c.name }))}
+              data={(categories.data ?? [])
+                .filter((c) => c.expertVettedEligible)
+                .map((c) => ({ value: c.slug, label: c.name }))}
               value={cats}
               onChange={setCats}
               maw={480}

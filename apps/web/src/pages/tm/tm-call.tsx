@@ -66,10 +66,19 @@ function Scorecard({ call }: { call: Call }) {
   const existing = useQuery({
     queryKey: ['scorecard', call.id],
     retry: false,
-    queryFn: () => unwrap<{ scorecard: Record<string, unknown> | null }>(api.GET('/api/vetting/calls/{id}/scorecard', { params: { path: { id: call.id } } })),
+    queryFn: () =>
+      unwrap<{ scorecard: Record<string, unknown> | null }>(
+        api.GET('/api/vetting/calls/{id}/scorecard', { params: { path: { id: call.id } } }),
+      ),
   });
   const form = useForm<ScorecardValues>({
-    initialValues: { hardSkills: [{ skill: '', score: 3 }], reliability: 3, communication: 3, decision: 'pass', notes: '' },
+    initialValues: {
+      hardSkills: [{ skill: '', score: 3 }],
+      reliability: 3,
+      communication: 3,
+      decision: 'pass',
+      notes: '',
+    },
     validate: { hardSkills: { skill: (v) => (v.trim() ? null : 'Name the skill') } },
   });
   const submit = useMutation({
@@ -77,12 +86,23 @@ function Scorecard({ call }: { call: Call }) {
       unwrap(
         api.POST('/api/vetting/calls/{id}/scorecard', {
           params: { path: { id: call.id } },
-          body: { hardSkills: v.hardSkills, // The document types `softSkills` as an empty object (a free-form map of 1–5 scores).
-          softSkills: { reliability: v.reliability, communication: v.communication } as unknown as Record<string, never>, decision: v.decision, ...(v.notes ? { notes: v.notes } : {}) },
+          body: {
+            hardSkills: v.hardSkills, // The document types `softSkills` as an empty object (a free-form map of 1–5 scores).
+            softSkills: { reliability: v.reliability, communication: v.communication } as unknown as Record<
+              string,
+              never
+            >,
+            decision: v.decision,
+            ...(v.notes ? { notes: v.notes } : {}),
+          },
         }),
       ),
     onSuccess: () => {
-      notifications.show({ title: 'Scorecard submitted', message: 'Thank you: the scorecard is saved.', color: 'teal' });
+      notifications.show({
+        title: 'Scorecard submitted',
+        message: 'Thank you: the scorecard is saved.',
+        color: 'teal',
+      });
       void client.invalidateQueries({ queryKey: ['scorecard', call.id] });
     },
   });
@@ -97,26 +117,53 @@ function Scorecard({ call }: { call: Call }) {
       ) : (
         <form onSubmit={form.onSubmit((v) => submit.mutate(v))}>
           <Stack>
-            {existing.isError && !(existing.error instanceof ApiError && existing.error.status === 404) && <ErrorAlert error={existing.error} />}
+            {existing.isError && !(existing.error instanceof ApiError && existing.error.status === 404) && (
+              <ErrorAlert error={existing.error} />
+            )}
             <Text fw={600}>Hard skills (1–5)</Text>
             {form.values.hardSkills.map((_, i) => (
               <Group key={i} align="flex-end">
-                <TextInput label={`Skill ${i + 1}`} placeholder="e.g. TypeScript" {...form.getInputProps(`hardSkills.${i}.skill`)} />
-                <Score label={`Skill ${i + 1} score`} value={form.values.hardSkills[i].score} onChange={(v) => form.setFieldValue(`hardSkills.${i}.score`, v)} />
+                <TextInput
+                  label={`Skill ${i + 1}`}
+                  placeholder="e.g. TypeScript"
+                  {...form.getInputProps(`hardSkills.${i}.skill`)}
+                />
+                <Score
+                  label={`Skill ${i + 1} score`}
+                  value={form.values.hardSkills[i].score}
+                  onChange={(v) => form.setFieldValue(`hardSkills.${i}.score`, v)}
+                />
                 {form.values.hardSkills.length > 1 && (
-                  <Button variant="subtle" color="red" onClick={() => form.removeListItem('hardSkills', i)} aria-label={`Remove skill ${i + 1}`}>
+                  <Button
+                    variant="subtle"
+                    color="red"
+                    onClick={() => form.removeListItem('hardSkills', i)}
+                    aria-label={`Remove skill ${i + 1}`}
+                  >
                     Remove
                   </Button>
                 )}
               </Group>
             ))}
-            <Button variant="default" onClick={() => form.insertListItem('hardSkills', { skill: '', score: 3 })} style={{ alignSelf: 'flex-start' }}>
+            <Button
+              variant="default"
+              onClick={() => form.insertListItem('hardSkills', { skill: '', score: 3 })}
+              style={{ alignSelf: 'flex-start' }}
+            >
               Add a skill
             </Button>
             <Text fw={600}>Soft skills (1–5)</Text>
             <Group>
-              <Score label="Reliability" value={form.values.reliability} onChange={(v) => form.setFieldValue('reliability', v)} />
-              <Score label="Communication" value={form.values.communication} onChange={(v) => form.setFieldValue('communication', v)} />
+              <Score
+                label="Reliability"
+                value={form.values.reliability}
+                onChange={(v) => form.setFieldValue('reliability', v)}
+              />
+              <Score
+                label="Communication"
+                value={form.values.communication}
+                onChange={(v) => form.setFieldValue('communication', v)}
+              />
             </Group>
             <Radio.Group label="Decision" {...form.getInputProps('decision')}>
               <Group mt="xs">
