@@ -88,17 +88,14 @@ describe('identity (PostgreSQL + Redis)', () => {
   });
 
   it('refuses a plan for a freelancer', async () => {
-    const res = await t
-      .http()
-      .post('/api/auth/register')
-      .send({
-        email: 'p@example.com',
-        password: 'password-123',
-        name: 'P',
-        role: 'freelancer',
-        timeZone: 'UTC',
-        plan: 'enterprise',
-      });
+    const res = await t.http().post('/api/auth/register').send({
+      email: 'p@example.com',
+      password: 'password-123',
+      name: 'P',
+      role: 'freelancer',
+      timeZone: 'UTC',
+      plan: 'enterprise',
+    });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('PLAN_NOT_ALLOWED');
   });

@@ -139,21 +139,16 @@ describe('credentials BadgesRepository (real PostgreSQL)', () => {
     const service = new StatBadgesService(db.orm, new ManualClock(now), config, notifications, repo);
 
     expect(await service.evaluate([earner, lapsed])).toEqual({ granted: 2, revoked: 1 });
-    const rows = await db
-      .em()
-      .execute<
-        {
-          id: string;
-          freelancer_id: string;
-          kind: string;
-          revoked_at: Date | null;
-          revoked_reason: string | null;
-          evidence: unknown;
-        }[]
-      >(
-        `select id, freelancer_id, kind, revoked_at, revoked_reason, evidence from badges where freelancer_id in (?, ?) order by kind`,
-        [earner, lapsed],
-      );
+    const rows = await db.em().execute<
+      {
+        id: string;
+        freelancer_id: string;
+        kind: string;
+        revoked_at: Date | null;
+        revoked_reason: string | null;
+        evidence: unknown;
+      }[]
+    >(`select id, freelancer_id, kind, revoked_at, revoked_reason, evidence from badges where freelancer_id in (?, ?) order by kind`, [earner, lapsed]);
     const active = rows.filter((r) => r.freelancer_id === earner && !r.revoked_at);
     expect(active.map((r) => r.kind).sort()).toEqual(['rising_talent', 'top_rated', 'top_rated_plus']);
     expect(active.find((r) => r.kind === 'top_rated')!.id).toBe(held);

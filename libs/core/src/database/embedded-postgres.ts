@@ -4,7 +4,7 @@ import { Extension, PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 // A subpath export that `moduleResolution: node` cannot type; the runtime resolves it through `exports`.
- 
+
 const { btree_gist } = require('@electric-sql/pglite/contrib/btree_gist') as { btree_gist: Extension };
 
 /**

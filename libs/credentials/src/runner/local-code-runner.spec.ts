@@ -28,7 +28,7 @@ describe('LocalCodeRunner (real sandboxed processes)', () => {
     tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'runner-spec-'));
     runner = new LocalCodeRunner({ tmpRoot });
     info = await runner.sandboxInfo();
-     
+
     if (info.problems.length) console.warn(`sandbox degraded on this host: ${info.problems.join('; ')}`);
   });
 
