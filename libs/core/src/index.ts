@@ -10,6 +10,9 @@ export {
   notFound,
   unauthenticated,
   unprocessable,
+  refused,
+  tooManyRequests,
+  unavailable,
 } from './errors/app-error';
 export { ApiErrors, ErrorBody } from './errors/error-body';
 export { sqlState, toErrorBody } from './errors/error-mapping';

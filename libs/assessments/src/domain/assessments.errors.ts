@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { AppError, badRequest, conflict, notFound } from '@vetting/core';
+import { badRequest, conflict, notFound, refused, unavailable } from '@vetting/core';
 
 /**
  * The error answers of the assessments domain (codes, messages and statuses are part of the API). Built with
@@ -60,14 +60,14 @@ export const retakeCooldown = (eligibleAt: DateTime) =>
   conflict('RETAKE_COOLDOWN', 'You can retake this test later', { eligibleAt: eligibleAt.toUTC().toISO() });
 
 /** No core helper: a 403 with its own code (core's `forbidden` answers FORBIDDEN). */
-export const notInvited = () => new AppError(403, 'NOT_INVITED', 'This test is by invitation to a certification track');
+export const notInvited = () => refused('NOT_INVITED', 'This test is by invitation to a certification track');
 
 /**
  * A signal that reached a process while it was stopping: nothing was stored, the client sends it again once
  * reconnected. No core helper: a 503 with its own code.
  */
 export const shuttingDown = () =>
-  new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down: send the signal again once reconnected');
+  unavailable('SHUTTING_DOWN', 'The server is shutting down: send the signal again once reconnected');
 
 // ---- invalid input ----
 

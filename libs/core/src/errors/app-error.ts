@@ -34,3 +34,15 @@ export const unprocessable = (code: string, message: string, details?: Record<st
   new AppError(422, code, message, details);
 /** 404 for a path id that is not a UUID: no record can have it. */
 export const noSuchRecord = () => new AppError(404, 'NOT_FOUND', 'No such record');
+/** A 403 with a code of its own (a domain refusal more specific than FORBIDDEN). */
+export const refused = (code: string, message: string, details?: Record<string, unknown>) =>
+  new AppError(403, code, message, details);
+/** 429: too many requests of one kind; `retryAfter` in seconds goes into the details. */
+export const tooManyRequests = (
+  code: string,
+  message: string,
+  details: { retryAfter: number } & Record<string, unknown>,
+) => new AppError(429, code, message, details);
+/** 503: this process cannot take the request now (shutting down, a dependency down); the client retries. */
+export const unavailable = (code: string, message: string, details?: Record<string, unknown>) =>
+  new AppError(503, code, message, details);

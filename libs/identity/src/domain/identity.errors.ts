@@ -1,4 +1,4 @@
-import { AppError, conflict, forbidden, notFound, unauthenticated } from '@vetting/core';
+import { conflict, forbidden, notFound, refused, tooManyRequests, unauthenticated } from '@vetting/core';
 
 /** 409 PLAN_NOT_ALLOWED: a plan is a client's; refused rather than silently dropped. */
 export const planNotAllowed = () => conflict('PLAN_NOT_ALLOWED', 'Only clients have a plan');
@@ -10,7 +10,7 @@ export const emailTaken = () => conflict('EMAIL_TAKEN', 'An account with this em
 export const wrongCredentials = () => unauthenticated('Email or password is wrong');
 
 /** 403 WRONG_PASSWORD (core's `forbidden` has one code). */
-export const wrongPassword = () => new AppError(403, 'WRONG_PASSWORD', 'The current password is wrong');
+export const wrongPassword = () => refused('WRONG_PASSWORD', 'The current password is wrong');
 
 export const userNotFound = (id: string) => notFound('User', { id });
 
@@ -24,4 +24,4 @@ export const roleRequired = (roles: readonly string[]) => forbidden(`This needs 
 
 /** 429 RATE_LIMITED with the seconds to wait (core has no 429 helper); the filter sets `Retry-After`. */
 export const rateLimited = (retryAfter: number, scope: 'client' | 'account') =>
-  new AppError(429, 'RATE_LIMITED', `Too many attempts: try again in ${retryAfter} s`, { retryAfter, scope });
+  tooManyRequests('RATE_LIMITED', `Too many attempts: try again in ${retryAfter} s`, { retryAfter, scope });

@@ -1,4 +1,4 @@
-import { AppError, badRequest } from '@vetting/core';
+import { badRequest, refused, tooManyRequests } from '@vetting/core';
 import type { MediaRefusal } from './media.rules';
 
 /** A field of a socket payload that is out of shape: 400 `VALIDATION_FAILED` naming the field. */
@@ -11,19 +11,18 @@ export const invalidMediaRoom = () => {
   return badRequest('VALIDATION_FAILED', problem, { fields: [{ field: 'room', problems: [problem] }] });
 };
 
-/** A media signal the room's rules refuse (403 with the refusal as its code: core's `forbidden` has one code). */
+/** A media signal the room's rules refuse (403 with the refusal as its code). */
 export const mediaRefused = (code: MediaRefusal) =>
-  new AppError(
-    403,
+  refused(
     code,
     code === 'RTC_ROOM_CLOSED'
       ? 'The media room is closed'
       : 'You may not send media signals to this person in this room',
   );
 
-/** Too many media signals from one socket (429: core has no helper for it). */
+/** Too many media signals from one socket (429). */
 export const mediaRateLimited = (retryAfter: number) =>
-  new AppError(429, 'RATE_LIMITED', `Too many media signals: try again in ${retryAfter} s`, {
+  tooManyRequests('RATE_LIMITED', `Too many media signals: try again in ${retryAfter} s`, {
     retryAfter,
     scope: 'socket',
   });

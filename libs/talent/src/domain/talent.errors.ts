@@ -1,4 +1,4 @@
-import { AppError, badRequest, conflict, unprocessable } from '@vetting/core';
+import { badRequest, conflict, refused, unprocessable } from '@vetting/core';
 
 /*
  * Talent's client-facing errors (codes are part of the API: they never change).
@@ -6,7 +6,7 @@ import { AppError, badRequest, conflict, unprocessable } from '@vetting/core';
 
 /** 403 NOT_INVITED (core's `forbidden` always answers FORBIDDEN, so this one is built here). */
 export const notInvited = (message = 'You need an open invitation to this vetting program') =>
-  new AppError(403, 'NOT_INVITED', message);
+  refused('NOT_INVITED', message);
 
 export const categoryNotEligible = (slug: string) =>
   unprocessable('CATEGORY_NOT_ELIGIBLE', `The category "${slug}" is not eligible for Expert-Vetted`, {
