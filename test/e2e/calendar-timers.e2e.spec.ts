@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { TestApp, connected, emitAck, nextEvent, startTestApp } from '../support/test-app';
+import { TestApp, connected, emitAck, nextEvent, nextEventWhere, startTestApp } from '../support/test-app';
 import {
   adminToken,
   bearer,
@@ -133,7 +133,8 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
     });
     expect(joined.call.freelancerJoinedAt).not.toBeNull();
 
-    const stateSeenByFreelancer = nextEvent(fs, 'call:state');
+    // The broadcast of the freelancer's own join may still be on its way: wait for the state with both.
+    const stateSeenByFreelancer = nextEventWhere(fs, 'call:state', (s: any) => s.present?.talentManager === true);
     const tmJoined = await emitAck(ts, 'call:join', { callId: call.id });
     expect(tmJoined).toMatchObject({ ok: true, present: { freelancer: true, talentManager: true } });
     expect((await stateSeenByFreelancer).present).toEqual({ freelancer: true, talentManager: true });

@@ -149,6 +149,31 @@ export function nextEvent<T = any>(socket: Socket, event: string, ms = 10000): P
   });
 }
 
+/**
+ * The next `event` whose payload satisfies `accept`: live events travel through the adapter's stream, so an
+ * earlier state (e.g. the broadcast of one's own join) may still arrive after an ack; clients keep the latest.
+ */
+export function nextEventWhere<T = any>(
+  socket: Socket,
+  event: string,
+  accept: (payload: T) => boolean,
+  ms = 10000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onEvent = (payload: T) => {
+      if (!accept(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, onEvent);
+      resolve(payload);
+    };
+    const timer = setTimeout(() => {
+      socket.off(event, onEvent);
+      reject(new Error(`no matching ${event} within ${ms} ms`));
+    }, ms);
+    socket.on(event, onEvent);
+  });
+}
+
 export function connected(socket: Socket, ms = 5000): Promise<void> {
   return new Promise((resolve, reject) => {
     if (socket.connected) return resolve();
