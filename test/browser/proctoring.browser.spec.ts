@@ -137,7 +137,8 @@ describe('browser: a proctored test watched live', () => {
       await q2.getByRole('radio').nth(1).check();
       await c.context.setOffline(false);
       await c.page.getByText('Your test resumed where you left it.').waitFor({ timeout: 30_000 });
-      await q2.getByText(/^Saved/).waitFor();
+      // Saved right after the rejoin's ack; as generous as the reconnect itself on a loaded machine.
+      await q2.getByText(/^Saved/).waitFor({ timeout: 30_000 });
       const state = await t.http().get(`/api/attempts/${attemptId}`).set(bearer(candidate.token)).expect(200);
       expect(state.body.status).toBe('in_progress');
       expect(state.body.answers).toHaveLength(2);
