@@ -112,7 +112,7 @@ function closedDaysOf(s: TalentManagerSchedule, dates: Map<string, number | null
  * Pushes `id` onto the id list of each of the day's candidate starts that none of TM k's bookings overlaps
  * (half-open). A non-empty booking [s, e) overlaps [t, t + callMs) iff s < t + callMs and e > t; every booking
  * with e <= t also has s < t + callMs, so the overlapping ones number #(s < t + callMs) − #(e <= t). Both
- * counts (`at.starts`, `at.ends`) only grow while the candidates ascend (they do, day after day, unless
+ * counts (`at.begun`, `at.ended`) only grow while the candidates ascend (they do, day after day, unless
  * windows overlap); otherwise they are found again by bisection.
  */
 function offerFreeStarts(
@@ -128,28 +128,34 @@ function offerFreeStarts(
   const lo = bt.blockFrom[k];
   const hi = bt.blockFrom[k + 1];
   const { starts, slots } = d;
+  let begun = lo + at.begun; // index of the first booking starting at or after the candidate's end
+  let ended = lo + at.ended; // index of the first booking ending after the candidate's start
+  let last = at.last;
   for (let j = 0; j < starts.length; j++) {
     const t = starts[j];
     const end = t + callMs;
-    if (t >= at.last) {
-      while (lo + at.starts < hi && blockStarts[lo + at.starts] < end) at.starts++;
-      while (lo + at.ends < hi && blockEnds[lo + at.ends] <= t) at.ends++;
+    if (t >= last) {
+      while (begun < hi && blockStarts[begun] < end) begun++;
+      while (ended < hi && blockEnds[ended] <= t) ended++;
     } else {
-      at.starts = countBelowIn(blockStarts, lo, hi, end);
-      at.ends = countAtMostIn(blockEnds, lo, hi, t);
+      begun = lo + countBelowIn(blockStarts, lo, hi, end);
+      ended = lo + countAtMostIn(blockEnds, lo, hi, t);
     }
-    at.last = t;
+    last = t;
     // No overlap. SQL twin: the exclusion constraint `vetting_calls_no_overlap`.
-    if (at.starts > at.ends) continue;
+    if (begun > ended) continue;
     const list = ids[slots[j]];
     if (list.length === 0 || list[list.length - 1] !== id) list.push(id);
   }
+  at.begun = begun - lo;
+  at.ended = ended - lo;
+  at.last = last;
 }
 
 interface Cursor {
   /** Number of TM k's non-empty bookings starting before the last candidate's end / ending at or before its start. */
-  starts: number;
-  ends: number;
+  begun: number;
+  ended: number;
   /** The last candidate start. */
   last: number;
 }
@@ -171,22 +177,23 @@ export function offersByStart(
   const slot = (t: number) => slotOf(table, index, t);
   const offsetsFor = offsetTables(bounds);
   const grids = new Map<string, GridDay[]>();
-  const parsedWeeks = new Map<unknown, ParsedWindow[][]>();
+  const parsedWeeks = new Map<unknown, { byWeekday: ParsedWindow[][]; key: string }>();
   const dates = new Map<string, number | null>();
   const { callMs } = bounds;
 
   for (const s of ordered) {
     const zone = ianaZone(s.timeZone);
     if (!zone) continue;
-    let byWeekday = parsedWeeks.get(s.weekly);
-    if (!byWeekday) {
-      byWeekday = windowsByWeekday(s.weekly);
-      parsedWeeks.set(s.weekly, byWeekday); // the same array object parses the same way
+    let week = parsedWeeks.get(s.weekly);
+    if (!week) {
+      const byWeekday = windowsByWeekday(s.weekly);
+      week = { byWeekday, key: windowsKey(byWeekday) };
+      parsedWeeks.set(s.weekly, week); // the same array object parses the same way
     }
-    const key = `${zone.name}\n${windowsKey(byWeekday)}`;
+    const key = `${zone.name}\n${week.key}`;
     let days = grids.get(key);
     if (!days) {
-      days = gridDays(offsetsFor(zone), byWeekday, bounds, slot);
+      days = gridDays(offsetsFor(zone), week.byWeekday, bounds, slot);
       grids.set(key, days);
     }
     if (days.length === 0) continue;
@@ -196,7 +203,7 @@ export function offersByStart(
     const capFrom = bt.from[k];
     const capTo = bt.from[k + 1];
     const closed = closedDaysOf(s, dates);
-    const at: Cursor = { starts: 0, ends: 0, last: -Infinity };
+    const at: Cursor = { begun: 0, ended: 0, last: -Infinity };
     for (const d of days) {
       if (closed.has(d.day)) continue;
       // The daily cap. SQL twin: `talent_manager_day_load_cap`, kept by the `vetting_calls_day_load` trigger.
