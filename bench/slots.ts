@@ -16,6 +16,7 @@
  * BENCH_WARMUP (10), BENCH_NOW (2026-10-20T06:00:00Z: the range then crosses the EU and US daylight-saving changes).
  */
 import { DateTime, Duration } from 'luxon';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
   BookedInterval,
@@ -219,15 +220,19 @@ async function main(): Promise<void> {
   const days = envInt('BENCH_DAYS', 30);
   const nowIso = process.env.BENCH_NOW ?? '2026-10-20T06:00:00Z';
   console.log(`bench/slots — availableSlots() vs the previous availableSlotsPerOffer(), in-process; ${machineLine()}`);
+  const load = () => loadavg().map((x) => x.toFixed(2));
+  const loadAtStart = load();
+  console.log(`load average (1/5/15 min) at start: ${loadAtStart.join(' ')}`);
   const runs = [];
   for (const tmCount of sizesFromEnv()) runs.push(await benchSize(tmCount, days, nowIso));
-  console.log('');
+  const loadAtEnd = load();
+  console.log(`\nload average (1/5/15 min) at end: ${loadAtEnd.join(' ')}`);
   const atTarget = runs.find((r) => r.talentManagers === TARGET_TMS);
   const t = atTarget
     ? target(`median, ${TARGET_TMS} talent managers, new`, atTarget.stats[0].medianMs, '<=', TARGET_MEDIAN_MS, 'ms')
     : null;
   if (!t) console.log(`  (target applies to ${TARGET_TMS} talent managers, not measured in this run)`);
-  console.log(JSON.stringify({ bench: 'slots', days, runs, target: t }));
+  console.log(JSON.stringify({ bench: 'slots', days, loadAtStart, loadAtEnd, runs, target: t }));
   if (runs.some((r) => !r.identical || !r.consistent)) throw new Error('the implementations disagree (see above)');
 }
 

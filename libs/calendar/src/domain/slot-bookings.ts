@@ -69,12 +69,20 @@ export function bookingTable(booked: readonly BookedInterval[], tmIndex: Map<str
   return { from, starts, blockFrom, blockStarts, blockEnds };
 }
 
+/** Sorts a[lo, hi) ascending in place: insertion sort (a TM's bookings are few and mostly in order already). */
 function sortSegment(a: Float64Array, lo: number, hi: number): void {
+  if (hi - lo > 256) {
+    a.subarray(lo, hi).sort(); // typed arrays sort numerically
+    return;
+  }
   for (let i = lo + 1; i < hi; i++) {
-    if (a[i] < a[i - 1]) {
-      a.subarray(lo, hi).sort(); // typed arrays sort numerically
-      return;
+    const x = a[i];
+    let j = i - 1;
+    while (j >= lo && a[j] > x) {
+      a[j + 1] = a[j];
+      j--;
     }
+    a[j + 1] = x;
   }
 }
 
