@@ -8,6 +8,8 @@ export { BookingService } from './booking/booking.service';
 export { CallsService } from './calls/calls.service';
 export type { BookedInterval, SlotPolicy, TalentManagerSchedule } from './domain/slot-grid.rules';
 export { availableSlots, mergeSlots, slotsForTalentManager } from './domain/slot-offers.rules';
+// The previous availableSlots, kept as the reference (equivalence spec) and the baseline of bench/slots.ts.
+export { availableSlotsPerOffer } from './domain/slot-offers.reference';
 // Repositories and the rules they are pinned to, for the medium tests (test/medium/calendar-*.medium.spec.ts).
 export { AvailabilityRepository } from './data/availability.repository';
 export { CallsRepository, StaleCall } from './data/calls.repository';

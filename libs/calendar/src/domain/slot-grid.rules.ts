@@ -108,13 +108,13 @@ function bookingsStartingIn(starts: Float64Array, from: number, to: number): num
   return countBelow(starts, to) - countBelow(starts, from);
 }
 
-interface ParsedWindow {
+export interface ParsedWindow {
   start: number; // minutes of day
   end: number; // minutes of day, may be 1440
 }
 
 /** Valid weekly windows grouped by ISO weekday (index 1..7), each group sorted by start. */
-function windowsByWeekday(weekly: readonly WeeklyWindow[]): ParsedWindow[][] {
+export function windowsByWeekday(weekly: readonly WeeklyWindow[]): ParsedWindow[][] {
   const byDay: ParsedWindow[][] = [[], [], [], [], [], [], [], []];
   for (const w of weekly ?? []) {
     if (!w || !Number.isInteger(w.weekday) || w.weekday < 1 || w.weekday > 7) continue;

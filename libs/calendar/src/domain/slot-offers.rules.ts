@@ -14,6 +14,7 @@ import {
   slotStartsMs,
   utcFactory,
 } from './slot-grid.rules';
+import { offersByStart } from './slot-starts.rules';
 
 /*
  * The slots offered to freelancers and the choice of talent manager: pure functions of their arguments.
@@ -74,8 +75,10 @@ export function mergeSlots(perTm: TalentManagerSlot[][]): MergedSlot[] {
 }
 
 /**
- * `slotsForTalentManager` for every schedule, then `mergeSlots` — computed in epoch milliseconds and
- * only converting the merged, unique slots to DateTimes.
+ * `slotsForTalentManager` for every schedule, then `mergeSlots` — computed in epoch milliseconds, per
+ * distinct start instant (`offersByStart`: each zone's grid is built once and filtered per TM), and only
+ * converting the merged, unique slots to DateTimes. Equal, slot for slot and field for field, to the
+ * previous per-offer computation (`availableSlotsPerOffer`, slot-offers.reference.ts); a spec pins that.
  */
 export function availableSlots(
   schedules: TalentManagerSchedule[],
@@ -87,30 +90,16 @@ export function availableSlots(
 ): MergedSlot[] {
   const bounds = slotBounds(policy, now, from, to);
   if (!bounds) return [];
-  const bookedByTm = new Map<string, BookedInterval[]>();
-  for (const b of booked) {
-    const list = bookedByTm.get(b.talentManagerId);
-    if (list) list.push(b);
-    else bookedByTm.set(b.talentManagerId, [b]);
-  }
-  const idsByStart = new Map<number, Set<string>>();
-  const offsetsFor = offsetTables(bounds);
-  for (const s of schedules) {
-    const ix = indexBookings(bookedByTm.get(s.talentManagerId) ?? [], s.talentManagerId);
-    for (const t of slotStartsMs(s, ix, bounds, offsetsFor)) {
-      const ids = idsByStart.get(t);
-      if (ids) ids.add(s.talentManagerId);
-      else idsByStart.set(t, new Set([s.talentManagerId]));
-    }
-  }
+  const { times, ids } = offersByStart(schedules, booked, bounds);
+  const order: number[] = [];
+  for (let i = 0; i < times.length; i++) if (ids[i].length > 0) order.push(i);
+  order.sort((a, b) => times[a] - times[b]);
   const toDateTime = utcFactory();
-  return [...idsByStart.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([t, ids]) => ({
-      startsAt: toDateTime(t),
-      endsAt: toDateTime(t + bounds.callMs),
-      talentManagerIds: [...ids].sort(compareIds),
-    }));
+  return order.map((i) => ({
+    startsAt: toDateTime(times[i]),
+    endsAt: toDateTime(times[i] + bounds.callMs),
+    talentManagerIds: ids[i],
+  }));
 }
 
 /** True when `startsAt` is exactly the start of one of the slots this TM offers (same rules). */
