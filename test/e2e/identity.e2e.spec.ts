@@ -1,5 +1,8 @@
+import { Client } from 'pg';
 import { Socket } from 'socket.io-client';
 import { ADMIN, TestApp, connected, createStaff, loginAdmin, registerUser, startTestApp } from '../support/test-app';
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('identity (PostgreSQL + Redis)', () => {
   let t: TestApp;
@@ -128,6 +131,29 @@ describe('identity (PostgreSQL + Redis)', () => {
       const res = await req;
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('refuses the token of a deleted account from the very next request, in every api process', async () => {
+    const { token } = await registerUser(t);
+    const other = await startTestApp({ withWorker: false, databaseUrl: t.databaseUrl });
+    try {
+      for (const api of [t, other]) expect((await api.http().get('/api/me').set(bearer(token))).status).toBe(200);
+      const { sub } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+      const pg = new Client({ connectionString: t.databaseUrl });
+      await pg.connect();
+      try {
+        await pg.query('delete from users where id = $1', [sub]);
+      } finally {
+        await pg.end();
+      }
+      for (const api of [t, other]) {
+        const res = await api.http().get('/api/me').set(bearer(token));
+        expect(res.status).toBe(401);
+        expect(res.body).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/no longer exists/) });
+      }
+    } finally {
+      await other.close();
     }
   });
 

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import {
   AllExceptionsFilter,
@@ -34,7 +35,21 @@ export function loggerModule(config: AppConfig) {
         res.setHeader('x-request-id', id);
         return id;
       },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // Every line logged during a request carries its id, method and url; pino builds that binding eagerly
+      // for each request, so it holds no headers (serialising them cost more than a whole read). A failed
+      // request's line (5xx or an error) adds the request headers, credentials redacted.
+      wrapSerializers: false,
+      serializers: {
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+        err: pino.stdSerializers.err,
+      },
+      customErrorObject: (req, _res, _err, line) => ({ ...line, reqHeaders: req.headers }),
+      redact: ['reqHeaders.authorization', 'reqHeaders.cookie'],
       autoLogging: { ignore: (req) => req.url === '/api/health' },
     },
   });

@@ -49,7 +49,9 @@ export function serveWebApp(app: INestApplication, config: AppConfig, dir = webA
       res.status(404).json({ statusCode: 404, code: 'NOT_FOUND', message: `No asset ${req.path}` });
     },
   );
-  app.use(express.static(dir, { index: false, maxAge: '1h' }));
+  // Not for the api and the socket paths: it would cost every api request a file lookup (a stat on disk).
+  const files = express.static(dir, { index: false, maxAge: '1h' });
+  app.use((req: Request, res: Response, next: NextFunction) => (isApiPath(req.path) ? next() : files(req, res, next)));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path)) return next();
     res.type('html').set('cache-control', 'no-cache').send(index);

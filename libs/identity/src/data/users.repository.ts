@@ -5,6 +5,10 @@ import { User, UserRole } from './user.entity';
 /** `%` and `_` match themselves in a search. */
 export const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CALLERS_SQL =
+  'select id, email, password_hash, name, role, time_zone, plan, created_at, token_version from users where id = any($1::uuid[])';
+
 /** Every read and write of `users`. Uses the context's EntityManager (a request's, a job's, `withContext`'s). */
 @Injectable()
 export class UsersRepository {
@@ -12,6 +16,46 @@ export class UsersRepository {
 
   findById(id: string, opts: { refresh?: boolean } = {}): Promise<User | null> {
     return opts.refresh ? this.em.findOne(User, { id }, { refresh: true }) : this.em.findOne(User, { id });
+  }
+
+  /**
+   * The caller of a request, by the id its token names: the primary-key read that answers the session check
+   * (`token_version`) and the user together, never cached. The reads of requests that arrive together (the same
+   * turn of the event loop) go to PostgreSQL as one statement, a named prepared one on a connection of the ORM's
+   * pool; each is issued after its request arrived, so it sees every logout, password change and deletion
+   * committed before. The row becomes the request context's managed `User` (a later `findById` of the same id
+   * answers from the identity map).
+   */
+  async findCaller(id: string): Promise<User | null> {
+    if (!UUID.test(id)) return null; // never part of a batch it would fail
+    const row = await this.callerRows(id);
+    return row ? this.em.map(User, row) : null;
+  }
+
+  private batch: { ids: Set<string>; rows: Promise<Map<string, Record<string, unknown>>> } | null = null;
+
+  private callerRows(id: string): Promise<Record<string, unknown> | undefined> {
+    if (!this.batch) {
+      const batch = { ids: new Set<string>(), rows: null as unknown as Promise<Map<string, Record<string, unknown>>> };
+      batch.rows = new Promise((resolve) => setImmediate(resolve)).then(() => {
+        if (this.batch === batch) this.batch = null;
+        return this.readCallers([...batch.ids]);
+      });
+      this.batch = batch;
+    }
+    this.batch.ids.add(id);
+    return this.batch.rows.then((rows) => rows.get(id));
+  }
+
+  private async readCallers(ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+    const client = this.em.getKnex().client;
+    const connection = await client.acquireConnection();
+    try {
+      const { rows } = await connection.query({ name: 'identity.callers', text: CALLERS_SQL, values: [ids] });
+      return new Map(rows.map((r: Record<string, unknown>) => [r.id as string, r]));
+    } finally {
+      await client.releaseConnection(connection);
+    }
   }
 
   /** `email` as stored: lower-cased and trimmed by the caller. */

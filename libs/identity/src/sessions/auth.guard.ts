@@ -28,9 +28,10 @@ export class AuthGuard implements CanActivate {
 
     const req = ctx.switchToHttp().getRequest();
     const claims = this.tokens.verify(bearerToken(req.headers?.authorization));
-    const user = await this.users.findById(claims.sub);
+    // One primary-key read per request, never cached: a deleted account and a revoked token (logout and a
+    // password change raise the version) are refused from the very next request, in every api process.
+    const user = await this.users.findCaller(claims.sub);
     if (!user) throw accountGone();
-    // The same primary-key read checks revocation: logout and a password change raise the version.
     if (user.tokenVersion !== claims.ver) throw sessionEnded();
     req.user = user;
 

@@ -45,7 +45,7 @@ export class TokenService {
       const claims = this.jwt.verify<TokenClaims>(token, {
         secret: this.key as unknown as string,
         algorithms: ['HS256'],
-        clockTimestamp: Math.floor(this.clock.now().toSeconds()),
+        clockTimestamp: Math.floor(this.clock.nowMillis() / 1000),
       });
       if (typeof claims.sub !== 'string') throw new Error('no subject');
       if (typeof claims.exp !== 'number') throw new Error('no expiry');
