@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
-import { TestApp, createStaff, loginAdmin, registerUser } from './test-app';
+import { TestApp, connected, createStaff, emitAck, loginAdmin, registerUser } from './test-app';
 
 export const ALL_DAY_UTC = {
   timeZone: 'UTC',
@@ -64,7 +64,6 @@ export async function heldCall(
   f: Invited,
   skill: string,
 ): Promise<{ callId: string; startsAt: DateTime }> {
-  const { connected, emitAck } = await import('./test-app');
   const startsAt = nextGridStart(20_000, 2500);
   const call = await t
     .http()

@@ -1,4 +1,7 @@
 import type { Page } from 'playwright-core';
+import { signIn } from './browser';
+import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from './calendar-fixtures';
+import type { TestApp } from './test-app';
 
 // Runs inside the page (page.evaluate); the node-side program has no DOM types.
 declare const window: any;
@@ -90,12 +93,7 @@ export async function browserOrigin(): Promise<{ port: number; env: Record<strin
  * The start of every media call test: a talent manager and an invited freelancer of one category, and a
  * call booked on the next grid start of `callSeconds` (the app runs with VETTING_CALL_LENGTH of that length).
  */
-export async function bookedMediaCall(
-  t: import('./test-app').TestApp,
-  callSeconds: number,
-  categorySlug = 'web-mobile-software-dev',
-) {
-  const { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } = await import('./calendar-fixtures');
+export async function bookedMediaCall(t: TestApp, callSeconds: number, categorySlug = 'web-mobile-software-dev') {
   const admin = await adminToken(t);
   const tm = await talentManager(t, admin, categorySlug);
   const f = await invitedFreelancer(t, admin, categorySlug);
@@ -116,7 +114,6 @@ export async function joinCallInPages(
   users: { freelancer: string; talentManager: string },
   callId: string,
 ): Promise<void> {
-  const { signIn } = await import('./browser');
   await signIn(pages.freelancer, users.freelancer, 'password-123');
   await signIn(pages.talentManager, users.talentManager, 'password-123');
   await pages.freelancer.goto(`/calls/${callId}`);
