@@ -7,16 +7,20 @@
  *   candidates {url, list: [{token, attemptId}]}   connect one socket per candidate and `attempt:join`
  *   proctor    {url, token, attemptIds}             connect a proctor and `proctor:watch` every attempt
  *                                                   (a previous proctor `proctor:unwatch`es, stays connected)
- *   idle       {url, tokens, count, concurrency}    connect idle sockets (tokens reused round-robin)
+ *   idle       {url, tokens, count, concurrency}    connect idle sockets (tokens reused round-robin), at most
+ *                                                   `concurrency` handshakes at a time, websocket transport only
+ *   closeIdle  {url, count}                         close that many idle sockets connected to url
  *   rawSetup   {url, senders}                       bare Socket.IO: one receiver in rooms r:0..n-1, n senders
  *   run        {mode: 'api'|'raw'|'paired', rate, durationMs, warmupMs, drainMs}
  *              paired: api and raw signals interleaved in one window (each at `rate`, half an interval
  *              apart), so both see the same background load; answers {api, raw}
  *   rawClose, counts, closeAll
+ * Every `run` answer carries this process's event-loop utilisation during the run (`clientElu`, 0–1): near 1,
+ * the client itself would be the bottleneck of the measurement.
  */
 import { performance } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
-import { mapLimit, serveRpc, sleep, withTimeout } from './live-support';
+import { mapLimit, ownFdLimit, serveRpc, sleep, withTimeout } from './live-support';
 
 const CONNECT_TIMEOUT_MS = 20_000;
 const ACK_TIMEOUT_MS = 10_000;
@@ -26,7 +30,7 @@ interface Candidate {
   attemptId: string;
 }
 
-const idle: Socket[] = [];
+const idle: { socket: Socket; url: string }[] = [];
 const candidates: Candidate[] = [];
 const proctors: { socket: Socket; attemptIds: string[] }[] = [];
 const rawSenders: Socket[] = [];
@@ -144,17 +148,31 @@ async function onProctor(msg: { url: string; token: string; attemptIds: string[]
 async function onIdle(msg: { url: string; tokens: string[]; count: number; concurrency: number }) {
   const started = performance.now();
   let failed = 0;
+  let connected = 0;
   let firstError: string | null = null;
   const slots = Array.from({ length: msg.count }, (_, i) => i);
   await mapLimit(slots, msg.concurrency, async (i) => {
     try {
-      idle.push(await connect(`${msg.url}/live`, msg.tokens[i % msg.tokens.length]));
+      idle.push({ socket: await connect(`${msg.url}/live`, msg.tokens[i % msg.tokens.length]), url: msg.url });
+      connected++;
     } catch (err) {
       failed++;
       firstError ??= (err as Error).message;
     }
   });
-  return { connected: idle.length, failed, firstError, ms: Math.round(performance.now() - started) };
+  return { connected, failed, firstError, ms: Math.round(performance.now() - started) };
+}
+
+async function onCloseIdle(msg: { url: string; count: number }) {
+  let closed = 0;
+  for (let i = idle.length - 1; i >= 0 && closed < msg.count; i--) {
+    if (idle[i].url !== msg.url) continue;
+    idle[i].socket.close();
+    idle.splice(i, 1);
+    closed++;
+    if (closed % 500 === 0) await sleep(10); // let the closes go out in batches
+  }
+  return { closed };
 }
 
 async function onRawSetup(msg: { url: string; senders: number }) {
@@ -210,6 +228,7 @@ async function onRun(msg: {
   const step = interval / kinds.length;
   const total = Math.ceil(((msg.warmupMs + msg.durationMs) / 1000) * msg.rate);
   const disconnectsBefore = disconnects;
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now() + 20;
   for (let j = 0; j < total * kinds.length; j++) {
     const kind = kinds[j % kinds.length];
@@ -244,6 +263,7 @@ async function onRun(msg: {
   const allKeys = kinds.flatMap((k) => state[k].measuredKeys);
   const drainUntil = performance.now() + msg.drainMs;
   while (performance.now() < drainUntil && allKeys.some((k) => pending.has(k))) await sleep(20);
+  const clientElu = Math.round(performance.eventLoopUtilization(elu0).utilization * 1000) / 1000;
   const results = Object.fromEntries(
     kinds.map((k) => {
       const st = state[k];
@@ -268,6 +288,7 @@ async function onRun(msg: {
           toServer: col.toServer,
           fromServer: col.fromServer,
           ackLatencies: st.acks,
+          clientElu,
         },
       ];
     }),
@@ -279,7 +300,7 @@ async function onRun(msg: {
 
 async function closeAll(): Promise<void> {
   for (const s of [
-    ...idle,
+    ...idle.map((x) => x.socket),
     ...candidates.map((c) => c.socket),
     ...proctors.map((p) => p.socket),
     ...rawSenders,
@@ -298,6 +319,7 @@ serveRpc(
     candidates: onCandidates,
     proctor: onProctor,
     idle: onIdle,
+    closeIdle: onCloseIdle,
     rawSetup: onRawSetup,
     run: onRun,
     rawClose: async () => {
@@ -308,12 +330,13 @@ serveRpc(
       return null;
     },
     counts: async () => ({
-      idle: idle.filter((s) => s.connected).length,
+      idle: idle.filter((x) => x.socket.connected).length,
       candidates: candidates.filter((c) => c.socket.connected).length,
       proctors: proctors.filter((p) => p.socket.connected).length,
       raw: rawSenders.filter((s) => s.connected).length + (rawReceiver?.connected ? 1 : 0),
       disconnects,
       rssMb: Math.round(process.memoryUsage().rss / 1048576),
+      fdLimit: ownFdLimit(),
     }),
     closeAll: async () => {
       await closeAll();

@@ -3,10 +3,14 @@
  *
  * Boots the real api with `createApi` (Socket.IO /live with the Redis Streams adapter) on the
  * configuration in BENCH_API_ENV (JSON), listens on 127.0.0.1:<free port>. With BENCH_RAW=1 it also
- * runs, in this same process, a bare Socket.IO server (default in-memory adapter, no middleware, no
- * database) that relays `signal` from a sender to a room — the raw baseline.
+ * runs, in this same process, a bare Socket.IO server that relays `signal` from a sender to a room — the raw
+ * baseline. It has the api's Socket.IO setup (the same `@socket.io/redis-streams-adapter` options and
+ * connection-state recovery, through `liveAdapter`/`liveRecovery` of @vetting/live) on its own Redis prefix
+ * (`<REDIS_PREFIX>raw:`, so its own stream), and nothing else: no middleware, no authentication, no database.
+ * Its relay therefore waits one XADD before local delivery, like every api event.
  *
- * IPC commands: `stats` (sockets connected, CPU and event-loop delay since `resetStats`), `resetStats`, `stop`.
+ * IPC commands: `stats` (sockets connected, CPU and event-loop delay since `resetStats`), `resetStats`,
+ * `memory` (RSS after a full collection), `traceOn`, `traceDump`, `stop`.
  */
 import 'reflect-metadata';
 import { createServer, Server as HttpServer } from 'node:http';
@@ -14,15 +18,17 @@ import { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
+import type Redis from 'ioredis';
 import { Server, Socket } from 'socket.io';
-import { AppConfig } from '@vetting/core';
-import { LiveGateway } from '@vetting/live';
+import { AppConfig, createRedis } from '@vetting/core';
+import { LiveGateway, liveAdapter, liveRecovery } from '@vetting/live';
 import { createApi } from '../apps/api/src/bootstrap';
-import { sendEvent, serveRpc } from './live-support';
+import { ownFdLimit, sendEvent, serveRpc } from './live-support';
 
 let app: INestApplication | undefined;
 let raw: Server | undefined;
 let rawHttp: HttpServer | undefined;
+let rawRedis: Redis | undefined;
 
 const eld = monitorEventLoopDelay({ resolution: 10 });
 eld.enable();
@@ -89,16 +95,21 @@ function traceSocket(s: Socket): void {
   });
 }
 
-function startRaw(): Promise<number> {
+function startRaw(env: Record<string, string>): Promise<number> {
+  // The api's adapter and recovery options, on a prefix of its own: its own stream, its own sessions.
+  const rawConfig = AppConfig.fromEnv({ ...env, REDIS_PREFIX: `${env.REDIS_PREFIX ?? ''}raw:` });
+  rawRedis = createRedis(rawConfig.env.REDIS_URL);
   rawHttp = createServer();
-  raw = new Server(rawHttp, { serveClient: false });
+  raw = new Server(rawHttp, { serveClient: false, connectionStateRecovery: liveRecovery(rawConfig) });
+  raw.adapter(liveAdapter(rawRedis, rawConfig) as any);
   raw.on('connection', (socket) => {
     socket.on('join', (rooms: unknown, ack?: (r: unknown) => void) => {
       const list = Array.isArray(rooms) ? rooms.filter((r): r is string => typeof r === 'string') : [];
       socket.join(list);
       ack?.({ ok: true, rooms: list.length });
     });
-    // The relay: from one client to whoever is in the room (same shape of work as a proctor relay, minus the database and Redis).
+    // The relay: from one client to whoever is in the room, through the adapter (XADD, then local delivery):
+    // the same event path as a proctor relay, minus validation, the database and the api's own work.
     socket.on('signal', (msg: any, ack?: (r: unknown) => void) => {
       if (!msg || typeof msg.room !== 'string') return ack?.({ ok: false });
       raw!.to(msg.room).emit('signal', msg);
@@ -116,7 +127,7 @@ async function main(): Promise<void> {
   app = await createApi({ config, withWorker: process.env.BENCH_WITH_WORKER === '1', bufferLogs: false });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  const rawPort = process.env.BENCH_RAW === '1' ? await startRaw() : null;
+  const rawPort = process.env.BENCH_RAW === '1' ? await startRaw(env) : null;
   const gateway = app.get(LiveGateway);
   const knex = (app.get(MikroORM).em.getConnection() as any).getKnex();
   pool = knex.client.pool ?? null;
@@ -134,6 +145,21 @@ async function main(): Promise<void> {
         wallFrom = Date.now();
         poolStats = { size: poolStats.size, maxUsed: 0, maxPendingAcquires: 0, exhaustedMs: 0 };
         return null;
+      },
+      memory: async () => {
+        // Settled heap: two full collections, so what is left is what the connected sockets hold.
+        const gc = (globalThis as { gc?: () => void }).gc;
+        gc?.();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        gc?.();
+        const m = process.memoryUsage();
+        return {
+          liveSockets: gateway.server?.sockets.size ?? 0,
+          rawSockets: raw ? raw.of('/').sockets.size : 0,
+          rss: m.rss,
+          heapUsed: m.heapUsed,
+          external: m.external,
+        };
       },
       traceOn: async () => {
         for (const s of gateway.server.sockets.values()) traceSocket(s);
@@ -168,11 +194,12 @@ async function main(): Promise<void> {
     async () => {
       if (raw) await new Promise<void>((resolve) => raw!.close(() => resolve()));
       if (rawHttp?.listening) await new Promise<void>((resolve) => rawHttp!.close(() => resolve()));
+      await rawRedis?.quit().catch(() => undefined);
       await app?.close();
     },
     20 * 60_000,
   );
-  sendEvent('ready', { port, rawPort, pid: process.pid });
+  sendEvent('ready', { port, rawPort, pid: process.pid, fdLimit: ownFdLimit() });
 }
 
 main().catch((err) => {

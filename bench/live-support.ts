@@ -8,7 +8,8 @@
  * - statistics and reporting. Nothing here asserts timing: figures are printed and compared to their
  *   targets ("met" / "not met").
  */
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..');
@@ -92,23 +93,61 @@ export interface RpcChild {
 }
 
 /** Forks a TypeScript entry (ts-node, transpile only, tsconfig paths) with an IPC channel; stopped by the clean-up. */
+/** This process's open-file limits (`ulimit -n`, `ulimit -Hn`); `Infinity` for unlimited. */
+export function fdLimits(): { soft: number; hard: number } {
+  const [soft, hard] = execFileSync('/bin/sh', ['-c', 'ulimit -n; ulimit -Hn'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((x) => (x.trim() === 'unlimited' ? Infinity : Number(x)));
+  return { soft, hard };
+}
+
+/** The calling process's own "Max open files" soft limit, from /proc (Linux); null elsewhere. */
+export function ownFdLimit(): number | null {
+  try {
+    const m = /^Max open files\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m ? (m[1] === 'unlimited' ? Infinity : Number(m[1])) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Forks a TypeScript entry (ts-node, transpile only, tsconfig paths) with an IPC channel; stopped by the clean-up.
+ * With `nofile`, the child is started through a shell that first raises its open-file limit (`ulimit -n`, at
+ * most the hard limit) and then execs node, keeping the IPC channel: a process holding thousands of sockets.
+ */
 export function forkTs(
   name: string,
   entry: string,
   env: Record<string, string>,
   extraExecArgv: string[] = [],
+  opts: { nofile?: number } = {},
 ): RpcChild {
-  const child = fork(join(ROOT, entry), [], {
+  const options = {
     cwd: ROOT,
-    execArgv: [...extraExecArgv, ...TS_EXEC_ARGV],
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[],
+  };
+  const child = opts.nofile
+    ? spawn(
+        '/bin/sh',
+        [
+          '-c',
+          `ulimit -n ${Math.floor(opts.nofile)} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`,
+          process.execPath,
+          ...extraExecArgv,
+          ...TS_EXEC_ARGV,
+          join(ROOT, entry),
+        ],
+        options,
+      )
+    : fork(join(ROOT, entry), [], { ...options, execArgv: [...extraExecArgv, ...TS_EXEC_ARGV] });
   let out = '';
   const keep = (d: Buffer) => {
     out += d.toString();

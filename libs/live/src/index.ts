@@ -2,6 +2,7 @@ export { LiveModule, LiveGatewayModule } from './live.module';
 export { LivePublisher } from './sockets/live.publisher';
 export { LiveGateway } from './sockets/live.gateway';
 export { RedisStreamsIoAdapter } from './sockets/redis-streams-io.adapter';
+export { LIVE_NAMESPACE, liveAdapter, liveRecovery } from './sockets/live-adapter';
 export { liveEmit, liveCloseRoom } from './sockets/live-outbox';
 export { ack } from './sockets/live-ack';
 export { flushSocketWrites } from './sockets/live-drain';
