@@ -126,6 +126,8 @@ async function startServer(
 interface MemorySnapshot {
   /** RSS after two full collections (the process's own view). */
   rss: number;
+  /** V8 heap used + external memory (less noisy than RSS, which keeps pages a collection freed). */
+  heap: number;
   sockets: number;
   /** The same from GET /metrics, scraped right after. */
   metricsRss: number;
@@ -133,10 +135,15 @@ interface MemorySnapshot {
 }
 
 async function memorySnapshot(p: ApiProcess): Promise<MemorySnapshot> {
-  const m = await p.rpc.call<{ rss: number; liveSockets: number }>('memory', {}, 60_000);
+  const m = await p.rpc.call<{ rss: number; liveSockets: number; heapUsed: number; external: number }>(
+    'memory',
+    {},
+    60_000,
+  );
   const metrics = await scrapeMetrics(p.baseUrl);
   return {
     rss: m.rss,
+    heap: m.heapUsed + m.external,
     sockets: m.liveSockets,
     metricsRss: metricValue(metrics, 'process_resident_memory_bytes'),
     metricsSockets: metricValue(metrics, 'vetting_sockets_connected'),
@@ -151,6 +158,7 @@ function memoryPerSocket(label: string, before: MemorySnapshot, after: MemorySna
     rssBeforeMb: Math.round(before.rss / 1048576),
     rssAfterMb: Math.round(after.rss / 1048576),
     kibPerSocket: kib(after.rss - before.rss, after.sockets - before.sockets),
+    heapKibPerSocket: kib(after.heap - before.heap, after.sockets - before.sockets),
     metrics: {
       sockets: after.metricsSockets - before.metricsSockets,
       rssBeforeMb: Math.round(before.metricsRss / 1048576),
@@ -160,7 +168,7 @@ function memoryPerSocket(label: string, before: MemorySnapshot, after: MemorySna
   };
   console.log(
     `memory ${label}: RSS ${r.rssBeforeMb} MB with ${before.sockets} sockets → ${r.rssAfterMb} MB with ${after.sockets} (after full collections): ` +
-      `${r.kibPerSocket} KiB per connected socket; GET /metrics: process_resident_memory_bytes ${r.metrics.rssBeforeMb} → ${r.metrics.rssAfterMb} MB, ` +
+      `${r.kibPerSocket} KiB per connected socket (V8 heap + external: ${r.heapKibPerSocket} KiB); GET /metrics: process_resident_memory_bytes ${r.metrics.rssBeforeMb} → ${r.metrics.rssAfterMb} MB, ` +
       `vetting_sockets_connected ${before.metricsSockets} → ${after.metricsSockets}: ${r.metrics.kibPerSocket} KiB per socket`,
   );
   return r;
