@@ -16,6 +16,7 @@ import 'reflect-metadata';
 import { createServer, Server as HttpServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type Redis from 'ioredis';
@@ -167,6 +168,9 @@ async function main(): Promise<void> {
           external: m.external,
         };
       },
+      heapSnapshot: async (msg: { dir: string; name: string }) => ({
+        file: writeHeapSnapshot(`${msg.dir}/${msg.name}.heapsnapshot`),
+      }),
       traceOn: async () => {
         for (const s of gateway.server.sockets.values()) traceSocket(s);
         if (raw) for (const s of raw.of('/').sockets.values()) traceSocket(s);

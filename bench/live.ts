@@ -512,6 +512,11 @@ runMain('live', 15 * 60_000, async () => {
   );
   const memAfterA = await memorySnapshot(a);
   const memoryA = memoryPerSocket('api A', memBeforeA, memAfterA);
+  // LIVE_HEAP_SNAPSHOT_DIR (diagnostic): api A's heap with every socket connected, to see what a socket holds.
+  if (process.env.LIVE_HEAP_SNAPSHOT_DIR) {
+    const snap = await a.rpc.call('heapSnapshot', { dir: process.env.LIVE_HEAP_SNAPSHOT_DIR, name: 'api-A' }, 300_000);
+    console.log(`heap snapshot of api A: ${snap.file}`);
+  }
   const aStats = await a.rpc.call('stats');
   const connectedOnA = aStats.liveSockets as number;
   console.log(

@@ -2,9 +2,10 @@ import { INestApplicationContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import Redis from 'ioredis';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig, createRedis } from '@vetting/core';
 import { liveAdapter, liveRecovery } from './live-adapter';
+import { MessageHandler, bindMessageHandlers } from './socket-handlers';
 
 /**
  * Socket.IO across processes through Redis Streams (survives a Redis blip without losing packets),
@@ -37,6 +38,13 @@ export class RedisStreamsIoAdapter extends IoAdapter {
     this.redis ??= createRedis(this.config.env.REDIS_URL);
     server.adapter(liveAdapter(this.redis, this.config) as any);
     return server;
+  }
+
+  bindMessageHandlers(...[socket, handlers, transform]: Parameters<IoAdapter['bindMessageHandlers']>): void {
+    // Nest's platform package resolves its own copy of socket.io's types; the socket is the same object.
+    bindMessageHandlers(socket as unknown as Socket, handlers as MessageHandler[], transform, (payload) =>
+      this.mapPayload(payload),
+    );
   }
 
   async dispose(): Promise<void> {
