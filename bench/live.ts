@@ -501,17 +501,30 @@ runMain('live', 15 * 60_000, async () => {
   console.log(
     `setup: ${c1.candidates} candidates joined their attempts in ${c1.ms} ms; proctor on api A watches ${attempts.length} attempts`,
   );
+  // In two halves, with a memory snapshot between: the RSS right after start-up still holds pages the start-up
+  // freed (ts-node's compilation), which the first sockets reuse; the second half's growth is the marginal cost.
   const memBeforeA = await memorySnapshot(a);
-  const idle = await client.call(
-    'idle',
-    { url: a.baseUrl, tokens: idleTokens, count: idleCount, concurrency: CONNECT_CONCURRENCY },
-    600_000,
-  );
+  const half = Math.floor(idleCount / 2);
+  const idle = { connected: 0, failed: 0, ms: 0, firstError: null as string | null };
+  let memHalfA: MemorySnapshot | null = null;
+  for (const count of [half, idleCount - half]) {
+    if (memHalfA === null && idle.connected + idle.failed > 0) memHalfA = await memorySnapshot(a);
+    const r = await client.call(
+      'idle',
+      { url: a.baseUrl, tokens: idleTokens, count, concurrency: CONNECT_CONCURRENCY },
+      600_000,
+    );
+    idle.connected += r.connected;
+    idle.failed += r.failed;
+    idle.ms += r.ms;
+    idle.firstError ??= r.firstError;
+  }
   console.log(
     `setup: ${idle.connected} idle sockets connected in ${idle.ms} ms, ${CONNECT_CONCURRENCY} handshakes at a time (${idle.failed} failed${idle.firstError ? `, first: ${idle.firstError}` : ''})`,
   );
   const memAfterA = await memorySnapshot(a);
   const memoryA = memoryPerSocket('api A', memBeforeA, memAfterA);
+  const memoryA2 = memHalfA ? memoryPerSocket('api A, second half only', memHalfA, memAfterA) : null;
   // LIVE_HEAP_SNAPSHOT_DIR (diagnostic): api A's heap with every socket connected, to see what a socket holds.
   if (process.env.LIVE_HEAP_SNAPSHOT_DIR) {
     const snap = await a.rpc.call('heapSnapshot', { dir: process.env.LIVE_HEAP_SNAPSHOT_DIR, name: 'api-A' }, 300_000);
@@ -610,7 +623,13 @@ runMain('live', 15 * 60_000, async () => {
       target: `<= ${TARGET_P99_2} ms with >= ${TARGET_SOCKETS_TWO} sockets on each process`,
       met: api2.latency.p99 <= TARGET_P99_2 && api2.lost === 0 && twoMet,
     },
-    memory: { kibPerSocketA: memoryA.kibPerSocket, kibPerSocketB: memoryB.kibPerSocket, target: 'reported' },
+    memory: {
+      kibPerSocketA: memoryA.kibPerSocket,
+      kibPerSocketASecondHalf: memoryA2?.kibPerSocket ?? null,
+      heapKibPerSocketA: memoryA.heapKibPerSocket,
+      kibPerSocketB: memoryB.kibPerSocket,
+      target: 'reported',
+    },
   };
   console.log('');
   console.log(
@@ -644,7 +663,8 @@ runMain('live', 15 * 60_000, async () => {
     `target: api-2 p99 ≤ ${TARGET_P99_2} ms, ${onA2} + ${onB2} sockets: ${fmtMs(api2.latency.p99)} (lost ${api2.lost}) → ${verdict(targets.api2P99.met)}`,
   );
   console.log(
-    `reported: RSS per connected socket: api A ${memoryA.kibPerSocket} KiB (GET /metrics ${memoryA.metrics.kibPerSocket} KiB) over ${memoryA.sockets} sockets, api B ${memoryB.kibPerSocket} KiB (GET /metrics ${memoryB.metrics.kibPerSocket} KiB) over ${memoryB.sockets}`,
+    `reported: RSS per connected socket: api A ${memoryA.kibPerSocket} KiB (GET /metrics ${memoryA.metrics.kibPerSocket} KiB) over ${memoryA.sockets} sockets ` +
+      `(second half alone ${memoryA2?.kibPerSocket ?? 'n/a'} KiB; V8 heap + external ${memoryA.heapKibPerSocket} KiB), api B ${memoryB.kibPerSocket} KiB (GET /metrics ${memoryB.metrics.kibPerSocket} KiB) over ${memoryB.sockets}`,
   );
   console.log(
     `client process event-loop utilisation: raw ${raw.clientElu}, api-1 ${api1.clientElu}, paired ${paired.clientElu}, api-2 ${api2.clientElu}`,
@@ -670,7 +690,7 @@ runMain('live', 15 * 60_000, async () => {
       },
       connectedOnA,
       twoProcesses: { apiA: onA2, apiB: onB2 },
-      memory: { apiA: memoryA, apiB: memoryB },
+      memory: { apiA: memoryA, apiASecondHalf: memoryA2, apiB: memoryB },
       pgCommit: commit,
       raw: strip(raw),
       api1: strip(api1),
