@@ -129,7 +129,15 @@ async function seed(pg: import('pg').Client, tms: number, freelancers: number, n
     // ~1 in 8 takes a day off within the week.
     const exceptions =
       rand() < 0.125
-        ? [{ date: now.setZone(zone).plus({ days: 1 + Math.floor(rand() * 6) }).toISODate(), available: false }]
+        ? [
+            {
+              date: now
+                .setZone(zone)
+                .plus({ days: 1 + Math.floor(rand() * 6) })
+                .toISODate(),
+              available: false,
+            },
+          ]
         : [];
     await pg.query(
       `insert into talent_manager_availability (talent_manager_id, time_zone, weekly, exceptions, category_slugs, daily_cap, updated_at)
@@ -314,7 +322,6 @@ async function main(): Promise<void> {
   );
   const rounds: Round[] = [];
   let metricsBefore: MetricSample[] = [];
-  let metricsAfter: MetricSample[] = [];
   for (let i = 0; i < 2 * roundsEach; i++) {
     const which = i % 2 === 0 ? 'baseline' : 'api';
     if (which === 'api' && i === 1) metricsBefore = await scrapeMetrics(api.baseUrl);
@@ -331,7 +338,7 @@ async function main(): Promise<void> {
     );
     console.log(`     ${usageLine(usage).replace('api event-loop', 'server event-loop')}`);
   }
-  metricsAfter = await scrapeMetrics(api.baseUrl);
+  const metricsAfter = await scrapeMetrics(api.baseUrl);
   const server = histogramWindow(metricsBefore, metricsAfter, 'http_request_duration_seconds', {
     route: ROUTE,
     method: 'GET',

@@ -3,6 +3,7 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { withContext } from '@vetting/core';
 import { BookedInterval, TalentManagerSchedule } from '../domain/slot-grid.rules';
+import { SlotListFacts } from '../domain/slot-cache.rules';
 import { ACTIVE_CALL_STATUSES, TalentManagerAvailability } from './call.entities';
 
 /** The active statuses as a PostgreSQL text[] literal. */
@@ -115,6 +116,42 @@ export class AvailabilityRepository {
       endsAt: DateTime.fromMillis(Number(e), { zone: 'utc' }),
     }));
     return { schedules, booked };
+  }
+
+  /**
+   * One statement per slot list request: the invitation (talent's `vetting_invitations`), the freelancer's
+   * running cooldown in its program (`vetting_cooldowns`), and the version of the invitation's category's slot
+   * list — the sum of its `slot_versions` rows, which the triggers of migrations/…_slot_versions.ts raise with
+   * every change that moves a slot. Returned as text (a bigint).
+   */
+  async slotListFacts(
+    invitationId: string,
+    freelancerId: string,
+    now: DateTime,
+  ): Promise<SlotListFacts & { categoryVersion: string }> {
+    const [row] = await this.em.execute<
+      {
+        invitation: { freelancer_id: string; status: string; category_slug: string } | null;
+        cooldown_until: Date | null;
+        category_version: string;
+      }[]
+    >(
+      `with inv as (select freelancer_id, program, status, category_slug from vetting_invitations where id = ?)
+       select (select json_build_object('freelancer_id', freelancer_id, 'status', status, 'category_slug', category_slug)
+                 from inv) as invitation,
+              (select max(until) from vetting_cooldowns
+                where freelancer_id = ? and program = coalesce((select program from inv), 'expert-vetted')
+                  and until > ?) as cooldown_until,
+              (select coalesce(sum(version), 0)::text from slot_versions
+                where category_slug = (select category_slug from inv)) as category_version`,
+      [invitationId, freelancerId, now.toJSDate()],
+    );
+    const inv = fromJson<(typeof row)['invitation']>(row.invitation);
+    return {
+      invitation: inv ? { freelancerId: inv.freelancer_id, status: inv.status, categorySlug: inv.category_slug } : null,
+      cooldownUntil: row.cooldown_until ? DateTime.fromJSDate(new Date(row.cooldown_until), { zone: 'utc' }) : null,
+      categoryVersion: String(row.category_version ?? '0'),
+    };
   }
 
   /**
