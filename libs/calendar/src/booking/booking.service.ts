@@ -5,12 +5,7 @@ import { AppConfig, Clock, Outbox, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { TalentService } from '@vetting/talent';
 import { BookingEntitlement, bookingEntitlement } from '../domain/call.rules';
-import {
-  callAlreadyBooked,
-  callChanged,
-  invitationChanged,
-  slotUnavailable,
-} from '../domain/calendar.errors';
+import { callAlreadyBooked, callChanged, invitationChanged, slotUnavailable } from '../domain/calendar.errors';
 import { parseInstant } from '../domain/instants';
 import { SlotPolicy } from '../domain/slot-grid.rules';
 import { offersSlot, rankTalentManagers } from '../domain/slot-offers.rules';
