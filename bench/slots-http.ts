@@ -229,6 +229,7 @@ async function main(): Promise<void> {
   const tmCount = envInt('BENCH_TMS', 50);
   const freelancerCount = envInt('BENCH_FREELANCERS', 200);
   const bookedTarget = envInt('BENCH_BOOKED', 120);
+  const mixedRate = process.env.BENCH_MIXED_RATE === '0' ? 0 : envInt('BENCH_MIXED_RATE', 10);
   const days = envInt('BENCH_DAYS', 7);
   const connections = envInt('BENCH_CONNECTIONS', 100);
   const durationMs = envInt('BENCH_DURATION_S', 10) * 1000;
@@ -250,14 +251,16 @@ async function main(): Promise<void> {
   // ---- preparation (not timed) -------------------------------------------------------------------
   const prepStart = performance.now();
   const pg = await benchPg(db);
-  const seeded = await seed(pg, tmCount, freelancerCount + bookedTarget, DateTime.utc());
+  const mixedCount = Math.ceil((mixedRate * durationMs) / 1000) + 20;
+  const seeded = await seed(pg, tmCount, freelancerCount + bookedTarget + mixedCount, DateTime.utc());
   const tokens = api.app.get(TokenService, { strict: false });
   const people = seeded.freelancers.map((f) => ({
     ...f,
     token: tokens.issue({ id: f.id, role: 'freelancer', tokenVersion: 0 }),
   }));
   const readers = people.slice(0, freelancerCount);
-  const bookers = people.slice(freelancerCount);
+  const bookers = people.slice(freelancerCount, freelancerCount + bookedTarget);
+  const mixedBookers = people.slice(freelancerCount + bookedTarget);
   const to = DateTime.utc().plus({ days }).toISO()!;
   const pathOf = (f: { invitationId: string }) =>
     `${ROUTE}?invitationId=${f.invitationId}&to=${encodeURIComponent(to)}`;
@@ -344,6 +347,44 @@ async function main(): Promise<void> {
     method: 'GET',
   });
 
+  // ---- one more api round while bookings change the category (each one invalidates the cached list) ----------
+  let mixed: { run: DurationLoadResult; usage: PhaseUsage; booked: Record<string, number>; server: string } | null =
+    null;
+  if (mixedRate > 0) {
+    const listed = (
+      await runHttp(api.baseUrl, [{ method: 'GET', path: pathOf(mixedBookers[0]), token: mixedBookers[0].token }], 1, {
+        keepBody: true,
+      })
+    ).results[0].body.slots as { startsAt: string }[];
+    const before = await scrapeMetrics(api.baseUrl);
+    const meter = meterPhase();
+    const reading = load('api', durationMs);
+    const outcomes: string[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < mixedBookers.length && performance.now() - t0 < durationMs - 500; i++) {
+      const f = mixedBookers[i];
+      const wait = t0 + (i * 1000) / mixedRate - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const body = { invitationId: f.invitationId, startsAt: listed[Math.floor(rand() * listed.length)].startsAt };
+      const r = await runHttp(api.baseUrl, [{ method: 'POST', path: '/api/vetting/calls', token: f.token, body }], 1);
+      outcomes.push(r.results[0].status === 201 ? '201' : `${r.results[0].status} ${r.results[0].code ?? ''}`);
+    }
+    const run = await reading;
+    const usage = meter();
+    const after = await scrapeMetrics(api.baseUrl);
+    const h = histogramWindow(before, after, 'http_request_duration_seconds', { route: ROUTE, method: 'GET' });
+    mixed = { run, usage, booked: tally(outcomes), server: serverLatencyLine(h, `GET ${ROUTE} (mixed round)`) };
+    const s = summarize(run.okLatencies);
+    console.log(
+      `\nmixed round: ${durationMs / 1000} s of reads as above while ${outcomes.length} bookings (~${mixedRate}/s, ${JSON.stringify(mixed.booked)}) change the category`,
+    );
+    console.log(
+      `  api ${fmt(perSecond(run), 0)} req/s   p50 ${fmt(s.p50, 1)} / p95 ${fmt(s.p95, 1)} / p99 ${fmt(s.p99, 1)} ms   statuses ${JSON.stringify(run.statuses)}`,
+    );
+    console.log(`  ${usageLine(usage)}`);
+    console.log(`  ${mixed.server}`);
+  }
+
   const b = total(rounds.filter((r) => r.which === 'baseline'));
   const a = total(rounds.filter((r) => r.which === 'api'));
   const ratio = a.perSecond / b.perSecond;
@@ -401,6 +442,14 @@ async function main(): Promise<void> {
         computeP50Ms: round(unc.compute.p50, 2),
         computeP95Ms: round(unc.compute.p95, 2),
         perCallMs: round(perCall, 2),
+      },
+      mixed: mixed && {
+        perSecond: round(perSecond(mixed.run), 1),
+        p50Ms: round(summarize(mixed.run.okLatencies).p50, 2),
+        p99Ms: round(summarize(mixed.run.okLatencies).p99, 2),
+        statuses: mixed.run.statuses,
+        bookings: mixed.booked,
+        ...usageJson(mixed.usage),
       },
       ratio: round(ratio, 3),
       targets,
