@@ -12,6 +12,12 @@ export interface DurationLoadJob {
   headers: Record<string, string>;
   connections: number;
   durationMs: number;
+  /**
+   * Optional requests to spread over the connections (e.g. one per user): connection c sends
+   * variants[c % n], then variants[(c + connections) % n], …; each with its own path and headers (on top of
+   * `headers`), on the host of `url`.
+   */
+  variants?: { path: string; headers?: Record<string, string> }[];
 }
 
 export interface DurationLoadResult {
@@ -34,7 +40,7 @@ const http = require('node:http');
 const { performance } = require('node:perf_hooks');
 
 parentPort.on('message', async (job) => {
-  const { id, url, headers, connections, durationMs } = job;
+  const { id, url, headers, connections, durationMs, variants } = job;
   const u = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
   let socketsOpened = 0;
@@ -42,9 +48,11 @@ parentPort.on('message', async (job) => {
   const ok = [];
   const statuses = {};
   let firstError;
-  const one = () => new Promise((resolve) => {
+  const one = (v) => new Promise((resolve) => {
     const t0 = performance.now();
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'GET', headers, agent }, (res) => {
+    const path = v ? v.path : u.pathname + u.search;
+    const h = v && v.headers ? Object.assign({}, headers, v.headers) : headers;
+    const req = http.request({ host: u.hostname, port: u.port, path, method: 'GET', headers: h, agent }, (res) => {
       res.on('data', () => {});
       res.on('end', () => {
         const ms = performance.now() - t0;
@@ -61,8 +69,10 @@ parentPort.on('message', async (job) => {
   const elu0 = performance.eventLoopUtilization();
   const start = performance.now();
   const deadline = start + durationMs;
-  await Promise.all(Array.from({ length: connections }, async () => {
-    while (performance.now() < deadline) await one();
+  await Promise.all(Array.from({ length: connections }, async (_, c) => {
+    for (let k = c; performance.now() < deadline; k += connections) {
+      await one(variants && variants.length ? variants[k % variants.length] : undefined);
+    }
   }));
   const wallMs = performance.now() - start;
   const clientElu = performance.eventLoopUtilization(elu0).utilization;

@@ -8,6 +8,7 @@ import { Migration20261122000007_daily_cap } from './Migration20261122000007_dai
 import { Migration20261127000010_token_version } from './Migration20261127000010_token_version';
 import { Migration20261127000011_outbox } from './Migration20261127000011_outbox';
 import { Migration20261127000012_attempt_abandon_track_states } from './Migration20261127000012_attempt_abandon_track_states';
+import { Migration20261128000013_slot_versions } from './Migration20261128000013_slot_versions';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs apply the same set. */
 export const MIGRATIONS = [
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
     name: 'Migration20261127000012_attempt_abandon_track_states',
     class: Migration20261127000012_attempt_abandon_track_states,
   },
+  { name: 'Migration20261128000013_slot_versions', class: Migration20261128000013_slot_versions },
 ];

@@ -4,6 +4,7 @@ import { CREDENTIALS_QUEUE, Reconciler } from '@vetting/core';
 import { TalentModule } from '@vetting/talent';
 import { AvailabilityService } from './availability/availability.service';
 import { BookingService } from './booking/booking.service';
+import { SlotListService } from './booking/slot-list.service';
 import { CallRoomGateway } from './call-room/call-room.gateway';
 import { CallRoomService } from './call-room/call-room.service';
 import { CallLifecycleService } from './call-timers/call-lifecycle.service';
@@ -29,6 +30,7 @@ const PROVIDERS = [
   ScorecardsRepository,
   AvailabilityService,
   BookingService,
+  SlotListService,
   CallsService,
   RescheduleService,
   CancelService,

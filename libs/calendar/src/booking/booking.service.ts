@@ -5,22 +5,17 @@ import { AppConfig, Clock, Outbox, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { TalentService } from '@vetting/talent';
 import { BookingEntitlement, bookingEntitlement } from '../domain/call.rules';
-import {
-  callAlreadyBooked,
-  callChanged,
-  invalidField,
-  invitationChanged,
-  slotUnavailable,
-} from '../domain/calendar.errors';
+import { callAlreadyBooked, callChanged, invitationChanged, slotUnavailable } from '../domain/calendar.errors';
 import { parseInstant } from '../domain/instants';
 import { SlotPolicy } from '../domain/slot-grid.rules';
-import { availableSlots, offersSlot, rankTalentManagers } from '../domain/slot-offers.rules';
+import { offersSlot, rankTalentManagers } from '../domain/slot-offers.rules';
 import { AvailabilityRepository, FreeTime } from '../data/availability.repository';
 import { VettingCall, toCallView } from '../data/call.entities';
 import { CallsRepository, InvitationFacts } from '../data/calls.repository';
 import { isDuplicateCall, isRetryable, isTimeTaken } from '../data/call-conflicts';
 import { CallTimersService, scheduleTimersEffect } from '../call-timers/call-timers.service';
 import { CallNoticesService, CallParticipants } from '../invites/call-notices.service';
+import { SlotListService, SlotsRequest } from './slot-list.service';
 
 export function slotPolicyOf(config: AppConfig): SlotPolicy {
   const p = config.policy;
@@ -48,25 +43,12 @@ export class BookingService {
     private readonly notices: CallNoticesService,
     private readonly timers: CallTimersService,
     private readonly outbox: Outbox,
+    private readonly slotList: SlotListService,
   ) {}
 
-  async slots(freelancer: User, q: { invitationId: string; from?: string; to?: string; timeZone?: string }) {
-    const invitation = await this.talent.requireBookableInvitation(freelancer.id, q.invitationId);
-    const now = this.clock.now();
-    const from = q.from ? parseInstant('from', q.from) : now;
-    const to = q.to ? parseInstant('to', q.to) : now.plus(this.config.policy.bookingHorizon);
-    if (to <= from) throw invalidField('to', 'to must be after from');
-    const free = await this.availability.whoIsFree({ categorySlug: invitation.categorySlug }, from, to);
-    const zone = q.timeZone ?? freelancer.timeZone;
-    const slots = availableSlots(free.schedules, free.booked, slotPolicyOf(this.config), now, from, to);
-    return {
-      timeZone: zone,
-      slots: slots.map((s) => ({
-        startsAt: s.startsAt.toUTC().toISO(),
-        endsAt: s.endsAt.toUTC().toISO(),
-        localStartsAt: s.startsAt.setZone(zone).toISO(),
-      })),
-    };
+  /** The freelancer's free slots (SlotListService: cached per category, invalidated by the database). */
+  slots(freelancer: User, q: SlotsRequest) {
+    return this.slotList.slots(freelancer, q);
   }
 
   /**

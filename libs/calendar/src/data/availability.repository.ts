@@ -3,6 +3,7 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { withContext } from '@vetting/core';
 import { BookedInterval, TalentManagerSchedule } from '../domain/slot-grid.rules';
+import { SlotListFacts } from '../domain/slot-cache.rules';
 import { ACTIVE_CALL_STATUSES, TalentManagerAvailability } from './call.entities';
 
 /** The active statuses as a PostgreSQL text[] literal. */
@@ -23,6 +24,35 @@ export interface FreeTime {
 
 /** Whose category: a slug, or the category of an invitation (read in the same statement). */
 export type CategoryOf = { categorySlug: string } | { invitationId: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One row per request of the batch (`i`: its 1-based position), see `slotListFacts`. */
+const SLOT_LIST_FACTS_SQL = `select r.i, inv.freelancer_id, inv.status, inv.category_slug,
+       (select max(c.until) from vetting_cooldowns c
+         where c.freelancer_id = r.freelancer_id and c.program = coalesce(inv.program, 'expert-vetted')
+           and c.until > r.now) as cooldown_until,
+       (select coalesce(sum(v.version), 0)::text from slot_versions v
+         where v.category_slug = inv.category_slug) as category_version
+  from unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) with ordinality as r(invitation_id, freelancer_id, now, i)
+  left join vetting_invitations inv on inv.id = r.invitation_id`;
+
+interface FactsRow {
+  i: string | number;
+  freelancer_id: string | null;
+  status: string | null;
+  category_slug: string | null;
+  cooldown_until: Date | string | null;
+  category_version: string | null;
+}
+
+interface FactsRequest {
+  invitationId: string | null;
+  freelancerId: string;
+  now: Date;
+  resolve: (facts: SlotListFacts & { categoryVersion: string }) => void;
+  reject: (err: unknown) => void;
+}
 
 interface ScheduleRow {
   talent_manager_id: string;
@@ -115,6 +145,67 @@ export class AvailabilityRepository {
       endsAt: DateTime.fromMillis(Number(e), { zone: 'utc' }),
     }));
     return { schedules, booked };
+  }
+
+  /**
+   * The slot list's read per request: the invitation (talent's `vetting_invitations`), the freelancer's running
+   * cooldown in its program (`vetting_cooldowns`), and the version of the invitation's category's slot list —
+   * the sum of its `slot_versions` rows, which the triggers of migrations/…_slot_versions.ts raise with every
+   * change that moves a slot (a bigint, as text). Never cached: the reads of the requests that arrive together
+   * (one turn of the event loop) go to PostgreSQL as one named prepared statement, issued after they arrived,
+   * so each sees every change committed before its request.
+   */
+  slotListFacts(
+    invitationId: string,
+    freelancerId: string,
+    now: DateTime,
+  ): Promise<SlotListFacts & { categoryVersion: string }> {
+    return new Promise((resolve, reject) => {
+      if (!this.factsBatch) {
+        const batch: FactsRequest[] = [];
+        this.factsBatch = batch;
+        setImmediate(() => {
+          if (this.factsBatch === batch) this.factsBatch = null;
+          this.readFacts(batch).catch((err) => batch.forEach((r) => r.reject(err)));
+        });
+      }
+      this.factsBatch.push({
+        invitationId: UUID.test(invitationId) ? invitationId : null,
+        freelancerId,
+        now: now.toJSDate(),
+        resolve,
+        reject,
+      });
+    });
+  }
+
+  private factsBatch: FactsRequest[] | null = null;
+
+  private async readFacts(batch: FactsRequest[]): Promise<void> {
+    const client = this.em.getKnex().client;
+    const connection = await client.acquireConnection();
+    let rows: FactsRow[];
+    try {
+      ({ rows } = await connection.query({
+        name: 'calendar.slot-list-facts',
+        text: SLOT_LIST_FACTS_SQL,
+        values: [batch.map((r) => r.invitationId), batch.map((r) => r.freelancerId), batch.map((r) => r.now)],
+      }));
+    } finally {
+      await client.releaseConnection(connection);
+    }
+    for (const row of rows) {
+      const req = batch[Number(row.i) - 1];
+      req.resolve({
+        invitation: row.freelancer_id
+          ? { freelancerId: row.freelancer_id, status: row.status!, categorySlug: row.category_slug! }
+          : null,
+        cooldownUntil: row.cooldown_until ? DateTime.fromJSDate(new Date(row.cooldown_until), { zone: 'utc' }) : null,
+        categoryVersion: String(row.category_version ?? '0'),
+      });
+    }
+    // Every request has its row (unnest with ordinality, a primary-key join); a promise settles once.
+    for (const r of batch) r.reject(new Error('slot list facts: no row for the request'));
   }
 
   /**

@@ -13,6 +13,7 @@ import {
 } from './call.dto';
 import { AvailabilityService } from '../availability/availability.service';
 import { BookingService } from '../booking/booking.service';
+import { SlotListService } from '../booking/slot-list.service';
 import { CallsService } from '../calls/calls.service';
 import { CancelService } from '../cancel/cancel.service';
 import { RescheduleService } from '../reschedule/reschedule.service';
@@ -40,6 +41,7 @@ export class CalendarController {
     private readonly rescheduling: RescheduleService,
     private readonly cancelling: CancelService,
     private readonly scorecards: ScorecardsService,
+    private readonly slotList: SlotListService,
   ) {}
 
   @Roles('talent_manager')
@@ -71,8 +73,10 @@ export class CalendarController {
   })
   @ApiOkResponse({ type: SlotList })
   @ApiErrors(400, [403, 'FORBIDDEN, NOT_INVITED'], [409, 'COOLDOWN_ACTIVE (details.eligibleAt)'])
-  slots(@CurrentUser() user: User, @Query() q: SlotsQuery) {
-    return this.booking.slots(user, q);
+  // The answer is JSON text made once per cached list (SlotListService), so it is not serialised again here.
+  @Header('content-type', 'application/json; charset=utf-8')
+  slots(@CurrentUser() user: User, @Query() q: SlotsQuery): Promise<string> {
+    return this.slotList.slotsJson(user, q);
   }
 
   @Roles('freelancer')
