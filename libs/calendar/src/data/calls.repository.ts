@@ -261,28 +261,36 @@ export class CallsRepository {
   }
 
   /**
-   * Locks (skipping those another sweep holds) `timer`'s call and every active call whose grace period ended
-   * before `dueBefore` with someone absent, oldest first, at most 500.
+   * Locks (skipping those another sweep holds) `timer`'s call if it is still active at that version, and every
+   * active call whose grace period ended before `dueBefore` with someone absent, oldest first, at most 500.
+   * A settled call is never locked: the thousands of grace jobs a sweep has made redundant then lock nothing,
+   * so their transactions are read-only (no transaction id, no WAL flush at commit).
    */
   lockDueForGrace(
     tem: EntityManager,
     timer: { id: string; version: number } | null,
     dueBefore: Date,
   ): Promise<VettingCall[]> {
+    const status = { $in: [...ACTIVE_CALL_STATUSES] };
     const due = {
-      status: { $in: ['scheduled', 'rescheduled', 'in_progress'] },
+      status,
       startsAt: { $lte: dueBefore },
       $or: [{ freelancerJoinedAt: null }, { talentManagerJoinedAt: null }],
     };
-    return tem.find(VettingCall, (timer ? { $or: [timer, due] } : due) as FilterQuery<VettingCall>, {
+    return tem.find(VettingCall, (timer ? { $or: [{ ...timer, status }, due] } : due) as FilterQuery<VettingCall>, {
       lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
       limit: 500,
       orderBy: { startsAt: 'asc' },
     });
   }
 
-  lockAtVersion(tem: EntityManager, id: string, version: number): Promise<VettingCall | null> {
-    return tem.findOne(VettingCall, { id, version }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  /** Locks the call at this version while it is active; null (nothing locked) once it is settled or moved on. */
+  lockActiveAtVersion(tem: EntityManager, id: string, version: number): Promise<VettingCall | null> {
+    return tem.findOne(
+      VettingCall,
+      { id, version, status: { $in: [...ACTIVE_CALL_STATUSES] } },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
   }
 
   /** Active calls past their end (the reconciliation sweep), at most 1000. */
