@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   const profDir = process.env.BENCH_CPU_PROF_DIR;
   const skipBaseline = process.env.BENCH_BASELINE === '0';
 
-  console.log(`bench/timers-scale — ${calls} grace timers over ${slots} 20-s slots, standalone worker; ${machineLine()}`);
+  console.log(
+    `bench/timers-scale — ${calls} grace timers over ${slots} 20-s slots, standalone worker; ${machineLine()}`,
+  );
   const db = await createBenchDatabase();
   const prefix = benchRedisPrefix();
   const pg = await benchPg(db);
@@ -83,15 +85,23 @@ async function main(): Promise<void> {
   };
   const api = await startApi({ db, redisPrefix: prefix, withWorker: false, env });
   const workerEnv = { ...api.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent' };
-  const worker = await startChild('worker', 'bench/timers-scale-worker.ts', workerEnv, 'Vetting platform worker started', {
-    cpuProfDir: profDir,
-  });
+  const worker = await startChild(
+    'worker',
+    'bench/timers-scale-worker.ts',
+    workerEnv,
+    'Vetting platform worker started',
+    {
+      cpuProfDir: profDir,
+    },
+  );
   await sleep(3000); // its start-up reconciliation sweep (nothing to do yet)
   console.log(
     `api (metrics) at ${api.baseUrl}; worker pid ${worker.pid}, WORKER_CONCURRENCY ${api.config.env.WORKER_CONCURRENCY}, DATABASE_POOL_SIZE ${api.config.env.DATABASE_POOL_SIZE}`,
   );
 
   // ---- preparation: booked calls in the database, timers added by the worker's reconciliation sweep --------
+  // Waited for before the calls are written (their moment must not pass while waiting).
+  await waitForQuiet('preparation + grace timers');
   const mem0 = { worker: rssOf(worker.pid!), api: await apiRss(api.baseUrl), redis: await redisUsedMemory(redis) };
   const prepStart = performance.now();
   const firstStart = Math.ceil((Date.now() + aheadMs) / CALL_MS) * CALL_MS;
@@ -122,10 +132,10 @@ async function main(): Promise<void> {
       `api RSS ${fmt(mem0.api / MB)} → ${fmt(mem1.api / MB)} MiB; Redis used_memory ${fmt(mem0.redis / MB)} → ${fmt(mem1.redis / MB)} MiB (Δ ${fmt(per10k(mem1.redis - mem0.redis))} MiB per 10,000 calls)`,
   );
   if (delayed < expected) throw new Error(`only ${delayed}/${expected} timers were added`);
-  if (Date.now() > firstStart) throw new Error('the calls started before their timers were in place: raise BENCH_AHEAD_MS');
+  if (Date.now() > firstStart)
+    throw new Error('the calls started before their timers were in place: raise BENCH_AHEAD_MS');
 
   // ---- the grace timers fall due -----------------------------------------------------------------------
-  await waitForQuiet('grace timers');
   const dues = Array.from({ length: slots }, (_, s) => firstStart + s * CALL_MS + GRACE_MS);
   const lastDue = dues[dues.length - 1];
   await sleep(Math.max(0, dues[0] - 20 - Date.now()));
@@ -137,7 +147,13 @@ async function main(): Promise<void> {
 
   // ---- results from the database ----------------------------------------------------------------------
   const rows = (
-    await pg.query<{ status: string; late_ms: string | null; missed_rows: string; history_late_ms: string | null; cooldowns: string }>(
+    await pg.query<{
+      status: string;
+      late_ms: string | null;
+      missed_rows: string;
+      history_late_ms: string | null;
+      cooldowns: string;
+    }>(
       `select c.status,
               extract(epoch from (c.ended_at - (c.starts_at + interval '${GRACE_MS} milliseconds'))) * 1000 as late_ms,
               (select count(*) from call_history h where h.call_id = c.id and h.action = 'missed') as missed_rows,

@@ -9,7 +9,7 @@ import { callState } from '../domain/call-state';
 import { VettingCall, historyEntry, toCallView } from '../data/call.entities';
 import { CallsRepository } from '../data/calls.repository';
 import { callRoom } from '../call-room/call-room.service';
-import { CallTimersService, cooldownExpiryEffect } from './call-timers.service';
+import { CallTimersService, cooldownExpiryEffect, dropTimersEffect } from './call-timers.service';
 
 type Outcome = 'missed' | 'interviewer_absent' | 'completed';
 
@@ -66,6 +66,7 @@ export class CallLifecycleService {
         const settled = await this.finishAll(tem, decided);
         await tem.flush();
         await this.writeEffects(tem, settled);
+        if (settled.length) await this.outbox.write(tem, [dropTimersEffect(settled.map((s) => s.call))]);
         return settled.length;
       }),
     );
@@ -98,11 +99,11 @@ export class CallLifecycleService {
     return this.settle(callId, version, endOutcome);
   }
 
-  /** Locks the call at this version, asks the rule what it becomes, and finishes it if anything. */
+  /** Locks the call at this version if still active, asks the rule what it becomes, and finishes it if anything. */
   private async settle(callId: string, version: number, decide: (c: CallState) => Outcome | null): Promise<void> {
     await withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
-        const call = await this.calls.lockAtVersion(tem, callId, version);
+        const call = await this.calls.lockActiveAtVersion(tem, callId, version);
         const result = call ? decide(callState(call)) : null;
         if (!call || !result) return;
         const finished = await this.finishAll(tem, [{ call, to: result }]);
