@@ -10,7 +10,7 @@ import { draftCall, insertCallRow, insertTalentManager, invitedFreelancer } from
  * jobs it made redundant and the calls' later timers find no row to lock, so their transactions stay read-only
  * (no transaction id, no WAL flush on commit). A row lock would leave the locker's xid in the row's xmax.
  */
-describe('calendar: timers lock only active calls', () => {
+describe('calendar: timers lock only active calls and settle them set-based', () => {
   let db: MediumDatabase;
   let em: EntityManager;
   let repo: CallsRepository;
@@ -43,6 +43,39 @@ describe('calendar: timers lock only active calls', () => {
     const locked = await db.em().transactional((tem) => repo.lockActiveAtVersion(tem, active.id, 1));
     expect(locked?.id).toBe(active.id);
     expect(await xmax(active.id)).not.toBe('0');
+  });
+
+  it('settles calls in one statement: status, end and a system history entry each (ended for a completed call)', async () => {
+    const a = await call('scheduled', now.minus({ hours: 4 }));
+    const b = await call('scheduled', now.minus({ hours: 5 }));
+    const at = now.startOf('second').toJSDate();
+    await db.em().transactional((tem) =>
+      repo.settle(
+        tem,
+        [
+          { id: a.id, from: 'scheduled', to: 'missed' },
+          { id: b.id, from: 'in_progress', to: 'completed' },
+        ],
+        at,
+      ),
+    );
+    const calls = await em.execute<{ id: string; status: string; ended_at: Date }[]>(
+      `select id, status, ended_at from vetting_calls where id in (?, ?) order by starts_at desc`,
+      [a.id, b.id],
+    );
+    expect(calls.map((c) => [c.id, c.status, new Date(c.ended_at).getTime()])).toEqual([
+      [a.id, 'missed', at.getTime()],
+      [b.id, 'completed', at.getTime()],
+    ]);
+    const history = await em.execute<{ call_id: string; action: string; from_status: string; to_status: string }[]>(
+      `select call_id, action, from_status, to_status from call_history
+        where call_id in (?, ?) and actor_role = 'system' and actor_id is null and at = ? order by action`,
+      [a.id, b.id, at],
+    );
+    expect(history.map((h) => [h.call_id, h.action, h.from_status, h.to_status])).toEqual([
+      [b.id, 'ended', 'in_progress', 'completed'],
+      [a.id, 'missed', 'scheduled', 'missed'],
+    ]);
   });
 
   it('a grace job of a call already settled locks nothing; its sweep still takes the active calls that are due', async () => {

@@ -6,7 +6,7 @@ import { NotificationsService, NotifyInput } from '@vetting/notifications';
 import { TalentService } from '@vetting/talent';
 import { CallState, cooldownUntil, endOutcome, graceOutcome } from '../domain/call.rules';
 import { callState } from '../domain/call-state';
-import { VettingCall, historyEntry, toCallView } from '../data/call.entities';
+import { VettingCall, toCallView } from '../data/call.entities';
 import { CallsRepository } from '../data/calls.repository';
 import { callRoom } from '../call-room/call-room.service';
 import { CallTimersService, cooldownExpiryEffect, dropTimersEffect } from './call-timers.service';
@@ -139,20 +139,21 @@ export class CallLifecycleService {
   }
 
   /**
-   * Applies the outcomes in the unit of work (the caller flushes once): statuses and history, one update
-   * closing the invitations of missed calls with their cooldowns, one granting free rebookings.
+   * Applies the outcomes: one statement for the calls' statuses and history, one update closing the invitations of
+   * missed calls with their cooldowns (stored on the caller's flush), one granting free rebookings. The calls are
+   * answered as settled copies (a managed one is left as read: the statement has written it).
    */
-  private async finishAll(tem: EntityManager, decided: { call: VettingCall; to: Outcome }[]) {
+  private async finishAll(tem: EntityManager, outcomes: { call: VettingCall; to: Outcome }[]) {
     const now = this.clock.now().toJSDate();
-    for (const { call, to } of decided) {
-      this.calls.addHistory(
-        tem,
-        historyEntry(call.id, now, null, 'system', to === 'completed' ? 'ended' : to, call.status, to),
-      );
-      call.status = to;
-      call.endedAt = now;
-      call.updatedAt = now;
-    }
+    await this.calls.settle(
+      tem,
+      outcomes.map(({ call, to }) => ({ id: call.id, from: call.status, to })),
+      now,
+    );
+    const decided = outcomes.map(({ call, to }) => ({
+      call: Object.assign(new VettingCall(), call, { status: to, endedAt: now, updatedAt: now }),
+      to,
+    }));
     const missed = decided.filter((d) => d.to === 'missed').map((d) => d.call);
     const cooldowns = await this.talent.recordMisses(
       tem,
