@@ -149,12 +149,13 @@ async function main(): Promise<void> {
   const rows = (
     await pg.query<{
       status: string;
+      starts_ms: string;
       late_ms: string | null;
       missed_rows: string;
       history_late_ms: string | null;
       cooldowns: string;
     }>(
-      `select c.status,
+      `select c.status, extract(epoch from c.starts_at) * 1000 as starts_ms,
               extract(epoch from (c.ended_at - (c.starts_at + interval '${GRACE_MS} milliseconds'))) * 1000 as late_ms,
               (select count(*) from call_history h where h.call_id = c.id and h.action = 'missed') as missed_rows,
               (select extract(epoch from (min(h.at) - (c.starts_at + interval '${GRACE_MS} milliseconds'))) * 1000
@@ -172,6 +173,20 @@ async function main(): Promise<void> {
   ).length;
   const s = summarize(missed.map((r) => Number(r.late_ms)));
   const v = summarize(visibleLateness(watch.samples, dues, seeded.startsAt, GRACE_MS));
+  const perSlot = [...new Set(seeded.startsAt)].map((start, k) => {
+    const ended = summarize(
+      missed.filter((r) => Math.round(Number(r.starts_ms)) === start).map((r) => Number(r.late_ms)),
+    );
+    const seen = summarize(
+      visibleLateness(
+        watch.samples,
+        dues,
+        seeded.startsAt.filter((x) => x === start),
+        GRACE_MS,
+      ),
+    );
+    return `slot ${k + 1}: ended_at p50 ${fmt(ended.p50, 0)} / p99 ${fmt(ended.p99, 0)}, visible p50 ${fmt(seen.p50, 0)} / p99 ${fmt(seen.p99, 0)} ms`;
+  });
   const notes = Number(
     (await pg.query<{ n: string }>(`select count(*) as n from notifications where type = 'call.missed'`)).rows[0].n,
   );
@@ -188,6 +203,7 @@ async function main(): Promise<void> {
   console.log(
     `visible to a reader (committed; polled every ~100 ms, so up to ~100 ms pessimistic) ms: p50 ${fmt(v.p50, 0)} / p95 ${fmt(v.p95, 0)} / p99 ${fmt(v.p99, 0)} / max ${fmt(v.max, 0)}`,
   );
+  console.log(`per slot: ${perSlot.join('; ')}`);
   console.log(
     `BullMQ grace jobs (${breakdown.n}): picked up after due ms p50 ${fmt(breakdown.pickup.p50, 0)} / p99 ${fmt(breakdown.pickup.p99, 0)} / max ${fmt(breakdown.pickup.max, 0)}; ` +
       `duration ms p50 ${fmt(breakdown.duration.p50, 0)} / p99 ${fmt(breakdown.duration.p99, 0)} / max ${fmt(breakdown.duration.max, 0)}; last grace job finished ${fmt(breakdown.lastFinishedAfterDueMs, 0)} ms after the last due instant`,

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { CallsRepository } from '@vetting/calendar';
+import { CallLifecycleService, CallsRepository } from '@vetting/calendar';
 import { MediumDatabase, openMediumDatabase } from '../support/medium-database';
 import { draftCall, insertCallRow, insertTalentManager, invitedFreelancer } from '../support/calendar-medium';
 
@@ -76,6 +76,20 @@ describe('calendar: timers lock only active calls and settle them set-based', ()
       [b.id, 'ended', 'in_progress', 'completed'],
       [a.id, 'missed', 'scheduled', 'missed'],
     ]);
+  });
+
+  it('a grace job whose call is already settled stops at one read: no sweep, no transaction', async () => {
+    const settled = await call('missed', now.minus({ hours: 6 }));
+    const due = await call('scheduled', now.minus({ hours: 7 }));
+    // Only the repository is real: a sweep would need the clock, config, talent, notifications and outbox.
+    const none = {} as never;
+    const lifecycle = new CallLifecycleService(db.orm, none, none, none, none, none, none, repo, none);
+    await lifecycle.onGrace(settled.id, 1);
+    const [row] = await em.execute<{ status: string }[]>(`select status from vetting_calls where id = ?`, [due.id]);
+    expect(row.status).toBe('scheduled');
+    expect(await repo.isActiveAtVersion(due.id, 1)).toBe(true);
+    expect(await repo.isActiveAtVersion(due.id, 2)).toBe(false);
+    expect(await repo.isActiveAtVersion(settled.id, 1)).toBe(false);
   });
 
   it('a grace job of a call already settled locks nothing; its sweep still takes the active calls that are due', async () => {

@@ -48,9 +48,11 @@ export class CallLifecycleService {
    * interviewer_absent + free rebooking. One job settles every call whose grace period has passed (this
    * one if it still applies, and any other due), so timers falling due together cost one transaction
    * instead of a queue of jobs; the others' jobs then find nothing to do. SKIP LOCKED lets concurrent
-   * sweeps share the work.
+   * sweeps share the work. A job whose call is no longer active at its version (a sweep settled it) stops at
+   * one read, without a transaction: every due call still has its own job (and the reconciliation sweep).
    */
   async onGrace(callId: string, version: number): Promise<void> {
+    if (!(await this.calls.isActiveAtVersion(callId, version))) return;
     await this.settleGrace({ id: callId, version });
   }
 

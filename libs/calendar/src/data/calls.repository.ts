@@ -354,6 +354,18 @@ export class CallsRepository {
     );
   }
 
+  /** Whether the call is still active at this version (one read, no lock, no transaction). */
+  async isActiveAtVersion(id: string, version: number): Promise<boolean> {
+    const rows = await withContext(this.orm, (em) =>
+      em.execute(`select 1 from vetting_calls where id = ? and version = ? and status = any(?::text[])`, [
+        id,
+        version,
+        ACTIVE_SQL,
+      ]),
+    );
+    return rows.length > 0;
+  }
+
   /** Locks the call at this version while it is active; null (nothing locked) once it is settled or moved on. */
   lockActiveAtVersion(tem: EntityManager, id: string, version: number): Promise<VettingCall | null> {
     return tem.findOne(
