@@ -1,4 +1,7 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
+import { CALL_TIMERS_QUEUE } from '@vetting/calendar';
 import { TestApp, connected, emitAck, nextEvent, nextEventWhere, startTestApp } from '../support/test-app';
 import {
   adminToken,
@@ -74,6 +77,15 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
 
     const view = await t.http().get(`/api/vetting/calls/${call.id}`).set(bearer(f.token));
     expect(view.body.status).toBe('missed');
+    // The call's later timers (ending-soon, end) are taken off the queue after the sweep commits, not left to fire
+    // for nothing (bounded wait for the outbox relay; nothing about timing is asserted).
+    const timers = t.app.get<Queue>(getQueueToken(CALL_TIMERS_QUEUE), { strict: false });
+    const pending = async () =>
+      (
+        await Promise.all([`call:${call.id}:ending-soon-v1`, `call:${call.id}:end-v1`].map((id) => timers.getJob(id)))
+      ).filter(Boolean).length;
+    for (let i = 0; i < 50 && (await pending()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await pending()).toBe(0);
     expect(view.body.freelancerJoinedAt).toBeNull();
     // A missed call no longer holds a place of the talent manager's day.
     expect(await dayLoad(tm.user.id)).toBe(0);

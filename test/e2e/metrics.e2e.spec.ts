@@ -104,6 +104,21 @@ describe('GET /metrics outside the allowed networks', () => {
     expect(sample(text, 'vetting_queue_lateness_seconds', 'queue="talent-alerts"')).toBeLessThan(60);
   });
 
+  it('counts a delayed job promoted to waiting as late from its due moment, not from when it was added', async () => {
+    // Added 10 min "ago" with a delay of 10 min − 5 s: due 5 s ago. Promotion sets its stored delay to 0.
+    const queue = t.app.get<Queue>(getQueueToken('grading'), { strict: false });
+    const job = await queue.add(
+      'probe',
+      {},
+      { timestamp: Date.now() - 600_000, delay: 595_000, removeOnComplete: true },
+    );
+    await job.promote();
+    const text = await (await fetch(`${t.baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(sample(text, 'vetting_queue_jobs', 'queue="grading",state="waiting"')).toBe(1);
+    expect(sample(text, 'vetting_queue_lateness_seconds', 'queue="grading"')).toBeGreaterThanOrEqual(4.9);
+    expect(sample(text, 'vetting_queue_lateness_seconds', 'queue="grading"')).toBeLessThan(60);
+  });
+
   it('refuses a bad network list at start with a config error naming it', async () => {
     const { AppConfig } = await import('@vetting/core');
     expect(() =>

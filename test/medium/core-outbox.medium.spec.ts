@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { OutboxRepository } from '@vetting/core';
+import Redis from 'ioredis';
+import { AppConfig, Outbox, OutboxRelay, OutboxRepository } from '@vetting/core';
 import { MediumDatabase, openMediumDatabase } from '../support/medium-database';
 
 /** The outbox statements relays race on: claim (lease, SKIP LOCKED), mark delivered, retry later. */
@@ -63,13 +64,26 @@ describe('core: outbox claim and mark-done', () => {
   it('a delivered row is never claimed again, also after its lease', async () => {
     await write(['a']);
     const [row] = await repo.claim(10, 0);
-    await repo.markDelivered(row.id);
+    await repo.markDelivered([row.id]);
     expect(await repo.claim(10, 30)).toEqual([]);
     const [stored] = await em.execute<{ delivered: boolean }[]>(
       'select delivered_at is not null as delivered from outbox where id = ?',
       [row.id],
     );
     expect(stored.delivered).toBe(true);
+  });
+
+  it('the relay marks the rows of a batch delivered with one statement', async () => {
+    await write(keys(5, 'relay'));
+    const outbox = { handlerFor: () => async () => undefined } as unknown as Outbox;
+    const relay = new OutboxRelay(repo, outbox, {} as AppConfig, {} as Redis);
+    expect(await relay.drain()).toBe(5);
+    // Rows updated by one statement share its transaction id (xmin); one update per row would give five.
+    const [row] = await em.execute<{ delivered: string; xmins: string }[]>(
+      `select count(*) filter (where delivered_at is not null)::text as delivered, count(distinct xmin::text)::text as xmins
+         from outbox`,
+    );
+    expect(row).toEqual({ delivered: '5', xmins: '1' });
   });
 
   it('a lease that runs out (a relay died) makes the row due again, with the attempt counted', async () => {

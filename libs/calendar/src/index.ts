@@ -3,6 +3,7 @@ export { CalendarModule, CalendarWorkerModule } from './calendar.module';
 export { CallHistoryEntry, Scorecard, TalentManagerAvailability, VettingCall } from './data/call.entities';
 export { CALL_TIMERS_QUEUE, cooldownJobId } from './call-timers/call-timers.service';
 export { CallTimersProcessor } from './call-timers/call-timers.processor';
+export { CallLifecycleService } from './call-timers/call-lifecycle.service';
 export { AvailabilityService } from './availability/availability.service';
 export { BookingService } from './booking/booking.service';
 export { CallsService } from './calls/calls.service';

@@ -106,8 +106,10 @@ export class ApiMetrics {
               // The oldest waiting job, and the earliest delayed one (overdue when its moment has passed).
               const [waiting] = await q.getJobs(['waiting'], 0, 0, true);
               const [delayed] = await q.getJobs(['delayed'], 0, 0, true);
+              // Due = added + the delay it was added with (`opts.delay`: BullMQ sets the job's own `delay` to 0
+              // when it promotes a delayed job to waiting, which would count a timer late from when it was added).
               const due = (j: { timestamp: number; delay?: number; opts: { delay?: number } } | undefined) =>
-                j ? j.timestamp + (j.delay ?? j.opts.delay ?? 0) : now;
+                j ? j.timestamp + (j.opts.delay ?? j.delay ?? 0) : now;
               this.set({ queue: name }, Math.max(0, now - Math.min(due(waiting), due(delayed))) / 1000);
             } catch {
               errors.inc({ source: `queue:${name}` });

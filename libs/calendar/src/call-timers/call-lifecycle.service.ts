@@ -6,10 +6,10 @@ import { NotificationsService, NotifyInput } from '@vetting/notifications';
 import { TalentService } from '@vetting/talent';
 import { CallState, cooldownUntil, endOutcome, graceOutcome } from '../domain/call.rules';
 import { callState } from '../domain/call-state';
-import { VettingCall, historyEntry, toCallView } from '../data/call.entities';
+import { VettingCall, toCallView } from '../data/call.entities';
 import { CallsRepository } from '../data/calls.repository';
 import { callRoom } from '../call-room/call-room.service';
-import { CallTimersService, cooldownExpiryEffect } from './call-timers.service';
+import { CallTimersService, cooldownExpiryEffect, dropTimersEffect } from './call-timers.service';
 
 type Outcome = 'missed' | 'interviewer_absent' | 'completed';
 
@@ -48,9 +48,11 @@ export class CallLifecycleService {
    * interviewer_absent + free rebooking. One job settles every call whose grace period has passed (this
    * one if it still applies, and any other due), so timers falling due together cost one transaction
    * instead of a queue of jobs; the others' jobs then find nothing to do. SKIP LOCKED lets concurrent
-   * sweeps share the work.
+   * sweeps share the work. A job whose call is no longer active at its version (a sweep settled it) stops at
+   * one read, without a transaction: every due call still has its own job (and the reconciliation sweep).
    */
   async onGrace(callId: string, version: number): Promise<void> {
+    if (!(await this.calls.isActiveAtVersion(callId, version))) return;
     await this.settleGrace({ id: callId, version });
   }
 
@@ -66,6 +68,7 @@ export class CallLifecycleService {
         const settled = await this.finishAll(tem, decided);
         await tem.flush();
         await this.writeEffects(tem, settled);
+        if (settled.length) await this.outbox.write(tem, [dropTimersEffect(settled.map((s) => s.call))]);
         return settled.length;
       }),
     );
@@ -98,11 +101,11 @@ export class CallLifecycleService {
     return this.settle(callId, version, endOutcome);
   }
 
-  /** Locks the call at this version, asks the rule what it becomes, and finishes it if anything. */
+  /** Locks the call at this version if still active, asks the rule what it becomes, and finishes it if anything. */
   private async settle(callId: string, version: number, decide: (c: CallState) => Outcome | null): Promise<void> {
     await withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
-        const call = await this.calls.lockAtVersion(tem, callId, version);
+        const call = await this.calls.lockActiveAtVersion(tem, callId, version);
         const result = call ? decide(callState(call)) : null;
         if (!call || !result) return;
         const finished = await this.finishAll(tem, [{ call, to: result }]);
@@ -138,20 +141,21 @@ export class CallLifecycleService {
   }
 
   /**
-   * Applies the outcomes in the unit of work (the caller flushes once): statuses and history, one update
-   * closing the invitations of missed calls with their cooldowns, one granting free rebookings.
+   * Applies the outcomes: one statement for the calls' statuses and history, one update closing the invitations of
+   * missed calls with their cooldowns (stored on the caller's flush), one granting free rebookings. The calls are
+   * answered as settled copies (a managed one is left as read: the statement has written it).
    */
-  private async finishAll(tem: EntityManager, decided: { call: VettingCall; to: Outcome }[]) {
+  private async finishAll(tem: EntityManager, outcomes: { call: VettingCall; to: Outcome }[]) {
     const now = this.clock.now().toJSDate();
-    for (const { call, to } of decided) {
-      this.calls.addHistory(
-        tem,
-        historyEntry(call.id, now, null, 'system', to === 'completed' ? 'ended' : to, call.status, to),
-      );
-      call.status = to;
-      call.endedAt = now;
-      call.updatedAt = now;
-    }
+    await this.calls.settle(
+      tem,
+      outcomes.map(({ call, to }) => ({ id: call.id, from: call.status, to })),
+      now,
+    );
+    const decided = outcomes.map(({ call, to }) => ({
+      call: Object.assign(new VettingCall(), call, { status: to, endedAt: now, updatedAt: now }),
+      to,
+    }));
     const missed = decided.filter((d) => d.to === 'missed').map((d) => d.call);
     const cooldowns = await this.talent.recordMisses(
       tem,

@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { AppConfig, Clock, Outbox, OutboxMessage, serviceUnavailable, withDependencyTimeout } from '@vetting/core';
 import { VettingCall } from '../data/call.entities';
 import { CallsRepository } from '../data/calls.repository';
 import { callState } from '../domain/call-state';
-import { CallPolicy, callTimers } from '../domain/call.rules';
+import { CallPolicy, callTimers, settledCallTimerIds } from '../domain/call.rules';
 
 export const CALL_TIMERS_QUEUE = 'call-timers';
 
@@ -36,6 +37,19 @@ export const cooldownExpiryEffect = (cooldownId: string, until: Date): OutboxMes
   key: cooldownJobId(cooldownId),
   payload: { cooldownId, until: until.toISOString() },
 });
+
+/**
+ * Outbox row: the timers still pending for calls a grace sweep settled (their ending-soon and end), removed from
+ * the queue after commit, so they do not fall due as thousands of jobs with nothing to do. One row per sweep.
+ */
+export const dropTimersEffect = (calls: { id: string; version: number }[]): OutboxMessage => {
+  const ids = calls.map((c) => `${c.id}:${c.version}`).sort();
+  return {
+    topic: 'calendar.drop-timers',
+    key: `calls:${createHash('sha256').update(ids.join(',')).digest('hex')}:drop-timers`,
+    payload: { jobIds: calls.flatMap((c) => settledCallTimerIds(c.id, c.version)) },
+  };
+};
 
 const KEEP = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } };
 
@@ -76,6 +90,7 @@ export class CallTimersService {
       const call = await this.calls.findFresh(payload.callId);
       if (call) await this.unschedule(call, payload.version);
     });
+    outbox.handle<{ jobIds: string[] }>('calendar.drop-timers', ({ payload }) => this.drop(payload.jobIds));
     outbox.handle<{ cooldownId: string; until: string }>('calendar.cooldown-expiry', ({ payload }) =>
       this.scheduleCooldownExpiry(payload.cooldownId, new Date(payload.until)),
     );
@@ -124,6 +139,14 @@ export class CallTimersService {
         this.queue.remove(t.jobId).catch((err) => this.logger.warn(`could not remove ${t.jobId}: ${err}`)),
       ),
     );
+  }
+
+  /**
+   * Removes timers that can no longer do anything (their call is settled), all sent at once (one pipeline). A
+   * timer already running or gone is left alone: a stale one that still fires re-reads its call and does nothing.
+   */
+  async drop(jobIds: string[]): Promise<void> {
+    await Promise.all(jobIds.map((id) => this.queue.remove(id).catch(() => 0)));
   }
 
   async scheduleCooldownExpiry(cooldownId: string, until: Date): Promise<void> {

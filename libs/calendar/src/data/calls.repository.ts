@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, FilterQuery, LockMode, MikroORM } from '@mikro-orm/postgresql';
+import { EntityManager, LockMode, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { withContext } from '@vetting/core';
@@ -10,6 +10,57 @@ import { ACTIVE_CALL_STATUSES, CallHistoryEntry, VettingCall } from './call.enti
 
 /** What booking reads about the invitation, with the program and category the call is booked in. */
 export type InvitationFacts = BookingFacts & { program: string; categorySlug: string };
+
+type CallRow = {
+  id: string;
+  invitation_id: string;
+  freelancer_id: string;
+  talent_manager_id: string;
+  program: string;
+  category_slug: string;
+  status: VettingCall['status'];
+  starts_at: Date;
+  ends_at: Date;
+  reschedule_count: number;
+  version: number;
+  ics_sequence: number;
+  freelancer_joined_at: Date | null;
+  talent_manager_joined_at: Date | null;
+  ended_at: Date | null;
+  cancel_reason: string | null;
+  free_rebooking: boolean;
+  created_at: Date;
+  updated_at: Date;
+};
+const CALL_COLUMNS = `id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status, starts_at, ends_at,
+  reschedule_count, version, ics_sequence, freelancer_joined_at, talent_manager_joined_at, ended_at, cancel_reason,
+  free_rebooking, created_at, updated_at`;
+const date = (d: Date | string | null) => (d === null ? null : new Date(d));
+
+/** A call read with plain SQL, as an entity object outside any unit of work. */
+function fromCallRow(r: CallRow): VettingCall {
+  return Object.assign(new VettingCall(), {
+    id: r.id,
+    invitationId: r.invitation_id,
+    freelancerId: r.freelancer_id,
+    talentManagerId: r.talent_manager_id,
+    program: r.program,
+    categorySlug: r.category_slug,
+    status: r.status,
+    startsAt: date(r.starts_at)!,
+    endsAt: date(r.ends_at)!,
+    rescheduleCount: r.reschedule_count,
+    version: r.version,
+    icsSequence: r.ics_sequence,
+    freelancerJoinedAt: date(r.freelancer_joined_at),
+    talentManagerJoinedAt: date(r.talent_manager_joined_at),
+    endedAt: date(r.ended_at),
+    cancelReason: r.cancel_reason,
+    freeRebooking: r.free_rebooking,
+    createdAt: date(r.created_at)!,
+    updatedAt: date(r.updated_at)!,
+  });
+}
 
 /** The conditional reschedule found the call changed (another reschedule or a cancel won): roll back. */
 export class StaleCall extends Error {}
@@ -261,28 +312,67 @@ export class CallsRepository {
   }
 
   /**
-   * Locks (skipping those another sweep holds) `timer`'s call and every active call whose grace period ended
-   * before `dueBefore` with someone absent, oldest first, at most 500.
+   * Locks (skipping those another sweep holds) `timer`'s call if it is still active at that version, and every
+   * active call whose grace period ended before `dueBefore` with someone absent, oldest first, at most `limit`.
+   * A settled call is never locked: the thousands of grace jobs a sweep has made redundant then lock nothing,
+   * so their transactions are read-only (no transaction id, no WAL flush at commit). One statement; the rows are
+   * read as plain calls, outside the unit of work (`settle` writes their outcome).
    */
-  lockDueForGrace(
+  async lockDueForGrace(
     tem: EntityManager,
     timer: { id: string; version: number } | null,
     dueBefore: Date,
+    limit = 500,
   ): Promise<VettingCall[]> {
-    const due = {
-      status: { $in: ['scheduled', 'rescheduled', 'in_progress'] },
-      startsAt: { $lte: dueBefore },
-      $or: [{ freelancerJoinedAt: null }, { talentManagerJoinedAt: null }],
-    };
-    return tem.find(VettingCall, (timer ? { $or: [timer, due] } : due) as FilterQuery<VettingCall>, {
-      lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
-      limit: 500,
-      orderBy: { startsAt: 'asc' },
-    });
+    const own = timer ? `(id = ? and version = ?) or ` : '';
+    const rows = await tem.execute<CallRow[]>(
+      `select ${CALL_COLUMNS} from vetting_calls
+        where status = any(?::text[])
+          and (${own}(starts_at <= ? and (freelancer_joined_at is null or talent_manager_joined_at is null)))
+        order by starts_at limit ? for update skip locked`,
+      [ACTIVE_SQL, ...(timer ? [timer.id, timer.version] : []), dueBefore, limit],
+    );
+    return rows.map(fromCallRow);
   }
 
-  lockAtVersion(tem: EntityManager, id: string, version: number): Promise<VettingCall | null> {
-    return tem.findOne(VettingCall, { id, version }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  /**
+   * The outcomes of timer-driven transitions in one statement: each call's status and end, and its history entry
+   * (`ended` for a completed call, else the new status), recorded by the system at `now`. The calls are locked by
+   * the caller's transaction.
+   */
+  async settle(tem: EntityManager, outcomes: { id: string; from: string; to: string }[], now: Date): Promise<void> {
+    if (outcomes.length === 0) return;
+    await tem.execute(
+      `with s as (select * from jsonb_to_recordset(?::jsonb) as s(id uuid, from_status text, to_status text)),
+            c as (update vetting_calls c set status = s.to_status, ended_at = ?, updated_at = ?
+                    from s where c.id = s.id returning c.id)
+       insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
+       select gen_random_uuid(), s.id, ?, null, 'system', case when s.to_status = 'completed' then 'ended' else s.to_status end,
+              s.from_status, s.to_status, '{}'::jsonb
+         from s join c on c.id = s.id`,
+      [JSON.stringify(outcomes.map((o) => ({ id: o.id, from_status: o.from, to_status: o.to }))), now, now, now],
+    );
+  }
+
+  /** Whether the call is still active at this version (one read, no lock, no transaction). */
+  async isActiveAtVersion(id: string, version: number): Promise<boolean> {
+    const rows = await withContext(this.orm, (em) =>
+      em.execute(`select 1 from vetting_calls where id = ? and version = ? and status = any(?::text[])`, [
+        id,
+        version,
+        ACTIVE_SQL,
+      ]),
+    );
+    return rows.length > 0;
+  }
+
+  /** Locks the call at this version while it is active; null (nothing locked) once it is settled or moved on. */
+  lockActiveAtVersion(tem: EntityManager, id: string, version: number): Promise<VettingCall | null> {
+    return tem.findOne(
+      VettingCall,
+      { id, version, status: { $in: [...ACTIVE_CALL_STATUSES] } },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
   }
 
   /** Active calls past their end (the reconciliation sweep), at most 1000. */

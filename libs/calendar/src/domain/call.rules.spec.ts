@@ -17,6 +17,7 @@ import {
   endOutcome,
   graceOutcome,
   isActive,
+  settledCallTimerIds,
   timerJobId,
 } from './call.rules';
 
@@ -531,6 +532,18 @@ describe('cooldownUntil', () => {
     expect(
       cooldownUntil({ startsAt: utc('2028-02-29T10:00:00Z') }, { missedCooldown: Duration.fromISO('P1Y') }).toISO(),
     ).toBe('2029-02-28T10:00:00.000Z');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('settledCallTimerIds', () => {
+  it('names exactly the timers of the version that fall after the grace moment (ending-soon, end)', () => {
+    const c = call({ id: CALL_ID, version: 4 });
+    const later = callTimers(c, policy(), utc('2026-03-17T10:00:00Z'))
+      .filter((t) => t.at > c.startsAt.plus(policy().gracePeriod))
+      .map((t) => t.jobId);
+    expect(settledCallTimerIds(CALL_ID, 4).sort()).toEqual(later.sort());
+    expect(settledCallTimerIds(CALL_ID, 4)).toEqual([`call:${CALL_ID}:ending-soon-v4`, `call:${CALL_ID}:end-v4`]);
   });
 });
 

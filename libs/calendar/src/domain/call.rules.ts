@@ -189,6 +189,12 @@ export interface CallTimer {
 export const timerJobId = (callId: string, kind: TimerKind, version: number, lead?: string) =>
   `call:${callId}:${kind}${lead ? `-${lead}` : ''}-v${version}`;
 
+/** The job ids of the timers that may still be pending when a call is settled at its grace moment. */
+export const settledCallTimerIds = (callId: string, version: number): string[] => [
+  timerJobId(callId, 'ending-soon', version),
+  timerJobId(callId, 'end', version),
+];
+
 /**
  * The timers of an active call at its current version: reminders still ahead, the grace check,
  * "ending soon" (when it falls after the start) and the hard end.

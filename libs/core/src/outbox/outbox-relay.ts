@@ -95,9 +95,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     let delivered = 0;
     for (;;) {
       const rows = await this.rows.claim(BATCH, LEASE_SECONDS);
+      // Delivered rows are marked together after the batch (at least once: a relay that dies before the mark
+      // leaves them to be delivered again when their lease runs out, as it would between one handler and its mark).
+      const done: string[] = [];
       for (const row of rows) {
-        if (await this.deliver(row)) delivered++;
+        if (await this.deliver(row)) done.push(row.id);
       }
+      await this.rows.markDelivered(done);
+      delivered += done.length;
       if (rows.length < BATCH || this.stopped) break;
     }
     if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
@@ -112,7 +117,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const handler = this.outbox.handlerFor(row.topic);
       if (!handler) throw new Error(`no handler for outbox topic ${row.topic}`);
       await handler(row);
-      await this.rows.markDelivered(row.id);
       return true;
     } catch (err) {
       const message = String((err as Error)?.message ?? err).slice(0, 1000);

@@ -56,8 +56,12 @@ export class OutboxRepository {
       .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }
 
-  async markDelivered(id: string): Promise<void> {
-    await this.orm.em.fork().execute(`update outbox set delivered_at = now(), last_error = null where id = ?`, [id]);
+  /** Marks rows delivered: a relay's whole batch in one statement (one commit, not one per row). */
+  async markDelivered(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.orm.em
+      .fork()
+      .execute(`update outbox set delivered_at = now(), last_error = null where id in (?)`, [ids]);
   }
 
   /** A failed delivery: due again in `delaySeconds`, with its error kept. */
