@@ -35,6 +35,23 @@ describe('LivePublisher: every event through the Socket.IO adapter', () => {
     ]);
   });
 
+  it('emitMany hands every event to the adapter in order without waiting for the previous one', async () => {
+    const { ns, broadcasts } = fakeNamespace({ hang: true });
+    const live = new LivePublisher(config);
+    live.attach(ns);
+    const done = live.emitMany([
+      { room: 'user:1', event: 'notification:new', payload: { id: 'n1' } },
+      { room: 'user:2', event: 'notification:new', payload: { id: 'n2' } },
+    ]);
+    // Both are in the adapter before either answered (the stream write pipelines them).
+    expect(broadcasts.map((b) => [b.rooms, b.packet.data])).toEqual([
+      [['user:1'], ['notification:new', { id: 'n1' }]],
+      [['user:2'], ['notification:new', { id: 'n2' }]],
+    ]);
+    await expect(done).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(live.emitMany([])).resolves.toBeUndefined();
+  });
+
   it('closeRoom makes every socket leave the room through the adapter', async () => {
     const { ns, leaves } = fakeNamespace();
     const live = new LivePublisher(config);

@@ -32,6 +32,18 @@ export class LivePublisher implements OnApplicationShutdown {
   }
 
   /**
+   * Many events at once (a fan-out batch): every one goes into the stream on the one Redis connection, in
+   * order, without waiting for the previous; resolves once all are in it (one DEPENDENCY_TIMEOUT for the lot).
+   */
+  async emitMany(events: readonly { room: string; event: string; payload: unknown }[]): Promise<void> {
+    if (events.length === 0) return;
+    const ns = this.namespace();
+    await this.bounded(
+      Promise.all(events.map((e) => broadcastEvent(ns, e.room, e.event, e.payload))).then(() => undefined),
+    );
+  }
+
+  /**
    * The same path without waiting: the event goes into the stream and to this process's sockets in the
    * order of the calls (one Redis connection), ahead of whatever the caller awaits next.
    */
