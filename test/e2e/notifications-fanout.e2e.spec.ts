@@ -1,10 +1,15 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { OutboxRelay } from '@vetting/core';
 import { TokenService } from '@vetting/identity';
-import { DELIVERY_QUEUE, FanoutService, routeJobId } from '@vetting/notifications';
+import { DELIVERY_QUEUE, FanoutService, routeBatchJobId } from '@vetting/notifications';
 import { TestApp, connected, startTestApp } from '../support/test-app';
 
 jest.setTimeout(120_000);
@@ -21,23 +26,40 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 
 /**
  * The vetted-talent fan-out at batch size 3 over 7 followers: each batch is one set-based statement and one
- * outbox row for its pushes and routing (not one per notification); the next batch's job is owed before the
- * batch's pushes; a retried batch stores and owes nothing; a repeated delivery pushes again (same ids) and
- * queues no routing job twice.
+ * outbox row for its pushes and routing (not one per notification) and one routing job (set-based: emails
+ * and webhook deliveries claimed for the lot, by each user's preferences); the next batch's job is owed
+ * before the batch's pushes; a retried batch stores and owes nothing; a repeated delivery pushes again (same
+ * ids) and routes nothing twice.
  */
 describe('notifications: vetted-talent fan-out in batches (PostgreSQL + Redis + worker)', () => {
   let t: TestApp;
   let pg: Client;
+  let receiver: Server;
+  let hookUrl: string;
+  const hits: string[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'fanout-e2e-'));
   const category = 'data-science-analytics';
 
   beforeAll(async () => {
-    t = await startTestApp({ withWorker: true, env: { FANOUT_BATCH_SIZE: '3' } });
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        hits.push(body);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    t = await startTestApp({ withWorker: true, env: { FANOUT_BATCH_SIZE: '3', DATA_DIR: dataDir } });
     pg = new Client({ connectionString: t.databaseUrl });
     await pg.connect();
   });
   afterAll(async () => {
     await pg?.end();
     await t?.close();
+    await new Promise((r) => receiver?.close(r));
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function client(plan: string): Promise<string> {
@@ -54,15 +76,20 @@ describe('notifications: vetted-talent fan-out in batches (PostgreSQL + Redis + 
     return id;
   }
 
-  it('stores every follower once in set-based batches, owes one delivery row per batch, and delivers each push and routing job once', async () => {
+  it('stores every follower once in set-based batches, owes one delivery row and routes once per batch, and delivers each push and delivery once', async () => {
     const followers = [];
     for (let i = 0; i < 7; i++) followers.push(await client(i % 2 ? 'business_plus' : 'enterprise'));
     const marketplace = await client('marketplace');
-    const pushOff = followers[4];
+    const [pushOff, emailOff, withHook] = [followers[4], followers[1], followers[6]];
     await pg.query(
       `insert into notification_preferences (user_id, push, email, webhook, muted_types, updated_at)
-       values ($1, false, true, true, '[]', now())`,
-      [pushOff],
+       values ($1, false, true, true, '[]', now()), ($2, true, false, true, '[]', now())`,
+      [pushOff, emailOff],
+    );
+    await pg.query(
+      `insert into webhooks (id, user_id, url, secret, events, active, created_at)
+       values ($1, $2, $3, 'secret-secret-secret-secret', '["talent.vetted"]', true, now())`,
+      [randomUUID(), withHook, hookUrl],
     );
     const tokens = t.app.get(TokenService);
     const seen = new Map<string, { id: string; type: string }[]>();
@@ -101,8 +128,31 @@ describe('notifications: vetted-talent fan-out in batches (PostgreSQL + Redis + 
     for (const id of pushed) expect(seen.get(id)!.map((n) => n.type)).toEqual(['talent.vetted']);
     expect(seen.get(pushOff)).toEqual([]);
     expect(seen.get(marketplace)).toEqual([]);
+    // Routed set-based, one job per batch: every email but the one turned off, the one webhook.
     const delivery = t.app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
-    for (const n of stored) expect(await delivery.getJob(routeJobId(n.id))).toBeDefined();
+    const routeJobs = async () =>
+      (await delivery.getJobs(['waiting', 'active', 'completed', 'delayed', 'failed'])).filter((j) =>
+        j?.name.startsWith('route'),
+      );
+    await until(
+      'batches routed',
+      async () => (await routeJobs()).every((j) => j.finishedOn) && (await routeJobs()).length === 3,
+    );
+    const batchJobs = await routeJobs();
+    expect(batchJobs.map((j) => j.name)).toEqual(['route-batch', 'route-batch', 'route-batch']);
+    expect(batchJobs.flatMap((j) => j.data.notificationIds).sort()).toEqual(stored.map((n) => n.id).sort());
+    for (const j of batchJobs) expect(j.id).toBe(routeBatchJobId(j.data.notificationIds[0]));
+    const byUser = new Map(stored.map((n) => [n.user_id, n.id]));
+    const emailed = (await pg.query<{ notification_id: string }>(`select notification_id from email_deliveries`)).rows;
+    expect(emailed.map((e) => e.notification_id).sort()).toEqual(
+      followers
+        .filter((id) => id !== emailOff)
+        .map((id) => byUser.get(id))
+        .sort(),
+    );
+    const hooked = (await pg.query(`select notification_id, event_type from webhook_deliveries`)).rows;
+    expect(hooked).toEqual([{ notification_id: byUser.get(withHook), event_type: 'talent.vetted' }]);
+    await until('webhook posted', async () => hits.length === 1);
 
     // A retried first batch: nothing stored or owed twice, and the chain goes on from the same place.
     const fanout = t.app.get(FanoutService);
@@ -119,10 +169,9 @@ describe('notifications: vetted-talent fan-out in batches (PostgreSQL + Redis + 
     await until('pushed again', async () => pushed.every((id) => seen.get(id)!.length >= 2));
     await until('outbox drained again', async () => (await undelivered()) === 0);
     for (const id of pushed) expect(seen.get(id)!.map((n) => n.id)).toEqual([ids.get(id)!.id, ids.get(id)!.id]);
-    const routeJobs = (await delivery.getJobs(['waiting', 'active', 'completed', 'delayed', 'failed'])).filter(
-      (j) => j?.name === 'route' && stored.some((n) => j.id === routeJobId(n.id)),
-    );
-    expect(routeJobs).toHaveLength(stored.length);
+    expect((await routeJobs()).map((j) => j.id).sort()).toEqual(batchJobs.map((j) => j.id).sort());
+    expect(await pg.query(`select count(*)::int as n from email_deliveries`).then((r) => r.rows[0].n)).toBe(6);
+    expect(await pg.query(`select count(*)::int as n from webhook_deliveries`).then((r) => r.rows[0].n)).toBe(1);
     expect(
       await pg
         .query(`select count(*)::int as n from notifications where type = 'talent.vetted'`)

@@ -94,6 +94,7 @@ export class FanoutService {
           em,
           page.stored.map((n) => ({ ...n, ...content })),
           createdAt,
+          { routeTogether: true },
         );
         return { notified: page.stored.length, next };
       }),

@@ -8,7 +8,7 @@ import { LivePublisher, userRoom } from '@vetting/live';
 import { Notification, NotificationAttachment, toNotificationView } from '../data/notification.entity';
 import { NotificationsRepository } from '../data/notifications.repository';
 import { invalidCursor, notificationNotFound } from '../domain/notifications.errors';
-import { DELIVERY_QUEUE, routeJobId } from '../notifications.queues';
+import { DELIVERY_QUEUE, routeBatchJobId, routeJobId } from '../notifications.queues';
 
 /** One outbox row per notification (rows written before batch delivery; still delivered). */
 export const NOTIFICATION_DELIVER = 'notification.deliver';
@@ -35,6 +35,8 @@ export interface NotificationBatchDelivery {
   createdAt: string;
   contents: NotificationContent[];
   items: [id: string, userId: string, push: boolean, content: number][];
+  /** One routing job for the whole batch (fan-outs) instead of one per notification. */
+  routeTogether?: boolean;
 }
 
 export interface NotificationDelivery {
@@ -111,7 +113,12 @@ export class NotificationsService {
    * Owes the pushes and routing of notifications just stored in `em`'s transaction: one outbox row for the
    * lot (keyed by the first one's id, so it is written once), delivered after the commit.
    */
-  async deliverStored(em: EntityManager, stored: readonly StoredNotification[], createdAt: Date): Promise<void> {
+  async deliverStored(
+    em: EntityManager,
+    stored: readonly StoredNotification[],
+    createdAt: Date,
+    opts: { routeTogether?: boolean } = {},
+  ): Promise<void> {
     if (stored.length === 0) return;
     const contents: NotificationContent[] = [];
     const index = new Map<string, number>();
@@ -123,6 +130,7 @@ export class NotificationsService {
       return [n.id, n.userId, n.push, i];
     });
     const payload: NotificationBatchDelivery = { createdAt: createdAt.toISOString(), contents, items };
+    if (opts.routeTogether) payload.routeTogether = true;
     await this.outbox.write(em, [
       { topic: NOTIFICATION_DELIVER_BATCH, key: `notification:${stored[0].id}:deliver-batch`, payload },
     ]);
@@ -130,8 +138,9 @@ export class NotificationsService {
 
   /**
    * The batch's outbox handler: every `notification:new` into the live stream together (clients
-   * de-duplicate by id), then every routing job in one round trip (one job per notification id, so a
-   * repeated delivery queues nothing twice).
+   * de-duplicate by id), then every routing job in one round trip (one job per notification id, or one for
+   * the batch when `routeTogether`: job ids are the notifications', so a repeated delivery queues nothing
+   * twice).
    */
   async deliverBatch(d: NotificationBatchDelivery): Promise<void> {
     const views = d.items.map(([id, userId, push, c]) => ({
@@ -144,6 +153,11 @@ export class NotificationsService {
         .filter((v) => v.push)
         .map((v) => ({ room: userRoom(v.userId), event: 'notification:new', payload: v.view })),
     );
+    if (d.routeTogether && views.length > 0) {
+      const notificationIds = views.map((v) => v.view.id);
+      await this.delivery.add('route-batch', { notificationIds }, routeBatchJobOptions(notificationIds[0]));
+      return;
+    }
     await this.delivery.addBulk(
       views.map((v) => ({ name: 'route', data: { notificationId: v.view.id }, opts: routeJobOptions(v.view.id) })),
     );
@@ -183,6 +197,13 @@ export class NotificationsService {
 
 const routeJobOptions = (notificationId: string) => ({
   jobId: routeJobId(notificationId),
+  attempts: 5,
+  backoff: { type: 'exponential' as const, delay: 1000 },
+  removeOnComplete: { age: 86400 },
+});
+
+const routeBatchJobOptions = (firstNotificationId: string) => ({
+  jobId: routeBatchJobId(firstNotificationId),
   attempts: 5,
   backoff: { type: 'exponential' as const, delay: 1000 },
   removeOnComplete: { age: 86400 },
