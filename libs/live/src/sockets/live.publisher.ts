@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import { AppConfig, serviceUnavailable } from '@vetting/core';
-import { HeadlessLiveServer, broadcastEvent, leaveRoom } from './live-adapter';
+import { HeadlessLiveServer, broadcastEvent, broadcastEvents, leaveRoom } from './live-adapter';
 
 /**
  * Emits to Socket.IO rooms from any process, through the one live-event path: the Socket.IO adapter
@@ -33,14 +33,12 @@ export class LivePublisher implements OnApplicationShutdown {
 
   /**
    * Many events at once (a fan-out batch): every one goes into the stream on the one Redis connection, in
-   * order, without waiting for the previous; resolves once all are in it (one DEPENDENCY_TIMEOUT for the lot).
+   * order, in one socket write, without waiting for the previous; resolves once all are in it (one
+   * DEPENDENCY_TIMEOUT for the lot).
    */
   async emitMany(events: readonly { room: string; event: string; payload: unknown }[]): Promise<void> {
     if (events.length === 0) return;
-    const ns = this.namespace();
-    await this.bounded(
-      Promise.all(events.map((e) => broadcastEvent(ns, e.room, e.event, e.payload))).then(() => undefined),
-    );
+    await this.bounded(broadcastEvents(this.namespace(), events));
   }
 
   /**
