@@ -105,6 +105,85 @@ describe('notifications: fan-out batch insert and delivery claims', () => {
     });
   });
 
+  describe('alert batch (TalentAlertsRepository.insertAlertBatch)', () => {
+    const content = { type: 'talent.vetted', title: 'New Expert-Vetted talent', body: 'b', data: { badge: 'x' } };
+
+    it('stores each page of Business Plus and Enterprise followers by id, set-based; a retried page stores nothing and still names where the next starts', async () => {
+      const category = `medium-${randomUUID()}`;
+      const alertId = randomUUID();
+      const plus = await Promise.all([user('client', 'business_plus'), user('client', 'enterprise'), user(), user()]);
+      const marketplace = await user('client', 'marketplace');
+      const freelancer = await user('freelancer');
+      for (const id of [...plus, marketplace, freelancer]) {
+        await em.execute(
+          `insert into talent_alert_subscriptions (client_id, category_slug, created_at) values (?, ?, now())`,
+          [id, category],
+        );
+      }
+      const sorted = [...plus].sort();
+      const repo = new TalentAlertsRepository(em);
+      const batch = (after: string | null) =>
+        em.transactional((tem) =>
+          repo.insertAlertBatch(tem as EntityManager, {
+            categorySlug: category,
+            after,
+            size: 3,
+            content,
+            dedupePrefix: `talent.vetted:${alertId}:`,
+            createdAt: new Date(),
+          }),
+        );
+      const first = await batch(null);
+      expect(first.pageSize).toBe(3);
+      expect(first.last).toBe(sorted[2]);
+      expect(first.stored.map((s) => s.userId).sort()).toEqual(sorted.slice(0, 3));
+      expect(first.stored.every((s) => s.push)).toBe(true);
+      const retried = await batch(null);
+      expect(retried).toEqual({ pageSize: 3, last: sorted[2], stored: [] });
+      const second = await batch(first.last);
+      expect(second).toMatchObject({ pageSize: 1, last: sorted[3] });
+      expect(second.stored.map((s) => s.userId)).toEqual([sorted[3]]);
+      expect(await batch(second.last)).toEqual({ pageSize: 0, last: null, stored: [] });
+
+      const stored = await em.execute<{ user_id: string; dedupe_key: string; type: string; data: unknown }[]>(
+        `select user_id, dedupe_key, type, data from notifications where dedupe_key like ? order by user_id`,
+        [`talent.vetted:${alertId}:%`],
+      );
+      expect(stored.map((r) => r.user_id)).toEqual(sorted);
+      expect(stored[0]).toMatchObject({ dedupe_key: `talent.vetted:${alertId}:${sorted[0]}`, type: 'talent.vetted' });
+      const ids = [...first.stored, ...second.stored].map((s) => s.id);
+      expect(await count(`notifications where id = any(string_to_array(?, ',')::uuid[])`, [ids.join(',')])).toBe(4);
+    });
+
+    it('the same page in two concurrent transactions stores each follower once', async () => {
+      const category = `medium-${randomUUID()}`;
+      const alertId = randomUUID();
+      const followers = await Promise.all([user(), user(), user()]);
+      for (const id of followers) {
+        await em.execute(
+          `insert into talent_alert_subscriptions (client_id, category_slug, created_at) values (?, ?, now())`,
+          [id, category],
+        );
+      }
+      const run = () => {
+        const own = db.em();
+        return own.transactional((tem) =>
+          new TalentAlertsRepository(own).insertAlertBatch(tem as EntityManager, {
+            categorySlug: category,
+            after: null,
+            size: 10,
+            content,
+            dedupePrefix: `talent.vetted:${alertId}:`,
+            createdAt: new Date(),
+          }),
+        );
+      };
+      const [a, b] = await Promise.all([run(), run()]);
+      expect(a.stored.length + b.stored.length).toBe(3);
+      expect(await count(`notifications where dedupe_key like ?`, [`talent.vetted:${alertId}:%`])).toBe(3);
+    });
+  });
+
   describe('delivery claims (DeliveriesRepository)', () => {
     async function notification(userId: string): Promise<string> {
       const id = randomUUID();

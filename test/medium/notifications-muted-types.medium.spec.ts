@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { ChannelPreferences, NotificationsRepository, wantsPush } from '@vetting/notifications';
+import { ChannelPreferences, NotificationsRepository, TalentAlertsRepository, wantsPush } from '@vetting/notifications';
 import { MediumDatabase, openMediumDatabase } from '../support/medium-database';
 
 /**
  * Muted notification types are decided twice: in TypeScript (`wantsPush`) and in SQL (the `push` column of
- * `NotificationsRepository.insertMany`). This runs the SQL over a table of cases and compares.
+ * `NotificationsRepository.insertMany`, and of the vetted-talent alert batch, `TalentAlertsRepository.insertAlertBatch`).
+ * This runs the SQL over a table of cases and compares.
  */
 describe('notifications: muted types, SQL and TypeScript agree', () => {
   let db: MediumDatabase;
@@ -22,8 +23,8 @@ describe('notifications: muted types, SQL and TypeScript agree', () => {
   async function user(prefs: ChannelPreferences | null): Promise<string> {
     const id = randomUUID();
     await em.execute(
-      `insert into users (id, email, password_hash, name, role, time_zone, created_at)
-       values (?, ?, 'x', 'Medium', 'client', 'UTC', now())`,
+      `insert into users (id, email, password_hash, name, role, time_zone, plan, created_at)
+       values (?, ?, 'x', 'Medium', 'client', 'UTC', 'business_plus', now())`,
       [id, `${id}@example.com`],
     );
     if (prefs) {
@@ -77,5 +78,36 @@ describe('notifications: muted types, SQL and TypeScript agree', () => {
     );
     const sql = new Map(rows.map((r) => [r.id, r.push]));
     expect(batch.map((c) => sql.get(c.id))).toEqual(batch.map((c) => wantsPush(c.prefs, c.type)));
+  });
+
+  it('a vetted-talent alert batch (set-based insert) answers each follower by their own preferences', async () => {
+    const category = `medium-${randomUUID()}`;
+    const batch = await Promise.all(
+      cases.map(async (c) => ({ ...c, userId: await user(c.prefs), type: 'talent.vetted' })),
+    );
+    for (const c of batch)
+      await em.execute(
+        `insert into talent_alert_subscriptions (client_id, category_slug, created_at) values (?, ?, now())`,
+        [c.userId, category],
+      );
+    // The same cases with the alert's type muted where they mute call.booked.
+    await em.execute(
+      `update notification_preferences set muted_types = replace(muted_types::text, 'call.booked', 'talent.vetted')::jsonb
+        where user_id = any(string_to_array(?, ',')::uuid[])`,
+      [batch.map((c) => c.userId).join(',')],
+    );
+    const muted = (prefs: ChannelPreferences | null): ChannelPreferences | null =>
+      prefs && { ...prefs, mutedTypes: prefs.mutedTypes.map((t) => (t === 'call.booked' ? 'talent.vetted' : t)) };
+    const page = await new TalentAlertsRepository(em).insertAlertBatch(em, {
+      categorySlug: category,
+      after: null,
+      size: batch.length,
+      content: { type: 'talent.vetted', title: 't', body: 'b', data: {} },
+      dedupePrefix: `medium:${category}:`,
+      createdAt: new Date(),
+    });
+    const sql = new Map(page.stored.map((r) => [r.userId, r.push]));
+    expect(batch.map((c) => sql.get(c.userId))).toEqual(batch.map((c) => wantsPush(muted(c.prefs), 'talent.vetted')));
+    expect(batch.some((c) => !wantsPush(muted(c.prefs), 'talent.vetted'))).toBe(true);
   });
 });

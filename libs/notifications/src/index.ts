@@ -3,7 +3,7 @@ export { NotificationsService } from './inbox/notifications.service';
 export type { NotifyInput } from './inbox/notifications.service';
 export { ChannelsService } from './channels/channels.service';
 export { FanoutService, fanoutStartEffect } from './fanout/fanout.service';
-export { DELIVERY_QUEUE, FANOUT_QUEUE, routeJobId } from './notifications.queues';
+export { DELIVERY_QUEUE, FANOUT_QUEUE, routeBatchJobId, routeJobId } from './notifications.queues';
 export { Notification } from './data/notification.entity';
 export {
   EmailDelivery,

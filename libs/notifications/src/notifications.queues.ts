@@ -4,5 +4,7 @@ export const DELIVERY_QUEUE = 'notification-delivery';
 export const FANOUT_QUEUE = 'talent-alerts';
 
 export const routeJobId = (notificationId: string) => `notification:${notificationId}:route`;
+/** Routing of a stored batch (a fan-out's), named by its first notification. */
+export const routeBatchJobId = (firstNotificationId: string) => `notification-batch:${firstNotificationId}:route`;
 export const webhookJobId = (deliveryId: string) => `webhook:${deliveryId}:send`;
 export const emailJobId = (notificationId: string) => `notification:${notificationId}:email`;

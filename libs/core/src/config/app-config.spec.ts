@@ -44,6 +44,7 @@ describe('AppConfig.fromEnv', () => {
       expect(config.env.AUTH_RATE_WINDOW.as('minutes')).toBe(1);
       expect(config.env.WORKER_IN_PROCESS).toBeUndefined();
       expect(config.env.WORKER_CONCURRENCY).toBe(10);
+      expect(config.env.FANOUT_BATCH_SIZE).toBe(2000);
       expect(config.env.LIVE_RECOVERY_WINDOW.as('minutes')).toBe(2);
       expect(config.env.SWAGGER_ENABLED).toBeUndefined();
       expect(config.swaggerEnabled).toBe(true);
@@ -226,6 +227,8 @@ describe('AppConfig.fromEnv', () => {
       ['VETTING_MAX_RESCHEDULES', '-1'],
       ['VETTING_MAX_RESCHEDULES', '1.5'],
       ['WORKER_CONCURRENCY', '1001'],
+      ['FANOUT_BATCH_SIZE', '0'],
+      ['FANOUT_BATCH_SIZE', '10001'],
       ['REDIS_URL', 'http://127.0.0.1:6379'],
       ['REDIS_URL', '127.0.0.1:6379'],
       ['DATABASE_URL', 'mysql://db/app'],

@@ -169,7 +169,8 @@ export const envSchema = z
     WEBHOOK_DISABLE_AFTER: int(3, 1),
     /** Let webhooks target loopback/private/link-local addresses (tests, closed networks); off by default. */
     WEBHOOK_ALLOW_PRIVATE: bool(false),
-    FANOUT_BATCH_SIZE: int(500, 1, 10000),
+    /** Followers per vetted-talent alert batch (one statement, one outbox row, one routing job each). */
+    FANOUT_BATCH_SIZE: int(2000, 1, 10000),
     /** Unset = on, except with NODE_ENV=production. */
     SWAGGER_ENABLED: optionalString
       .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional())

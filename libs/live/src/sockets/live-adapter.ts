@@ -15,12 +15,20 @@ export const LIVE_NAMESPACE = '/live';
  */
 export function liveAdapter(redis: Redis, config: AppConfig) {
   const prefix = config.env.REDIS_PREFIX;
-  return createAdapter(redis, {
+  const adapterOf = createAdapter(redis, {
     streamName: `${prefix}socket.io`,
     channelPrefix: `${prefix}socket.io`,
     sessionKeyPrefix: `${prefix}sio:session:`,
   });
+  // Socket.IO calls this with `new` (so not an arrow function); the adapter object it returns is the instance.
+  return function liveNamespaceAdapter(nsp: Namespace) {
+    streamWriters.set(nsp, redis);
+    return adapterOf(nsp);
+  };
 }
+
+/** The Redis connection each namespace's adapter writes the stream with (see `broadcastEvents`). */
+const streamWriters = new WeakMap<Namespace, { stream?: { cork(): void; uncork(): void } }>();
 
 /** A briefly disconnected client gets its rooms back and the packets it missed (within LIVE_RECOVERY_WINDOW). */
 export function liveRecovery(config: AppConfig): ServerOptions['connectionStateRecovery'] {
@@ -40,6 +48,31 @@ const toRoom = (room: string): BroadcastOptions => ({ rooms: new Set([room]), ex
  */
 export async function broadcastEvent(ns: Namespace, room: string, event: string, payload: unknown): Promise<void> {
   await ns.adapter.broadcast({ type: 2 /* socket.io-parser EVENT */, data: [event, payload] }, toRoom(room));
+}
+
+/**
+ * Many `broadcastEvent`s at once (a fan-out batch): the stream writes they make go to Redis in one socket
+ * write (the connection is corked while they are made, in order, and uncorked on the next tick) instead of
+ * one write each. Answers once every event is in the stream and delivered to this process's sockets.
+ */
+export async function broadcastEvents(
+  ns: Namespace,
+  events: readonly { room: string; event: string; payload: unknown }[],
+): Promise<void> {
+  const stream = streamWriters.get(ns)?.stream;
+  stream?.cork();
+  let sent: Promise<void>[];
+  try {
+    sent = events.map((e) => broadcastEvent(ns, e.room, e.event, e.payload));
+  } finally {
+    if (stream) process.nextTick(() => stream.uncork());
+  }
+  await Promise.all(sent);
+}
+
+/** Test seam: the connection a namespace's stream writes go through. */
+export function setStreamWriter(ns: Namespace, redis: { stream?: { cork(): void; uncork(): void } }): void {
+  streamWriters.set(ns, redis);
 }
 
 /** `ns.in(room).socketsLeave(room)` on every process, answering once it is in the stream. */

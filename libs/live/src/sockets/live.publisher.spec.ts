@@ -1,5 +1,6 @@
 import type { Namespace } from 'socket.io';
 import { AppConfig, AppError } from '@vetting/core';
+import { setStreamWriter } from './live-adapter';
 import { LivePublisher } from './live.publisher';
 
 /** A namespace whose adapter records what goes through it (the stream, in a real process). */
@@ -33,6 +34,42 @@ describe('LivePublisher: every event through the Socket.IO adapter', () => {
       { packet: { type: 2, data: ['attempt:signal', { id: 's1' }] }, rooms: ['proctor:attempt:1'], except: [] },
       { packet: { type: 2, data: ['attempt:signal', { id: 's2' }] }, rooms: ['proctor:attempt:1'], except: [] },
     ]);
+  });
+
+  it('emitMany hands every event to the adapter in order without waiting for the previous one', async () => {
+    const { ns, broadcasts } = fakeNamespace({ hang: true });
+    const live = new LivePublisher(config);
+    live.attach(ns);
+    const done = live.emitMany([
+      { room: 'user:1', event: 'notification:new', payload: { id: 'n1' } },
+      { room: 'user:2', event: 'notification:new', payload: { id: 'n2' } },
+    ]);
+    // Both are in the adapter before either answered (the stream write pipelines them).
+    expect(broadcasts.map((b) => [b.rooms, b.packet.data])).toEqual([
+      [['user:1'], ['notification:new', { id: 'n1' }]],
+      [['user:2'], ['notification:new', { id: 'n2' }]],
+    ]);
+    await expect(done).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(live.emitMany([])).resolves.toBeUndefined();
+  });
+
+  it("emitMany makes the batch's stream writes with the connection corked: one socket write for the lot", async () => {
+    const { ns, broadcasts } = fakeNamespace();
+    const order: string[] = [];
+    setStreamWriter(ns, { stream: { cork: () => order.push('cork'), uncork: () => order.push('uncork') } });
+    (ns.adapter.broadcast as jest.Mock).mockImplementation((packet, o) => {
+      order.push(`broadcast ${[...o.rooms].join()}`);
+      broadcasts.push({ packet, rooms: [...o.rooms], except: [...o.except] });
+      return Promise.resolve();
+    });
+    const live = new LivePublisher(config);
+    live.attach(ns);
+    await live.emitMany([
+      { room: 'user:1', event: 'notification:new', payload: { id: 'n1' } },
+      { room: 'user:2', event: 'notification:new', payload: { id: 'n2' } },
+    ]);
+    await new Promise((r) => process.nextTick(r)); // uncorked on the next tick, after every write was made
+    expect(order).toEqual(['cork', 'broadcast user:1', 'broadcast user:2', 'uncork']);
   });
 
   it('closeRoom makes every socket leave the room through the adapter', async () => {

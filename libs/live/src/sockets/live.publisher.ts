@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import { AppConfig, serviceUnavailable } from '@vetting/core';
-import { HeadlessLiveServer, broadcastEvent, leaveRoom } from './live-adapter';
+import { HeadlessLiveServer, broadcastEvent, broadcastEvents, leaveRoom } from './live-adapter';
 
 /**
  * Emits to Socket.IO rooms from any process, through the one live-event path: the Socket.IO adapter
@@ -29,6 +29,16 @@ export class LivePublisher implements OnApplicationShutdown {
    */
   async emit(room: string, event: string, payload: unknown): Promise<void> {
     await this.bounded(broadcastEvent(this.namespace(), room, event, payload));
+  }
+
+  /**
+   * Many events at once (a fan-out batch): every one goes into the stream on the one Redis connection, in
+   * order, in one socket write, without waiting for the previous; resolves once all are in it (one
+   * DEPENDENCY_TIMEOUT for the lot).
+   */
+  async emitMany(events: readonly { room: string; event: string; payload: unknown }[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.bounded(broadcastEvents(this.namespace(), events));
   }
 
   /**

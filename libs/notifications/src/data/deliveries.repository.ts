@@ -33,6 +33,71 @@ export class DeliveriesRepository {
     );
   }
 
+  /**
+   * Claims the emails of many notifications in one statement: one row per notification (a second claim
+   * changes nothing).
+   */
+  async claimEmails(claims: readonly { notificationId: string; to: string }[]): Promise<void> {
+    if (claims.length === 0) return;
+    await this.em.execute(
+      `insert into email_deliveries (notification_id, "to", status)
+       select x.notification_id, x."to", 'pending' from jsonb_to_recordset(?::jsonb) as x(notification_id uuid, "to" text)
+       on conflict (notification_id) do nothing`,
+      [JSON.stringify(claims.map((c) => ({ notification_id: c.notificationId, to: c.to })))],
+    );
+  }
+
+  /**
+   * What routing needs of many stored notifications, in one statement: user, type, the account's email
+   * (identity's `users`, read only) and the user's channel preferences (null: no row, the defaults).
+   */
+  async routingFacts(notificationIds: readonly string[]): Promise<
+    {
+      id: string;
+      userId: string;
+      type: string;
+      email: string | null;
+      prefs: { push: boolean; email: boolean; webhook: boolean; mutedTypes: string[] } | null;
+    }[]
+  > {
+    if (notificationIds.length === 0) return [];
+    const rows = await this.em.execute<
+      {
+        id: string;
+        user_id: string;
+        type: string;
+        address: string | null;
+        has_prefs: boolean;
+        push: boolean;
+        email: boolean;
+        webhook: boolean;
+        muted_types: string[] | string | null;
+      }[]
+    >(
+      `select n.id, n.user_id, n.type, u.email as address, p.user_id is not null as has_prefs,
+              p.push, p.email, p.webhook, p.muted_types
+         from notifications n
+         left join users u on u.id = n.user_id
+         left join notification_preferences p on p.user_id = n.user_id
+        where n.id = any(string_to_array(?, ',')::uuid[])`,
+      [notificationIds.join(',')],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      type: r.type,
+      email: r.address,
+      prefs: r.has_prefs
+        ? {
+            push: r.push,
+            email: r.email,
+            webhook: r.webhook,
+            mutedTypes: typeof r.muted_types === 'string' ? JSON.parse(r.muted_types) : (r.muted_types ?? []),
+          }
+        : null,
+    }));
+  }
+
   /** The address a notification is emailed to. Touches identity's `users` (read only): the account's email. */
   async recipientEmail(userId: string): Promise<string | null> {
     const user = await this.em.findOne(User, { id: userId });

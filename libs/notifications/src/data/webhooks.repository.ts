@@ -25,6 +25,12 @@ export class WebhooksRepository {
     return this.em.find(Webhook, { userId, active: true });
   }
 
+  /** The active webhooks of many users (routing a batch). */
+  activeForUsers(userIds: readonly string[]): Promise<Webhook[]> {
+    if (userIds.length === 0) return Promise.resolve([]);
+    return this.em.find(Webhook, { userId: { $in: [...userIds] }, active: true });
+  }
+
   findById(id: string): Promise<Webhook | null> {
     return this.em.findOne(Webhook, { id });
   }

@@ -16,6 +16,7 @@ export class DeliveryProcessor extends JobProcessor implements OnApplicationShut
 
   protected readonly handlers: Record<string, JobHandler> = {
     route: (job: Job) => this.delivery.route(job.data.notificationId),
+    'route-batch': (job: Job) => this.delivery.routeMany(job.data.notificationIds),
     webhook: (job: Job) =>
       this.delivery.sendWebhook(job.data.deliveryId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
     email: (job: Job) => this.delivery.sendEmail(job.data.notificationId),

@@ -58,9 +58,44 @@ export class DeliveryService {
       return { deliveries, email };
     });
     if (!plan) return;
+    await this.queueDeliveries(plan.deliveries, plan.email ? [notificationId] : []);
+  }
+
+  /**
+   * `route` for many stored notifications at once (a fan-out batch): one statement reads every notification's
+   * user, email and preferences, one the users' webhooks, one claims every email; then one round trip queues
+   * the deliveries. Each delivery is claimed once, whoever routes and however often.
+   */
+  async routeMany(notificationIds: readonly string[]): Promise<void> {
+    const plan = await withContext(this.orm, async () => {
+      const facts = (await this.deliveries.routingFacts(notificationIds)).map((n) => ({
+        ...n,
+        channels: routedChannels(n.prefs, n.type),
+      }));
+      const hooks = await this.webhooks.activeForUsers([
+        ...new Set(facts.filter((n) => n.channels.webhook).map((n) => n.userId)),
+      ]);
+      const deliveries: string[] = [];
+      for (const n of facts) {
+        if (!n.channels.webhook) continue;
+        for (const h of hooks) {
+          if (h.userId !== n.userId || !webhookWants(h.events, n.type)) continue;
+          deliveries.push(await this.deliveries.claimWebhook(h.id, n.id, n.type, this.clock.now().toJSDate()));
+        }
+      }
+      const emails = facts
+        .filter((n) => n.channels.email && n.email)
+        .map((n) => ({ notificationId: n.id, to: n.email as string }));
+      await this.deliveries.claimEmails(emails);
+      return { deliveries, emails: emails.map((e) => e.notificationId) };
+    });
+    await this.queueDeliveries(plan.deliveries, plan.emails);
+  }
+
+  private async queueDeliveries(webhookDeliveryIds: readonly string[], emailNotificationIds: readonly string[]) {
     const backoff = { type: 'exponential' as const, delay: this.config.env.WEBHOOK_BACKOFF.toMillis() };
     await this.queue.addBulk([
-      ...plan.deliveries.map((id) => ({
+      ...webhookDeliveryIds.map((id) => ({
         name: 'webhook',
         data: { deliveryId: id },
         opts: {
@@ -71,20 +106,16 @@ export class DeliveryService {
           removeOnFail: { age: 7 * 86400 },
         },
       })),
-      ...(plan.email
-        ? [
-            {
-              name: 'email',
-              data: { notificationId },
-              opts: {
-                jobId: emailJobId(notificationId),
-                attempts: 5,
-                backoff: { type: 'exponential' as const, delay: 2000 },
-                removeOnComplete: { age: 86400 },
-              },
-            },
-          ]
-        : []),
+      ...emailNotificationIds.map((notificationId) => ({
+        name: 'email',
+        data: { notificationId },
+        opts: {
+          jobId: emailJobId(notificationId),
+          attempts: 5,
+          backoff: { type: 'exponential' as const, delay: 2000 },
+          removeOnComplete: { age: 86400 },
+        },
+      })),
     ]);
   }
 

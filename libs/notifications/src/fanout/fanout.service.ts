@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
-import { AppConfig, Outbox, OutboxMessage, withContext } from '@vetting/core';
+import { AppConfig, Clock, Outbox, OutboxMessage, withContext } from '@vetting/core';
 import { TalentAlertsRepository } from '../data/talent-alerts.repository';
 import { NotificationsService } from '../inbox/notifications.service';
 import { FANOUT_QUEUE } from '../notifications.queues';
@@ -40,6 +40,7 @@ export class FanoutService {
     private readonly alerts: TalentAlertsRepository,
     @InjectQueue(FANOUT_QUEUE) private readonly queue: Queue,
     private readonly outbox: Outbox,
+    private readonly clock: Clock,
   ) {
     outbox.handle<FanoutJob>(FANOUT_BATCH, ({ payload }) => this.enqueue(payload));
   }
@@ -57,38 +58,46 @@ export class FanoutService {
     });
   }
 
+  /**
+   * One batch, one transaction: the next page of followers is stored as notifications by one set-based
+   * statement (INSERT ... SELECT keyed by the cursor; a retried batch stores nothing twice and still knows
+   * where the next one starts), then the next batch's job and this batch's pushes and routing go into the
+   * outbox, the next batch first (the relay queues it before pushing this one, so batches overlap with
+   * pushes).
+   */
   async runBatch(job: FanoutJob): Promise<{ notified: number; next: string | null }> {
     const size = this.config.env.FANOUT_BATCH_SIZE;
-    const ids = await withContext(this.orm, () => this.alerts.alertRecipients(job.categorySlug, job.after, size));
-    const clients = ids.map((id) => ({ id }));
-    const next = clients.length === size ? clients[clients.length - 1].id : null;
-    // This batch's notifications and the next batch's job commit together; a retried batch stores nothing twice.
-    const notified = await withContext(this.orm, (ctx) =>
+    const createdAt = this.clock.now().toJSDate();
+    const content = {
+      type: 'talent.vetted',
+      title: `New Expert-Vetted talent in ${job.categorySlug}`,
+      body: `${job.freelancerName} just became Expert-Vetted in a category you follow.`,
+      data: { freelancerId: job.freelancerId, categorySlug: job.categorySlug, badge: 'expert_vetted' },
+    };
+    return withContext(this.orm, (ctx) =>
       ctx.transactional(async (tem) => {
-        const n = await this.notifyBatch(job, clients, tem as EntityManager);
+        const em = tem as EntityManager;
+        const page = await this.alerts.insertAlertBatch(em, {
+          categorySlug: job.categorySlug,
+          after: job.after,
+          size,
+          content,
+          dedupePrefix: `talent.vetted:${job.alertId}:`,
+          createdAt,
+        });
+        const next = page.pageSize === size ? page.last : null;
         if (next) {
           const payload = { ...job, after: next };
-          await this.outbox.write(tem as EntityManager, [
-            { topic: FANOUT_BATCH, key: fanoutJobId(job.alertId, next), payload },
-          ]);
+          await this.outbox.write(em, [{ topic: FANOUT_BATCH, key: fanoutJobId(job.alertId, next), payload }]);
         }
-        return n;
+        await this.notifications.deliverStored(
+          em,
+          page.stored.map((n) => ({ ...n, ...content })),
+          createdAt,
+          { routeTogether: true },
+        );
+        return { notified: page.stored.length, next };
       }),
-    );
-    return { notified, next };
-  }
-
-  private notifyBatch(job: FanoutJob, clients: { id: string }[], em: EntityManager) {
-    return this.notifications.notifyMany(
-      clients.map((c) => ({
-        userId: c.id,
-        type: 'talent.vetted',
-        title: `New Expert-Vetted talent in ${job.categorySlug}`,
-        body: `${job.freelancerName} just became Expert-Vetted in a category you follow.`,
-        data: { freelancerId: job.freelancerId, categorySlug: job.categorySlug, badge: 'expert_vetted' },
-        dedupeKey: `talent.vetted:${job.alertId}:${c.id}`,
-      })),
-      em,
     );
   }
 }

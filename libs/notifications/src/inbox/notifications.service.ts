@@ -8,9 +8,36 @@ import { LivePublisher, userRoom } from '@vetting/live';
 import { Notification, NotificationAttachment, toNotificationView } from '../data/notification.entity';
 import { NotificationsRepository } from '../data/notifications.repository';
 import { invalidCursor, notificationNotFound } from '../domain/notifications.errors';
-import { DELIVERY_QUEUE, routeJobId } from '../notifications.queues';
+import { DELIVERY_QUEUE, routeBatchJobId, routeJobId } from '../notifications.queues';
 
+/** One outbox row per notification (rows written before batch delivery; still delivered). */
 export const NOTIFICATION_DELIVER = 'notification.deliver';
+/** One outbox row per stored batch: its pushes and routing jobs go out together. */
+export const NOTIFICATION_DELIVER_BATCH = 'notification.deliver-batch';
+
+/** What the batch's notifications show, stored once per distinct content. */
+export interface NotificationContent {
+  type: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+}
+
+/** A stored notification owed its push (when `push`) and its routing. */
+export interface StoredNotification extends NotificationContent {
+  id: string;
+  userId: string;
+  push: boolean;
+}
+
+/** The outbox payload of a batch: each distinct content once, then per notification [id, user, push, content]. */
+export interface NotificationBatchDelivery {
+  createdAt: string;
+  contents: NotificationContent[];
+  items: [id: string, userId: string, push: boolean, content: number][];
+  /** One routing job for the whole batch (fan-outs) instead of one per notification. */
+  routeTogether?: boolean;
+}
 
 export interface NotificationDelivery {
   userId: string;
@@ -50,6 +77,7 @@ export class NotificationsService {
     private readonly outbox: Outbox,
   ) {
     outbox.handle<NotificationDelivery>(NOTIFICATION_DELIVER, ({ payload }) => this.deliver(payload));
+    outbox.handle<NotificationBatchDelivery>(NOTIFICATION_DELIVER_BATCH, ({ payload }) => this.deliverBatch(payload));
   }
 
   /**
@@ -61,9 +89,9 @@ export class NotificationsService {
   }
 
   /**
-   * The batch form (fan-outs): one insert, and per new notification an outbox row that pushes it and queues
-   * its routing. With `em` (inside the caller's transaction) the notifications commit with the state change
-   * that owes them; without, they get a transaction of their own.
+   * The batch form: one insert, and one outbox row for the batch that pushes its new notifications and
+   * queues their routing. With `em` (inside the caller's transaction) the notifications commit with the state
+   * change that owes them; without, they get a transaction of their own.
    */
   async notifyMany(inputs: NotifyInput[], em?: EntityManager): Promise<number> {
     if (inputs.length === 0) return 0;
@@ -73,45 +101,72 @@ export class NotificationsService {
     const rows = inputs.map((i) => ({ id: randomUUID(), ...i }));
     // One statement stores the batch and answers, per stored notification, whether its user wants a push.
     const inserted = await this.notifications.insertMany(em, rows, createdAt);
-    if (inserted.length === 0) return 0;
     const wantsPush = new Map(inserted.map((r) => [r.id, r.push]));
-    const created = rows.filter((r) => wantsPush.has(r.id));
-    await this.outbox.write(
-      em,
-      created.map((r) => ({
-        topic: NOTIFICATION_DELIVER,
-        key: `notification:${r.id}:deliver`,
-        payload: {
-          userId: r.userId,
-          push: wantsPush.get(r.id),
-          view: {
-            id: r.id,
-            type: r.type,
-            title: r.title,
-            body: r.body,
-            data: r.data ?? {},
-            createdAt: createdAt.toISOString(),
-            readAt: null,
-          },
-        } satisfies NotificationDelivery,
-      })),
-    );
-    return created.length;
+    const stored = rows
+      .filter((r) => wantsPush.has(r.id))
+      .map((r) => ({ ...r, data: r.data ?? {}, push: wantsPush.get(r.id) ?? true }));
+    await this.deliverStored(em, stored, createdAt);
+    return stored.length;
   }
 
-  /** The outbox handler: `notification:new` to the user's sockets (clients de-duplicate by id) and the routing job. */
+  /**
+   * Owes the pushes and routing of notifications just stored in `em`'s transaction: one outbox row for the
+   * lot (keyed by the first one's id, so it is written once), delivered after the commit.
+   */
+  async deliverStored(
+    em: EntityManager,
+    stored: readonly StoredNotification[],
+    createdAt: Date,
+    opts: { routeTogether?: boolean } = {},
+  ): Promise<void> {
+    if (stored.length === 0) return;
+    const contents: NotificationContent[] = [];
+    const index = new Map<string, number>();
+    const items = stored.map((n): NotificationBatchDelivery['items'][number] => {
+      const content = { type: n.type, title: n.title, body: n.body, data: n.data };
+      const key = JSON.stringify(content);
+      let i = index.get(key);
+      if (i === undefined) index.set(key, (i = contents.push(content) - 1));
+      return [n.id, n.userId, n.push, i];
+    });
+    const payload: NotificationBatchDelivery = { createdAt: createdAt.toISOString(), contents, items };
+    if (opts.routeTogether) payload.routeTogether = true;
+    await this.outbox.write(em, [
+      { topic: NOTIFICATION_DELIVER_BATCH, key: `notification:${stored[0].id}:deliver-batch`, payload },
+    ]);
+  }
+
+  /**
+   * The batch's outbox handler: every `notification:new` into the live stream together (clients
+   * de-duplicate by id), then every routing job in one round trip (one job per notification id, or one for
+   * the batch when `routeTogether`: job ids are the notifications', so a repeated delivery queues nothing
+   * twice).
+   */
+  async deliverBatch(d: NotificationBatchDelivery): Promise<void> {
+    const views = d.items.map(([id, userId, push, c]) => ({
+      userId,
+      push,
+      view: { id, ...d.contents[c], createdAt: d.createdAt, readAt: null },
+    }));
+    await this.live.emitMany(
+      views
+        .filter((v) => v.push)
+        .map((v) => ({ room: userRoom(v.userId), event: 'notification:new', payload: v.view })),
+    );
+    if (d.routeTogether && views.length > 0) {
+      const notificationIds = views.map((v) => v.view.id);
+      await this.delivery.add('route-batch', { notificationIds }, routeBatchJobOptions(notificationIds[0]));
+      return;
+    }
+    await this.delivery.addBulk(
+      views.map((v) => ({ name: 'route', data: { notificationId: v.view.id }, opts: routeJobOptions(v.view.id) })),
+    );
+  }
+
+  /** The per-notification outbox handler (rows written before batches): `notification:new` and the routing job. */
   async deliver(d: NotificationDelivery): Promise<void> {
     if (d.push) await this.live.emit(userRoom(d.userId), 'notification:new', d.view);
-    await this.delivery.add(
-      'route',
-      { notificationId: d.view.id },
-      {
-        jobId: routeJobId(d.view.id),
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { age: 86400 },
-      },
-    );
+    await this.delivery.add('route', { notificationId: d.view.id }, routeJobOptions(d.view.id));
   }
 
   async inbox(userId: string, opts: { cursor?: string; limit: number; unreadOnly: boolean }) {
@@ -139,6 +194,20 @@ export class NotificationsService {
     return { updated };
   }
 }
+
+const routeJobOptions = (notificationId: string) => ({
+  jobId: routeJobId(notificationId),
+  attempts: 5,
+  backoff: { type: 'exponential' as const, delay: 1000 },
+  removeOnComplete: { age: 86400 },
+});
+
+const routeBatchJobOptions = (firstNotificationId: string) => ({
+  jobId: routeBatchJobId(firstNotificationId),
+  attempts: 5,
+  backoff: { type: 'exponential' as const, delay: 1000 },
+  removeOnComplete: { age: 86400 },
+});
 
 const encodeCursor = (n: Notification) => Buffer.from(`${n.createdAt.toISOString()}|${n.id}`).toString('base64url');
 function decodeCursor(cursor: string): [Date, string] {
