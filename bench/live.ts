@@ -260,6 +260,8 @@ async function timedRun(
   db: BenchDatabase,
 ): Promise<ModeReport> {
   for (const s of servers) await s.rpc.call('resetStats');
+  // prom-client resets its event-loop lag histogram at every scrape: this one starts the run's window.
+  await Promise.all(servers.map((s) => scrapeMetrics(s.baseUrl).catch(() => [])));
   const backends = watchBackends(db);
   const r = await client.call<RunResult>(
     'run',
@@ -267,6 +269,7 @@ async function timedRun(
     WARMUP_MS + DURATION_MS + DRAIN_MS + 60_000,
   );
   const stats = await Promise.all(servers.map((s) => s.rpc.call('stats')));
+  const scraped = await Promise.all(servers.map((s) => scrapeMetrics(s.baseUrl)));
   const maxBackends = await backends.stop();
   const latency = summarize(r.latencies);
   const ack = summarize(r.ackLatencies);
@@ -290,6 +293,13 @@ async function timedRun(
     console.log(
       `${label} api ${i === 0 ? 'A' : 'B'} during the run: cpu=${s.cpuPercent}% of one core, event-loop delay p99=${s.eventLoopDelayP99Ms} ms max=${s.eventLoopDelayMaxMs} ms, rss=${s.rssMb} MB, /live sockets=${s.liveSockets}; ` +
         `db pool: max ${s.pool.maxUsed}/${s.pool.size} in use, max ${s.pool.maxPendingAcquires} waiting to acquire, ${s.pool.exhaustedMs} ms full with waiters (now ${s.pool.usedNow} in use, ${s.pool.pendingAcquiresNow} waiting)`,
+    ),
+  );
+  scraped.forEach((m, i) =>
+    console.log(
+      `${label} api ${i === 0 ? 'A' : 'B'} GET /metrics after the run: vetting_sockets_connected=${metricValue(m, 'vetting_sockets_connected')}, ` +
+        `process_resident_memory_bytes=${Math.round(metricValue(m, 'process_resident_memory_bytes') / 1048576)} MB, ` +
+        `nodejs_eventloop_lag_p99_seconds=${(metricValue(m, 'nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(1)} ms (over the run)`,
     ),
   );
   const signalsSent = Math.ceil(((WARMUP_MS + DURATION_MS) / 1000) * RATE);
