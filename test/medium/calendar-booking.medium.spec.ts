@@ -139,6 +139,36 @@ describe('calendar booking statement (PostgreSQL)', () => {
     expect(await book(f, tm, at(10))).toBe('booked');
   });
 
+  it('the booking read (one statement) answers as invitationFacts and whoIsFree by invitation do', async () => {
+    const tm = await insertTalentManager(db.em());
+    const f = await invitedFreelancer(db.em());
+    const other = await invitedFreelancer(db.em());
+    expect(await book(other, tm, at(16))).toBe('booked');
+    const compare = async (invitationId: string, freelancerId: string) => {
+      const read = await calls.bookingRead(invitationId, freelancerId, now, at(16), at(16, 30));
+      expect(read.facts).toEqual(await calls.invitationFacts(invitationId, freelancerId, now));
+      expect(read.free).toEqual(await availability.whoIsFree({ invitationId }, at(16), at(16, 30)));
+      return read;
+    };
+    const fresh = await compare(f.invitationId, f.freelancerId);
+    expect(fresh.facts).toMatchObject({ hasActiveCall: false, cooldownUntil: null });
+    expect(fresh.free.booked.filter((b) => b.talentManagerId === tm).map((b) => b.startsAt.toISO())).toEqual([
+      at(16).toISO(),
+    ]);
+    expect(fresh.free.schedules.map((s) => s.talentManagerId)).toContain(tm);
+    // The other freelancer's invitation: has its call; someone else's freelancer id; a cooldown; no invitation.
+    expect((await compare(other.invitationId, other.freelancerId)).facts.hasActiveCall).toBe(true);
+    await compare(other.invitationId, f.freelancerId);
+    await db.em().execute(
+      `insert into vetting_cooldowns (id, freelancer_id, program, reason, starts_at, until)
+       values (gen_random_uuid(), ?, 'expert-vetted', 'missed', ?, ?)`,
+      [f.freelancerId, now.toJSDate(), now.plus({ days: 90 }).toJSDate()],
+    );
+    expect((await compare(f.invitationId, f.freelancerId)).facts.cooldownUntil).not.toBeNull();
+    const none = await compare('00000000-0000-4000-8000-000000000000', f.freelancerId);
+    expect(none).toEqual({ facts: expect.objectContaining({ invitation: null }), free: { schedules: [], booked: [] } });
+  });
+
   it('who is free: one read by invitation or by category, and the call being moved does not hold its time', async () => {
     const tm = await insertTalentManager(db.em());
     const f = await invitedFreelancer(db.em());

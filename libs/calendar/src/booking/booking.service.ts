@@ -70,8 +70,8 @@ export class BookingService {
   }
 
   /**
-   * Books the least-loaded talent manager offering the slot. Two concurrent reads gather everything the
-   * decision needs (the invitation's facts, who is free), one statement books (the exclusion constraint
+   * Books the least-loaded talent manager offering the slot. One read gathers everything the decision
+   * needs (the invitation's facts and who is free), one statement books (the exclusion constraint
    * decides races: a conflict moves on to the next talent manager, and when none is left the answer is
    * SLOT_UNAVAILABLE).
    */
@@ -83,10 +83,7 @@ export class BookingService {
     // A second round only when the invitation changed between reading and booking.
     for (let round = 0; round < 3; round++) {
       const now = this.clock.now();
-      const [facts, free] = await Promise.all([
-        this.calls.invitationFacts(input.invitationId, freelancer.id, now),
-        this.availability.whoIsFree({ invitationId: input.invitationId }, startsAt, endsAt),
-      ]);
+      const { facts, free } = await this.calls.bookingRead(input.invitationId, freelancer.id, now, startsAt, endsAt);
       const entitlement = bookingEntitlement(facts, freelancer.id, now, this.config.policy);
       const { ranked } = offeringInOrder(free, policy, now, startsAt);
       if (ranked.length === 0) throw slotUnavailable(startsAt.toISO()!);

@@ -5,11 +5,73 @@ import { DateTime } from 'luxon';
 import { withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
 import type { BookingFacts } from '../domain/call.rules';
-import { ACTIVE_SQL, fromJson } from './availability.repository';
+import {
+  ACTIVE_SQL,
+  FREE_TIME_COLUMNS,
+  FreeTime,
+  FreeTimeRow,
+  SCHED_CTE,
+  freeTimeParams,
+  fromJson,
+  toFreeTime,
+} from './availability.repository';
 import { ACTIVE_CALL_STATUSES, CallHistoryEntry, VettingCall } from './call.entities';
 
 /** What booking reads about the invitation, with the program and category the call is booked in. */
 export type InvitationFacts = BookingFacts & { program: string; categorySlug: string };
+
+/** The invitation's row (parameter: its id). */
+const INVITATION_CTE = `inv as (
+         select freelancer_id, program, category_slug, status, reschedules_used, free_rebooking
+           from vetting_invitations where id = ?
+       )`;
+/** The invitation's facts over the `inv` CTE (parameters: `factsParams`). */
+const FACTS_COLUMNS = `(select row_to_json(inv) from inv) as invitation,
+              (select max(until) from vetting_cooldowns
+                where freelancer_id = ? and program = coalesce((select program from inv), 'expert-vetted')
+                  and until > ?) as cooldown_until,
+              (select bool_or(status = any(?::text[])) from vetting_calls where invitation_id = ?) as has_active,
+              (select bool_or(status = 'cancelled') from vetting_calls where invitation_id = ?) as has_cancelled`;
+const factsParams = (invitationId: string, freelancerId: string, now: DateTime) => [
+  freelancerId,
+  now.toJSDate(),
+  ACTIVE_SQL,
+  invitationId,
+  invitationId,
+];
+
+interface FactsRow {
+  invitation: {
+    freelancer_id: string;
+    program: string;
+    category_slug: string;
+    status: string;
+    reschedules_used: number;
+    free_rebooking: boolean;
+  } | null;
+  cooldown_until: Date | null;
+  has_active: boolean | null;
+  has_cancelled: boolean | null;
+}
+
+function toInvitationFacts(row: FactsRow): InvitationFacts {
+  const inv = fromJson<FactsRow['invitation']>(row.invitation);
+  return {
+    invitation: inv
+      ? {
+          freelancerId: inv.freelancer_id,
+          status: inv.status,
+          reschedulesUsed: inv.reschedules_used,
+          freeRebooking: inv.free_rebooking,
+        }
+      : null,
+    cooldownUntil: row.cooldown_until ? DateTime.fromJSDate(new Date(row.cooldown_until), { zone: 'utc' }) : null,
+    hasActiveCall: row.has_active === true,
+    hasCancelledCall: row.has_cancelled === true,
+    program: inv?.program ?? 'expert-vetted',
+    categorySlug: inv?.category_slug ?? '',
+  };
+}
 
 /** The conditional reschedule found the call changed (another reschedule or a cancel won): roll back. */
 export class StaleCall extends Error {}
@@ -63,54 +125,42 @@ export class CallsRepository {
   }
 
   /**
-   * What booking needs to know about the invitation (talent's `vetting_invitations` and `vetting_cooldowns`,
-   * read here so that it is one round trip beside the "who is free" read): the invitation whoever it belongs
-   * to, the freelancer's running cooldown in its program, and whether it has active or cancelled calls.
+   * What booking needs to know about the invitation (talent's `vetting_invitations` and `vetting_cooldowns`):
+   * the invitation whoever it belongs to, the freelancer's running cooldown in its program, and whether it
+   * has active or cancelled calls.
    */
   async invitationFacts(invitationId: string, freelancerId: string, now: DateTime): Promise<InvitationFacts> {
-    const [row] = await this.em.execute<
-      {
-        invitation: {
-          freelancer_id: string;
-          program: string;
-          category_slug: string;
-          status: string;
-          reschedules_used: number;
-          free_rebooking: boolean;
-        } | null;
-        cooldown_until: Date | null;
-        has_active: boolean | null;
-        has_cancelled: boolean | null;
-      }[]
-    >(
-      `with inv as (
-         select freelancer_id, program, category_slug, status, reschedules_used, free_rebooking
-           from vetting_invitations where id = ?
-       )
-       select (select row_to_json(inv) from inv) as invitation,
-              (select max(until) from vetting_cooldowns
-                where freelancer_id = ? and program = coalesce((select program from inv), 'expert-vetted')
-                  and until > ?) as cooldown_until,
-              (select bool_or(status = any(?::text[])) from vetting_calls where invitation_id = ?) as has_active,
-              (select bool_or(status = 'cancelled') from vetting_calls where invitation_id = ?) as has_cancelled`,
-      [invitationId, freelancerId, now.toJSDate(), ACTIVE_SQL, invitationId, invitationId],
+    const [row] = await this.em.execute<FactsRow[]>(
+      `with ${INVITATION_CTE} select ${FACTS_COLUMNS}`,
+      [invitationId, ...factsParams(invitationId, freelancerId, now)],
     );
-    const inv = fromJson<(typeof row)['invitation']>(row.invitation);
-    return {
-      invitation: inv
-        ? {
-            freelancerId: inv.freelancer_id,
-            status: inv.status,
-            reschedulesUsed: inv.reschedules_used,
-            freeRebooking: inv.free_rebooking,
-          }
-        : null,
-      cooldownUntil: row.cooldown_until ? DateTime.fromJSDate(new Date(row.cooldown_until), { zone: 'utc' }) : null,
-      hasActiveCall: row.has_active === true,
-      hasCancelledCall: row.has_cancelled === true,
-      program: inv?.program ?? 'expert-vetted',
-      categorySlug: inv?.category_slug ?? '',
-    };
+    return toInvitationFacts(row);
+  }
+
+  /**
+   * Everything a booking decides on, in one statement (one round trip): the invitation's facts
+   * (`invitationFacts`) and who is free in the invitation's category from `from` to `to` (`whoIsFree`).
+   */
+  async bookingRead(
+    invitationId: string,
+    freelancerId: string,
+    now: DateTime,
+    from: DateTime,
+    to: DateTime,
+  ): Promise<{ facts: InvitationFacts; free: FreeTime }> {
+    const [row] = await this.em.execute<(FactsRow & FreeTimeRow)[]>(
+      `with ${INVITATION_CTE}, ${SCHED_CTE}
+       select ${FACTS_COLUMNS}, ${FREE_TIME_COLUMNS}`,
+      // In the order of the placeholders: inv, sched (no slug: the invitation's category), facts, free time.
+      [
+        invitationId,
+        null,
+        invitationId,
+        ...factsParams(invitationId, freelancerId, now),
+        ...freeTimeParams(from, to, null),
+      ],
+    );
+    return { facts: toInvitationFacts(row), free: toFreeTime(row) };
   }
 
   /**
