@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
-import { AppConfig, Clock, Outbox, withContext } from '@vetting/core';
+import { AppConfig, Clock, Outbox, outboxInsertPart, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
+import { NotificationsService } from '@vetting/notifications';
 import { TalentService } from '@vetting/talent';
 import { BookingEntitlement, bookingEntitlement } from '../domain/call.rules';
 import {
@@ -48,6 +49,7 @@ export class BookingService {
     private readonly notices: CallNoticesService,
     private readonly timers: CallTimersService,
     private readonly outbox: Outbox,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async slots(freelancer: User, q: { invitationId: string; from?: string; to?: string; timeZone?: string }) {
@@ -138,8 +140,9 @@ export class BookingService {
   }
 
   /**
-   * The booking statement with its timers and notifications, in one transaction.
-   * 'taken': the talent manager's time went meanwhile; 'changed': the invitation did.
+   * The booking statement, which also stores the booking's timers (an outbox row) and notifications (with their
+   * delivery rows): one statement, atomic without a transaction. 'taken': the talent manager's time went
+   * meanwhile; 'changed': the invitation did.
    */
   private async insertCall(
     call: VettingCall,
@@ -158,25 +161,19 @@ export class BookingService {
       talentManagerId: call.talentManagerId,
       freeRebooking: call.freeRebooking,
     };
+    const body = `Your vetting call is booked for ${call.startsAt.toISOString()}.`;
+    const notices = this.notices.participantNotices(call, 'call.booked', 'Vetting call booked', body, {}, participants);
+    const effects = [
+      outboxInsertPart('timers', 'c', [scheduleTimersEffect(call.id, call.version)]),
+      this.notifications.notifyManyPart('notices', 'c', notices),
+    ];
     try {
-      return await withContext(this.orm, (em) =>
-        em.transactional(async (tem) => {
-          if (!(await this.calls.insertBooking(tem, call, read, now, details))) return 'changed' as const;
-          // The booking's timers and notifications commit with it (the outbox relay delivers them).
-          await this.outbox.write(tem, [scheduleTimersEffect(call.id, call.version)]);
-          const body = `Your vetting call is booked for ${call.startsAt.toISOString()}.`;
-          await this.notices.notifyParticipants(
-            call,
-            'call.booked',
-            'Vetting call booked',
-            body,
-            {},
-            participants,
-            tem,
-          );
-          return call;
-        }),
+      const booked = await withContext(this.orm, (em) =>
+        this.calls.insertBooking(em, call, read, now, details, effects),
       );
+      if (!booked) return 'changed';
+      this.outbox.nudge(); // the statement committed its outbox rows
+      return call;
     } catch (err) {
       if (isTimeTaken(err)) return 'taken';
       if (isDuplicateCall(err)) throw callAlreadyBooked();

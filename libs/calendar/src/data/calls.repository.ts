@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, FilterQuery, LockMode, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { withContext } from '@vetting/core';
+import { SqlPart, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
 import type { BookingFacts } from '../domain/call.rules';
 import {
@@ -130,10 +130,10 @@ export class CallsRepository {
    * has active or cancelled calls.
    */
   async invitationFacts(invitationId: string, freelancerId: string, now: DateTime): Promise<InvitationFacts> {
-    const [row] = await this.em.execute<FactsRow[]>(
-      `with ${INVITATION_CTE} select ${FACTS_COLUMNS}`,
-      [invitationId, ...factsParams(invitationId, freelancerId, now)],
-    );
+    const [row] = await this.em.execute<FactsRow[]>(`with ${INVITATION_CTE} select ${FACTS_COLUMNS}`, [
+      invitationId,
+      ...factsParams(invitationId, freelancerId, now),
+    ]);
     return toInvitationFacts(row);
   }
 
@@ -168,6 +168,8 @@ export class CallsRepository {
    * cooldown or cancellation since), and the call and its history entry are inserted with it. It writes
    * talent's `vetting_invitations` and reads `vetting_cooldowns` because the check and the insert must be one
    * atomic statement (a cooldown or another booking between them would otherwise slip through).
+   * `effects`: CTEs gated on the call's CTE `c` (the outbox rows and notifications the booking owes), stored
+   * by this same statement, so that no transaction is needed.
    * false: the invitation changed. Throws the database's error when the talent manager's time went
    * (23P01 overlap, 23514 `talent_manager_day_load_cap`) or the invitation already has a call (23505).
    */
@@ -177,6 +179,7 @@ export class CallsRepository {
     read: { reschedulesUsed: number; freeRebooking: boolean; hasCancelledCall: boolean },
     now: DateTime,
     details: Record<string, unknown>,
+    effects: readonly SqlPart[] = [],
   ): Promise<boolean> {
     const rows = await tem.execute<{ id: string }[]>(
       `with inv as (
@@ -199,7 +202,7 @@ export class CallsRepository {
        ), h as (
          insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
          select ?::uuid, c.id, ?::timestamptz, ?::uuid, 'freelancer', 'booked', null, 'scheduled', ?::jsonb from c
-       )
+       )${effects.map((e) => `, ${e.sql}`).join('')}
        select id from c`,
       [
         call.rescheduleCount,
@@ -224,6 +227,7 @@ export class CallsRepository {
         call.createdAt,
         call.freelancerId,
         JSON.stringify(details),
+        ...effects.flatMap((e) => e.params),
       ],
     );
     return rows.length > 0;

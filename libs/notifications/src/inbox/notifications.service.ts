@@ -3,10 +3,10 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { Clock, Outbox, withContext } from '@vetting/core';
+import { Clock, Outbox, SqlPart, withContext } from '@vetting/core';
 import { LivePublisher, userRoom } from '@vetting/live';
 import { Notification, NotificationAttachment, toNotificationView } from '../data/notification.entity';
-import { NotificationsRepository } from '../data/notifications.repository';
+import { NotificationsRepository, notificationsInsertPart } from '../data/notifications.repository';
 import { invalidCursor, notificationNotFound } from '../domain/notifications.errors';
 import { DELIVERY_QUEUE, routeJobId } from '../notifications.queues';
 
@@ -97,6 +97,16 @@ export class NotificationsService {
       })),
     );
     return created.length;
+  }
+
+  /**
+   * `notifyMany` as CTEs of the caller's own statement (the notifications and their delivery rows are stored by
+   * the statement that makes the change owing them, only when its CTE `gate` has a row). The caller nudges the
+   * outbox relays once the statement is done.
+   */
+  notifyManyPart(name: string, gate: string, inputs: NotifyInput[]): SqlPart {
+    const rows = inputs.map((i) => ({ id: randomUUID(), ...i }));
+    return notificationsInsertPart(name, gate, rows, this.clock.now().toJSDate(), NOTIFICATION_DELIVER);
   }
 
   /** The outbox handler: `notification:new` to the user's sockets (clients de-duplicate by id) and the routing job. */
