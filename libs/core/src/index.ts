@@ -43,6 +43,7 @@ export { Outbox } from './outbox/outbox';
 export type { OutboxMessage, OutboxDelivery, OutboxHandler } from './outbox/outbox';
 export { OutboxRelay, outboxBackoffSeconds } from './outbox/outbox-relay';
 export { OutboxRepository, outboxInsertPart } from './outbox/outbox.repository';
+export { executePrepared } from './database/prepared';
 export type { SqlPart } from './outbox/outbox.repository';
 export { OutboxModule, OutboxRelayModule } from './outbox/outbox.module';
 export { Reconciler } from './reconcile/reconciler';

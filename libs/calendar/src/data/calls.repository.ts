@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, FilterQuery, LockMode, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { SqlPart, withContext } from '@vetting/core';
+import { SqlPart, executePrepared, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
 import type { BookingFacts } from '../domain/call.rules';
 import {
@@ -148,7 +148,8 @@ export class CallsRepository {
     from: DateTime,
     to: DateTime,
   ): Promise<{ facts: InvitationFacts; free: FreeTime }> {
-    const [row] = await this.em.execute<(FactsRow & FreeTimeRow)[]>(
+    const [row] = await executePrepared<FactsRow & FreeTimeRow>(
+      this.em,
       `with ${INVITATION_CTE}, ${SCHED_CTE}
        select ${FACTS_COLUMNS}, ${FREE_TIME_COLUMNS}`,
       // In the order of the placeholders: inv, sched (no slug: the invitation's category), facts, free time.
@@ -181,7 +182,8 @@ export class CallsRepository {
     details: Record<string, unknown>,
     effects: readonly SqlPart[] = [],
   ): Promise<boolean> {
-    const rows = await tem.execute<{ id: string }[]>(
+    const rows = await executePrepared<{ id: string }>(
+      tem,
       `with inv as (
          update vetting_invitations i set reschedules_used = ?::int, free_rebooking = false
           where i.id = ?::uuid and i.freelancer_id = ?::uuid and i.status = 'open' and i.reschedules_used = ?::int
