@@ -15,7 +15,7 @@ import {
 } from '../domain/calendar.errors';
 import { parseInstant } from '../domain/instants';
 import { SlotPolicy } from '../domain/slot-grid.rules';
-import { availableSlots, offersSlot, rankTalentManagers } from '../domain/slot-offers.rules';
+import { availableSlots, rankTalentManagers, talentManagersOffering } from '../domain/slot-offers.rules';
 import { AvailabilityRepository, FreeTime } from '../data/availability.repository';
 import { VettingCall, toCallView } from '../data/call.entities';
 import { CallsRepository, InvitationFacts } from '../data/calls.repository';
@@ -30,9 +30,7 @@ export function slotPolicyOf(config: AppConfig): SlotPolicy {
 
 /** The talent managers offering `startsAt` (per the slot rules), best first. */
 export function offeringInOrder(free: FreeTime, policy: SlotPolicy, now: DateTime, startsAt: DateTime) {
-  const offering = free.schedules
-    .filter((s) => offersSlot(s, free.booked, policy, now, startsAt))
-    .map((s) => s.talentManagerId);
+  const offering = talentManagersOffering(free.schedules, free.booked, policy, now, startsAt);
   return { offering, ranked: rankTalentManagers(offering, free.schedules, free.booked, now, startsAt) };
 }
 
