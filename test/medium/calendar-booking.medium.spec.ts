@@ -1,6 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import { DateTime, Duration } from 'luxon';
-import { AppError } from '@vetting/core';
+import { AppError, outboxInsertPart } from '@vetting/core';
+import { notificationsInsertPart } from '@vetting/notifications';
 import {
   AvailabilityRepository,
   CallsRepository,
@@ -137,6 +139,137 @@ describe('calendar booking statement (PostgreSQL)', () => {
     expect(await book(f, tm, at(10), { ...unread, reschedulesUsed: 1 })).toBe('changed');
     expect(await book(f, tm, at(10), { ...unread, freeRebooking: true })).toBe('changed');
     expect(await book(f, tm, at(10))).toBe('booked');
+  });
+
+  it('the booking read (one statement) answers as invitationFacts and whoIsFree by invitation do', async () => {
+    const tm = await insertTalentManager(db.em());
+    const f = await invitedFreelancer(db.em());
+    const other = await invitedFreelancer(db.em());
+    expect(await book(other, tm, at(16))).toBe('booked');
+    const compare = async (invitationId: string, freelancerId: string) => {
+      const read = await calls.bookingRead(invitationId, freelancerId, now, at(16), at(16, 30));
+      expect(read.facts).toEqual(await calls.invitationFacts(invitationId, freelancerId, now));
+      expect(read.free).toEqual(await availability.whoIsFree({ invitationId }, at(16), at(16, 30)));
+      return read;
+    };
+    const fresh = await compare(f.invitationId, f.freelancerId);
+    expect(fresh.facts).toMatchObject({ hasActiveCall: false, cooldownUntil: null });
+    expect(fresh.free.booked.filter((b) => b.talentManagerId === tm).map((b) => b.startsAt.toISO())).toEqual([
+      at(16).toISO(),
+    ]);
+    expect(fresh.free.schedules.map((s) => s.talentManagerId)).toContain(tm);
+    // The other freelancer's invitation: has its call; someone else's freelancer id; a cooldown; no invitation.
+    expect((await compare(other.invitationId, other.freelancerId)).facts.hasActiveCall).toBe(true);
+    await compare(other.invitationId, f.freelancerId);
+    await db.em().execute(
+      `insert into vetting_cooldowns (id, freelancer_id, program, reason, starts_at, until)
+       values (gen_random_uuid(), ?, 'expert-vetted', 'missed', ?, ?)`,
+      [f.freelancerId, now.toJSDate(), now.plus({ days: 90 }).toJSDate()],
+    );
+    expect((await compare(f.invitationId, f.freelancerId)).facts.cooldownUntil).not.toBeNull();
+    const none = await compare('00000000-0000-4000-8000-000000000000', f.freelancerId);
+    expect(none).toEqual({ facts: expect.objectContaining({ invitation: null }), free: { schedules: [], booked: [] } });
+  });
+
+  it('the booking statement stores its outbox rows and notifications itself, and nothing when it books nothing', async () => {
+    const tm = await insertTalentManager(db.em());
+    const [f, late, stale] = [
+      await invitedFreelancer(db.em()),
+      await invitedFreelancer(db.em()),
+      await invitedFreelancer(db.em()),
+    ];
+    // The talent manager muted call.booked pushes: the SQL twin of wantsPush answers false for them.
+    await db
+      .em()
+      .execute(
+        `insert into notification_preferences (user_id, push, muted_types, updated_at) values (?, true, '["call.booked"]', now())`,
+        [tm],
+      );
+    const createdAt = now.toJSDate();
+    const attempt = async (who: typeof f, read = unread) => {
+      const call = draftCall(who, tm, at(18), now);
+      const notices = [who.freelancerId, tm].map((userId, i) => ({
+        id: randomUUID(),
+        userId,
+        type: 'call.booked',
+        title: 'Vetting call booked',
+        body: `body ${i}`,
+        data: { callId: call.id },
+        dedupeKey: `call.booked:${call.id}:v1:${userId}`,
+        attachments: [{ filename: 'vetting-call.ics', contentType: 'text/calendar; charset=utf-8', content: 'ICS' }],
+      }));
+      const effects = [
+        outboxInsertPart('timers', 'c', [
+          { topic: 'calendar.timers', key: `call:${call.id}:v1:timers`, payload: { callId: call.id } },
+        ]),
+        notificationsInsertPart('notices', 'c', notices, createdAt, 'notification.deliver'),
+      ];
+      let outcome: string;
+      try {
+        outcome = (await calls.insertBooking(db.em(), call, read, now, {}, effects)) ? 'booked' : 'changed';
+      } catch (err) {
+        outcome = isTimeTaken(err) ? 'taken' : String(err);
+      }
+      const outbox = await db
+        .em()
+        .execute<{ topic: string; idempotency_key: string; payload: unknown }[]>(
+          `select topic, idempotency_key, payload from outbox where idempotency_key like ? or payload->'view'->'data'->>'callId' = ? order by topic, payload->>'userId'`,
+          [`call:${call.id}:%`, call.id],
+        );
+      const notifications = await db
+        .em()
+        .execute<{ user_id: string; dedupe_key: string; attachments: unknown }[]>(
+          `select user_id, dedupe_key, attachments from notifications where data->>'callId' = ? order by dedupe_key`,
+          [call.id],
+        );
+      return { call, notices, outcome, outbox, notifications };
+    };
+
+    const ok = await attempt(f);
+    expect(ok.outcome).toBe('booked');
+    expect(ok.notifications).toHaveLength(2);
+    expect(ok.notifications[0].attachments).toEqual(ok.notices[0].attachments);
+    const view = (n: (typeof ok.notices)[number]) => ({
+      id: n.id,
+      type: n.type,
+      title: n.title,
+      body: n.body,
+      data: n.data,
+      createdAt: createdAt.toISOString(),
+      readAt: null,
+    });
+    const byUser = (a: { payload: any }, b: { payload: any }) =>
+      String(a.payload.userId).localeCompare(b.payload.userId);
+    expect(ok.outbox.filter((r) => r.topic === 'calendar.timers')).toEqual([
+      { topic: 'calendar.timers', idempotency_key: `call:${ok.call.id}:v1:timers`, payload: { callId: ok.call.id } },
+    ]);
+    expect(ok.outbox.filter((r) => r.topic === 'notification.deliver').sort(byUser)).toEqual(
+      [
+        {
+          topic: 'notification.deliver',
+          idempotency_key: `notification:${ok.notices[0].id}:deliver`,
+          payload: { userId: f.freelancerId, push: true, view: view(ok.notices[0]) },
+        },
+        {
+          topic: 'notification.deliver',
+          idempotency_key: `notification:${ok.notices[1].id}:deliver`,
+          payload: { userId: tm, push: false, view: view(ok.notices[1]) },
+        },
+      ].sort(byUser),
+    );
+
+    // The same slot again (23P01) and an invitation changed since it was read: no row of any kind.
+    for (const [who, read, expected] of [
+      [late, unread, 'taken'],
+      [stale, { ...unread, reschedulesUsed: 1 }, 'changed'],
+    ] as const) {
+      const refused = await attempt(who, read);
+      expect({ outcome: refused.outcome, outbox: refused.outbox, notifications: refused.notifications }).toEqual({
+        outcome: expected,
+        outbox: [],
+        notifications: [],
+      });
+    }
   });
 
   it('who is free: one read by invitation or by category, and the call being moved does not hold its time', async () => {

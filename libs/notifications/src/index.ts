@@ -14,7 +14,7 @@ export {
 } from './data/delivery.entities';
 export { verifyWebhook } from './delivery/webhook-signature';
 // Repositories and the rule their SQL twins: the medium tests (test/medium/notifications-*) use them.
-export { NotificationsRepository } from './data/notifications.repository';
+export { NotificationsRepository, notificationsInsertPart } from './data/notifications.repository';
 export type { NewNotification } from './data/notifications.repository';
 export { DeliveriesRepository } from './data/deliveries.repository';
 export { WebhooksRepository } from './data/webhooks.repository';

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
-import { AppConfig, Clock, Outbox, withContext } from '@vetting/core';
+import { AppConfig, Clock, Outbox, outboxInsertPart, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
-import { TalentService } from '@vetting/talent';
+import { NotificationsService } from '@vetting/notifications';
 import { BookingEntitlement, bookingEntitlement } from '../domain/call.rules';
 import { callAlreadyBooked, callChanged, invitationChanged, slotUnavailable } from '../domain/calendar.errors';
 import { parseInstant } from '../domain/instants';
 import { SlotPolicy } from '../domain/slot-grid.rules';
-import { offersSlot, rankTalentManagers } from '../domain/slot-offers.rules';
-import { AvailabilityRepository, FreeTime } from '../data/availability.repository';
+import { rankTalentManagers, talentManagersOffering } from '../domain/slot-offers.rules';
+import { FreeTime } from '../data/availability.repository';
 import { VettingCall, toCallView } from '../data/call.entities';
 import { CallsRepository, InvitationFacts } from '../data/calls.repository';
 import { isDuplicateCall, isRetryable, isTimeTaken } from '../data/call-conflicts';
@@ -24,9 +24,7 @@ export function slotPolicyOf(config: AppConfig): SlotPolicy {
 
 /** The talent managers offering `startsAt` (per the slot rules), best first. */
 export function offeringInOrder(free: FreeTime, policy: SlotPolicy, now: DateTime, startsAt: DateTime) {
-  const offering = free.schedules
-    .filter((s) => offersSlot(s, free.booked, policy, now, startsAt))
-    .map((s) => s.talentManagerId);
+  const offering = talentManagersOffering(free.schedules, free.booked, policy, now, startsAt);
   return { offering, ranked: rankTalentManagers(offering, free.schedules, free.booked, now, startsAt) };
 }
 
@@ -37,13 +35,12 @@ export class BookingService {
     private readonly orm: MikroORM,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    private readonly talent: TalentService,
-    private readonly availability: AvailabilityRepository,
     private readonly calls: CallsRepository,
     private readonly notices: CallNoticesService,
     private readonly timers: CallTimersService,
     private readonly outbox: Outbox,
     private readonly slotList: SlotListService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** The freelancer's free slots (SlotListService: cached per category, invalidated by the database). */
@@ -52,8 +49,8 @@ export class BookingService {
   }
 
   /**
-   * Books the least-loaded talent manager offering the slot. Two concurrent reads gather everything the
-   * decision needs (the invitation's facts, who is free), one statement books (the exclusion constraint
+   * Books the least-loaded talent manager offering the slot. One read gathers everything the decision
+   * needs (the invitation's facts and who is free), one statement books (the exclusion constraint
    * decides races: a conflict moves on to the next talent manager, and when none is left the answer is
    * SLOT_UNAVAILABLE).
    */
@@ -65,10 +62,7 @@ export class BookingService {
     // A second round only when the invitation changed between reading and booking.
     for (let round = 0; round < 3; round++) {
       const now = this.clock.now();
-      const [facts, free] = await Promise.all([
-        this.calls.invitationFacts(input.invitationId, freelancer.id, now),
-        this.availability.whoIsFree({ invitationId: input.invitationId }, startsAt, endsAt),
-      ]);
+      const { facts, free } = await this.calls.bookingRead(input.invitationId, freelancer.id, now, startsAt, endsAt);
       const entitlement = bookingEntitlement(facts, freelancer.id, now, this.config.policy);
       const { ranked } = offeringInOrder(free, policy, now, startsAt);
       if (ranked.length === 0) throw slotUnavailable(startsAt.toISO()!);
@@ -123,8 +117,9 @@ export class BookingService {
   }
 
   /**
-   * The booking statement with its timers and notifications, in one transaction.
-   * 'taken': the talent manager's time went meanwhile; 'changed': the invitation did.
+   * The booking statement, which also stores the booking's timers (an outbox row) and notifications (with their
+   * delivery rows): one statement, atomic without a transaction. 'taken': the talent manager's time went
+   * meanwhile; 'changed': the invitation did.
    */
   private async insertCall(
     call: VettingCall,
@@ -143,25 +138,19 @@ export class BookingService {
       talentManagerId: call.talentManagerId,
       freeRebooking: call.freeRebooking,
     };
+    const body = `Your vetting call is booked for ${call.startsAt.toISOString()}.`;
+    const notices = this.notices.participantNotices(call, 'call.booked', 'Vetting call booked', body, {}, participants);
+    const effects = [
+      outboxInsertPart('timers', 'c', [scheduleTimersEffect(call.id, call.version)]),
+      this.notifications.notifyManyPart('notices', 'c', notices),
+    ];
     try {
-      return await withContext(this.orm, (em) =>
-        em.transactional(async (tem) => {
-          if (!(await this.calls.insertBooking(tem, call, read, now, details))) return 'changed' as const;
-          // The booking's timers and notifications commit with it (the outbox relay delivers them).
-          await this.outbox.write(tem, [scheduleTimersEffect(call.id, call.version)]);
-          const body = `Your vetting call is booked for ${call.startsAt.toISOString()}.`;
-          await this.notices.notifyParticipants(
-            call,
-            'call.booked',
-            'Vetting call booked',
-            body,
-            {},
-            participants,
-            tem,
-          );
-          return call;
-        }),
+      const booked = await withContext(this.orm, (em) =>
+        this.calls.insertBooking(em, call, read, now, details, effects),
       );
+      if (!booked) return 'changed';
+      this.outbox.nudge(); // the statement committed its outbox rows
+      return call;
     } catch (err) {
       if (isTimeTaken(err)) return 'taken';
       if (isDuplicateCall(err)) throw callAlreadyBooked();

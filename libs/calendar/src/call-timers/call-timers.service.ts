@@ -74,6 +74,8 @@ export function callPolicy(config: AppConfig): CallPolicy {
 @Injectable()
 export class CallTimersService {
   private readonly logger = new Logger('CallTimers');
+  /** The Redis PING in flight, if any (see assertAvailable). */
+  private probe: Promise<void> | null = null;
 
   constructor(
     @InjectQueue(CALL_TIMERS_QUEUE) private readonly queue: Queue,
@@ -99,9 +101,18 @@ export class CallTimersService {
   /**
    * Refuses (503) before anything is written when the timers could not be added now (Redis down, or not
    * answering within DEPENDENCY_TIMEOUT): a booking answered 503 has stored nothing, so the client may simply
-   * try again. One round trip on the queue's own connection.
+   * try again. One round trip on the queue's own connection, shared by the checks that overlap it.
    */
-  async assertAvailable(): Promise<void> {
+  assertAvailable(): Promise<void> {
+    // Checks that start while a PING is in flight share its answer: it arrives after each of them asked, so it
+    // says as much about Redis now as a PING of their own would (under load: one round trip, not one per booking).
+    this.probe ??= this.ping().finally(() => {
+      this.probe = null;
+    });
+    return this.probe;
+  }
+
+  private async ping(): Promise<void> {
     const timeoutMs = this.config.env.DEPENDENCY_TIMEOUT.toMillis();
     const client = await withDependencyTimeout(this.queue.client, timeoutMs, 'redis');
     if (client.status !== 'ready') throw serviceUnavailable('redis');

@@ -64,6 +64,55 @@ interface ScheduleRow {
   email: string;
 }
 
+/**
+ * THE "who is free" statement, in two parts so that booking can read it in the same statement as the
+ * invitation (CallsRepository.bookingRead): the `sched` CTE (parameters: the category slug, else the
+ * invitation whose category it is) and the two columns over it (parameters: `freeTimeParams`).
+ */
+export const SCHED_CTE = `sched as (
+         select a.talent_manager_id, a.time_zone, a.weekly, a.exceptions, a.daily_cap, u.name, u.email
+           from talent_manager_availability a join users u on u.id = a.talent_manager_id and u.role = 'talent_manager'
+          where a.category_slugs @> jsonb_build_array(
+                  coalesce(?::text, (select category_slug from vetting_invitations where id = ?::uuid)))
+       )`;
+export const FREE_TIME_COLUMNS = `(select coalesce(json_agg(sched), '[]') from sched) as schedules,
+              (select coalesce(json_agg(json_build_array(c.talent_manager_id,
+                        extract(epoch from c.starts_at) * 1000, extract(epoch from c.ends_at) * 1000)), '[]')
+                 from vetting_calls c
+                where c.talent_manager_id in (select talent_manager_id from sched) and c.status = any(?::text[])
+                  and c.ends_at > ? and c.starts_at < ? and c.id is distinct from ?::uuid) as booked`;
+
+/** The parameters of FREE_TIME_COLUMNS: the active statuses, the range widened by the cap margin, the call moved. */
+export const freeTimeParams = (from: DateTime, to: DateTime, excludeCallId: string | null) => [
+  ACTIVE_SQL,
+  from.minus(CAP_MARGIN).toJSDate(),
+  to.plus(CAP_MARGIN).toJSDate(),
+  excludeCallId,
+];
+
+export interface FreeTimeRow {
+  schedules: unknown;
+  booked: unknown;
+}
+
+export function toFreeTime(row: FreeTimeRow): FreeTime {
+  const schedules = fromJson<ScheduleRow[]>(row.schedules).map((r) => ({
+    talentManagerId: r.talent_manager_id,
+    timeZone: r.time_zone,
+    weekly: fromJson<TalentManagerSchedule['weekly']>(r.weekly),
+    exceptions: fromJson<TalentManagerSchedule['exceptions']>(r.exceptions),
+    dailyCap: r.daily_cap,
+    name: r.name,
+    email: r.email,
+  }));
+  const booked = fromJson<[string, number, number][]>(row.booked).map(([talentManagerId, s, e]) => ({
+    talentManagerId,
+    startsAt: DateTime.fromMillis(Number(s), { zone: 'utc' }),
+    endsAt: DateTime.fromMillis(Number(e), { zone: 'utc' }),
+  }));
+  return { schedules, booked };
+}
+
 /** Talent managers' weekly hours, and the reads of who is free when. */
 @Injectable()
 export class AvailabilityRepository {
@@ -108,43 +157,12 @@ export class AvailabilityRepository {
   ): Promise<FreeTime> {
     const slug = 'categorySlug' in category ? category.categorySlug : null;
     const invitationId = 'invitationId' in category ? category.invitationId : null;
-    const [row] = await em.execute<{ schedules: unknown; booked: unknown }[]>(
-      `with sched as (
-         select a.talent_manager_id, a.time_zone, a.weekly, a.exceptions, a.daily_cap, u.name, u.email
-           from talent_manager_availability a join users u on u.id = a.talent_manager_id and u.role = 'talent_manager'
-          where a.category_slugs @> jsonb_build_array(
-                  coalesce(?::text, (select category_slug from vetting_invitations where id = ?::uuid)))
-       )
-       select (select coalesce(json_agg(sched), '[]') from sched) as schedules,
-              (select coalesce(json_agg(json_build_array(c.talent_manager_id,
-                        extract(epoch from c.starts_at) * 1000, extract(epoch from c.ends_at) * 1000)), '[]')
-                 from vetting_calls c
-                where c.talent_manager_id in (select talent_manager_id from sched) and c.status = any(?::text[])
-                  and c.ends_at > ? and c.starts_at < ? and c.id is distinct from ?::uuid) as booked`,
-      [
-        slug,
-        invitationId,
-        ACTIVE_SQL,
-        from.minus(CAP_MARGIN).toJSDate(),
-        to.plus(CAP_MARGIN).toJSDate(),
-        excludeCallId,
-      ],
+    const [row] = await em.execute<FreeTimeRow[]>(
+      `with ${SCHED_CTE}
+       select ${FREE_TIME_COLUMNS}`,
+      [slug, invitationId, ...freeTimeParams(from, to, excludeCallId)],
     );
-    const schedules = fromJson<ScheduleRow[]>(row.schedules).map((r) => ({
-      talentManagerId: r.talent_manager_id,
-      timeZone: r.time_zone,
-      weekly: fromJson<TalentManagerSchedule['weekly']>(r.weekly),
-      exceptions: fromJson<TalentManagerSchedule['exceptions']>(r.exceptions),
-      dailyCap: r.daily_cap,
-      name: r.name,
-      email: r.email,
-    }));
-    const booked = fromJson<[string, number, number][]>(row.booked).map(([talentManagerId, s, e]) => ({
-      talentManagerId,
-      startsAt: DateTime.fromMillis(Number(s), { zone: 'utc' }),
-      endsAt: DateTime.fromMillis(Number(e), { zone: 'utc' }),
-    }));
-    return { schedules, booked };
+    return toFreeTime(row);
   }
 
   /**

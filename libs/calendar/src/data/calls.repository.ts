@@ -2,14 +2,28 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { withContext } from '@vetting/core';
+import { SqlPart, executePrepared, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
-import type { BookingFacts } from '../domain/call.rules';
-import { ACTIVE_SQL, fromJson } from './availability.repository';
+import {
+  ACTIVE_SQL,
+  FREE_TIME_COLUMNS,
+  FreeTime,
+  FreeTimeRow,
+  SCHED_CTE,
+  freeTimeParams,
+  toFreeTime,
+} from './availability.repository';
+import {
+  FACTS_COLUMNS,
+  FactsRow,
+  INVITATION_CTE,
+  InvitationFacts,
+  factsParams,
+  toInvitationFacts,
+} from './invitation-facts.repository';
 import { ACTIVE_CALL_STATUSES, CallHistoryEntry, VettingCall } from './call.entities';
 
-/** What booking reads about the invitation, with the program and category the call is booked in. */
-export type InvitationFacts = BookingFacts & { program: string; categorySlug: string };
+export type { InvitationFacts } from './invitation-facts.repository';
 
 type CallRow = {
   id: string;
@@ -114,54 +128,43 @@ export class CallsRepository {
   }
 
   /**
-   * What booking needs to know about the invitation (talent's `vetting_invitations` and `vetting_cooldowns`,
-   * read here so that it is one round trip beside the "who is free" read): the invitation whoever it belongs
-   * to, the freelancer's running cooldown in its program, and whether it has active or cancelled calls.
+   * What booking needs to know about the invitation (talent's `vetting_invitations` and `vetting_cooldowns`):
+   * the invitation whoever it belongs to, the freelancer's running cooldown in its program, and whether it
+   * has active or cancelled calls.
    */
   async invitationFacts(invitationId: string, freelancerId: string, now: DateTime): Promise<InvitationFacts> {
-    const [row] = await this.em.execute<
-      {
-        invitation: {
-          freelancer_id: string;
-          program: string;
-          category_slug: string;
-          status: string;
-          reschedules_used: number;
-          free_rebooking: boolean;
-        } | null;
-        cooldown_until: Date | null;
-        has_active: boolean | null;
-        has_cancelled: boolean | null;
-      }[]
-    >(
-      `with inv as (
-         select freelancer_id, program, category_slug, status, reschedules_used, free_rebooking
-           from vetting_invitations where id = ?
-       )
-       select (select row_to_json(inv) from inv) as invitation,
-              (select max(until) from vetting_cooldowns
-                where freelancer_id = ? and program = coalesce((select program from inv), 'expert-vetted')
-                  and until > ?) as cooldown_until,
-              (select bool_or(status = any(?::text[])) from vetting_calls where invitation_id = ?) as has_active,
-              (select bool_or(status = 'cancelled') from vetting_calls where invitation_id = ?) as has_cancelled`,
-      [invitationId, freelancerId, now.toJSDate(), ACTIVE_SQL, invitationId, invitationId],
+    const [row] = await this.em.execute<FactsRow[]>(`with ${INVITATION_CTE} select ${FACTS_COLUMNS}`, [
+      invitationId,
+      ...factsParams(invitationId, freelancerId, now),
+    ]);
+    return toInvitationFacts(row);
+  }
+
+  /**
+   * Everything a booking decides on, in one statement (one round trip): the invitation's facts
+   * (`invitationFacts`) and who is free in the invitation's category from `from` to `to` (`whoIsFree`).
+   */
+  async bookingRead(
+    invitationId: string,
+    freelancerId: string,
+    now: DateTime,
+    from: DateTime,
+    to: DateTime,
+  ): Promise<{ facts: InvitationFacts; free: FreeTime }> {
+    const [row] = await executePrepared<FactsRow & FreeTimeRow>(
+      this.em,
+      `with ${INVITATION_CTE}, ${SCHED_CTE}
+       select ${FACTS_COLUMNS}, ${FREE_TIME_COLUMNS}`,
+      // In the order of the placeholders: inv, sched (no slug: the invitation's category), facts, free time.
+      [
+        invitationId,
+        null,
+        invitationId,
+        ...factsParams(invitationId, freelancerId, now),
+        ...freeTimeParams(from, to, null),
+      ],
     );
-    const inv = fromJson<(typeof row)['invitation']>(row.invitation);
-    return {
-      invitation: inv
-        ? {
-            freelancerId: inv.freelancer_id,
-            status: inv.status,
-            reschedulesUsed: inv.reschedules_used,
-            freeRebooking: inv.free_rebooking,
-          }
-        : null,
-      cooldownUntil: row.cooldown_until ? DateTime.fromJSDate(new Date(row.cooldown_until), { zone: 'utc' }) : null,
-      hasActiveCall: row.has_active === true,
-      hasCancelledCall: row.has_cancelled === true,
-      program: inv?.program ?? 'expert-vetted',
-      categorySlug: inv?.category_slug ?? '',
-    };
+    return { facts: toInvitationFacts(row), free: toFreeTime(row) };
   }
 
   /**
@@ -169,6 +172,8 @@ export class CallsRepository {
    * cooldown or cancellation since), and the call and its history entry are inserted with it. It writes
    * talent's `vetting_invitations` and reads `vetting_cooldowns` because the check and the insert must be one
    * atomic statement (a cooldown or another booking between them would otherwise slip through).
+   * `effects`: CTEs gated on the call's CTE `c` (the outbox rows and notifications the booking owes), stored
+   * by this same statement, so that no transaction is needed.
    * false: the invitation changed. Throws the database's error when the talent manager's time went
    * (23P01 overlap, 23514 `talent_manager_day_load_cap`) or the invitation already has a call (23505).
    */
@@ -178,8 +183,10 @@ export class CallsRepository {
     read: { reschedulesUsed: number; freeRebooking: boolean; hasCancelledCall: boolean },
     now: DateTime,
     details: Record<string, unknown>,
+    effects: readonly SqlPart[] = [],
   ): Promise<boolean> {
-    const rows = await tem.execute<{ id: string }[]>(
+    const rows = await executePrepared<{ id: string }>(
+      tem,
       `with inv as (
          update vetting_invitations i set reschedules_used = ?::int, free_rebooking = false
           where i.id = ?::uuid and i.freelancer_id = ?::uuid and i.status = 'open' and i.reschedules_used = ?::int
@@ -200,7 +207,7 @@ export class CallsRepository {
        ), h as (
          insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
          select ?::uuid, c.id, ?::timestamptz, ?::uuid, 'freelancer', 'booked', null, 'scheduled', ?::jsonb from c
-       )
+       )${effects.map((e) => `, ${e.sql}`).join('')}
        select id from c`,
       [
         call.rescheduleCount,
@@ -225,6 +232,7 @@ export class CallsRepository {
         call.createdAt,
         call.freelancerId,
         JSON.stringify(details),
+        ...effects.flatMap((e) => e.params),
       ],
     );
     return rows.length > 0;

@@ -1,7 +1,7 @@
 import { DateTime, Duration } from 'luxon';
 import { AvailabilityException, WeeklyWindow } from './availability.rules';
 import { BookedInterval, MergedSlot, SlotPolicy, TalentManagerSchedule } from './slot-grid.rules';
-import { availableSlots } from './slot-offers.rules';
+import { availableSlots, offersSlot, talentManagersOffering } from './slot-offers.rules';
 import { availableSlotsPerOffer } from './slot-offers.reference';
 
 /*
@@ -166,5 +166,40 @@ describe('availableSlots equals the previous per-offer implementation', () => {
     const expected = availableSlotsPerOffer(schedules, booked, policy, now, now, to);
     expect(expected.length).toBeGreaterThan(500);
     expect(fingerprint(availableSlots(schedules, booked, policy, now, now, to))).toEqual(fingerprint(expected));
+  });
+});
+
+describe('talentManagersOffering equals filtering the schedules with offersSlot', () => {
+  it('on 400 random schedules, at offered starts, off-grid instants and instants out of bounds', () => {
+    let offered = 0;
+    for (let seed = 1; seed <= 400; seed++) {
+      const c = caseOf(seed);
+      const rand = prng(seed * 7919);
+      const slots = availableSlots(c.schedules, c.booked, c.policy, c.now, c.from, c.to);
+      const instants = [
+        ...slots
+          .filter(() => rand() < 0.3)
+          .slice(0, 8)
+          .map((m) => m.startsAt),
+        ...Array.from({ length: 5 }, () => c.from.plus({ minutes: Math.floor(rand() * 21 * 96) * 15 })),
+        c.from.plus({ minutes: 7 }),
+        c.now.minus({ days: 1 }),
+        DateTime.invalid('broken'),
+      ];
+      for (const startsAt of instants) {
+        const expected = c.schedules
+          .filter((s) => offersSlot(s, c.booked, c.policy, c.now, startsAt))
+          .map((s) => s.talentManagerId);
+        const actual = talentManagersOffering(c.schedules, c.booked, c.policy, c.now, startsAt);
+        if (JSON.stringify(actual) !== JSON.stringify(expected))
+          expect({ seed, startsAt: startsAt.toISO(), actual }).toEqual({
+            seed,
+            startsAt: startsAt.toISO(),
+            actual: expected,
+          });
+        offered += expected.length;
+      }
+    }
+    expect(offered).toBeGreaterThan(500); // not vacuous
   });
 });

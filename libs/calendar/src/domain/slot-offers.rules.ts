@@ -118,6 +118,42 @@ export function offersSlot(
 }
 
 /**
+ * The ids of the schedules offering `startsAt`, in schedule order: `schedules.filter(s => offersSlot(s, …))`
+ * (a spec pins the two together), with the bounds, the zones' offset tables and each TM's booking index
+ * computed once for all schedules instead of once per schedule.
+ */
+export function talentManagersOffering(
+  schedules: TalentManagerSchedule[],
+  booked: BookedInterval[],
+  policy: SlotPolicy,
+  now: DateTime,
+  startsAt: DateTime,
+): string[] {
+  const at = startsAt.toMillis();
+  if (!Number.isFinite(at)) return [];
+  const bounds = slotBounds(policy, now, startsAt, DateTime.fromMillis(at + 1, { zone: UTC }));
+  if (!bounds) return [];
+  const offsets = offsetTables(bounds);
+  const byTm = new Map<string, BookedInterval[]>();
+  for (const b of booked) {
+    const list = byTm.get(b.talentManagerId);
+    if (list) list.push(b);
+    else byTm.set(b.talentManagerId, [b]);
+  }
+  const indexes = new Map<string, ReturnType<typeof indexBookings>>();
+  const offering: string[] = [];
+  for (const s of schedules) {
+    let index = indexes.get(s.talentManagerId);
+    if (!index) {
+      index = indexBookings(byTm.get(s.talentManagerId) ?? [], s.talentManagerId);
+      indexes.set(s.talentManagerId, index);
+    }
+    if (slotStartsMs(s, index, bounds, offsets).includes(at)) offering.push(s.talentManagerId);
+  }
+  return offering;
+}
+
+/**
  * Orders the TMs offering a slot, best first: fewest active calls starting on the slot's local day
  * (in each TM's own zone), then fewest active calls starting at or after `now`, then
  * talentManagerId ascending. Duplicate candidate ids are collapsed. A candidate without a schedule

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig, Clock } from '@vetting/core';
-import { NotificationsService } from '@vetting/notifications';
+import { NotificationsService, NotifyInput } from '@vetting/notifications';
 import { VettingCall } from '../data/call.entities';
 import { CallsRepository } from '../data/calls.repository';
 import { callInvite } from './call-invite';
@@ -25,7 +25,10 @@ export class CallNoticesService {
 
   /** The call's iTIP invite (REQUEST while it stands, CANCEL once cancelled). */
   async icsFor(call: VettingCall, participants?: CallParticipants): Promise<string> {
-    const people = participants ?? (await this.participantsOf(call));
+    return this.icsSync(call, participants ?? (await this.participantsOf(call)));
+  }
+
+  private icsSync(call: VettingCall, people: CallParticipants): string {
     return callInvite({
       callId: call.id,
       status: call.status,
@@ -64,26 +67,40 @@ export class CallNoticesService {
     em?: EntityManager,
   ) {
     const people = participants ?? (await this.participantsOf(call, em));
-    const ics = await this.icsFor(call, people).catch(() => null);
-    const attachments = ics
-      ? [{ filename: 'vetting-call.ics', contentType: 'text/calendar; charset=utf-8', content: ics }]
-      : [];
-    const when = { callId: call.id, startsAt: call.startsAt.toISOString(), endsAt: call.endsAt.toISOString() };
-    const sent = this.notifications.notifyMany(
-      [call.freelancerId, call.talentManagerId].map((userId) => ({
-        userId,
-        type,
-        title,
-        body,
-        data: { ...when, ...data },
-        dedupeKey: `${type}:${call.id}:v${call.version}:${userId}`,
-        attachments,
-      })),
-      em,
-    );
+    const sent = this.notifications.notifyMany(this.participantNotices(call, type, title, body, data, people), em);
     // Inside the caller's transaction a failure undoes the change; on its own it is only logged.
     await (em
       ? sent
       : sent.catch((err) => this.logger.warn(`notification ${type} for call ${call.id} failed: ${err}`)));
+  }
+
+  /** What `notifyParticipants` stores: one notification per participant, with the call's .ics attached. */
+  participantNotices(
+    call: VettingCall,
+    type: string,
+    title: string,
+    body: string,
+    data: Record<string, unknown>,
+    people: CallParticipants,
+  ): NotifyInput[] {
+    let ics: string | null;
+    try {
+      ics = this.icsSync(call, people);
+    } catch {
+      ics = null;
+    }
+    const attachments = ics
+      ? [{ filename: 'vetting-call.ics', contentType: 'text/calendar; charset=utf-8', content: ics }]
+      : [];
+    const when = { callId: call.id, startsAt: call.startsAt.toISOString(), endsAt: call.endsAt.toISOString() };
+    return [call.freelancerId, call.talentManagerId].map((userId) => ({
+      userId,
+      type,
+      title,
+      body,
+      data: { ...when, ...data },
+      dedupeKey: `${type}:${call.id}:v${call.version}:${userId}`,
+      attachments,
+    }));
   }
 }

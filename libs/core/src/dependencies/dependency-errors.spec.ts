@@ -103,4 +103,14 @@ describe('withDependencyTimeout', () => {
     expect((err as AppError).toBody()).toEqual(serviceUnavailable('database', { timeoutMs: 30 }).toBody());
     expect((err as AppError).statusCode).toBe(503);
   });
+
+  it('an answer handled in the same turn of the event loop as the timer still counts (a busy loop is not an outage)', async () => {
+    // Both timers are due in the same timers phase (same start, same delay), the timeout's first: the answer
+    // arrives after the timer fired but before the loop reaches its next I/O phase.
+    let answer!: (v: string) => void;
+    const work = new Promise<string>((resolve) => (answer = resolve));
+    const result = withDependencyTimeout(work, 20, 'redis');
+    setTimeout(() => answer('PONG'), 20);
+    await expect(result).resolves.toBe('PONG');
+  });
 });

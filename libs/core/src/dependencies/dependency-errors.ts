@@ -81,9 +81,19 @@ export function unavailableDependency(err: unknown): Dependency | 'unknown' | nu
  */
 export function withDependencyTimeout<T>(work: Promise<T>, ms: number, dependency: Dependency): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(serviceUnavailable(dependency, { timeoutMs: ms })), ms);
+    // The verdict waits for the I/O phase that follows the timer: on a busy event loop the answer may already
+    // be waiting in the socket when the timer fires, and it is not the dependency that was late.
+    const fail = () => reject(serviceUnavailable(dependency, { timeoutMs: ms }));
+    timer = setTimeout(() => {
+      immediate = setImmediate(fail);
+      immediate.unref();
+    }, ms);
     timer.unref();
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([work, timeout]).finally(() => {
+    clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+  });
 }

@@ -3,6 +3,33 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { OutboxDelivery, OutboxMessage } from './outbox';
 
 /**
+ * Common table expressions another repository adds to its own statement (`with …, <sql> select …`), with the
+ * parameters of their placeholders in order: effects stored by the same statement as the change that owes them.
+ */
+export interface SqlPart {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The insert of `insert` below as the CTE `name` of a caller's statement: stored only when the caller's CTE
+ * `gate` has a row (a refused change stores no effect); a key already stored is skipped. After such a statement
+ * the caller nudges the relays (`Outbox.nudge`): there is no transaction whose commit would.
+ */
+export function outboxInsertPart(name: string, gate: string, messages: readonly OutboxMessage[]): SqlPart {
+  return {
+    sql: `${name} as (
+         insert into outbox (topic, idempotency_key, payload)
+         select x.topic, x.key, x.payload
+           from jsonb_to_recordset(?::jsonb) as x(topic text, key text, payload jsonb)
+          where exists (select 1 from ${gate})
+         on conflict (idempotency_key) do nothing
+       )`,
+    params: [JSON.stringify(messages.map((m) => ({ topic: m.topic, key: m.key, payload: m.payload ?? null })))],
+  };
+}
+
+/**
  * Every statement on `outbox`. Times are the database's (`now()`): delivery is plumbing, not a domain
  * rule, and must not wait on a test's manual clock. Statements outside the writer's transaction run on a
  * fresh EntityManager each (the relay has no request context).

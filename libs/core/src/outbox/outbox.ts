@@ -39,6 +39,7 @@ export class Outbox implements OnModuleInit {
   private readonly listeners = new Set<() => void>();
   /** Transactions that wrote rows: their commit nudges the relays. */
   private readonly written = new WeakSet<object>();
+  private publishPending = false;
 
   constructor(
     private readonly orm: MikroORM,
@@ -77,9 +78,15 @@ export class Outbox implements OnModuleInit {
   /** Wakes the relays (this process's at once, the others' through Redis). Harmless when there is nothing to do. */
   nudge(): void {
     for (const listener of this.listeners) listener();
-    this.redis
-      .publish(outboxNudgeChannel(this.config), '1')
-      .catch((err) => this.logger.debug(`nudge not published: ${err}`));
+    // One publish for every commit of the same turn of the event loop (a relay drains everything due anyway).
+    if (this.publishPending) return;
+    this.publishPending = true;
+    setImmediate(() => {
+      this.publishPending = false;
+      this.redis
+        .publish(outboxNudgeChannel(this.config), '1')
+        .catch((err) => this.logger.debug(`nudge not published: ${err}`));
+    });
   }
 
   onNudge(listener: () => void): () => void {

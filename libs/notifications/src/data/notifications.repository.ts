@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import type { SqlPart } from '@vetting/core';
 import { Notification, NotificationAttachment } from './notification.entity';
 
 export interface NewNotification {
@@ -11,6 +12,59 @@ export interface NewNotification {
   data?: Record<string, unknown>;
   dedupeKey?: string;
   attachments?: NotificationAttachment[];
+}
+
+/** Whether the user of notification `n` wants a push (preferences row `p`, if any): the SQL twin of `wantsPush`. */
+const pushOf = (n: string, p: string) =>
+  `coalesce(${p}.push and not (${p}.muted_types @> jsonb_build_array(${n}.type)), true)`;
+
+const recordset = (rows: readonly NewNotification[]) =>
+  JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      user_id: r.userId,
+      type: r.type,
+      title: r.title,
+      body: r.body,
+      data: r.data ?? {},
+      dedupe_key: r.dedupeKey ?? null,
+      attachments: r.attachments ?? [],
+    })),
+  );
+
+/**
+ * `insertMany` and the outbox rows `notifyMany` writes after it (topic `deliverTopic`, key
+ * `notification:<id>:deliver`, payload a `NotificationDelivery`), as CTEs `<name>` and `<name>_deliver` of a
+ * caller's statement: stored only when the caller's CTE `gate` has a row. Writes core's `outbox` so that a
+ * state change and its notifications are one statement (no transaction round trips).
+ */
+export function notificationsInsertPart(
+  name: string,
+  gate: string,
+  rows: readonly NewNotification[],
+  createdAt: Date,
+  deliverTopic: string,
+): SqlPart {
+  return {
+    sql: `${name} as (
+         insert into notifications (id, user_id, type, title, body, data, dedupe_key, created_at, attachments)
+         select id, user_id, type, title, body, data, dedupe_key, ?::timestamptz, attachments
+           from jsonb_to_recordset(?::jsonb)
+             as x(id uuid, user_id uuid, type text, title text, body text, data jsonb, dedupe_key text,
+                  attachments jsonb)
+          where exists (select 1 from ${gate})
+         on conflict (dedupe_key) do nothing returning id, user_id, type, title, body, data
+       ), ${name}_deliver as (
+         insert into outbox (topic, idempotency_key, payload)
+         select ?::text, 'notification:' || n.id || ':deliver',
+                jsonb_build_object('userId', n.user_id, 'push', ${pushOf('n', 'p')},
+                  'view', jsonb_build_object('id', n.id, 'type', n.type, 'title', n.title, 'body', n.body,
+                                             'data', n.data, 'createdAt', ?::text, 'readAt', null))
+           from ${name} n left join notification_preferences p on p.user_id = n.user_id
+         on conflict (idempotency_key) do nothing
+       )`,
+    params: [createdAt, recordset(rows), deliverTopic, createdAt.toISOString()],
+  };
 }
 
 /** `notifications`: the inbox. Uses the context's EntityManager unless a method takes the caller's. */
@@ -35,23 +89,9 @@ export class NotificationsRepository {
                   attachments jsonb)
          on conflict (dedupe_key) do nothing returning id, user_id, type
        )
-       select ins.id, coalesce(p.push and not (p.muted_types @> jsonb_build_array(ins.type)), true) as push
+       select ins.id, ${pushOf('ins', 'p')} as push
          from ins left join notification_preferences p on p.user_id = ins.user_id`,
-      [
-        createdAt,
-        JSON.stringify(
-          rows.map((r) => ({
-            id: r.id,
-            user_id: r.userId,
-            type: r.type,
-            title: r.title,
-            body: r.body,
-            data: r.data ?? {},
-            dedupe_key: r.dedupeKey ?? null,
-            attachments: r.attachments ?? [],
-          })),
-        ),
-      ],
+      [createdAt, recordset(rows)],
     );
   }
 

@@ -3,14 +3,17 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { Clock, Outbox, withContext } from '@vetting/core';
+import { Clock, Outbox, SqlPart, withContext } from '@vetting/core';
 import { LivePublisher, userRoom } from '@vetting/live';
 import { Notification, NotificationAttachment, toNotificationView } from '../data/notification.entity';
-import { NotificationsRepository } from '../data/notifications.repository';
+import { NotificationsRepository, notificationsInsertPart } from '../data/notifications.repository';
 import { invalidCursor, notificationNotFound } from '../domain/notifications.errors';
 import { DELIVERY_QUEUE, routeBatchJobId, routeJobId } from '../notifications.queues';
 
-/** One outbox row per notification (rows written before batch delivery; still delivered). */
+/**
+ * One outbox row per notification: rows written before batch delivery, and those of `notifyManyPart` (a booking's
+ * two notifications, stored by the booking's own statement). Still delivered (`deliver`).
+ */
 export const NOTIFICATION_DELIVER = 'notification.deliver';
 /** One outbox row per stored batch: its pushes and routing jobs go out together. */
 export const NOTIFICATION_DELIVER_BATCH = 'notification.deliver-batch';
@@ -163,7 +166,21 @@ export class NotificationsService {
     );
   }
 
-  /** The per-notification outbox handler (rows written before batches): `notification:new` and the routing job. */
+  /**
+   * `notifyMany` as CTEs of the caller's own statement (the notifications and their delivery rows are stored by
+   * the statement that makes the change owing them, only when its CTE `gate` has a row). Its delivery rows are
+   * one `NOTIFICATION_DELIVER` row per stored notification (keyed by its id, delivered once by `deliver`), not a
+   * batch row. The caller nudges the outbox relays once the statement is done.
+   */
+  notifyManyPart(name: string, gate: string, inputs: NotifyInput[]): SqlPart {
+    const rows = inputs.map((i) => ({ id: randomUUID(), ...i }));
+    return notificationsInsertPart(name, gate, rows, this.clock.now().toJSDate(), NOTIFICATION_DELIVER);
+  }
+
+  /**
+   * The per-notification outbox handler (rows written before batches, and the rows `notifyManyPart` writes):
+   * `notification:new` to the user's sockets (clients de-duplicate by id) and the routing job.
+   */
   async deliver(d: NotificationDelivery): Promise<void> {
     if (d.push) await this.live.emit(userRoom(d.userId), 'notification:new', d.view);
     await this.delivery.add('route', { notificationId: d.view.id }, routeJobOptions(d.view.id));
