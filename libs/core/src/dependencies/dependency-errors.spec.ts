@@ -105,12 +105,31 @@ describe('withDependencyTimeout', () => {
   });
 
   it('an answer handled in the same turn of the event loop as the timer still counts (a busy loop is not an outage)', async () => {
-    // Both timers are due in the same timers phase (same start, same delay), the timeout's first: the answer
-    // arrives after the timer fired but before the loop reaches its next I/O phase.
-    let answer!: (v: string) => void;
-    const work = new Promise<string>((resolve) => (answer = resolve));
-    const result = withDependencyTimeout(work, 20, 'redis');
-    setTimeout(() => answer('PONG'), 20);
-    await expect(result).resolves.toBe('PONG');
+    // Fake timers make the order exact: the timeout's timer fires, the answer is read in that same turn (before
+    // the loop's next check phase), and only then does the loop move on. Real timers made this order a race.
+    jest.useFakeTimers();
+    try {
+      let answer!: (v: string) => void;
+      const work = new Promise<string>((resolve) => (answer = resolve));
+      const result = withDependencyTimeout(work, 20, 'redis');
+      jest.advanceTimersByTime(20);
+      answer('PONG');
+      jest.runAllTimers();
+      await expect(result).resolves.toBe('PONG');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('still times out when no answer comes in that turn', async () => {
+    jest.useFakeTimers();
+    try {
+      const result = withDependencyTimeout(new Promise<string>(() => undefined), 20, 'redis').catch((e: unknown) => e);
+      jest.advanceTimersByTime(20);
+      jest.runAllTimers();
+      expect(((await result) as AppError).statusCode).toBe(503);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
