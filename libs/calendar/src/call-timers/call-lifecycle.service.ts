@@ -4,12 +4,12 @@ import { AppConfig, Clock, Outbox, OutboxMessage, withContext } from '@vetting/c
 import { LivePublisher, liveCloseRoom, liveEmit, userRoom } from '@vetting/live';
 import { NotificationsService, NotifyInput } from '@vetting/notifications';
 import { TalentService } from '@vetting/talent';
-import { CallState, cooldownUntil, endOutcome, graceOutcome } from '../domain/call.rules';
+import { CallState, cooldownUntil, endOutcome, graceOutcome, settledCallTimerIds } from '../domain/call.rules';
 import { callState } from '../domain/call-state';
 import { VettingCall, toCallView } from '../data/call.entities';
 import { CallsRepository } from '../data/calls.repository';
 import { callRoom } from '../call-room/call-room.service';
-import { CallTimersService, cooldownExpiryEffect, dropTimersEffect } from './call-timers.service';
+import { CallTimersService, cooldownExpiryEffect } from './call-timers.service';
 
 type Outcome = 'missed' | 'interviewer_absent' | 'completed';
 
@@ -56,22 +56,28 @@ export class CallLifecycleService {
     await this.settleGrace({ id: callId, version });
   }
 
-  /** The grace sweep: `timer`'s call if it still applies, and every call whose grace period has passed. */
+  /**
+   * The grace sweep: `timer`'s call if it still applies, and every call whose grace period has passed. After
+   * commit, the settled calls' later timers (ending-soon, end) are taken off the queue at once, so thousands of
+   * them do not fall due for nothing right before the next grace moment. Best effort, not an owed effect: a timer
+   * that is not removed (Redis away, the process gone) still fires, re-reads its call and does nothing.
+   */
   private async settleGrace(timer: { id: string; version: number } | null): Promise<number> {
     const dueBefore = this.clock.now().minus(this.config.policy.gracePeriod).toJSDate();
-    return withContext(this.orm, (em) =>
+    const settled = await withContext(this.orm, (em) =>
       em.transactional(async (tem) => {
         const calls = await this.calls.lockDueForGrace(tem, timer, dueBefore);
         const decided = calls
           .map((call) => ({ call, to: graceOutcome(callState(call)) }))
           .filter((d): d is { call: VettingCall; to: 'missed' | 'interviewer_absent' } => d.to !== null);
-        const settled = await this.finishAll(tem, decided);
+        const outcomes = await this.finishAll(tem, decided);
         await tem.flush();
-        await this.writeEffects(tem, settled);
-        if (settled.length) await this.outbox.write(tem, [dropTimersEffect(settled.map((s) => s.call))]);
-        return settled.length;
+        await this.writeEffects(tem, outcomes);
+        return outcomes.map((o) => o.call);
       }),
     );
+    if (settled.length) void this.timers.drop(settled.flatMap((c) => settledCallTimerIds(c.id, c.version)));
+    return settled.length;
   }
 
   /**

@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { AppConfig, Clock, Outbox, OutboxMessage, serviceUnavailable, withDependencyTimeout } from '@vetting/core';
 import { VettingCall } from '../data/call.entities';
 import { CallsRepository } from '../data/calls.repository';
 import { callState } from '../domain/call-state';
-import { CallPolicy, callTimers, settledCallTimerIds } from '../domain/call.rules';
+import { CallPolicy, callTimers } from '../domain/call.rules';
 
 export const CALL_TIMERS_QUEUE = 'call-timers';
 
@@ -37,19 +36,6 @@ export const cooldownExpiryEffect = (cooldownId: string, until: Date): OutboxMes
   key: cooldownJobId(cooldownId),
   payload: { cooldownId, until: until.toISOString() },
 });
-
-/**
- * Outbox row: the timers still pending for calls a grace sweep settled (their ending-soon and end), removed from
- * the queue after commit, so they do not fall due as thousands of jobs with nothing to do. One row per sweep.
- */
-export const dropTimersEffect = (calls: { id: string; version: number }[]): OutboxMessage => {
-  const ids = calls.map((c) => `${c.id}:${c.version}`).sort();
-  return {
-    topic: 'calendar.drop-timers',
-    key: `calls:${createHash('sha256').update(ids.join(',')).digest('hex')}:drop-timers`,
-    payload: { jobIds: calls.flatMap((c) => settledCallTimerIds(c.id, c.version)) },
-  };
-};
 
 const KEEP = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } };
 
@@ -92,7 +78,6 @@ export class CallTimersService {
       const call = await this.calls.findFresh(payload.callId);
       if (call) await this.unschedule(call, payload.version);
     });
-    outbox.handle<{ jobIds: string[] }>('calendar.drop-timers', ({ payload }) => this.drop(payload.jobIds));
     outbox.handle<{ cooldownId: string; until: string }>('calendar.cooldown-expiry', ({ payload }) =>
       this.scheduleCooldownExpiry(payload.cooldownId, new Date(payload.until)),
     );
