@@ -96,14 +96,16 @@ describe("browser: the proctor sees the candidate's camera live", () => {
       ).toMatchObject({ ok: false, code: 'RTC_NOT_ADMITTED' });
       ss.disconnect();
 
-      // The candidate's camera stops: the proctor's timeline shows it at once.
+      // The candidate's camera stops: the proctor's timeline shows it live (the proctor's page has no polling, so
+      // only the live path can show it; a track stopped by the page is noticed by a 1 s check, and a loaded CI
+      // machine slows both browsers down, hence the generous wait).
       await c.page.evaluate(() => window.__vettingMedia.local.getVideoTracks()[0].stop());
-      await p.page.locator('tr[data-signal-type="camera_off"]').waitFor({ timeout: 3000 });
+      await p.page.locator('tr[data-signal-type="camera_off"]').waitFor({ timeout: 10_000 });
       await c.page.getByRole('alert').filter({ hasText: 'Your camera is off' }).waitFor();
       await new Promise((r) => setTimeout(r, 1500));
       await c.page.getByRole('button', { name: 'Camera on' }).click();
       const back = p.page.locator('tr[data-signal-type="camera_on"]');
-      await back.waitFor({ timeout: 3000 });
+      await back.waitFor({ timeout: 10_000 });
       expect(await back.textContent()).toMatch(/off 0?0:0[1-9]/);
       const stored = await t
         .http()
