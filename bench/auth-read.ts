@@ -18,24 +18,8 @@
  * BENCH_CPU_PROF=<file> writes a V8 CPU profile of the main thread during the api rounds only.
  */
 import 'reflect-metadata';
-import {
-  CanActivate,
-  Controller,
-  ExecutionContext,
-  Get,
-  Inject,
-  Injectable,
-  Module,
-  Req,
-  UnauthorizedException,
-  UseGuards,
-} from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { JwtModule, JwtService } from '@nestjs/jwt';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { KeyObject, createSecretKey } from 'node:crypto';
-import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { startBareJwtServer } from './bare-jwt';
 import { DurationLoadResult, runForDuration } from './duration-load';
 import {
   PhaseUsage,
@@ -46,7 +30,6 @@ import {
   loginAdmin,
   machineLine,
   meterPhase,
-  onCleanup,
   round,
   runBench,
   startApi,
@@ -56,53 +39,6 @@ import {
   usageLine,
   waitForQuiet,
 } from './support';
-
-const BASELINE_KEY = Symbol('baseline-jwt-key');
-
-@Injectable()
-class BareJwtGuard implements CanActivate {
-  constructor(
-    @Inject(JwtService) private readonly jwt: JwtService,
-    @Inject(BASELINE_KEY) private readonly key: KeyObject,
-  ) {}
-
-  canActivate(ctx: ExecutionContext): boolean {
-    const req = ctx.switchToHttp().getRequest();
-    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    if (!m) throw new UnauthorizedException();
-    try {
-      req.claims = this.jwt.verify(m[1], { secret: this.key as unknown as string, algorithms: ['HS256'] });
-    } catch {
-      throw new UnauthorizedException();
-    }
-    return true;
-  }
-}
-
-@Controller()
-class BareMeController {
-  @Get('me')
-  @UseGuards(BareJwtGuard)
-  me(@Req() req: { claims: { sub: string; role: string } }) {
-    return { id: req.claims.sub, role: req.claims.role };
-  }
-}
-
-/** The baseline: a bare Nest app on the express platform, listening on 127.0.0.1:0. */
-async function startBaseline(secret: string): Promise<string> {
-  @Module({
-    imports: [JwtModule.register({})],
-    controllers: [BareMeController],
-    providers: [BareJwtGuard, { provide: BASELINE_KEY, useValue: createSecretKey(Buffer.from(secret)) }],
-  })
-  class BareModule {}
-
-  const app = await NestFactory.create<NestExpressApplication>(BareModule, { logger: false });
-  app.setGlobalPrefix('api');
-  onCleanup('baseline app', () => app.close());
-  await app.listen(0, '127.0.0.1');
-  return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-}
 
 interface Round {
   which: 'baseline' | 'api';
@@ -161,7 +97,7 @@ async function main(): Promise<void> {
   const bootStart = performance.now();
   const api = await startApi({ db, redisPrefix: prefix, withWorker: false });
   console.log(`api up at ${api.baseUrl} in ${fmt(performance.now() - bootStart, 0)} ms (worker: off)`);
-  const baselineUrl = await startBaseline(api.env.JWT_SECRET);
+  const baselineUrl = await startBareJwtServer(api.env.JWT_SECRET, 'me');
   console.log(`baseline up at ${baselineUrl}`);
 
   const token = await loginAdmin(api.baseUrl);

@@ -2,7 +2,7 @@
  * A baseline server for HTTP read benchmarks: a bare Nest app (express platform, default options) whose one
  * `GET /api/<path>` sits behind a minimal guard verifying the api's JWT with @nestjs/jwt (HS256, the same secret
  * as a ready KeyObject, as the api does) and answers `{ id, role }` from the claims — no database.
- * The same baseline as bench/auth-read.ts's, usable from other scripts.
+ * Used by bench/auth-read.ts and bench/slots-http.ts.
  */
 import 'reflect-metadata';
 import {
