@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { cooldownActive, notInvited } from '@vetting/talent';
 import { MS_PER_DAY } from './local-days';
-import { BookedInterval, Bounds, SlotPolicy, TalentManagerSchedule, UTC } from './slot-grid.rules';
+import { BookedInterval, Bounds, SlotPolicy, TalentManagerSchedule, UTC, countBelow } from './slot-grid.rules';
 import { offersByStart } from './slot-starts.rules';
 
 /*
@@ -47,18 +47,8 @@ export function offeredStarts(
 
 /** Index range [first, end) of the ascending `starts` that lie in [bounds.lo, bounds.hi]. */
 export function startsWithin(starts: Float64Array, bounds: Pick<Bounds, 'lo' | 'hi'>): [number, number] {
-  const below = (x: number) => {
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  const first = below(bounds.lo);
-  return [first, Math.max(first, below(bounds.hi + 1))];
+  const first = countBelow(starts, bounds.lo);
+  return [first, Math.max(first, countBelow(starts, bounds.hi + 1))];
 }
 
 /** What the slot list needs to know about the invitation (read with the category's version). */

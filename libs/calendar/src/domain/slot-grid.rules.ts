@@ -56,7 +56,7 @@ export type MergedSlot = Slot & { talentManagerIds: string[] };
 export const UTC = FixedOffsetZone.utcInstance;
 
 /** Number of elements of the ascending array `a` that are < x. */
-function countBelow(a: ArrayLike<number>, x: number): number {
+export function countBelow(a: ArrayLike<number>, x: number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
