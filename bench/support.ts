@@ -23,6 +23,17 @@ export const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql:
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ADMIN = { email: 'admin@bench.test', password: 'bench-admin-password-1' };
 export const PASSWORD = 'bench-password-1';
+/** The categories a vetting call can be booked in (those with talent managers). */
+export const CATEGORIES = [
+  'web-mobile-software-dev',
+  'it-networking',
+  'data-science-analytics',
+  'design-creative',
+  'sales-marketing',
+  'hr',
+  'consulting',
+  'writing',
+];
 
 /** Integer from the environment (for scaling a run down or up), else the default. */
 export function envInt(name: string, fallback: number): number {

@@ -9,18 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
-import { PASSWORD, onCleanup, sleep, withTimeout } from './support';
-
-export const CATEGORIES = [
-  'web-mobile-software-dev',
-  'it-networking',
-  'data-science-analytics',
-  'design-creative',
-  'sales-marketing',
-  'hr',
-  'consulting',
-  'writing',
-];
+import { CATEGORIES, PASSWORD, onCleanup, sleep, withTimeout } from './support';
 
 export interface SeededCalls {
   callIds: string[];

@@ -19,6 +19,7 @@ import { DateTime } from 'luxon';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import {
+  CATEGORIES,
   HttpTask,
   REDIS_URL,
   benchPg,
@@ -47,16 +48,6 @@ import {
 const TARGET_P99_MS = 500;
 const CALL_MS = 20_000;
 const GRACE_MS = 3_000;
-const CATEGORIES = [
-  'web-mobile-software-dev',
-  'it-networking',
-  'data-science-analytics',
-  'design-creative',
-  'sales-marketing',
-  'hr',
-  'consulting',
-  'writing',
-];
 
 async function main(): Promise<void> {
   const calls = envInt('BENCH_CALLS', 200);
