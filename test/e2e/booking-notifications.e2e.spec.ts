@@ -8,18 +8,9 @@ import { OutboxRelay } from '@vetting/core';
 import { DELIVERY_QUEUE, routeJobId } from '@vetting/notifications';
 import { TestApp, connected, loginAdmin, startTestApp } from '../support/test-app';
 import { bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
+import { until } from '../support/until';
 
 jest.setTimeout(120_000);
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not reached in time`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * A booking stores its two call.booked notifications and their delivery rows in its own statement

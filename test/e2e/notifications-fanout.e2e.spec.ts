@@ -11,18 +11,9 @@ import { OutboxRelay } from '@vetting/core';
 import { TokenService } from '@vetting/identity';
 import { DELIVERY_QUEUE, FanoutService, routeBatchJobId } from '@vetting/notifications';
 import { TestApp, connected, startTestApp } from '../support/test-app';
+import { until } from '../support/until';
 
 jest.setTimeout(120_000);
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not reached in time`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * The vetted-talent fan-out at batch size 3 over 7 followers: each batch is one set-based statement and one

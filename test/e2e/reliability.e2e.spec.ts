@@ -13,6 +13,7 @@ import { TestApp, connected, emitAck, nextEvent, registerUser, startTestApp } fr
 import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
 import { freePort } from '../support/spawn-api';
 import { redisPrefix } from '../support/test-env';
+import { until } from '../support/until';
 
 jest.setTimeout(180_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,16 +36,6 @@ async function sql<T = any>(databaseUrl: string, text: string, params: unknown[]
     return (await db.query(text, params)).rows as T[];
   } finally {
     await db.end();
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
   }
 }
 
