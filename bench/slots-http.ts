@@ -48,6 +48,7 @@ import {
   usageJson,
   usageLine,
   waitForQuiet,
+  prng,
 } from './support';
 
 const CATEGORY = 'web-mobile-software-dev';
@@ -67,18 +68,6 @@ const TM_ZONES = [
 const FREELANCER_ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Africa/Lagos', 'America/Bogota'];
 const TARGET_PER_S = 500;
 const TARGET_P99_MS = 250;
-
-/** A small seeded PRNG (mulberry32): the same data set on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Weekly hours of the i-th talent manager: office hours with a lunch break, a few variants, some Saturdays. */
 function weeklyOf(i: number, rand: () => number) {

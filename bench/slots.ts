@@ -27,7 +27,7 @@ import {
   mergeSlots,
   slotsForTalentManager,
 } from '@vetting/calendar';
-import { envInt, fmt, machineLine, round, runBench, summarize, target } from './support';
+import { envInt, fmt, machineLine, prng, round, runBench, summarize, target } from './support';
 
 const TARGET_MEDIAN_MS = 50;
 const TARGET_TMS = 500;
@@ -47,18 +47,6 @@ const ZONES = [
   'America/St_Johns', // −03:30 / −02:30
   'UTC',
 ];
-
-/** Small deterministic PRNG (mulberry32), so every run computes the same data set. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface DataSet {
   schedules: TalentManagerSchedule[];
