@@ -22,7 +22,7 @@ export { DatabaseModule, openDatabase, withContext } from './database/database.m
 export { DatabaseProbeRepository } from './database/database-probe.repository';
 export { migrateUnderLock } from './database/migrate-under-lock';
 export { REDIS, PATIENT_OVERRIDES, assertRedisReachable, createRedis } from './redis/redis';
-export { serviceUnavailable, withDependencyTimeout } from './dependencies/dependency-errors';
+export { asDatabaseError, serviceUnavailable, withDependencyTimeout } from './dependencies/dependency-errors';
 export type { Dependency } from './dependencies/dependency-errors';
 export { QueuesModule } from './queues/queues.module';
 export { CREDENTIALS_QUEUE, EXPERT_VETTED_EFFECT, expertVettedEffect, expertVettedJobId } from './queues/queue-names';
@@ -43,7 +43,8 @@ export { Outbox } from './outbox/outbox';
 export type { OutboxMessage, OutboxDelivery, OutboxHandler } from './outbox/outbox';
 export { OutboxRelay, outboxBackoffSeconds } from './outbox/outbox-relay';
 export { OutboxRepository, outboxInsertPart } from './outbox/outbox.repository';
-export { executePrepared } from './database/prepared';
+export { executePrepared, onPooledConnection } from './database/prepared';
+export type { PooledConnection } from './database/prepared';
 export type { SqlPart } from './outbox/outbox.repository';
 export { OutboxModule, OutboxRelayModule } from './outbox/outbox.module';
 export { Reconciler } from './reconcile/reconciler';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
-import { withContext } from '@vetting/core';
+import { onPooledConnection, withContext } from '@vetting/core';
 import { BookedInterval, TalentManagerSchedule } from '../domain/slot-grid.rules';
 import { SlotListFacts } from '../domain/slot-cache.rules';
 import { ACTIVE_CALL_STATUSES, TalentManagerAvailability } from './call.entities';
@@ -200,18 +200,17 @@ export class AvailabilityRepository {
   private factsBatch: FactsRequest[] | null = null;
 
   private async readFacts(batch: FactsRequest[]): Promise<void> {
-    const client = this.em.getKnex().client;
-    const connection = await client.acquireConnection();
-    let rows: FactsRow[];
-    try {
-      ({ rows } = await connection.query({
-        name: 'calendar.slot-list-facts',
-        text: SLOT_LIST_FACTS_SQL,
-        values: [batch.map((r) => r.invitationId), batch.map((r) => r.freelancerId), batch.map((r) => r.now)],
-      }));
-    } finally {
-      await client.releaseConnection(connection);
-    }
+    const rows: FactsRow[] = await onPooledConnection(
+      this.em,
+      async (connection) =>
+        (
+          await connection.query({
+            name: 'calendar.slot-list-facts',
+            text: SLOT_LIST_FACTS_SQL,
+            values: [batch.map((r) => r.invitationId), batch.map((r) => r.freelancerId), batch.map((r) => r.now)],
+          })
+        ).rows,
+    );
     for (const row of rows) {
       const req = batch[Number(row.i) - 1];
       req.resolve({

@@ -1,4 +1,31 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { asDatabaseError } from '../dependencies/dependency-errors';
+
+/** node-postgres' client as knex's pool hands it out (only what the raw reads use). */
+export interface PooledConnection {
+  query(q: { name?: string; text: string; values: unknown[] }): Promise<{ rows: any[] }>;
+}
+
+/**
+ * Runs `work` on a connection of the ORM's pool and gives it back. A network failure on it (ECONNRESET from a
+ * terminated backend, a refused connect) is the database's: it answers 503 naming `database`.
+ */
+export async function onPooledConnection<T>(em: EntityManager, work: (c: PooledConnection) => Promise<T>): Promise<T> {
+  const client = em.getKnex().client;
+  let connection: PooledConnection;
+  try {
+    connection = await client.acquireConnection();
+  } catch (err) {
+    throw asDatabaseError(err);
+  }
+  try {
+    return await work(connection);
+  } catch (err) {
+    throw asDatabaseError(err);
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
 
 /** Statement names by SQL text (a few fixed hot statements; beyond the cap a statement runs unnamed). */
 const named = new Map<string, { name: string; text: string }>();
@@ -24,15 +51,8 @@ export async function executePrepared<T>(em: EntityManager, sql: string, params:
     if (named.size < MAX_NAMED) named.set(sql, statement);
     else statement = { name: '', text: statement.text };
   }
-  const client = em.getKnex().client;
-  const connection = await client.acquireConnection();
-  try {
-    const query = statement.name
-      ? { name: statement.name, text: statement.text, values: params }
-      : { text: statement.text, values: params };
-    const { rows } = await connection.query(query);
-    return rows as T[];
-  } finally {
-    await client.releaseConnection(connection);
-  }
+  const query = statement.name
+    ? { name: statement.name, text: statement.text, values: params }
+    : { text: statement.text, values: params };
+  return onPooledConnection(em, async (connection) => (await connection.query(query)).rows as T[]);
 }

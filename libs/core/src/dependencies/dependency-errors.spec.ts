@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error';
 import { toErrorBody } from '../errors/error-mapping';
-import { serviceUnavailable, unavailableDependency, withDependencyTimeout } from './dependency-errors';
+import { ConnectionException, DriverException } from '@mikro-orm/core';
+import { asDatabaseError, serviceUnavailable, unavailableDependency, withDependencyTimeout } from './dependency-errors';
 
 const withCode = (message: string, code: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(message), { code, ...extra });
@@ -39,6 +40,10 @@ describe('unavailableDependency', () => {
       }),
     ],
     ['node-postgres losing its connection', new Error('Connection terminated unexpectedly')],
+    ['node-postgres connectionTimeoutMillis', new Error('timeout expired')],
+    ['pg-pool connect timeout', new Error('timeout exceeded when trying to connect')],
+    ['a network error MikroORM converted', new DriverException(withCode('read ECONNRESET', 'ECONNRESET'))],
+    ['a refused connect MikroORM converted', new ConnectionException(withCode('connect ECONNREFUSED', 'ECONNREFUSED'))],
     [
       'a MikroORM exception carrying the SQLSTATE',
       Object.assign(new Error('x'), { name: 'ConnectionException', sqlState: '08001' }),
@@ -50,6 +55,25 @@ describe('unavailableDependency', () => {
   it('knows a network error without knowing whose it is, and looks through causes', () => {
     expect(unavailableDependency(withCode('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED'))).toBe('unknown');
     expect(unavailableDependency(new Error('wrapped', { cause: new Error('Command timed out') }))).toBe('redis');
+  });
+
+  it('asDatabaseError names the database for a network error from a raw pooled connection, and keeps the rest', () => {
+    const reset = withCode('read ECONNRESET', 'ECONNRESET');
+    const named = asDatabaseError(reset) as AppError;
+    expect(named).toBeInstanceOf(AppError);
+    expect({ status: named.statusCode, code: named.code, details: named.details }).toEqual({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      details: { dependency: 'database' },
+    });
+    expect((named as { cause?: unknown }).cause).toBe(reset);
+    expect(toErrorBody(named).body.details).toEqual({ dependency: 'database' });
+    const other = new Error('boom');
+    expect(asDatabaseError(other)).toBe(other);
+    const duplicate = withCode('duplicate key', '23505');
+    expect(asDatabaseError(duplicate)).toBe(duplicate);
+    const redis = new Error('Command timed out');
+    expect(asDatabaseError(redis)).toBe(redis);
   });
 
   it('is null for faults that are not outages', () => {

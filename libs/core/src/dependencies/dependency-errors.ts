@@ -1,3 +1,4 @@
+import { DriverException } from '@mikro-orm/core';
 import { AppError } from '../errors/app-error';
 
 export type Dependency = 'database' | 'redis';
@@ -6,12 +7,18 @@ export type Dependency = 'database' | 'redis';
 export const RETRY_AFTER_SECONDS = 2;
 
 /** A dependency (PostgreSQL, Redis) did not answer: 503 `SERVICE_UNAVAILABLE`, nothing to fix on the client's side. */
-export function serviceUnavailable(dependency?: Dependency, details: Record<string, unknown> = {}): AppError {
+export function serviceUnavailable(
+  dependency?: Dependency,
+  details: Record<string, unknown> = {},
+  cause?: unknown,
+): AppError {
   const all = { ...(dependency ? { dependency } : {}), ...details };
   const message = dependency
     ? `The ${dependency} is unavailable; try again shortly`
     : 'A service this request needs is unavailable; try again shortly';
-  return new AppError(503, 'SERVICE_UNAVAILABLE', message, Object.keys(all).length > 0 ? all : undefined);
+  const error = new AppError(503, 'SERVICE_UNAVAILABLE', message, Object.keys(all).length > 0 ? all : undefined);
+  if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause, enumerable: false });
+  return error;
 }
 
 const NETWORK_CODES = new Set([
@@ -42,6 +49,8 @@ const DATABASE_MESSAGES = [
   /Client has encountered a connection error/i,
   /terminating connection due to administrator command/i,
   /Client was closed and is not queryable/i,
+  /^timeout expired$/i, // node-postgres connectionTimeoutMillis while connecting
+  /timeout exceeded when trying to connect/i, // pg-pool
   /the database system is (shutting down|starting up|in recovery mode)/i,
 ];
 
@@ -70,7 +79,8 @@ export function unavailableDependency(err: unknown): Dependency | 'unknown' | nu
     if (state && isUnavailableSqlState(state, message)) return 'database';
     if (e.name === 'KnexTimeoutError' || DATABASE_MESSAGES.some((re) => re.test(message))) return 'database';
     if (e.name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.some((re) => re.test(message))) return 'redis';
-    if (code && NETWORK_CODES.has(code)) return 'unknown';
+    // A network error MikroORM converted came from the database's connection (ECONNRESET on a terminated backend).
+    if (code && NETWORK_CODES.has(code)) return e instanceof DriverException ? 'database' : 'unknown';
   }
   return null;
 }
@@ -96,4 +106,12 @@ export function withDependencyTimeout<T>(work: Promise<T>, ms: number, dependenc
     clearTimeout(timer);
     if (immediate) clearImmediate(immediate);
   });
+}
+
+/**
+ * The same error, named as the database's when it is a network-level failure of whose origin it says nothing
+ * (ECONNRESET from a raw pooled connection): the caller knows it was talking to PostgreSQL.
+ */
+export function asDatabaseError(err: unknown): unknown {
+  return unavailableDependency(err) === 'unknown' ? serviceUnavailable('database', {}, err) : err;
 }

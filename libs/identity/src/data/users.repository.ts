@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, RequiredEntityData, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { onPooledConnection } from '@vetting/core';
 import { User, UserRole } from './user.entity';
 
 /** `%` and `_` match themselves in a search. */
@@ -48,14 +49,10 @@ export class UsersRepository {
   }
 
   private async readCallers(ids: string[]): Promise<Map<string, Record<string, unknown>>> {
-    const client = this.em.getKnex().client;
-    const connection = await client.acquireConnection();
-    try {
+    return onPooledConnection(this.em, async (connection) => {
       const { rows } = await connection.query({ name: 'identity.callers', text: CALLERS_SQL, values: [ids] });
       return new Map(rows.map((r: Record<string, unknown>) => [r.id as string, r]));
-    } finally {
-      await client.releaseConnection(connection);
-    }
+    });
   }
 
   /** `email` as stored: lower-cased and trimmed by the caller. */
