@@ -12,6 +12,9 @@
  *
  *   npx ts-node --transpile-only -r tsconfig-paths/register bench/booking.ts
  *
+ * Diagnostics (not the product's figures): BENCH_SLOT_VERSIONS=off disables the slot-version trigger for (b);
+ * BENCH_CPU_PROF=<file> writes a CPU profile of (b).
+ *
  * Creates its own database (bench_<random>, dropped at the end) and Redis prefix (bench:<random>:,
  * deleted at the end). Prints figures and compares them to targets; never asserts timing.
  */
@@ -261,6 +264,13 @@ async function main(): Promise<void> {
     token: f.token,
     body: { invitationId: f.invitationId, startsAt: new Date(firstSlot + i * CALL_MS).toISOString() },
   }));
+  // Diagnostic: BENCH_SLOT_VERSIONS=off measures what the slot-list cache's version trigger costs a booking
+  // (the product never runs without it: the figures of such a run are not the product's).
+  const slotVersionsOff = process.env.BENCH_SLOT_VERSIONS === 'off';
+  if (slotVersionsOff) {
+    await pg.query('alter table vetting_calls disable trigger vetting_calls_bump_slot_version');
+    console.log('  DIAGNOSTIC: slot-version trigger disabled for (b) (BENCH_SLOT_VERSIONS=off)');
+  }
   const delayedBefore = await delayedJobs(api.config.env.REDIS_PREFIX);
   const metricsBefore = await scrapeMetrics(api.baseUrl);
   const stopProfile = await startCpuProfile();

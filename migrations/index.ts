@@ -9,6 +9,7 @@ import { Migration20261127000010_token_version } from './Migration20261127000010
 import { Migration20261127000011_outbox } from './Migration20261127000011_outbox';
 import { Migration20261127000012_attempt_abandon_track_states } from './Migration20261127000012_attempt_abandon_track_states';
 import { Migration20261128000013_slot_versions } from './Migration20261128000013_slot_versions';
+import { Migration20261128000014_slot_versions_plpgsql } from './Migration20261128000014_slot_versions_plpgsql';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs apply the same set. */
 export const MIGRATIONS = [
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
     class: Migration20261127000012_attempt_abandon_track_states,
   },
   { name: 'Migration20261128000013_slot_versions', class: Migration20261128000013_slot_versions },
+  { name: 'Migration20261128000014_slot_versions_plpgsql', class: Migration20261128000014_slot_versions_plpgsql },
 ];
