@@ -114,6 +114,37 @@ describe('calendar booking statement (PostgreSQL)', () => {
     }
   });
 
+  it.each(['Pacific/Kiritimati', 'Etc/GMT+12'])(
+    'the read sees the whole local day for the cap (%s): a slot 23 h after the day’s first call is not offered',
+    async (timeZone) => {
+      const tm = await insertTalentManager(db.em(), { timeZone, dailyCap: 1 });
+      const localDay = now.setZone(timeZone).plus({ days: 3 }).startOf('day');
+      const first = localDay.toUTC();
+      const last = localDay.set({ hour: 23 }).toUTC();
+      expect(await book(await invitedFreelancer(db.em()), tm, first)).toBe('booked');
+      const free = await availability.whoIsFree(
+        { categorySlug: 'web-mobile-software-dev' },
+        last,
+        last.plus(policy.callLength),
+      );
+      expect(free.booked.filter((b) => b.talentManagerId === tm).map((b) => b.startsAt.toMillis())).toEqual([
+        first.toMillis(),
+      ]);
+      const schedule = free.schedules.find((s) => s.talentManagerId === tm)!;
+      expect(offersSlot(schedule, free.booked, policy, now, last)).toBe(false);
+      expect(await book(await invitedFreelancer(db.em()), tm, last)).toBe('day-full');
+      // The next local day starts a new count.
+      const next = localDay.plus({ days: 1 }).toUTC();
+      const nextFree = await availability.whoIsFree(
+        { categorySlug: 'web-mobile-software-dev' },
+        next,
+        next.plus(policy.callLength),
+      );
+      const nextSchedule = nextFree.schedules.find((s) => s.talentManagerId === tm)!;
+      expect(offersSlot(nextSchedule, nextFree.booked, policy, now, next)).toBe(true);
+    },
+  );
+
   it('a running cooldown: the statement writes nothing, and bookingEntitlement refuses with COOLDOWN_ACTIVE', async () => {
     const tm = await insertTalentManager(db.em());
     const f = await invitedFreelancer(db.em());

@@ -8,8 +8,12 @@ import { ACTIVE_CALL_STATUSES, TalentManagerAvailability } from './call.entities
 
 /** The active statuses as a PostgreSQL text[] literal. */
 export const ACTIVE_SQL = `{${ACTIVE_CALL_STATUSES.join(',')}}`;
-/** Daily caps are counted on the talent managers' local days: calls this far either side of a slot can count. */
-const CAP_MARGIN = { days: 2 };
+/**
+ * Daily caps are counted on the talent managers' local days: calls this far either side of a slot can count. A
+ * local day lasts at most 25 h (a DST change) and contains the slot, so calls starting more than 25 h away from
+ * it are on other days; 27 h leaves room. (The database's day-load trigger enforces the cap whatever was read.)
+ */
+const CAP_MARGIN = { hours: 27 };
 /** A jsonb value, whether the driver handed it over parsed or as text. */
 export const fromJson = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
@@ -77,7 +81,7 @@ export const SCHED_CTE = `sched as (
        )`;
 export const FREE_TIME_COLUMNS = `(select coalesce(json_agg(sched), '[]') from sched) as schedules,
               (select coalesce(json_agg(json_build_array(c.talent_manager_id,
-                        extract(epoch from c.starts_at) * 1000, extract(epoch from c.ends_at) * 1000)), '[]')
+                        round(date_part('epoch', c.starts_at) * 1000), round(date_part('epoch', c.ends_at) * 1000))), '[]')
                  from vetting_calls c
                 where c.talent_manager_id in (select talent_manager_id from sched) and c.status = any(?::text[])
                   and c.ends_at > ? and c.starts_at < ? and c.id is distinct from ?::uuid) as booked`;
