@@ -6,9 +6,12 @@
  *  (b) sustained: BENCH_TMS (20) talent managers available around the clock, BENCH_N (1000)
  *      freelancers with invitations prepared beforehand (not timed), each books a distinct slot,
  *      BENCH_CONCURRENCY (32) requests in flight → bookings/s (target ≥ 600/s, issue 15);
- *  (c) baseline, same run and concurrency: a bare insert of a vetting_calls-shaped row (same
- *      exclusion constraint, no foreign keys) + one BullMQ queue.add per row → ops/s, and the ratio
+ *  (c) baseline, right after each (b) at the same concurrency: a bare insert of a vetting_calls-shaped row
+ *      (same exclusion constraint, no foreign keys) + one BullMQ queue.add per row → ops/s, and the ratio
  *      (target: baseline ≤ 6× the HTTP booking rate).
+ *  (b) and (c) run in BENCH_ROUNDS (3) paired rounds, each in a category of its own (its own talent managers
+ *  and freelancers, so each round has the whole booking horizon); the targets are judged on the medians over
+ *  the rounds (a single ~2.5 s round moves by ±25 % on a shared 2-core machine).
  *
  *   npx ts-node --transpile-only -r tsconfig-paths/register bench/booking.ts
  *
@@ -25,6 +28,7 @@ import { Pool } from 'pg';
 import { Queue } from 'bullmq';
 import {
   BenchDatabase,
+  CATEGORIES,
   HttpResult,
   HttpTask,
   REDIS_URL,
@@ -57,10 +61,19 @@ import { histogramQuantile, histogramWindow, scrapeMetrics, serverLatencyLine } 
 const TARGET_BOOKINGS_PER_S = 600;
 const TARGET_BASELINE_OVER_BOOKING = 6;
 const RACE_CATEGORY = 'writing';
-const SUSTAINED_CATEGORY = 'web-mobile-software-dev';
+/** Each paired round books in its own category (its own talent managers), so every round has the whole horizon. */
+const SUSTAINED_CATEGORIES = CATEGORIES.filter((c) => c !== RACE_CATEGORY);
 const CALL_MS = 30 * 60_000; // default VETTING_CALL_LENGTH (PT30M)
 /** The booking route's series in the api's `http_request_duration_seconds` (every status). */
 const BOOK_ROUTE = { method: 'POST', route: '/api/vetting/calls' };
+
+interface RoundResult {
+  categorySlug: string;
+  sustained: Record<string, unknown> & { perSecond: number };
+  baseline: Record<string, unknown> & { perSecond: number };
+  /** baseline ops/s over bookings/s */
+  ratio: number;
+}
 
 function describeResults(results: HttpResult[]) {
   const byStatus = tally(results.map((r) => r.status));
@@ -104,10 +117,19 @@ async function pooled(
 }
 
 /** (c) the floor: what one insert + one queue.add per booking cost on this machine, at the same concurrency. */
-async function baseline(db: BenchDatabase, redisPrefix: string, n: number, concurrency: number, poolSize: number) {
+async function baseline(
+  db: BenchDatabase,
+  redisPrefix: string,
+  n: number,
+  concurrency: number,
+  poolSize: number,
+  round: number,
+  categorySlug: string,
+) {
   const pool = new Pool({ connectionString: db.url, max: poolSize });
-  onCleanup('baseline pg pool', () => pool.end());
-  await pool.query(`create table bench_calls (
+  onCleanup(`baseline pg pool ${round}`, () => pool.end());
+  const table = `bench_calls_${round}`;
+  await pool.query(`create table ${table} (
       id uuid primary key,
       invitation_id uuid not null,
       freelancer_id uuid not null,
@@ -123,15 +145,15 @@ async function baseline(db: BenchDatabase, redisPrefix: string, n: number, concu
       free_rebooking boolean not null default false,
       created_at timestamptz not null,
       updated_at timestamptz not null,
-      constraint bench_calls_no_overlap exclude using gist (talent_manager_id with =, tstzrange(starts_at, ends_at) with &&)
+      constraint ${table}_no_overlap exclude using gist (talent_manager_id with =, tstzrange(starts_at, ends_at) with &&)
         where (status in ('scheduled', 'rescheduled', 'in_progress'))
     )`);
   const url = new URL(REDIS_URL);
-  const queue = new Queue('bench-baseline', {
+  const queue = new Queue(`bench-baseline-${round}`, {
     connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null },
     prefix: `${redisPrefix}bull`,
   });
-  onCleanup('baseline queue', () => queue.close());
+  onCleanup(`baseline queue ${round}`, () => queue.close());
   await queue.waitUntilReady();
 
   const tms = Array.from({ length: 20 }, () => randomUUID());
@@ -146,14 +168,14 @@ async function baseline(db: BenchDatabase, redisPrefix: string, n: number, concu
     const startsAt = new Date(first + i * CALL_MS);
     const now = new Date();
     await pool.query(
-      `insert into bench_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status, starts_at, ends_at, created_at, updated_at)
+      `insert into ${table} (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status, starts_at, ends_at, created_at, updated_at)
        values ($1, $2, $3, $4, 'expert-vetted', $5, 'scheduled', $6, $7, $8, $8)`,
       [
         id,
         randomUUID(),
         randomUUID(),
         tms[i % tms.length],
-        SUSTAINED_CATEGORY,
+        categorySlug,
         startsAt,
         new Date(startsAt.getTime() + CALL_MS),
         now,
@@ -178,6 +200,9 @@ async function main(): Promise<void> {
   const raceN = envInt('BENCH_RACE', 200);
   const tmCount = envInt('BENCH_TMS', 20);
   const n = envInt('BENCH_N', 1000);
+  const rounds = envInt('BENCH_ROUNDS', 3);
+  if (rounds < 1 || rounds > SUSTAINED_CATEGORIES.length)
+    throw new Error(`BENCH_ROUNDS must be 1–${SUSTAINED_CATEGORIES.length} (one category per round)`);
   const concurrency = envInt('BENCH_CONCURRENCY', 32);
   const prepConcurrency = envInt('BENCH_PREP_CONCURRENCY', 8);
   // BENCH_PREP=http: every freelancer registers through POST /api/auth/register (~100 ms of bcrypt each, ~3 min).
@@ -204,23 +229,26 @@ async function main(): Promise<void> {
   const prepStart = performance.now();
   const admin = await loginAdmin(api.baseUrl);
   const [raceTm] = await createTalentManagers(api.baseUrl, admin, [{ categorySlug: RACE_CATEGORY }], prepConcurrency);
-  const tms = await createTalentManagers(
-    api.baseUrl,
-    admin,
-    Array.from({ length: tmCount }, () => ({ categorySlug: SUSTAINED_CATEGORY })),
-    prepConcurrency,
-  );
   const invited = (categories: string[]) =>
     httpPrep
       ? createInvitedFreelancers(api.baseUrl, admin, categories, prepConcurrency)
       : seedInvitedFreelancers(api, pg, admin, categories, prepConcurrency);
   const racers = await invited(Array.from({ length: raceN }, () => RACE_CATEGORY));
   console.log(
-    `prep: ${1 + tms.length} talent managers, ${racers.length} race freelancers (${fmt((performance.now() - prepStart) / 1000)} s so far)`,
+    `prep: race talent manager, ${racers.length} race freelancers (${fmt((performance.now() - prepStart) / 1000)} s so far)`,
   );
-  const bookers = await invited(Array.from({ length: n }, () => SUSTAINED_CATEGORY));
+  const roundsPrep: { categorySlug: string; bookers: Awaited<ReturnType<typeof invited>> }[] = [];
+  for (const categorySlug of SUSTAINED_CATEGORIES.slice(0, rounds)) {
+    await createTalentManagers(
+      api.baseUrl,
+      admin,
+      Array.from({ length: tmCount }, () => ({ categorySlug })),
+      prepConcurrency,
+    );
+    roundsPrep.push({ categorySlug, bookers: await invited(Array.from({ length: n }, () => categorySlug)) });
+  }
   console.log(
-    `prep: ${bookers.length} freelancers ${httpPrep ? 'registered over HTTP (bcrypt each)' : 'seeded in the database (one bcrypt hash, tokens from the api TokenService)'} and invited over HTTP in ${fmt((performance.now() - prepStart) / 1000)} s (concurrency ${prepConcurrency}; not timed)`,
+    `prep: ${rounds} × (${tmCount} talent managers + ${n} freelancers) ${httpPrep ? 'registered over HTTP (bcrypt each)' : 'seeded in the database (one bcrypt hash, tokens from the api TokenService)'} and invited over HTTP in ${fmt((performance.now() - prepStart) / 1000)} s (concurrency ${prepConcurrency}; not timed)`,
   );
 
   // ---- (a) race --------------------------------------------------------------------------------
@@ -255,97 +283,74 @@ async function main(): Promise<void> {
   console.log(`  ${usageLine(raceUsage)}`);
   const raceTargets = [target('race successes', r.ok, '==', 1), target('race 5xx', r.serverErrors, '==', 0)];
 
-  // ---- (b) sustained throughput ------------------------------------------------------------------
-  await waitForQuiet('sustained');
-  const firstSlot = Math.ceil((Date.now() + 2 * 3600_000) / CALL_MS) * CALL_MS;
-  const bookTasks: HttpTask[] = bookers.map((f, i) => ({
-    method: 'POST',
-    path: '/api/vetting/calls',
-    token: f.token,
-    body: { invitationId: f.invitationId, startsAt: new Date(firstSlot + i * CALL_MS).toISOString() },
-  }));
+  // ---- (b) sustained throughput and (c) its baseline, in paired rounds -----------------------------
   // Diagnostic: BENCH_SLOT_VERSIONS=off measures what the slot-list cache's version trigger costs a booking
   // (the product never runs without it: the figures of such a run are not the product's).
-  const slotVersionsOff = process.env.BENCH_SLOT_VERSIONS === 'off';
-  if (slotVersionsOff) {
+  if (process.env.BENCH_SLOT_VERSIONS === 'off') {
     await pg.query('alter table vetting_calls disable trigger vetting_calls_bump_slot_version');
     console.log('  DIAGNOSTIC: slot-version trigger disabled for (b) (BENCH_SLOT_VERSIONS=off)');
   }
-  const delayedBefore = await delayedJobs(api.config.env.REDIS_PREFIX);
-  const metricsBefore = await scrapeMetrics(api.baseUrl);
-  const stopProfile = await startCpuProfile();
-  const sustainedMeter = meterPhase();
-  const sustained = await runHttp(api.baseUrl, bookTasks, concurrency);
-  const sustainedUsage = sustainedMeter();
-  await stopProfile();
-  const metricsAfter = await scrapeMetrics(api.baseUrl);
-  const serverBooking = histogramWindow(metricsBefore, metricsAfter, 'http_request_duration_seconds', BOOK_ROUTE);
-  const s = describeResults(sustained.results);
-  const perSecond = s.ok / (sustained.wallMs / 1000);
-  const booked = await pg.query<{ n: string }>(`select count(*) as n from vetting_calls where category_slug = $1`, [
-    SUSTAINED_CATEGORY,
-  ]);
-  const delayedAfter = await delayedJobs(api.config.env.REDIS_PREFIX);
-  console.log(
-    `\n(b) sustained: ${n} bookings of distinct slots, ${tmCount} talent managers, concurrency ${concurrency}`,
-  );
-  console.log(`  successes (201): ${s.ok}/${n}   non-201: ${JSON.stringify(s.byCode)}`);
-  console.log(`  wall time: ${fmt(sustained.wallMs, 0)} ms`);
-  console.log(
-    `  latency ms: p50 ${fmt(s.latency.p50, 0)} / p95 ${fmt(s.latency.p95, 0)} / p99 ${fmt(s.latency.p99, 0)} / max ${fmt(s.latency.max, 0)}`,
-  );
-  console.log(
-    `  rows in vetting_calls: ${booked.rows[0].n}; delayed timer jobs added: ${delayedAfter - delayedBefore}`,
-  );
-  console.log(`  ${serverLatencyLine(serverBooking, 'POST /api/vetting/calls')}`);
-  const loopMsPerBooking = (sustainedUsage.elu * sustained.wallMs) / Math.max(1, s.ok);
-  console.log(`  ${usageLine(sustainedUsage)}`);
-  console.log(
-    `  api event-loop time per booking: ${fmt(loopMsPerBooking, 1)} ms (so one api process tops out near ${fmt(1000 / loopMsPerBooking, 0)} bookings/s)`,
-  );
-  const throughputTarget = target('bookings/s', perSecond, '>=', TARGET_BOOKINGS_PER_S, '/s');
-  const deadlocksAfter = await deadlocks(pg);
+  const roundResults: RoundResult[] = [];
+  for (const [k, { categorySlug, bookers }] of roundsPrep.entries()) {
+    await waitForQuiet(`sustained ${k + 1}/${rounds}`);
+    const firstSlot = Math.ceil((Date.now() + 2 * 3600_000) / CALL_MS) * CALL_MS;
+    const bookTasks: HttpTask[] = bookers.map((f, i) => ({
+      method: 'POST',
+      path: '/api/vetting/calls',
+      token: f.token,
+      body: { invitationId: f.invitationId, startsAt: new Date(firstSlot + i * CALL_MS).toISOString() },
+    }));
+    const delayedBefore = await delayedJobs(api.config.env.REDIS_PREFIX);
+    const metricsBefore = await scrapeMetrics(api.baseUrl);
+    const stopProfile = k === 0 ? await startCpuProfile() : async () => undefined;
+    const sustainedMeter = meterPhase();
+    const sustained = await runHttp(api.baseUrl, bookTasks, concurrency);
+    const sustainedUsage = sustainedMeter();
+    await stopProfile();
+    const metricsAfter = await scrapeMetrics(api.baseUrl);
+    const serverBooking = histogramWindow(metricsBefore, metricsAfter, 'http_request_duration_seconds', BOOK_ROUTE);
+    const s = describeResults(sustained.results);
+    const perSecond = s.ok / (sustained.wallMs / 1000);
+    const booked = await pg.query<{ n: string }>(`select count(*) as n from vetting_calls where category_slug = $1`, [
+      categorySlug,
+    ]);
+    const delayedAfter = await delayedJobs(api.config.env.REDIS_PREFIX);
+    console.log(
+      `\n(b) round ${k + 1}/${rounds} sustained: ${n} bookings of distinct slots in ${categorySlug}, ${tmCount} talent managers, concurrency ${concurrency}`,
+    );
+    console.log(`  successes (201): ${s.ok}/${n}   non-201: ${JSON.stringify(s.byCode)}`);
+    console.log(`  wall time: ${fmt(sustained.wallMs, 0)} ms`);
+    console.log(
+      `  latency ms: p50 ${fmt(s.latency.p50, 0)} / p95 ${fmt(s.latency.p95, 0)} / p99 ${fmt(s.latency.p99, 0)} / max ${fmt(s.latency.max, 0)}`,
+    );
+    console.log(
+      `  rows in vetting_calls: ${booked.rows[0].n}; delayed timer jobs added: ${delayedAfter - delayedBefore}`,
+    );
+    console.log(`  ${serverLatencyLine(serverBooking, 'POST /api/vetting/calls')}`);
+    const loopMsPerBooking = (sustainedUsage.elu * sustained.wallMs) / Math.max(1, s.ok);
+    console.log(`  ${usageLine(sustainedUsage)}`);
+    console.log(
+      `  api event-loop time per booking: ${fmt(loopMsPerBooking, 1)} ms (so one api process tops out near ${fmt(1000 / loopMsPerBooking, 0)} bookings/s)`,
+    );
+    console.log(`  bookings/s: ${fmt(perSecond, 1)}`);
 
-  // ---- (c) baseline ----------------------------------------------------------------------------------
-  await waitForQuiet('baseline');
-  const base = await baseline(db, prefix, n, concurrency, poolSize);
-  const baseOps = (n - base.errors.length) / (base.wallMs / 1000);
-  const bl = summarize(base.latencies);
-  console.log(
-    `\n(c) baseline: ${n} × (insert into a vetting_calls-shaped table + BullMQ queue.add), concurrency ${concurrency}, pg pool ${poolSize}`,
-  );
-  console.log(
-    `  wall time: ${fmt(base.wallMs, 0)} ms   errors: ${base.errors.length}${base.errors.length ? ` (first: ${base.errors[0]})` : ''}`,
-  );
-  console.log(`  latency ms: p50 ${fmt(bl.p50, 1)} / p95 ${fmt(bl.p95, 1)} / max ${fmt(bl.max, 1)}`);
-  console.log(`  ops/s: ${fmt(baseOps, 0)}`);
-  console.log(`  ${usageLine(base.usage).replace('api event-loop', 'event-loop')}`);
-  const ratio = perSecond / baseOps;
-  console.log(
-    `  HTTP booking / baseline: ${fmt(perSecond, 0)} / ${fmt(baseOps, 0)} = ${fmt(ratio, 3)} (${fmt(100 * ratio, 1)} % of the floor)`,
-  );
-  const ratioTarget = target('baseline / booking', baseOps / perSecond, '<=', TARGET_BASELINE_OVER_BOOKING, '×');
-  console.log(
-    `\ndeadlocks reported by pg_stat_database for ${db.name} during (a)+(b): ${deadlocksAfter - deadlocksBefore} (statistics may lag by up to a few seconds)`,
-  );
-
-  console.log(
-    JSON.stringify({
-      bench: 'booking',
-      race: {
-        requests: raceN,
-        successes: r.ok,
-        slotUnavailable: r.slotUnavailable,
-        serverErrors: r.serverErrors,
-        connectionErrors: r.connectionErrors,
-        other: r.byCode,
-        wallMs: round(race.wallMs, 0),
-        activeRows: Number(raceRows.rows[0].n),
-      },
+    await waitForQuiet(`baseline ${k + 1}/${rounds}`);
+    const base = await baseline(db, prefix, n, concurrency, poolSize, k + 1, categorySlug);
+    const baseOps = (n - base.errors.length) / (base.wallMs / 1000);
+    const bl = summarize(base.latencies);
+    console.log(
+      `\n(c) round ${k + 1}/${rounds} baseline: ${n} × (insert into a vetting_calls-shaped table + BullMQ queue.add), concurrency ${concurrency}, pg pool ${poolSize}`,
+    );
+    console.log(
+      `  wall time: ${fmt(base.wallMs, 0)} ms   errors: ${base.errors.length}${base.errors.length ? ` (first: ${base.errors[0]})` : ''}`,
+    );
+    console.log(`  latency ms: p50 ${fmt(bl.p50, 1)} / p95 ${fmt(bl.p95, 1)} / max ${fmt(bl.max, 1)}`);
+    console.log(`  ops/s: ${fmt(baseOps, 0)}`);
+    console.log(`  ${usageLine(base.usage).replace('api event-loop', 'event-loop')}`);
+    console.log(`  baseline / booking: ${fmt(baseOps / perSecond, 2)} ×`);
+    roundResults.push({
+      categorySlug,
       sustained: {
-        bookings: n,
-        talentManagers: tmCount,
-        concurrency,
         successes: s.ok,
         wallMs: round(sustained.wallMs, 0),
         perSecond: round(perSecond, 1),
@@ -363,15 +368,51 @@ async function main(): Promise<void> {
         ...usageJson(sustainedUsage),
       },
       baseline: {
-        ops: n,
-        concurrency,
-        pgPool: poolSize,
         wallMs: round(base.wallMs, 0),
         perSecond: round(baseOps, 1),
         errors: base.errors.length,
         ...usageJson(base.usage),
       },
-      ratio: round(ratio, 3),
+      ratio: round(baseOps / perSecond, 2),
+    });
+  }
+  const deadlocksAfter = await deadlocks(pg);
+
+  const median = (xs: number[]) => {
+    const a = [...xs].sort((x, y) => x - y);
+    return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  };
+  const rates = roundResults.map((x) => x.sustained.perSecond);
+  const ratios = roundResults.map((x) => x.ratio);
+  const medianRate = median(rates);
+  const medianRatio = median(ratios);
+  console.log(`\nover ${rounds} paired rounds (each: bookings, then the baseline, in a category of its own):`);
+  console.log(`  bookings/s by round: ${rates.map((x) => fmt(x, 1)).join(', ')}; median ${fmt(medianRate, 1)}`);
+  console.log(
+    `  baseline ops/s by round: ${roundResults.map((x) => fmt(x.baseline.perSecond, 0)).join(', ')}; baseline / booking by round: ${ratios.map((x) => fmt(x, 2)).join(', ')}; median ${fmt(medianRatio, 2)} ×`,
+  );
+  const throughputTarget = target('median bookings/s', medianRate, '>=', TARGET_BOOKINGS_PER_S, '/s');
+  const ratioTarget = target('median baseline / booking', medianRatio, '<=', TARGET_BASELINE_OVER_BOOKING, '×');
+  console.log(
+    `\ndeadlocks reported by pg_stat_database for ${db.name} during (a)+(b): ${deadlocksAfter - deadlocksBefore} (statistics may lag by up to a few seconds)`,
+  );
+
+  console.log(
+    JSON.stringify({
+      bench: 'booking',
+      race: {
+        requests: raceN,
+        successes: r.ok,
+        slotUnavailable: r.slotUnavailable,
+        serverErrors: r.serverErrors,
+        connectionErrors: r.connectionErrors,
+        other: r.byCode,
+        wallMs: round(race.wallMs, 0),
+        activeRows: Number(raceRows.rows[0].n),
+      },
+      config: { bookings: n, talentManagers: tmCount, concurrency, pgPool: poolSize, rounds },
+      rounds: roundResults,
+      median: { perSecond: round(medianRate, 1), ratio: round(medianRatio, 2) },
       targets: [...raceTargets, throughputTarget, ratioTarget],
     }),
   );
