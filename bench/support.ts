@@ -149,7 +149,9 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   } finally {
     await pg.end();
   }
-  onCleanup(`drop database ${name}`, () => dropDatabase(name));
+  // BENCH_KEEP_DATABASE=1 (diagnostic): leave it for EXPLAIN and friends; drop it by hand afterwards.
+  if (process.env.BENCH_KEEP_DATABASE === '1') console.log(`database ${name} is kept (BENCH_KEEP_DATABASE=1)`);
+  else onCleanup(`drop database ${name}`, () => dropDatabase(name));
   const url = new URL(ADMIN_DATABASE_URL);
   url.pathname = `/${name}`;
   return { name, url: url.toString() };

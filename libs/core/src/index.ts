@@ -1,5 +1,6 @@
 export { CoreModule } from './core.module';
 export { AppConfig, ConfigError } from './config/app-config';
+export { MAX_VETTING_CALL_LENGTH } from './config/env.schema';
 export { Clock, ManualClock } from './clock/clock';
 export { isIanaTimeZone } from './clock/time-zone';
 export {

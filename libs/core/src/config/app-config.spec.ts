@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig, ConfigError } from './app-config';
-import { JWT_SECRET_REQUIRED } from './env.schema';
+import { JWT_SECRET_REQUIRED, MAX_VETTING_CALL_LENGTH } from './env.schema';
 
 /** Runs fromEnv and returns the ConfigError it throws (fails the test if it throws anything else or nothing). */
 function configError(env: Record<string, string>): ConfigError {
@@ -189,6 +189,16 @@ describe('AppConfig.fromEnv', () => {
     it.each(['30 minutes', 'PT-5M', 'P0D', ''])('rejects VETTING_CALL_LENGTH=%p with a ConfigError', (raw) => {
       const err = configError({ VETTING_CALL_LENGTH: raw });
       expect(problemFor(err, 'VETTING_CALL_LENGTH')).toHaveLength(1);
+    });
+
+    it("bounds VETTING_CALL_LENGTH at MAX_VETTING_CALL_LENGTH (PT12H): the calendar's reads of booked calls rely on it", () => {
+      expect(problemFor(configError({ VETTING_CALL_LENGTH: 'PT12H1M' }), 'VETTING_CALL_LENGTH')).toEqual([
+        'VETTING_CALL_LENGTH: must be at most PT12H',
+      ]);
+      expect(
+        AppConfig.fromEnv({ VETTING_CALL_LENGTH: 'PT12H', VETTING_DAILY_CAP: '2' }).policy.callLength.toISO(),
+      ).toBe('PT12H');
+      expect(MAX_VETTING_CALL_LENGTH.toISO()).toBe('PT12H');
     });
 
     it.each(['30 minutes', 'PT-5M', 'P0D', ''])('rejects VETTING_GRACE_PERIOD=%p with a ConfigError', (raw) => {

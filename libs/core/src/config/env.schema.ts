@@ -16,6 +16,12 @@ import {
   maxDailyCalls,
 } from './env-parsers';
 
+/**
+ * The longest VETTING_CALL_LENGTH accepted. The calendar's reads of booked calls rely on it: no call starts more
+ * than this before it ends, so they can bound the start (an index range) as well as the end.
+ */
+export const MAX_VETTING_CALL_LENGTH = Duration.fromObject({ hours: 12 });
+
 export { JWT_SECRET_REQUIRED, isEmbeddedDevelopment, maxDailyCalls } from './env-parsers';
 export type { IceServerConfig, TrustProxy } from './env-parsers';
 
@@ -233,6 +239,13 @@ export const envSchema = z
         code: z.ZodIssueCode.custom,
         path: ['INTEGRITY_MAJOR_AT'],
         message: 'must be above INTEGRITY_SOME_AT',
+      });
+    }
+    if (Duration.isDuration(length) && length.toMillis() > MAX_VETTING_CALL_LENGTH.toMillis()) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['VETTING_CALL_LENGTH'],
+        message: `must be at most ${MAX_VETTING_CALL_LENGTH.toISO()}`,
       });
     }
     if (Duration.isDuration(grace) && Duration.isDuration(length) && grace.toMillis() >= length.toMillis()) {
