@@ -45,17 +45,8 @@ export function envInt(name: string, fallback: number): number {
   return n;
 }
 
-/** Small deterministic PRNG (mulberry32), so every run builds the same data set. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of the tests (mulberry32), so every run builds the same data set. */
+export { prng } from '../test/support/prng';
 
 export const randomId = (bytes = 4) => randomBytes(bytes).toString('hex');
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { TestApp, createStaff, loginAdmin, registerUser, startTestApp } from '../support/test-app';
+import { prng } from '../support/prng';
 
 /**
  * Every operation of the OpenAPI document × every role × classes of bad input (deep nesting, corrupt
@@ -12,18 +13,6 @@ jest.setTimeout(300_000);
 const TARGET_REQUESTS = 10_000;
 const CONCURRENCY = 20;
 const SEED = 20261127;
-
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 interface Schema {
@@ -436,7 +425,7 @@ describe('fuzz: bad input never gets a 5xx (every operation × every role)', () 
     };
     const ops = operations(doc);
     expect(ops.length).toBeGreaterThan(40);
-    const random = rng(SEED);
+    const random = prng(SEED);
     const perCombo = Math.ceil(TARGET_REQUESTS / (ops.length * Object.keys(tokens).length)) + 1;
     const all: FuzzRequest[] = [];
     const roles = Object.entries(tokens);

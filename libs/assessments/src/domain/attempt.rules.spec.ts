@@ -22,6 +22,7 @@ import {
   transition,
 } from './attempt.rules';
 import { deadlinePassed, startWindowPassed } from './assessments.errors';
+import { prng } from '../../../../test/support/prng';
 
 const utc = (iso: string): DateTime => DateTime.fromISO(iso, { zone: 'utc' });
 const START = utc('2026-03-20T08:00:00.000Z');
@@ -51,18 +52,6 @@ function expectAppError(
   expect(e.getStatus()).toBe(statusCode);
   if (details !== undefined) expect(e.details).toEqual(details);
   return e;
-}
-
-/** A small seeded PRNG (mulberry32): 0 ≤ x < 1, deterministic for a seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const EVENTS: AttemptEvent[] = ['start', 'submit', 'expire', 'terminate', 'grade', 'abandon'];
@@ -425,7 +414,7 @@ describe('drawItems', () => {
   const POOL = ['q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q7', 'q8', 'q9', 'q10'] as const;
 
   it.each([0, 1, 3, 7, 9, 10])('draws exactly %i distinct items of the pool', (n) => {
-    const got = drawItems(POOL, n, mulberry32(42));
+    const got = drawItems(POOL, n, prng(42));
     expect(got).toHaveLength(n);
     expect(new Set(got).size).toBe(n);
     for (const x of got) expect(POOL).toContain(x);
@@ -433,29 +422,29 @@ describe('drawItems', () => {
 
   it('draws the whole pool (a permutation) when n = pool length', () => {
     for (let seed = 1; seed <= 20; seed++) {
-      const got = drawItems(POOL, POOL.length, mulberry32(seed));
+      const got = drawItems(POOL, POOL.length, prng(seed));
       expect([...got].sort()).toEqual([...POOL].sort());
     }
   });
 
   it('throws a RangeError when n exceeds the pool', () => {
-    expect(() => drawItems(POOL, 11, mulberry32(1))).toThrow(RangeError);
-    expect(() => drawItems(POOL, 11, mulberry32(1))).toThrow('cannot draw 11 of 10');
-    expect(() => drawItems([], 1, mulberry32(1))).toThrow(RangeError);
+    expect(() => drawItems(POOL, 11, prng(1))).toThrow(RangeError);
+    expect(() => drawItems(POOL, 11, prng(1))).toThrow('cannot draw 11 of 10');
+    expect(() => drawItems([], 1, prng(1))).toThrow(RangeError);
   });
 
   it('draws nothing from an empty pool when asked for nothing', () => {
-    expect(drawItems([], 0, mulberry32(1))).toEqual([]);
+    expect(drawItems([], 0, prng(1))).toEqual([]);
   });
 
   it('does not modify the pool', () => {
     const pool = [...POOL];
-    drawItems(pool, 5, mulberry32(9));
+    drawItems(pool, 5, prng(9));
     expect(pool).toEqual([...POOL]);
   });
 
   it('calls random once per item drawn', () => {
-    const random = jest.fn(mulberry32(3));
+    const random = jest.fn(prng(3));
     drawItems(POOL, 4, random);
     expect(random).toHaveBeenCalledTimes(4);
   });
@@ -472,13 +461,13 @@ describe('drawItems', () => {
 
   it('is deterministic for a seeded RNG', () => {
     for (const seed of [1, 7, 123456, 0xdeadbeef]) {
-      expect(drawItems(POOL, 5, mulberry32(seed))).toEqual(drawItems(POOL, 5, mulberry32(seed)));
+      expect(drawItems(POOL, 5, prng(seed))).toEqual(drawItems(POOL, 5, prng(seed)));
     }
   });
 
   it('gives different sets for different seeds', () => {
     const sets = new Set<string>();
-    for (let seed = 1; seed <= 200; seed++) sets.add([...drawItems(POOL, 3, mulberry32(seed))].sort().join(','));
+    for (let seed = 1; seed <= 200; seed++) sets.add([...drawItems(POOL, 3, prng(seed))].sort().join(','));
     // C(10,3) = 120 possible sets; 200 seeds should reach a large share of them.
     expect(sets.size).toBeGreaterThan(60);
   });
@@ -488,7 +477,7 @@ describe('drawItems', () => {
     const firsts = new Set<string>();
     const lasts = new Set<string>();
     for (let seed = 1; seed <= 300; seed++) {
-      const got = drawItems(POOL, 3, mulberry32(seed));
+      const got = drawItems(POOL, 3, prng(seed));
       got.forEach((x) => seen.add(x));
       firsts.add(got[0]);
       lasts.add(got[2]);
@@ -499,7 +488,7 @@ describe('drawItems', () => {
   });
 
   it('draws each item about equally often', () => {
-    const random = mulberry32(2026);
+    const random = prng(2026);
     const counts = new Map<string, number>(POOL.map((q) => [q, 0]));
     const rounds = 10_000;
     for (let r = 0; r < rounds; r++) for (const x of drawItems(POOL, 3, random)) counts.set(x, counts.get(x)! + 1);

@@ -2,18 +2,7 @@ import { DateTime, Duration } from 'luxon';
 import { BookedInterval, SlotPolicy, TalentManagerSchedule, slotBounds } from './slot-grid.rules';
 import { availableSlots } from './slot-offers.rules';
 import { cachedWindow, covers, offeredStarts, slotListCategory, startsWithin } from './slot-cache.rules';
-
-/** mulberry32: a small seeded PRNG, so every run checks the same cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../../../test/support/prng';
 
 const ZONES = [
   'Europe/Berlin',

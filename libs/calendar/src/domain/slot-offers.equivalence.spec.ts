@@ -3,6 +3,7 @@ import { AvailabilityException, WeeklyWindow } from './availability.rules';
 import { BookedInterval, MergedSlot, SlotPolicy, TalentManagerSchedule } from './slot-grid.rules';
 import { availableSlots, offersSlot, talentManagersOffering } from './slot-offers.rules';
 import { availableSlotsPerOffer } from './slot-offers.reference';
+import { prng } from '../../../../test/support/prng';
 
 /*
  * `availableSlots` (per distinct start instant) must return exactly what the previous implementation,
@@ -12,18 +13,6 @@ import { availableSlotsPerOffer } from './slot-offers.reference';
  * overlapping, unsorted and invalid windows, exceptions (some malformed), daily caps, booked calls (empty,
  * reversed, invalid, of unknown talent managers), duplicate schedules, invalid zones, leads, horizons and ranges.
  */
-
-/** mulberry32: a small seeded PRNG, so every run checks the same cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ZONES = [
   'Europe/Berlin',
