@@ -27,6 +27,7 @@ import {
   createBenchDatabase,
   envInt,
   fmt,
+  inspectorSession,
   loginAdmin,
   machineLine,
   meterPhase,
@@ -176,14 +177,8 @@ async function main(): Promise<void> {
 async function cpuProfiler() {
   const file = process.env.BENCH_CPU_PROF;
   if (!file) return { resume: async () => undefined, pause: async () => undefined, write: async () => undefined };
-  const { Session } = await import('node:inspector');
   const { writeFileSync } = await import('node:fs');
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) =>
-      session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
-    );
+  const { post, disconnect } = inspectorSession();
   await post('Profiler.enable');
   const profiles: any[] = [];
   return {
@@ -191,7 +186,7 @@ async function cpuProfiler() {
     pause: async () => profiles.push((await post('Profiler.stop')).profile),
     write: async () => {
       profiles.forEach((p, i) => writeFileSync(profiles.length > 1 ? `${file}.${i + 1}` : file, JSON.stringify(p)));
-      session.disconnect();
+      disconnect();
       console.log(`CPU profiles of the api rounds written to ${file}${profiles.length > 1 ? '.<n>' : ''}`);
     },
   };

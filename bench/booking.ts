@@ -44,6 +44,7 @@ import {
   onCleanup,
   round,
   runBench,
+  startCpuProfile,
   meterPhase,
   runHttp,
   seedInvitedFreelancers,
@@ -302,7 +303,7 @@ async function main(): Promise<void> {
     }));
     const delayedBefore = await delayedJobs(api.config.env.REDIS_PREFIX);
     const metricsBefore = await scrapeMetrics(api.baseUrl);
-    const stopProfile = k === 0 ? await startCpuProfile() : async () => undefined;
+    const stopProfile = k === 0 ? await profileSustained() : async () => undefined;
     const sustainedMeter = meterPhase();
     const sustained = await runHttp(api.baseUrl, bookTasks, concurrency);
     const sustainedUsage = sustainedMeter();
@@ -418,24 +419,13 @@ async function main(): Promise<void> {
   );
 }
 
-/** BENCH_CPU_PROF=<file>: a V8 CPU profile of the main thread (the api) during the sustained phase only. */
-async function startCpuProfile(): Promise<() => Promise<void>> {
+/** BENCH_CPU_PROF=<file>: a V8 CPU profile of the main thread (the api) during the first round's sustained phase only. */
+async function profileSustained(): Promise<() => Promise<void>> {
   const file = process.env.BENCH_CPU_PROF;
   if (!file) return async () => undefined;
-  const { Session } = await import('node:inspector');
-  const { writeFileSync } = await import('node:fs');
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) =>
-      session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.start');
+  const stop = await startCpuProfile(file);
   return async () => {
-    const { profile } = await post('Profiler.stop');
-    writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
+    await stop();
     console.log(`  CPU profile of the sustained phase written to ${file}`);
   };
 }

@@ -6,12 +6,8 @@
  * - `runBaseline`: what the fan-out has to do at least, without the product's logic: one bare bulk INSERT of
  *   the same number of equivalent rows (a copy of `notifications` with its indexes and unique key) and one
  *   Socket.IO emit per user room through the same adapter (Redis Streams) of the same api process.
- * - `startCpuProfile`: a V8 CPU profile of this process (the api and its worker) over the timed phase.
  */
 import bcrypt from 'bcryptjs';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'pg';
 import type { Namespace } from 'socket.io';
@@ -122,26 +118,6 @@ export async function runBaseline(pg: Client, ns: Namespace, t0: number, chunk =
   const emitMs = nowMs() - t0;
   await pg.query(`drop table bench_baseline_notifications`);
   return { insertMs, emitMs, rows: rows.length };
-}
-
-/** Starts a CPU profile of this process; the returned function stops it and writes `<dir>/<name>.cpuprofile`. */
-export async function startCpuProfile(dir: string, name: string): Promise<() => Promise<string>> {
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) =>
-      session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 1000 });
-  await post('Profiler.start');
-  return async () => {
-    const { profile } = await post('Profiler.stop');
-    session.disconnect();
-    const file = join(dir, `${name}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    return file;
-  };
 }
 
 /** Self time per function (top `n`) of a V8 CPU profile, in ms. */

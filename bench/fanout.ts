@@ -34,15 +34,7 @@ import { TokenService } from '@vetting/identity';
 import { LiveGateway } from '@vetting/live';
 import { DELIVERY_QUEUE, FANOUT_QUEUE, FanoutService } from '../libs/notifications/src';
 import { createApi } from '../apps/api/src/bootstrap';
-import {
-  CATEGORY,
-  nowMs,
-  profileTop,
-  runBaseline,
-  sampleFollowers,
-  seedFollowers,
-  startCpuProfile,
-} from './fanout-setup';
+import { CATEGORY, nowMs, profileTop, runBaseline, sampleFollowers, seedFollowers } from './fanout-setup';
 import {
   apiEnv,
   benchRedisPrefix,
@@ -55,7 +47,7 @@ import {
   sleep,
 } from './live-support';
 import { metricValue, scrapeMetrics } from './metrics-scrape';
-import { meterPhase, usageJson, usageLine, waitForQuiet } from './support';
+import { meterPhase, startCpuProfile, usageJson, usageLine, waitForQuiet } from './support';
 
 const CLIENTS = envInt('FANOUT_CLIENTS', 100_000);
 const SAMPLE = envInt('FANOUT_SAMPLE', 2_000);
@@ -159,7 +151,7 @@ runMain('fanout', 25 * 60_000, async () => {
   // ---- the product ------------------------------------------------------------------------------------
   await waitForQuiet('fan-out');
   const profDir = process.env.FANOUT_CPU_PROF;
-  const stopProfile = profDir ? await startCpuProfile(profDir, `fanout-${tag}`) : null;
+  const stopProfile = profDir ? await startCpuProfile(join(profDir, `fanout-${tag}.cpuprofile`)) : null;
   meter = meterPhase();
   const fanout = app.get(FanoutService);
   const t0 = nowMs();

@@ -12,6 +12,8 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -47,6 +49,34 @@ export function envInt(name: string, fallback: number): number {
 
 /** The seeded PRNG of the tests (mulberry32), so every run builds the same data set. */
 export { prng } from '../test/support/prng';
+
+/** A V8 inspector session on this process (the benches run the api in it): `post` sends a command, answers its result. */
+export function inspectorSession(): {
+  post: (method: string, params?: object) => Promise<any>;
+  disconnect: () => void;
+} {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+  return { post, disconnect: () => session.disconnect() };
+}
+
+/** Starts a V8 CPU profile of this process; the returned function stops it, writes it to `file` and answers `file`. */
+export async function startCpuProfile(file: string): Promise<() => Promise<string>> {
+  const { post, disconnect } = inspectorSession();
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post('Profiler.stop');
+    disconnect();
+    writeFileSync(file, JSON.stringify(profile));
+    return file;
+  };
+}
 
 export const randomId = (bytes = 4) => randomBytes(bytes).toString('hex');
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
