@@ -50,6 +50,7 @@ import {
   stopChild,
 } from './timers-scale-support';
 import { cpuTicksOf, missedVisibility, visibleLateness } from './timers-scale-measure';
+import { SHORT_CALLS_ENV } from '../test/support/short-calls';
 
 const TARGET_P99_MS = 1000;
 const CALL_MS = 20_000;
@@ -73,10 +74,7 @@ async function main(): Promise<void> {
   const pg = await benchPg(db);
   const redis = new Redis(REDIS_URL);
   const env = {
-    VETTING_CALL_LENGTH: 'PT20S',
-    VETTING_GRACE_PERIOD: 'PT3S',
-    VETTING_MIN_BOOKING_LEAD: 'PT1S',
-    VETTING_ENDING_SOON: 'PT5S',
+    ...SHORT_CALLS_ENV,
     VETTING_RESCHEDULE_NOTICE: 'PT1H',
     VETTING_REMINDERS: 'none',
     // The periodic sweep would also settle and re-add timers; the bench triggers the one it needs itself.

@@ -44,6 +44,7 @@ import {
   usageLine,
   waitForQuiet,
 } from './support';
+import { SHORT_CALLS_ENV } from '../test/support/short-calls';
 
 const TARGET_P99_MS = 500;
 const CALL_MS = 20_000;
@@ -72,10 +73,7 @@ async function main(): Promise<void> {
     redisPrefix: prefix,
     withWorker: true,
     env: {
-      VETTING_CALL_LENGTH: 'PT20S',
-      VETTING_GRACE_PERIOD: 'PT3S',
-      VETTING_MIN_BOOKING_LEAD: 'PT1S',
-      VETTING_ENDING_SOON: 'PT5S',
+      ...SHORT_CALLS_ENV,
       VETTING_RESCHEDULE_NOTICE: 'PT1H',
       VETTING_REMINDERS: 'PT24H',
       ...(dbPool ? { DATABASE_POOL_SIZE: String(dbPool) } : {}),

@@ -9,6 +9,7 @@ import { DELIVERY_QUEUE, routeJobId } from '@vetting/notifications';
 import { TestApp, connected, loginAdmin, startTestApp } from '../support/test-app';
 import { bearer, invitedFreelancer, nextGridStart, talentManager } from '../support/calendar-fixtures';
 import { until } from '../support/until';
+import { SHORT_CALLS_ENV } from '../support/short-calls';
 
 jest.setTimeout(120_000);
 
@@ -28,10 +29,7 @@ describe('calendar + notifications: the notifications of a booking are pushed an
     t = await startTestApp({
       withWorker: true,
       env: {
-        VETTING_CALL_LENGTH: 'PT20S',
-        VETTING_GRACE_PERIOD: 'PT3S',
-        VETTING_MIN_BOOKING_LEAD: 'PT1S',
-        VETTING_ENDING_SOON: 'PT5S',
+        ...SHORT_CALLS_ENV,
         DATA_DIR: dataDir,
       },
     });

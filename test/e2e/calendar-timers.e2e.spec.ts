@@ -11,6 +11,7 @@ import {
   nextGridStart,
   talentManager,
 } from '../support/calendar-fixtures';
+import { SHORT_CALLS_ENV } from '../support/short-calls';
 
 const CALL_MS = 20_000;
 jest.setTimeout(120_000);
@@ -26,10 +27,7 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
     t = await startTestApp({
       withWorker: true,
       env: {
-        VETTING_CALL_LENGTH: 'PT20S',
-        VETTING_GRACE_PERIOD: 'PT3S',
-        VETTING_MIN_BOOKING_LEAD: 'PT1S',
-        VETTING_ENDING_SOON: 'PT5S',
+        ...SHORT_CALLS_ENV,
         VETTING_RESCHEDULE_NOTICE: 'PT1H',
         VETTING_REMINDERS: 'PT24H,PT2S',
         VETTING_MISSED_COOLDOWN: 'PT12S',

@@ -11,6 +11,7 @@ import {
   nextGridStart,
   talentManager,
 } from '../support/calendar-fixtures';
+import { SHORT_CALLS_ENV } from '../support/short-calls';
 
 jest.setTimeout(120_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,10 +60,7 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
       env: {
         BAND_MIN_NORM_GROUP: '1',
         BADGE_RISING_TALENT_MIN_AGE: 'PT1S',
-        VETTING_CALL_LENGTH: 'PT20S',
-        VETTING_GRACE_PERIOD: 'PT3S',
-        VETTING_MIN_BOOKING_LEAD: 'PT1S',
-        VETTING_ENDING_SOON: 'PT5S',
+        ...SHORT_CALLS_ENV,
       },
     });
     admin = await adminToken(t);

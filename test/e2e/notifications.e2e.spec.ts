@@ -10,6 +10,7 @@ import {
   nextGridStart,
   talentManager,
 } from '../support/calendar-fixtures';
+import { SHORT_CALLS_ENV } from '../support/short-calls';
 
 jest.setTimeout(120_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,10 +72,7 @@ describe('notifications: vetted-talent alerts, webhooks and email (PostgreSQL + 
     t = await startTestApp({
       withWorker: true,
       env: {
-        VETTING_CALL_LENGTH: 'PT20S',
-        VETTING_GRACE_PERIOD: 'PT3S',
-        VETTING_MIN_BOOKING_LEAD: 'PT1S',
-        VETTING_ENDING_SOON: 'PT5S',
+        ...SHORT_CALLS_ENV,
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         WEBHOOK_ATTEMPTS: '3',
         WEBHOOK_BACKOFF: 'PT0.2S',

@@ -14,16 +14,14 @@ import { adminToken, bearer, invitedFreelancer, nextGridStart, talentManager } f
 import { freePort } from '../support/spawn-api';
 import { redisPrefix } from '../support/test-env';
 import { until } from '../support/until';
+import { SHORT_CALLS_ENV } from '../support/short-calls';
 
 jest.setTimeout(180_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CALL_MS = 20_000;
 const CATEGORIES = ['writing', 'consulting', 'hr', 'sales-marketing'];
 const POLICY = {
-  VETTING_CALL_LENGTH: 'PT20S',
-  VETTING_GRACE_PERIOD: 'PT3S',
-  VETTING_MIN_BOOKING_LEAD: 'PT1S',
-  VETTING_ENDING_SOON: 'PT5S',
+  ...SHORT_CALLS_ENV,
   VETTING_REMINDERS: 'PT24H',
   VETTING_MISSED_COOLDOWN: 'PT1H',
   OUTBOX_POLL_INTERVAL: 'PT0.5S',
