@@ -93,13 +93,16 @@ export const FREE_TIME_COLUMNS = `(select coalesce(json_agg(sched), '[]') from s
  * start) index over the range instead of every call of each talent manager (a third of the read's cost, measured
  * with bench/booking.ts's database). `status = any(?)` keeps the generic plan on that index.
  */
-export const freeTimeParams = (from: DateTime, to: DateTime, excludeCallId: string | null) => [
-  ACTIVE_SQL,
-  from.minus(CAP_MARGIN).minus(MAX_VETTING_CALL_LENGTH).toJSDate(),
-  to.plus(CAP_MARGIN).toJSDate(),
-  from.minus(CAP_MARGIN).toJSDate(),
-  excludeCallId,
-];
+export const freeTimeParams = (from: DateTime, to: DateTime, excludeCallId: string | null) => {
+  const start = from.minus(CAP_MARGIN);
+  return [
+    ACTIVE_SQL,
+    start.minus(MAX_VETTING_CALL_LENGTH).toJSDate(),
+    to.plus(CAP_MARGIN).toJSDate(),
+    start.toJSDate(),
+    excludeCallId,
+  ];
+};
 
 export interface FreeTimeRow {
   schedules: unknown;
