@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { Client } from 'pg';
 import ical from 'node-ical';
 import { TestApp, startTestApp } from '../support/test-app';
 import {
@@ -541,6 +542,40 @@ describe('daily cap under concurrency (PostgreSQL)', () => {
     expect(await dayLoads(t, tm.user.id)).toEqual({ [day.plus({ days: 1 }).toISODate()!]: 1 });
     // The talent manager's Berlin day of `day` is free again: a call at 10:00 UTC fits under the cap of 1.
     expect((await book(f2, day.set({ hour: 10 }))).status).toBe(201);
+  });
+
+  it('bookings that arrive together go to different talent managers: the ranking counts those still being written', async () => {
+    const tms = [];
+    for (let i = 0; i < 4; i++) tms.push(await talentManager(t, admin, 'data-science-analytics'));
+    const fs = await Promise.all(
+      Array.from({ length: 4 }, () => invitedFreelancer(t, admin, 'data-science-analytics')),
+    );
+    // Hold every booking statement inside PostgreSQL (at its day-load row), so that all four are read and ranked
+    // before any is written: each read sees four talent managers without calls.
+    const locker = new Client({ connectionString: t.databaseUrl });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table talent_manager_day_load in exclusive mode');
+      const answers = Promise.all(fs.map((f, i) => book(f, at(9 + i))));
+      const waiting = async () =>
+        (
+          await locker.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+          )
+        ).rows[0].n;
+      for (let tries = 0; (await waiting()) < 4; tries++) {
+        if (tries > 200) throw new Error('the four booking statements never reached the lock');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await locker.query('commit');
+      const booked = await answers;
+      expect(booked.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+      // One after another they would spread too; together, without counting pending ones, all four chose the same.
+      expect(new Set(booked.map((r) => r.body.talentManagerId))).toEqual(new Set(tms.map((tm) => tm.user.id)));
+    } finally {
+      await locker.end();
+    }
   });
 
   it('a lower cap set later is enforced for new bookings on a day already holding calls', async () => {

@@ -8,7 +8,8 @@ import { BookingEntitlement, bookingEntitlement } from '../domain/call.rules';
 import { callAlreadyBooked, callChanged, invitationChanged, slotUnavailable } from '../domain/calendar.errors';
 import { parseInstant } from '../domain/instants';
 import { SlotPolicy } from '../domain/slot-grid.rules';
-import { rankTalentManagers, talentManagersOffering } from '../domain/slot-offers.rules';
+import { bookedAndPending, rankTalentManagers, talentManagersOffering } from '../domain/slot-offers.rules';
+import { BookedInterval } from '../domain/slot-grid.rules';
 import { FreeTime } from '../data/availability.repository';
 import { VettingCall, toCallView } from '../data/call.entities';
 import { CallsRepository, InvitationFacts } from '../data/calls.repository';
@@ -22,15 +23,28 @@ export function slotPolicyOf(config: AppConfig): SlotPolicy {
   return { callLength: p.callLength, minBookingLead: p.minBookingLead, bookingHorizon: p.bookingHorizon };
 }
 
-/** The talent managers offering `startsAt` (per the slot rules), best first. */
-export function offeringInOrder(free: FreeTime, policy: SlotPolicy, now: DateTime, startsAt: DateTime) {
+/**
+ * The talent managers offering `startsAt` (per the slot rules), best first; `pending`: bookings being written
+ * meanwhile, which the order counts as booked (see `bookedAndPending`).
+ */
+export function offeringInOrder(
+  free: FreeTime,
+  policy: SlotPolicy,
+  now: DateTime,
+  startsAt: DateTime,
+  pending: readonly BookedInterval[] = [],
+) {
   const offering = talentManagersOffering(free.schedules, free.booked, policy, now, startsAt);
-  return { offering, ranked: rankTalentManagers(offering, free.schedules, free.booked, now, startsAt) };
+  const counted = bookedAndPending(free.booked, pending);
+  return { offering, ranked: rankTalentManagers(offering, free.schedules, counted, now, startsAt) };
 }
 
 /** A freelancer's free slots and their booking. */
 @Injectable()
 export class BookingService {
+  /** This process's booking statements in flight (their talent manager and time), counted by the ranking. */
+  private readonly pending = new Set<BookedInterval>();
+
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
@@ -64,7 +78,7 @@ export class BookingService {
       const now = this.clock.now();
       const { facts, free } = await this.calls.bookingRead(input.invitationId, freelancer.id, now, startsAt, endsAt);
       const entitlement = bookingEntitlement(facts, freelancer.id, now, this.config.policy);
-      const { ranked } = offeringInOrder(free, policy, now, startsAt);
+      const { ranked } = offeringInOrder(free, policy, now, startsAt, [...this.pending]);
       if (ranked.length === 0) throw slotUnavailable(startsAt.toISO()!);
 
       let changed = false;
@@ -75,7 +89,11 @@ export class BookingService {
           freelancer: { name: freelancer.name, email: freelancer.email },
         };
         const call = this.draftCall(freelancer.id, input.invitationId, tmId, startsAt, endsAt, facts, entitlement, now);
-        const outcome = await this.insertCall(call, facts, now, participants);
+        const writing: BookedInterval = { talentManagerId: tmId, startsAt, endsAt };
+        this.pending.add(writing);
+        const outcome = await this.insertCall(call, facts, now, participants).finally(() =>
+          this.pending.delete(writing),
+        );
         if (outcome === 'taken') continue;
         if (outcome === 'changed') {
           changed = true;

@@ -1,7 +1,14 @@
 import { DateTime, Duration, Settings } from 'luxon';
 import { WeeklyWindow } from './availability.rules';
 import { BookedInterval, SlotPolicy, TalentManagerSchedule, TalentManagerSlot } from './slot-grid.rules';
-import { availableSlots, mergeSlots, offersSlot, rankTalentManagers, slotsForTalentManager } from './slot-offers.rules';
+import {
+  availableSlots,
+  bookedAndPending,
+  mergeSlots,
+  offersSlot,
+  rankTalentManagers,
+  slotsForTalentManager,
+} from './slot-offers.rules';
 
 // 2026-03-20 is a Friday; 2026-03-23 a Monday.
 const NOW = DateTime.fromISO('2026-03-20T08:00:00Z');
@@ -931,6 +938,46 @@ describe('offersSlot', () => {
     for (let t = from; t < to; t = t.plus({ minutes: 15 })) {
       expect(offersSlot(tm, booked, p, NOW, t)).toBe(offered.has(t.toISO() as string));
     }
+  });
+});
+
+describe('bookedAndPending', () => {
+  const slotStart = utc('2026-03-23T10:00:00Z');
+  const tms = ['tm-a', 'tm-b', 'tm-c'].map((id) => schedule({ talentManagerId: id }));
+
+  it('is the booked calls themselves when nothing is pending', () => {
+    const booked = [booking('tm-a', '2026-03-23T08:00:00Z')];
+    expect(bookedAndPending(booked, [])).toBe(booked);
+  });
+
+  it('adds the pending bookings, so the ranking moves on from a talent manager with one being written', () => {
+    const pending = [booking('tm-a', '2026-03-23T11:00:00Z')];
+    expect(rankTalentManagers(['tm-a', 'tm-b', 'tm-c'], tms, bookedAndPending([], pending), NOW, slotStart)).toEqual([
+      'tm-b',
+      'tm-c',
+      'tm-a',
+    ]);
+    const two = [...pending, booking('tm-b', '2026-03-23T12:00:00Z')];
+    expect(rankTalentManagers(['tm-a', 'tm-b', 'tm-c'], tms, bookedAndPending([], two), NOW, slotStart)[0]).toBe(
+      'tm-c',
+    );
+  });
+
+  it('counts a pending booking already read as booked once (same talent manager and start)', () => {
+    const booked = [booking('tm-a', '2026-03-23T11:00:00Z'), booking('tm-b', '2026-03-24T11:00:00Z')];
+    const pending = [
+      booking('tm-a', '2026-03-23T11:00:00Z'), // committed and read: not counted twice
+      booking('tm-b', '2026-03-23T11:00:00Z'), // same start, other talent manager: counted
+      booking('tm-a', '2026-03-23T12:00:00Z'), // same talent manager, other start: counted
+    ];
+    const counted = bookedAndPending(booked, pending);
+    expect(counted.map((b) => `${b.talentManagerId} ${b.startsAt.toISO()}`)).toEqual([
+      'tm-a 2026-03-23T11:00:00.000Z',
+      'tm-b 2026-03-24T11:00:00.000Z',
+      'tm-b 2026-03-23T11:00:00.000Z',
+      'tm-a 2026-03-23T12:00:00.000Z',
+    ]);
+    expect(bookedAndPending(booked, [pending[0]])).toBe(booked);
   });
 });
 

@@ -154,6 +154,21 @@ export function talentManagersOffering(
 }
 
 /**
+ * The calls `rankTalentManagers` counts: the booked ones and the bookings still being written (`pending`, this
+ * process's inserts in flight), each once. Only ranking counts a pending booking, never offering (it may yet
+ * fail): bookings that arrive together then spread over the talent managers, as they would one after another,
+ * instead of all choosing the same one and queueing on its row locks (its day load and slot version).
+ */
+export function bookedAndPending(booked: BookedInterval[], pending: readonly BookedInterval[]): BookedInterval[] {
+  if (pending.length === 0) return booked;
+  const extra = pending.filter(
+    (p) =>
+      !booked.some((b) => b.talentManagerId === p.talentManagerId && b.startsAt.toMillis() === p.startsAt.toMillis()),
+  );
+  return extra.length === 0 ? booked : booked.concat(extra);
+}
+
+/**
  * Orders the TMs offering a slot, best first: fewest active calls starting on the slot's local day
  * (in each TM's own zone), then fewest active calls starting at or after `now`, then
  * talentManagerId ascending. Duplicate candidate ids are collapsed. A candidate without a schedule
