@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
-import { AppConfig, Clock, Outbox, outboxInsertPart, withContext } from '@vetting/core';
+import { AppConfig, Clock, Outbox, outboxInsertPart } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { NotificationsService } from '@vetting/notifications';
 import { BookingEntitlement, bookingEntitlement } from '../domain/call.rules';
 import { callAlreadyBooked, callChanged, invitationChanged, slotUnavailable } from '../domain/calendar.errors';
 import { parseInstant } from '../domain/instants';
-import { SlotPolicy } from '../domain/slot-grid.rules';
+import { BookedInterval, SlotPolicy } from '../domain/slot-grid.rules';
 import { bookedAndPending, rankTalentManagers, talentManagersOffering } from '../domain/slot-offers.rules';
-import { BookedInterval } from '../domain/slot-grid.rules';
 import { FreeTime } from '../data/availability.repository';
 import { VettingCall, toCallView } from '../data/call.entities';
 import { CallsRepository, InvitationFacts } from '../data/calls.repository';
@@ -152,7 +151,7 @@ export class BookingService {
       hasCancelledCall: facts.hasCancelledCall,
     };
     const details = {
-      startsAt: DateTime.fromJSDate(call.startsAt, { zone: 'utc' }).toISO(),
+      startsAt: call.startsAt.toISOString(), // luxon's toISO() of a UTC instant: the same text
       talentManagerId: call.talentManagerId,
       freeRebooking: call.freeRebooking,
     };
@@ -163,9 +162,9 @@ export class BookingService {
       this.notifications.notifyManyPart('notices', 'c', notices),
     ];
     try {
-      const booked = await withContext(this.orm, (em) =>
-        this.calls.insertBooking(em, call, read, now, details, effects),
-      );
+      // One statement, outside any transaction: no context of its own is needed (executePrepared takes a pooled
+      // connection).
+      const booked = await this.calls.insertBooking(this.orm.em as EntityManager, call, read, now, details, effects);
       if (!booked) return 'changed';
       this.outbox.nudge(); // the statement committed its outbox rows
       return call;

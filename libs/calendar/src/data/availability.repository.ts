@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { MAX_VETTING_CALL_LENGTH, onPooledConnection, withContext } from '@vetting/core';
-import { BookedInterval, TalentManagerSchedule } from '../domain/slot-grid.rules';
+import { BookedInterval, TalentManagerSchedule, utcFactory } from '../domain/slot-grid.rules';
 import { SlotListFacts } from '../domain/slot-cache.rules';
 import { ACTIVE_CALL_STATUSES, TalentManagerAvailability } from './call.entities';
 
@@ -13,7 +13,8 @@ export const ACTIVE_SQL = `{${ACTIVE_CALL_STATUSES.join(',')}}`;
  * local day lasts at most 25 h (a DST change) and contains the slot, so calls starting more than 25 h away from
  * it are on other days; 27 h leaves room. (The database's day-load trigger enforces the cap whatever was read.)
  */
-const CAP_MARGIN = { hours: 27 };
+const CAP_MARGIN_MS = 27 * 3_600_000;
+const MAX_CALL_MS = MAX_VETTING_CALL_LENGTH.toMillis();
 /** A jsonb value, whether the driver handed it over parsed or as text. */
 export const fromJson = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
@@ -94,12 +95,13 @@ export const FREE_TIME_COLUMNS = `(select coalesce(json_agg(sched), '[]') from s
  * with bench/booking.ts's database). `status = any(?)` keeps the generic plan on that index.
  */
 export const freeTimeParams = (from: DateTime, to: DateTime, excludeCallId: string | null) => {
-  const start = from.minus(CAP_MARGIN);
+  // Hours are absolute time, so epoch arithmetic is luxon's plus/minus without its cost on the booking path.
+  const start = from.toMillis() - CAP_MARGIN_MS;
   return [
     ACTIVE_SQL,
-    start.minus(MAX_VETTING_CALL_LENGTH).toJSDate(),
-    to.plus(CAP_MARGIN).toJSDate(),
-    start.toJSDate(),
+    new Date(start - MAX_CALL_MS),
+    new Date(to.toMillis() + CAP_MARGIN_MS),
+    new Date(start),
     excludeCallId,
   ];
 };
@@ -119,10 +121,11 @@ export function toFreeTime(row: FreeTimeRow): FreeTime {
     name: r.name,
     email: r.email,
   }));
+  const toDateTime = utcFactory(); // back-to-back calls share an instant
   const booked = fromJson<[string, number, number][]>(row.booked).map(([talentManagerId, s, e]) => ({
     talentManagerId,
-    startsAt: DateTime.fromMillis(Number(s), { zone: 'utc' }),
-    endsAt: DateTime.fromMillis(Number(e), { zone: 'utc' }),
+    startsAt: toDateTime(Number(s)),
+    endsAt: toDateTime(Number(e)),
   }));
   return { schedules, booked };
 }
