@@ -5,7 +5,9 @@ import { AppError, outboxInsertPart } from '@vetting/core';
 import { notificationsInsertPart } from '@vetting/notifications';
 import {
   AvailabilityRepository,
+  BookingReadRepository,
   CallsRepository,
+  FreeTime,
   bookingEntitlement,
   isDayFull,
   isDuplicateCall,
@@ -24,6 +26,7 @@ describe('calendar booking statement (PostgreSQL)', () => {
   let db: MediumDatabase;
   let calls: CallsRepository;
   let availability: AvailabilityRepository;
+  let reads: BookingReadRepository;
   const now = DateTime.utc().startOf('second');
   const day = now.plus({ days: 3 }).startOf('day');
   const at = (h: number, m = 0) => day.set({ hour: h, minute: m });
@@ -38,6 +41,7 @@ describe('calendar booking statement (PostgreSQL)', () => {
     db = await openMediumDatabase();
     calls = new CallsRepository(db.em(), db.orm);
     availability = new AvailabilityRepository(db.em(), db.orm);
+    reads = new BookingReadRepository(db.em());
   });
   afterAll(() => db.close());
 
@@ -172,15 +176,31 @@ describe('calendar booking statement (PostgreSQL)', () => {
     expect(await book(f, tm, at(10))).toBe('booked');
   });
 
-  it('the booking read (one statement) answers as invitationFacts and whoIsFree by invitation do', async () => {
+  /** A read's free time in a fixed order (json_agg's order is the plan's). */
+  const ordered = (free: FreeTime) => ({
+    schedules: [...free.schedules].sort((a, b) => a.talentManagerId.localeCompare(b.talentManagerId)),
+    booked: [...free.booked].sort(
+      (a, b) => a.talentManagerId.localeCompare(b.talentManagerId) || a.startsAt.toMillis() - b.startsAt.toMillis(),
+    ),
+  });
+  /** What one request of the booking read must answer: invitationFacts and whoIsFree by invitation, read alone. */
+  const reference = async (invitationId: string, freelancerId: string, from: DateTime) => ({
+    facts: await calls.invitationFacts(invitationId, freelancerId, now),
+    free: ordered(await availability.whoIsFree({ invitationId }, from, from.plus(policy.callLength))),
+  });
+  const readOne = async (invitationId: string, freelancerId: string, from: DateTime) => {
+    const read = await reads.read(invitationId, freelancerId, now, from, from.plus(policy.callLength));
+    return { facts: read.facts, free: ordered(read.free) };
+  };
+
+  it('the booking read answers as invitationFacts and whoIsFree by invitation do', async () => {
     const tm = await insertTalentManager(db.em());
     const f = await invitedFreelancer(db.em());
     const other = await invitedFreelancer(db.em());
     expect(await book(other, tm, at(16))).toBe('booked');
     const compare = async (invitationId: string, freelancerId: string) => {
-      const read = await calls.bookingRead(invitationId, freelancerId, now, at(16), at(16, 30));
-      expect(read.facts).toEqual(await calls.invitationFacts(invitationId, freelancerId, now));
-      expect(read.free).toEqual(await availability.whoIsFree({ invitationId }, at(16), at(16, 30)));
+      const read = await readOne(invitationId, freelancerId, at(16));
+      expect(read).toEqual(await reference(invitationId, freelancerId, at(16)));
       return read;
     };
     const fresh = await compare(f.invitationId, f.freelancerId);
@@ -200,6 +220,49 @@ describe('calendar booking statement (PostgreSQL)', () => {
     expect((await compare(f.invitationId, f.freelancerId)).facts.cooldownUntil).not.toBeNull();
     const none = await compare('00000000-0000-4000-8000-000000000000', f.freelancerId);
     expect(none).toEqual({ facts: expect.objectContaining({ invitation: null }), free: { schedules: [], booked: [] } });
+  });
+
+  it('the reads of bookings that arrive together (one statement) each answer as that request read alone', async () => {
+    const tm = await insertTalentManager(db.em());
+    const hrTm = await insertTalentManager(db.em());
+    await db
+      .em()
+      .execute(`update talent_manager_availability set category_slugs = '["hr"]' where talent_manager_id = ?`, [hrTm]);
+    const [f, g, booker, hr] = [
+      await invitedFreelancer(db.em()),
+      await invitedFreelancer(db.em()),
+      await invitedFreelancer(db.em()),
+      await invitedFreelancer(db.em()),
+    ];
+    await db.em().execute(`update vetting_invitations set category_slug = 'hr' where id = ?`, [hr.invitationId]);
+    // Calls on two days two days apart: each request's window holds the calls of its own day only.
+    expect(await book(booker, tm, at(16))).toBe('booked');
+    const later = at(16).plus({ days: 3 });
+    expect(await book(await invitedFreelancer(db.em()), tm, later)).toBe('booked');
+    const asked: [string, string, DateTime][] = [
+      [f.invitationId, f.freelancerId, at(16)],
+      [g.invitationId, g.freelancerId, later],
+      [booker.invitationId, booker.freelancerId, at(10)],
+      [hr.invitationId, hr.freelancerId, at(11)],
+      [f.invitationId, g.freelancerId, later.plus({ hours: 2 })],
+      ['00000000-0000-4000-8000-000000000000', f.freelancerId, at(16)],
+    ];
+    const together = await Promise.all(asked.map(([inv, fr, from]) => readOne(inv, fr, from)));
+    for (const [k, [inv, fr, from]] of asked.entries()) expect(together[k]).toEqual(await reference(inv, fr, from));
+    // The windows differ: the first sees the call of its day and not the later one; the second the reverse.
+    const starts = (k: number) =>
+      together[k].free.booked.filter((b) => b.talentManagerId === tm).map((b) => b.startsAt.toISO());
+    expect(starts(0)).toEqual([at(16).toISO()]);
+    expect(starts(1)).toEqual([later.toISO()]);
+    expect(together[3].free.schedules.map((s) => s.talentManagerId)).toEqual([hrTm]);
+    expect(together[2].facts.hasActiveCall).toBe(true);
+    // A malformed id in the batch reads as no invitation, and fails no other request of it.
+    const [bad, good] = await Promise.all([
+      readOne('not-a-uuid', f.freelancerId, at(16)),
+      readOne(f.invitationId, f.freelancerId, at(16)),
+    ]);
+    expect(bad).toEqual(await reference('00000000-0000-4000-8000-000000000000', f.freelancerId, at(16)));
+    expect(good).toEqual(await reference(f.invitationId, f.freelancerId, at(16)));
   });
 
   it('the booking statement stores its outbox rows and notifications itself, and nothing when it books nothing', async () => {

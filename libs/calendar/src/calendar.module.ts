@@ -13,6 +13,7 @@ import { CallTimersProcessor } from './call-timers/call-timers.processor';
 import { CallsService } from './calls/calls.service';
 import { CancelService } from './cancel/cancel.service';
 import { AvailabilityRepository } from './data/availability.repository';
+import { BookingReadRepository } from './data/booking-read.repository';
 import { CallsRepository } from './data/calls.repository';
 import { ScorecardsRepository } from './data/scorecards.repository';
 import { CalendarController } from './http/calendar.controller';
@@ -27,6 +28,7 @@ const queue = BullModule.registerQueue({ name: CALL_TIMERS_QUEUE }, { name: CRED
 const PROVIDERS = [
   AvailabilityRepository,
   CallsRepository,
+  BookingReadRepository,
   ScorecardsRepository,
   AvailabilityService,
   BookingService,

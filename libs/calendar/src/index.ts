@@ -13,7 +13,9 @@ export { availableSlots, mergeSlots, slotsForTalentManager } from './domain/slot
 export { availableSlotsPerOffer } from './domain/slot-offers.reference';
 // Repositories and the rules they are pinned to, for the medium tests (test/medium/calendar-*.medium.spec.ts).
 export { AvailabilityRepository } from './data/availability.repository';
+export type { FreeTime } from './data/availability.repository';
 export { CallsRepository, StaleCall } from './data/calls.repository';
+export { BookingReadRepository } from './data/booking-read.repository';
 export { isDayFull, isDuplicateCall, isTimeTaken } from './data/call-conflicts';
 export { assertCanReschedule, bookingEntitlement } from './domain/call.rules';
 export { offersSlot } from './domain/slot-offers.rules';

@@ -12,6 +12,7 @@ import { bookedAndPending, rankTalentManagers, talentManagersOffering } from '..
 import { FreeTime } from '../data/availability.repository';
 import { VettingCall, toCallView } from '../data/call.entities';
 import { CallsRepository, InvitationFacts } from '../data/calls.repository';
+import { BookingReadRepository } from '../data/booking-read.repository';
 import { isDuplicateCall, isRetryable, isTimeTaken } from '../data/call-conflicts';
 import { CallTimersService, scheduleTimersEffect } from '../call-timers/call-timers.service';
 import { CallNoticesService, CallParticipants } from '../invites/call-notices.service';
@@ -49,6 +50,7 @@ export class BookingService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly calls: CallsRepository,
+    private readonly reads: BookingReadRepository,
     private readonly notices: CallNoticesService,
     private readonly timers: CallTimersService,
     private readonly outbox: Outbox,
@@ -63,7 +65,8 @@ export class BookingService {
 
   /**
    * Books the least-loaded talent manager offering the slot. One read gathers everything the decision
-   * needs (the invitation's facts and who is free), one statement books (the exclusion constraint
+   * needs (the invitation's facts and who is free; the reads of bookings arriving together are one statement),
+   * one statement books (the exclusion constraint
    * decides races: a conflict moves on to the next talent manager, and when none is left the answer is
    * SLOT_UNAVAILABLE).
    */
@@ -75,7 +78,7 @@ export class BookingService {
     // A second round only when the invitation changed between reading and booking.
     for (let round = 0; round < 3; round++) {
       const now = this.clock.now();
-      const { facts, free } = await this.calls.bookingRead(input.invitationId, freelancer.id, now, startsAt, endsAt);
+      const { facts, free } = await this.reads.read(input.invitationId, freelancer.id, now, startsAt, endsAt);
       const entitlement = bookingEntitlement(facts, freelancer.id, now, this.config.policy);
       const { ranked } = offeringInOrder(free, policy, now, startsAt, [...this.pending]);
       if (ranked.length === 0) throw slotUnavailable(startsAt.toISO()!);

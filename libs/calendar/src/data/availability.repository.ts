@@ -70,9 +70,9 @@ interface ScheduleRow {
 }
 
 /**
- * THE "who is free" statement, in two parts so that booking can read it in the same statement as the
- * invitation (CallsRepository.bookingRead): the `sched` CTE (parameters: the category slug, else the
- * invitation whose category it is) and the two columns over it (parameters: `freeTimeParams`).
+ * THE "who is free" statement (`whoIsFree`), in two parts: the `sched` CTE (parameters: the category slug, else the
+ * invitation whose category it is) and the two columns over it (parameters: `freeTimeParams`). Booking reads the
+ * same for a batch of bookings at once (BookingReadRepository).
  */
 export const SCHED_CTE = `sched as (
          select a.talent_manager_id, a.time_zone, a.weekly, a.exceptions, a.daily_cap, u.name, u.email
@@ -95,15 +95,18 @@ export const FREE_TIME_COLUMNS = `(select coalesce(json_agg(sched), '[]') from s
  * with bench/booking.ts's database). `status = any(?)` keeps the generic plan on that index.
  */
 export const freeTimeParams = (from: DateTime, to: DateTime, excludeCallId: string | null) => {
-  // Hours are absolute time, so epoch arithmetic is luxon's plus/minus without its cost on the booking path.
+  const { lo, hi, start } = bookedWindow(from, to);
+  return [ACTIVE_SQL, lo, hi, start, excludeCallId];
+};
+
+/**
+ * The calls a read around [from, to) needs: those starting after `lo` and before `hi` and ending after `start` (the
+ * range widened by the cap margin; `lo` a maximum call length before it). Hours are absolute time, so epoch
+ * arithmetic is luxon's plus/minus without its cost on the booking path.
+ */
+export const bookedWindow = (from: DateTime, to: DateTime) => {
   const start = from.toMillis() - CAP_MARGIN_MS;
-  return [
-    ACTIVE_SQL,
-    new Date(start - MAX_CALL_MS),
-    new Date(to.toMillis() + CAP_MARGIN_MS),
-    new Date(start),
-    excludeCallId,
-  ];
+  return { lo: new Date(start - MAX_CALL_MS), hi: new Date(to.toMillis() + CAP_MARGIN_MS), start: new Date(start) };
 };
 
 export interface FreeTimeRow {

@@ -4,15 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { SqlPart, executePrepared, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
-import {
-  ACTIVE_SQL,
-  FREE_TIME_COLUMNS,
-  FreeTime,
-  FreeTimeRow,
-  SCHED_CTE,
-  freeTimeParams,
-  toFreeTime,
-} from './availability.repository';
+import { ACTIVE_SQL } from './availability.repository';
 import {
   FACTS_COLUMNS,
   FactsRow,
@@ -138,33 +130,6 @@ export class CallsRepository {
       ...factsParams(invitationId, freelancerId, now),
     ]);
     return toInvitationFacts(row);
-  }
-
-  /**
-   * Everything a booking decides on, in one statement (one round trip): the invitation's facts
-   * (`invitationFacts`) and who is free in the invitation's category from `from` to `to` (`whoIsFree`).
-   */
-  async bookingRead(
-    invitationId: string,
-    freelancerId: string,
-    now: DateTime,
-    from: DateTime,
-    to: DateTime,
-  ): Promise<{ facts: InvitationFacts; free: FreeTime }> {
-    const [row] = await executePrepared<FactsRow & FreeTimeRow>(
-      this.em,
-      `with ${INVITATION_CTE}, ${SCHED_CTE}
-       select ${FACTS_COLUMNS}, ${FREE_TIME_COLUMNS}`,
-      // In the order of the placeholders: inv, sched (no slug: the invitation's category), facts, free time.
-      [
-        invitationId,
-        null,
-        invitationId,
-        ...factsParams(invitationId, freelancerId, now),
-        ...freeTimeParams(from, to, null),
-      ],
-    );
-    return { facts: toInvitationFacts(row), free: toFreeTime(row) };
   }
 
   /**

@@ -1,6 +1,6 @@
-// The SQL parts of booking's read of the invitation's facts (talent's `vetting_invitations` and
-// `vetting_cooldowns`), shared by `CallsRepository.invitationFacts` and `CallsRepository.bookingRead`
-// (split out of calls.repository.ts to keep it under 400 lines).
+// The SQL parts of the read of an invitation's facts (talent's `vetting_invitations` and `vetting_cooldowns`),
+// `CallsRepository.invitationFacts`, and their conversion, shared with booking's batched read
+// (BookingReadRepository).
 import { DateTime } from 'luxon';
 import type { BookingFacts } from '../domain/call.rules';
 import { ACTIVE_SQL, fromJson } from './availability.repository';
