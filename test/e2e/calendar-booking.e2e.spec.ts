@@ -105,6 +105,14 @@ describe('booking, reschedules, cancellations and invites (PostgreSQL + Redis)',
       expect(res.status).toBe(200);
       expect(res.body.dailyCap).toBe(8);
       expect(res.body.categorySlugs).toHaveLength(8);
+      // Offer nothing afterwards: a talent manager of every category would otherwise compete, on Mondays, with
+      // those the other tests of this app count on (which one is least loaded would depend on the time of day).
+      const closed = await t
+        .http()
+        .put('/api/talent-managers/me/availability')
+        .set(bearer(tm.token))
+        .send({ timeZone: 'Europe/Berlin', weekly: [], exceptions: [] });
+      expect(closed.status).toBe(200);
     });
   });
 
@@ -558,16 +566,20 @@ describe('daily cap under concurrency (PostgreSQL)', () => {
       await locker.query('begin');
       await locker.query('lock table talent_manager_day_load in exclusive mode');
       const answers = Promise.all(fs.map((f, i) => book(f, at(9 + i))));
+      // Bookings arriving together may share one statement, and pg_stat_activity shows only the start of a long one:
+      // once a booking statement waits on the lock, the others are given time to be read, ranked and sent (with the
+      // lock held, whatever reaches its ranking later still sees the first ones as being written).
       const waiting = async () =>
         (
           await locker.query<{ n: number }>(
             `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
           )
         ).rows[0].n;
-      for (let tries = 0; (await waiting()) < 4; tries++) {
-        if (tries > 200) throw new Error('the four booking statements never reached the lock');
+      for (let tries = 0; (await waiting()) < 1; tries++) {
+        if (tries > 200) throw new Error('no booking statement reached the lock');
         await new Promise((r) => setTimeout(r, 25));
       }
+      await new Promise((r) => setTimeout(r, 500));
       await locker.query('commit');
       const booked = await answers;
       expect(booked.map((r) => r.status)).toEqual([201, 201, 201, 201]);

@@ -6,6 +6,7 @@ import { notificationsInsertPart } from '@vetting/notifications';
 import {
   AvailabilityRepository,
   BookingReadRepository,
+  BookingWrite,
   CallsRepository,
   FreeTime,
   bookingEntitlement,
@@ -263,6 +264,60 @@ describe('calendar booking statement (PostgreSQL)', () => {
     ]);
     expect(bad).toEqual(await reference('00000000-0000-4000-8000-000000000000', f.freelancerId, at(16)));
     expect(good).toEqual(await reference(f.invitationId, f.freelancerId, at(16)));
+  });
+
+  it('several bookings in one statement: each is booked (with its own effects) or not as alone; a refusal writes none', async () => {
+    const [tmA, tmB] = [await insertTalentManager(db.em()), await insertTalentManager(db.em())];
+    const fs = [await invitedFreelancer(db.em()), await invitedFreelancer(db.em()), await invitedFreelancer(db.em())];
+    const write = (f: (typeof fs)[number], tm: string, startsAt: DateTime, read = unread): BookingWrite => {
+      const call = draftCall(f, tm, startsAt, now);
+      return {
+        call,
+        read,
+        now,
+        details: {},
+        effects: (suffix) => [
+          outboxInsertPart(`timers${suffix}`, `c${suffix}`, [
+            { topic: 'calendar.timers', key: `call:${call.id}:v1:timers`, payload: { callId: call.id } },
+          ]),
+        ],
+      };
+    };
+    const written = async (ids: string[]) => ({
+      calls: (
+        await db.em().execute<{ id: string }[]>(`select id from vetting_calls where id in (?) order by id`, [ids])
+      ).map((r) => r.id),
+      timers: (
+        await db
+          .em()
+          .execute<{ k: string }[]>(`select idempotency_key as k from outbox where idempotency_key in (?) order by k`, [
+            ids.map((id) => `call:${id}:v1:timers`),
+          ])
+      ).map((r) => r.k),
+    });
+
+    // Three bookings, the third read with stale counters: two booked with their effects, the third nothing.
+    const batch = [
+      write(fs[0], tmA, at(12)),
+      write(fs[1], tmB, at(12)),
+      write(fs[2], tmA, at(13), { ...unread, reschedulesUsed: 1 }),
+    ];
+    const booked = await calls.insertBookings(db.em(), batch);
+    const ids = batch.map((w) => w.call.id);
+    expect([...booked].sort()).toEqual([ids[0], ids[1]].sort());
+    expect(await written(ids)).toEqual({
+      calls: [ids[0], ids[1]].sort(),
+      timers: [ids[0], ids[1]].map((id) => `call:${id}:v1:timers`).sort(),
+    });
+
+    // A batch where one booking overlaps a call just booked: refused as a whole (23P01), nothing of it written.
+    const third = await invitedFreelancer(db.em());
+    const refused = [write(fs[2], tmB, at(14)), write(third, tmA, at(12, 15))];
+    const err = await calls.insertBookings(db.em(), refused).catch((e: unknown) => e);
+    expect(isTimeTaken(err)).toBe(true);
+    expect(await written(refused.map((w) => w.call.id))).toEqual({ calls: [], timers: [] });
+    // Alone, the other one books.
+    expect(await book(fs[2], tmB, at(14))).toBe('booked');
   });
 
   it('the booking statement stores its outbox rows and notifications itself, and nothing when it books nothing', async () => {

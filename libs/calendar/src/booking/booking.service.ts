@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { AppConfig, Clock, Outbox, outboxInsertPart } from '@vetting/core';
 import { User } from '@vetting/identity';
@@ -11,8 +10,9 @@ import { BookedInterval, SlotPolicy } from '../domain/slot-grid.rules';
 import { bookedAndPending, rankTalentManagers, talentManagersOffering } from '../domain/slot-offers.rules';
 import { FreeTime } from '../data/availability.repository';
 import { VettingCall, toCallView } from '../data/call.entities';
-import { CallsRepository, InvitationFacts } from '../data/calls.repository';
+import { InvitationFacts } from '../data/calls.repository';
 import { BookingReadRepository } from '../data/booking-read.repository';
+import { BookingWriteRepository } from '../data/booking-write.repository';
 import { isDuplicateCall, isRetryable, isTimeTaken } from '../data/call-conflicts';
 import { CallTimersService, scheduleTimersEffect } from '../call-timers/call-timers.service';
 import { CallNoticesService, CallParticipants } from '../invites/call-notices.service';
@@ -46,11 +46,10 @@ export class BookingService {
   private readonly pending = new Set<BookedInterval>();
 
   constructor(
-    private readonly orm: MikroORM,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    private readonly calls: CallsRepository,
     private readonly reads: BookingReadRepository,
+    private readonly writes: BookingWriteRepository,
     private readonly notices: CallNoticesService,
     private readonly timers: CallTimersService,
     private readonly outbox: Outbox,
@@ -138,7 +137,7 @@ export class BookingService {
 
   /**
    * The booking statement, which also stores the booking's timers (an outbox row) and notifications (with their
-   * delivery rows): one statement, atomic without a transaction. 'taken': the talent manager's time went
+   * delivery rows): one statement, atomic without a transaction (shared with bookings arriving together). 'taken': the talent manager's time went
    * meanwhile; 'changed': the invitation did.
    */
   private async insertCall(
@@ -160,14 +159,13 @@ export class BookingService {
     };
     const body = `Your vetting call is booked for ${call.startsAt.toISOString()}.`;
     const notices = this.notices.participantNotices(call, 'call.booked', 'Vetting call booked', body, {}, participants);
-    const effects = [
-      outboxInsertPart('timers', 'c', [scheduleTimersEffect(call.id, call.version)]),
-      this.notifications.notifyManyPart('notices', 'c', notices),
+    const effects = (suffix: string) => [
+      outboxInsertPart(`timers${suffix}`, `c${suffix}`, [scheduleTimersEffect(call.id, call.version)]),
+      this.notifications.notifyManyPart(`notices${suffix}`, `c${suffix}`, notices),
     ];
     try {
-      // One statement, outside any transaction: no context of its own is needed (executePrepared takes a pooled
-      // connection).
-      const booked = await this.calls.insertBooking(this.orm.em as EntityManager, call, read, now, details, effects);
+      // With the bookings of the same turn of the event loop, in one statement (BookingWriteRepository).
+      const booked = await this.writes.write({ call, read, now, details, effects });
       if (!booked) return 'changed';
       this.outbox.nudge(); // the statement committed its outbox rows
       return call;
