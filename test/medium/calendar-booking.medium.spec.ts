@@ -6,7 +6,7 @@ import { notificationsInsertPart } from '@vetting/notifications';
 import {
   AvailabilityRepository,
   BookingReadRepository,
-  BookingWrite,
+  BookingRow,
   CallsRepository,
   FreeTime,
   bookingEntitlement,
@@ -269,20 +269,41 @@ describe('calendar booking statement (PostgreSQL)', () => {
   it('several bookings in one statement: each is booked (with its own effects) or not as alone; a refusal writes none', async () => {
     const [tmA, tmB] = [await insertTalentManager(db.em()), await insertTalentManager(db.em())];
     const fs = [await invitedFreelancer(db.em()), await invitedFreelancer(db.em()), await invitedFreelancer(db.em())];
-    const write = (f: (typeof fs)[number], tm: string, startsAt: DateTime, read = unread): BookingWrite => {
-      const call = draftCall(f, tm, startsAt, now);
-      return {
-        call,
-        read,
-        now,
-        details: {},
-        effects: (suffix) => [
-          outboxInsertPart(`timers${suffix}`, `c${suffix}`, [
-            { topic: 'calendar.timers', key: `call:${call.id}:v1:timers`, payload: { callId: call.id } },
-          ]),
-        ],
-      };
-    };
+    const write = (f: (typeof fs)[number], tm: string, startsAt: DateTime, read = unread): BookingRow => ({
+      call: draftCall(f, tm, startsAt, now),
+      read,
+      now,
+      details: {},
+    });
+    // Each booking's effects gated on its own call: a timers row and a notification (with its delivery row).
+    const effectsOf = (rows: BookingRow[]) => [
+      outboxInsertPart(
+        'timers',
+        { idsOf: 'c' },
+        rows.map(({ call }) => ({
+          topic: 'calendar.timers',
+          key: `call:${call.id}:v1:timers`,
+          payload: { callId: call.id },
+          gateId: call.id,
+        })),
+      ),
+      notificationsInsertPart(
+        'notices',
+        { idsOf: 'c' },
+        rows.map(({ call }) => ({
+          id: randomUUID(),
+          userId: call.freelancerId,
+          type: 'call.booked',
+          title: 'Vetting call booked',
+          body: 'body',
+          data: { callId: call.id },
+          dedupeKey: `call.booked:${call.id}:v1`,
+          gateId: call.id,
+        })),
+        now.toJSDate(),
+        'notification.deliver',
+      ),
+    ];
     const written = async (ids: string[]) => ({
       calls: (
         await db.em().execute<{ id: string }[]>(`select id from vetting_calls where id in (?) order by id`, [ids])
@@ -294,6 +315,14 @@ describe('calendar booking statement (PostgreSQL)', () => {
             ids.map((id) => `call:${id}:v1:timers`),
           ])
       ).map((r) => r.k),
+      notified: (
+        await db.em().execute<{ call_id: string }[]>(
+          `select n.data->>'callId' as call_id from notifications n
+               join outbox o on o.idempotency_key = 'notification:' || n.id || ':deliver'
+              where n.data->>'callId' in (?) order by 1`,
+          [ids],
+        )
+      ).map((r) => r.call_id),
     });
 
     // Three bookings, the third read with stale counters: two booked with their effects, the third nothing.
@@ -302,20 +331,21 @@ describe('calendar booking statement (PostgreSQL)', () => {
       write(fs[1], tmB, at(12)),
       write(fs[2], tmA, at(13), { ...unread, reschedulesUsed: 1 }),
     ];
-    const booked = await calls.insertBookings(db.em(), batch);
+    const booked = await calls.insertBookings(db.em(), batch, effectsOf(batch));
     const ids = batch.map((w) => w.call.id);
     expect([...booked].sort()).toEqual([ids[0], ids[1]].sort());
     expect(await written(ids)).toEqual({
       calls: [ids[0], ids[1]].sort(),
       timers: [ids[0], ids[1]].map((id) => `call:${id}:v1:timers`).sort(),
+      notified: [ids[0], ids[1]].sort(),
     });
 
     // A batch where one booking overlaps a call just booked: refused as a whole (23P01), nothing of it written.
     const third = await invitedFreelancer(db.em());
     const refused = [write(fs[2], tmB, at(14)), write(third, tmA, at(12, 15))];
-    const err = await calls.insertBookings(db.em(), refused).catch((e: unknown) => e);
+    const err = await calls.insertBookings(db.em(), refused, effectsOf(refused)).catch((e: unknown) => e);
     expect(isTimeTaken(err)).toBe(true);
-    expect(await written(refused.map((w) => w.call.id))).toEqual({ calls: [], timers: [] });
+    expect(await written(refused.map((w) => w.call.id))).toEqual({ calls: [], timers: [], notified: [] });
     // Alone, the other one books.
     expect(await book(fs[2], tmB, at(14))).toBe('booked');
   });

@@ -14,7 +14,7 @@ import { CallsService } from './calls/calls.service';
 import { CancelService } from './cancel/cancel.service';
 import { AvailabilityRepository } from './data/availability.repository';
 import { BookingReadRepository } from './data/booking-read.repository';
-import { BookingWriteRepository } from './data/booking-write.repository';
+import { BookingWritesService } from './booking/booking-writes.service';
 import { CallsRepository } from './data/calls.repository';
 import { ScorecardsRepository } from './data/scorecards.repository';
 import { CalendarController } from './http/calendar.controller';
@@ -30,7 +30,7 @@ const PROVIDERS = [
   AvailabilityRepository,
   CallsRepository,
   BookingReadRepository,
-  BookingWriteRepository,
+  BookingWritesService,
   ScorecardsRepository,
   AvailabilityService,
   BookingService,

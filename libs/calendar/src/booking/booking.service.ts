@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { AppConfig, Clock, Outbox, outboxInsertPart } from '@vetting/core';
+import { AppConfig, Clock, Outbox } from '@vetting/core';
 import { User } from '@vetting/identity';
-import { NotificationsService } from '@vetting/notifications';
 import { BookingEntitlement, bookingEntitlement } from '../domain/call.rules';
 import { callAlreadyBooked, callChanged, invitationChanged, slotUnavailable } from '../domain/calendar.errors';
 import { parseInstant } from '../domain/instants';
@@ -12,7 +11,7 @@ import { FreeTime } from '../data/availability.repository';
 import { VettingCall, toCallView } from '../data/call.entities';
 import { InvitationFacts } from '../data/calls.repository';
 import { BookingReadRepository } from '../data/booking-read.repository';
-import { BookingWriteRepository } from '../data/booking-write.repository';
+import { BookingWritesService } from './booking-writes.service';
 import { isDuplicateCall, isRetryable, isTimeTaken } from '../data/call-conflicts';
 import { CallTimersService, scheduleTimersEffect } from '../call-timers/call-timers.service';
 import { CallNoticesService, CallParticipants } from '../invites/call-notices.service';
@@ -49,12 +48,11 @@ export class BookingService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly reads: BookingReadRepository,
-    private readonly writes: BookingWriteRepository,
+    private readonly writes: BookingWritesService,
     private readonly notices: CallNoticesService,
     private readonly timers: CallTimersService,
     private readonly outbox: Outbox,
     private readonly slotList: SlotListService,
-    private readonly notifications: NotificationsService,
   ) {}
 
   /** The freelancer's free slots (SlotListService: cached per category, invalidated by the database). */
@@ -159,13 +157,10 @@ export class BookingService {
     };
     const body = `Your vetting call is booked for ${call.startsAt.toISOString()}.`;
     const notices = this.notices.participantNotices(call, 'call.booked', 'Vetting call booked', body, {}, participants);
-    const effects = (suffix: string) => [
-      outboxInsertPart(`timers${suffix}`, `c${suffix}`, [scheduleTimersEffect(call.id, call.version)]),
-      this.notifications.notifyManyPart(`notices${suffix}`, `c${suffix}`, notices),
-    ];
+    const timers = [scheduleTimersEffect(call.id, call.version)];
     try {
-      // With the bookings of the same turn of the event loop, in one statement (BookingWriteRepository).
-      const booked = await this.writes.write({ call, read, now, details, effects });
+      // With the bookings of the same turn of the event loop, in one statement (BookingWritesService).
+      const booked = await this.writes.write({ call, read, now, details, timers, notices });
       if (!booked) return 'changed';
       this.outbox.nudge(); // the statement committed its outbox rows
       return call;

@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { SqlPart, executePrepared, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
 import { ACTIVE_SQL } from './availability.repository';
+import { BOOKINGS_SQL, BookingRow, bookingArrays } from './bookings-insert.repository';
 import {
   FACTS_COLUMNS,
   FactsRow,
@@ -16,6 +17,7 @@ import {
 import { ACTIVE_CALL_STATUSES, CallHistoryEntry, VettingCall } from './call.entities';
 
 export type { InvitationFacts } from './invitation-facts.repository';
+export type { BookingRow } from './bookings-insert.repository';
 
 type CallRow = {
   id: string;
@@ -66,74 +68,6 @@ function fromCallRow(r: CallRow): VettingCall {
     createdAt: date(r.created_at)!,
     updatedAt: date(r.updated_at)!,
   });
-}
-
-/** One booking for `CallsRepository.insertBooking(s)`. */
-export interface BookingWrite {
-  call: VettingCall;
-  read: { reschedulesUsed: number; freeRebooking: boolean; hasCancelledCall: boolean };
-  now: DateTime;
-  details: Record<string, unknown>;
-  /** The CTEs of the effects the booking owes, named with `suffix` and gated on its call's CTE `c${suffix}`. */
-  effects: (suffix: string) => readonly SqlPart[];
-}
-
-/** The booking statement of `writes`, the CTEs of each named with its suffix; it selects the ids booked. */
-function bookingStatement(writes: readonly BookingWrite[], suffixes: readonly string[]) {
-  const params: unknown[] = [];
-  const ctes = writes.map(({ call, read, now, details, effects }, k) => {
-    const s = suffixes[k];
-    const parts = effects(s);
-    params.push(
-      call.rescheduleCount,
-      call.invitationId,
-      call.freelancerId,
-      read.reschedulesUsed,
-      read.freeRebooking,
-      now.toJSDate(),
-      read.hasCancelledCall,
-      call.id,
-      call.freelancerId,
-      call.talentManagerId,
-      call.program,
-      call.categorySlug,
-      call.startsAt,
-      call.endsAt,
-      call.rescheduleCount,
-      call.freeRebooking,
-      call.createdAt,
-      call.updatedAt,
-      randomUUID(),
-      call.createdAt,
-      call.freelancerId,
-      JSON.stringify(details),
-      ...parts.flatMap((e) => e.params),
-    );
-    return `inv${s} as (
-         update vetting_invitations i set reschedules_used = ?::int, free_rebooking = false
-          where i.id = ?::uuid and i.freelancer_id = ?::uuid and i.status = 'open' and i.reschedules_used = ?::int
-            and i.free_rebooking = ?::boolean
-            and not exists (select 1 from vetting_cooldowns d
-                             where d.freelancer_id = i.freelancer_id and d.program = i.program
-                               and d.until > ?::timestamptz)
-            and (?::boolean or not exists (select 1 from vetting_calls x
-                                            where x.invitation_id = i.id and x.status = 'cancelled'))
-         returning i.id
-       ), c${s} as (
-         insert into vetting_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status,
-                                    starts_at, ends_at, reschedule_count, version, ics_sequence, free_rebooking,
-                                    created_at, updated_at)
-         select ?::uuid, inv${s}.id, ?::uuid, ?::uuid, ?::text, ?::text, 'scheduled', ?::timestamptz, ?::timestamptz,
-                ?::int, 1, 0, ?::boolean, ?::timestamptz, ?::timestamptz from inv${s}
-         returning id
-       ), h${s} as (
-         insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
-         select ?::uuid, c${s}.id, ?::timestamptz, ?::uuid, 'freelancer', 'booked', null, 'scheduled', ?::jsonb from c${s}
-       )${parts.map((e) => `, ${e.sql}`).join('')}`;
-  });
-  const sql = `with ${ctes.join(', ')}
-       ${suffixes.map((s) => `select id from c${s}`).join(' union all ')}`;
-  return { sql, params };
 }
 
 /** The conditional reschedule found the call changed (another reschedule or a cancel won): roll back. */
@@ -213,29 +147,83 @@ export class CallsRepository {
   async insertBooking(
     tem: EntityManager,
     call: VettingCall,
-    read: BookingWrite['read'],
+    read: BookingRow['read'],
     now: DateTime,
     details: Record<string, unknown>,
     effects: readonly SqlPart[] = [],
   ): Promise<boolean> {
-    const { sql, params } = bookingStatement([{ call, read, now, details, effects: () => effects }], ['']);
-    const rows = await executePrepared<{ id: string }>(tem, sql, params);
+    const rows = await executePrepared<{ id: string }>(
+      tem,
+      `with inv as (
+         update vetting_invitations i set reschedules_used = ?::int, free_rebooking = false
+          where i.id = ?::uuid and i.freelancer_id = ?::uuid and i.status = 'open' and i.reschedules_used = ?::int
+            and i.free_rebooking = ?::boolean
+            and not exists (select 1 from vetting_cooldowns d
+                             where d.freelancer_id = i.freelancer_id and d.program = i.program
+                               and d.until > ?::timestamptz)
+            and (?::boolean or not exists (select 1 from vetting_calls x
+                                            where x.invitation_id = i.id and x.status = 'cancelled'))
+         returning i.id
+       ), c as (
+         insert into vetting_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status,
+                                    starts_at, ends_at, reschedule_count, version, ics_sequence, free_rebooking,
+                                    created_at, updated_at)
+         select ?::uuid, inv.id, ?::uuid, ?::uuid, ?::text, ?::text, 'scheduled', ?::timestamptz, ?::timestamptz,
+                ?::int, 1, 0, ?::boolean, ?::timestamptz, ?::timestamptz from inv
+         returning id
+       ), h as (
+         insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
+         select ?::uuid, c.id, ?::timestamptz, ?::uuid, 'freelancer', 'booked', null, 'scheduled', ?::jsonb from c
+       )${effects.map((e) => `, ${e.sql}`).join('')}
+       select id from c`,
+      [
+        call.rescheduleCount,
+        call.invitationId,
+        call.freelancerId,
+        read.reschedulesUsed,
+        read.freeRebooking,
+        now.toJSDate(),
+        read.hasCancelledCall,
+        call.id,
+        call.freelancerId,
+        call.talentManagerId,
+        call.program,
+        call.categorySlug,
+        call.startsAt,
+        call.endsAt,
+        call.rescheduleCount,
+        call.freeRebooking,
+        call.createdAt,
+        call.updatedAt,
+        randomUUID(),
+        call.createdAt,
+        call.freelancerId,
+        JSON.stringify(details),
+        ...effects.flatMap((e) => e.params),
+      ],
+    );
     return rows.length > 0;
   }
 
   /**
-   * Several bookings (of distinct invitations) in one statement, each as `insertBooking` books it, its CTEs named
-   * with its 1-based position (`inv_1`, `c_1`, …; its effects gated on its own `c_k`). Atomic as one: any refusal
-   * (overlap, cap, a second active call) writes none of them, and the caller books them one by one instead.
+   * Several bookings (of distinct invitations) in one statement, each as `insertBooking` books it; the calls are
+   * inserted in (talent manager, start) order, so concurrent batches lock talent managers' rows in the same order.
+   * `effects`: CTEs whose rows are each gated on their own call's id being among those of CTE `c`. Atomic as one:
+   * any refusal (overlap, cap, a second active call) writes none of them, and the caller books them one by one.
    * Answers the ids of the calls booked (a booking whose invitation changed is not among them).
    */
-  async insertBookings(em: EntityManager, writes: readonly BookingWrite[]): Promise<Set<string>> {
-    const { sql, params } = bookingStatement(
-      writes,
-      writes.map((_, k) => `_${k + 1}`),
+  async insertBookings(
+    em: EntityManager,
+    rows: readonly BookingRow[],
+    effects: readonly SqlPart[],
+  ): Promise<Set<string>> {
+    const booked = await executePrepared<{ id: string }>(
+      em,
+      `${BOOKINGS_SQL}${effects.map((e) => `, ${e.sql}`).join('')}
+       select id from c`,
+      [...bookingArrays(rows), ...effects.flatMap((e) => e.params)],
     );
-    const rows = await executePrepared<{ id: string }>(em, sql, params);
-    return new Set(rows.map((r) => r.id));
+    return new Set(booked.map((r) => r.id));
   }
 
   /**

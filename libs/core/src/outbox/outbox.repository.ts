@@ -12,20 +12,39 @@ export interface SqlPart {
 }
 
 /**
- * The insert of `insert` below as the CTE `name` of a caller's statement: stored only when the caller's CTE
- * `gate` has a row (a refused change stores no effect); a key already stored is skipped. After such a statement
- * the caller nudges the relays (`Outbox.nudge`): there is no transaction whose commit would.
+ * Where a part's rows are stored: a CTE name — all of them when that CTE of the caller's statement has a row (a
+ * refused change stores no effect) — or `{ idsOf: cte }`, each row only when its `gateId` is among the `id`s of that
+ * CTE (the effects of several changes made by one statement, each stored only with its own change).
  */
-export function outboxInsertPart(name: string, gate: string, messages: readonly OutboxMessage[]): SqlPart {
+export type SqlGate = string | { idsOf: string };
+
+/** The condition of `gate` on recordset `x` (its `gate_id` column). */
+export const gateCondition = (gate: SqlGate) =>
+  typeof gate === 'string' ? `exists (select 1 from ${gate})` : `x.gate_id in (select id from ${gate.idsOf})`;
+
+/**
+ * The insert of `insert` below as the CTE `name` of a caller's statement, stored as `gate` says; a key already stored
+ * is skipped. After such a statement the caller nudges the relays (`Outbox.nudge`): there is no transaction whose
+ * commit would.
+ */
+export function outboxInsertPart(
+  name: string,
+  gate: SqlGate,
+  messages: readonly (OutboxMessage & { gateId?: string })[],
+): SqlPart {
   return {
     sql: `${name} as (
          insert into outbox (topic, idempotency_key, payload)
          select x.topic, x.key, x.payload
-           from jsonb_to_recordset(?::jsonb) as x(topic text, key text, payload jsonb)
-          where exists (select 1 from ${gate})
+           from jsonb_to_recordset(?::jsonb) as x(topic text, key text, payload jsonb, gate_id uuid)
+          where ${gateCondition(gate)}
          on conflict (idempotency_key) do nothing
        )`,
-    params: [JSON.stringify(messages.map((m) => ({ topic: m.topic, key: m.key, payload: m.payload ?? null })))],
+    params: [
+      JSON.stringify(
+        messages.map((m) => ({ topic: m.topic, key: m.key, payload: m.payload ?? null, gate_id: m.gateId ?? null })),
+      ),
+    ],
   };
 }
 

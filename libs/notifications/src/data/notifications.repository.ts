@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlPart } from '@vetting/core';
+import { gateCondition } from '@vetting/core';
+import type { SqlGate, SqlPart } from '@vetting/core';
 import { Notification, NotificationAttachment } from './notification.entity';
 
 export interface NewNotification {
@@ -18,7 +19,7 @@ export interface NewNotification {
 const pushOf = (n: string, p: string) =>
   `coalesce(${p}.push and not (${p}.muted_types @> jsonb_build_array(${n}.type)), true)`;
 
-const recordset = (rows: readonly NewNotification[]) =>
+const recordset = (rows: readonly (NewNotification & { gateId?: string })[]) =>
   JSON.stringify(
     rows.map((r) => ({
       id: r.id,
@@ -29,19 +30,20 @@ const recordset = (rows: readonly NewNotification[]) =>
       data: r.data ?? {},
       dedupe_key: r.dedupeKey ?? null,
       attachments: r.attachments ?? [],
+      gate_id: r.gateId ?? null,
     })),
   );
 
 /**
  * `insertMany` and the outbox rows `notifyMany` writes after it (topic `deliverTopic`, key
  * `notification:<id>:deliver`, payload a `NotificationDelivery`), as CTEs `<name>` and `<name>_deliver` of a
- * caller's statement: stored only when the caller's CTE `gate` has a row. Writes core's `outbox` so that a
+ * caller's statement, stored as `gate` says (core's `SqlGate`; each row's delivery row with it). Writes core's `outbox` so that a
  * state change and its notifications are one statement (no transaction round trips).
  */
 export function notificationsInsertPart(
   name: string,
-  gate: string,
-  rows: readonly NewNotification[],
+  gate: SqlGate,
+  rows: readonly (NewNotification & { gateId?: string })[],
   createdAt: Date,
   deliverTopic: string,
 ): SqlPart {
@@ -51,8 +53,8 @@ export function notificationsInsertPart(
          select id, user_id, type, title, body, data, dedupe_key, ?::timestamptz, attachments
            from jsonb_to_recordset(?::jsonb)
              as x(id uuid, user_id uuid, type text, title text, body text, data jsonb, dedupe_key text,
-                  attachments jsonb)
-          where exists (select 1 from ${gate})
+                  attachments jsonb, gate_id uuid)
+          where ${gateCondition(gate)}
          on conflict (dedupe_key) do nothing returning id, user_id, type, title, body, data
        ), ${name}_deliver as (
          insert into outbox (topic, idempotency_key, payload)

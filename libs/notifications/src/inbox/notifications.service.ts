@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { Clock, Outbox, SqlPart, withContext } from '@vetting/core';
+import { Clock, Outbox, SqlGate, SqlPart, withContext } from '@vetting/core';
 import { LivePublisher, userRoom } from '@vetting/live';
 import { Notification, NotificationAttachment, toNotificationView } from '../data/notification.entity';
 import { NotificationsRepository, notificationsInsertPart } from '../data/notifications.repository';
@@ -168,11 +168,12 @@ export class NotificationsService {
 
   /**
    * `notifyMany` as CTEs of the caller's own statement (the notifications and their delivery rows are stored by
-   * the statement that makes the change owing them, only when its CTE `gate` has a row). Its delivery rows are
+   * the statement that makes the change owing them, as `gate` says: when its CTE has a row, or each with the change
+   * its `gateId` names). Its delivery rows are
    * one `NOTIFICATION_DELIVER` row per stored notification (keyed by its id, delivered once by `deliver`), not a
    * batch row. The caller nudges the outbox relays once the statement is done.
    */
-  notifyManyPart(name: string, gate: string, inputs: NotifyInput[]): SqlPart {
+  notifyManyPart(name: string, gate: SqlGate, inputs: (NotifyInput & { gateId?: string })[]): SqlPart {
     const rows = inputs.map((i) => ({ id: randomUUID(), ...i }));
     return notificationsInsertPart(name, gate, rows, this.clock.now().toJSDate(), NOTIFICATION_DELIVER);
   }
