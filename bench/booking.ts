@@ -9,6 +9,10 @@
  *  (c) baseline, right after each (b) at the same concurrency: a bare insert of a vetting_calls-shaped row
  *      (same exclusion constraint, no foreign keys) + one BullMQ queue.add per row → ops/s, and the ratio
  *      (target: baseline ≤ 6× the HTTP booking rate).
+ *  Before them, BENCH_WARMUP (600) bookings in a category of their own, untimed (0: none): the first bookings of an
+ *  api pay for V8's compilation of the booking path and for each pooled connection's first plans of its prepared
+ *  statements (PostgreSQL plans a prepared statement afresh on its first five executions per connection); the rounds
+ *  measure an api that has served bookings before, as a running one has.
  *  (b) and (c) run in BENCH_ROUNDS (3) paired rounds, each in a category of its own (its own talent managers
  *  and freelancers, so each round has the whole booking horizon); the targets are judged on the medians over
  *  the rounds (a single ~2.5 s round moves by ±25 % on a shared 2-core machine).
@@ -202,8 +206,12 @@ async function main(): Promise<void> {
   const tmCount = envInt('BENCH_TMS', 20);
   const n = envInt('BENCH_N', 1000);
   const rounds = envInt('BENCH_ROUNDS', 3);
-  if (rounds < 1 || rounds > SUSTAINED_CATEGORIES.length)
-    throw new Error(`BENCH_ROUNDS must be 1–${SUSTAINED_CATEGORIES.length} (one category per round)`);
+  const warmupN = envInt('BENCH_WARMUP', 600);
+  // The warm-up books in the last category, the rounds in the first ones.
+  const roundCategories = SUSTAINED_CATEGORIES.length - (warmupN > 0 ? 1 : 0);
+  if (rounds < 1 || rounds > roundCategories)
+    throw new Error(`BENCH_ROUNDS must be 1–${roundCategories} (one category per round, and one for the warm-up)`);
+  const warmupCategory = SUSTAINED_CATEGORIES[SUSTAINED_CATEGORIES.length - 1];
   const concurrency = envInt('BENCH_CONCURRENCY', 32);
   const prepConcurrency = envInt('BENCH_PREP_CONCURRENCY', 8);
   // BENCH_PREP=http: every freelancer registers through POST /api/auth/register (~100 ms of bcrypt each, ~3 min).
@@ -248,8 +256,16 @@ async function main(): Promise<void> {
     );
     roundsPrep.push({ categorySlug, bookers: await invited(Array.from({ length: n }, () => categorySlug)) });
   }
+  const warmupBookers = warmupN > 0 ? await invited(Array.from({ length: warmupN }, () => warmupCategory)) : [];
+  if (warmupN > 0)
+    await createTalentManagers(
+      api.baseUrl,
+      admin,
+      Array.from({ length: tmCount }, () => ({ categorySlug: warmupCategory })),
+      prepConcurrency,
+    );
   console.log(
-    `prep: ${rounds} × (${tmCount} talent managers + ${n} freelancers) ${httpPrep ? 'registered over HTTP (bcrypt each)' : 'seeded in the database (one bcrypt hash, tokens from the api TokenService)'} and invited over HTTP in ${fmt((performance.now() - prepStart) / 1000)} s (concurrency ${prepConcurrency}; not timed)`,
+    `prep: ${rounds} × (${tmCount} talent managers + ${n} freelancers)${warmupN > 0 ? ` + warm-up (${tmCount} + ${warmupN} in ${warmupCategory})` : ''} ${httpPrep ? 'registered over HTTP (bcrypt each)' : 'seeded in the database (one bcrypt hash, tokens from the api TokenService)'} and invited over HTTP in ${fmt((performance.now() - prepStart) / 1000)} s (concurrency ${prepConcurrency}; not timed)`,
   );
 
   // ---- (a) race --------------------------------------------------------------------------------
@@ -290,6 +306,24 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SLOT_VERSIONS === 'off') {
     await pg.query('alter table vetting_calls disable trigger vetting_calls_bump_slot_version');
     console.log('  DIAGNOSTIC: slot-version trigger disabled for (b) (BENCH_SLOT_VERSIONS=off)');
+  }
+  if (warmupN > 0) {
+    const firstSlot = Math.ceil((Date.now() + 2 * 3600_000) / CALL_MS) * CALL_MS;
+    const warm = await runHttp(
+      api.baseUrl,
+      warmupBookers.map((f, i) => ({
+        method: 'POST',
+        path: '/api/vetting/calls',
+        token: f.token,
+        body: { invitationId: f.invitationId, startsAt: new Date(firstSlot + i * CALL_MS).toISOString() },
+      })),
+      concurrency,
+    );
+    const w = describeResults(warm.results);
+    console.log(
+      `
+warm-up (not a figure): ${warmupN} bookings in ${warmupCategory} in ${fmt(warm.wallMs, 0)} ms (${fmt(w.ok / (warm.wallMs / 1000), 1)}/s), ${w.ok} × 201, others ${JSON.stringify(w.byCode)}`,
+    );
   }
   const roundResults: RoundResult[] = [];
   for (const [k, { categorySlug, bookers }] of roundsPrep.entries()) {
@@ -411,7 +445,7 @@ async function main(): Promise<void> {
         wallMs: round(race.wallMs, 0),
         activeRows: Number(raceRows.rows[0].n),
       },
-      config: { bookings: n, talentManagers: tmCount, concurrency, pgPool: poolSize, rounds },
+      config: { bookings: n, talentManagers: tmCount, concurrency, pgPool: poolSize, rounds, warmup: warmupN },
       rounds: roundResults,
       median: { perSecond: round(medianRate, 1), ratio: round(medianRatio, 2) },
       targets: [...raceTargets, throughputTarget, ratioTarget],
