@@ -160,21 +160,36 @@ export function offsetTables(bounds: Bounds): (zone: IANAZone) => OffsetFn {
   };
 }
 
-/** Start instants (UTC ms, ascending, unique) of the slots one TM offers within `bounds`. */
+/** A schedule's zone, weekly windows by ISO weekday and closed days, parsed (see `parseSchedule`). */
+export interface ParsedSchedule {
+  zone: IANAZone | null;
+  byWeekday: ParsedWindow[][];
+  closedDays: Set<number>;
+}
+
+/** The parts of a schedule `slotStartsMs` works on: its valid zone, windows and exception days. */
+export function parseSchedule(s: TalentManagerSchedule): ParsedSchedule {
+  const closedDays = new Set<number>();
+  for (const e of s.exceptions ?? []) {
+    if (e && isIsoCalendarDate(e.date)) closedDays.add(dayNumberOfIsoDate(e.date));
+  }
+  return { zone: ianaZone(s.timeZone), byWeekday: windowsByWeekday(s.weekly), closedDays };
+}
+
+/**
+ * Start instants (UTC ms, ascending, unique) of the slots one TM offers within `bounds`. `parsed`: the schedule
+ * already parsed (`parseSchedule(s)`), when the caller reuses it.
+ */
 export function slotStartsMs(
   s: TalentManagerSchedule,
   bookings: BookingIndex,
   bounds: Bounds,
   offsetsFor: (zone: IANAZone) => OffsetFn,
+  parsed: ParsedSchedule = parseSchedule(s),
 ): number[] {
-  const ianaZoneOfTm = ianaZone(s.timeZone);
+  const { zone: ianaZoneOfTm, byWeekday, closedDays } = parsed;
   if (!ianaZoneOfTm) return [];
   const offset = offsetsFor(ianaZoneOfTm);
-  const byWeekday = windowsByWeekday(s.weekly);
-  const closedDays = new Set<number>();
-  for (const e of s.exceptions ?? []) {
-    if (e && isIsoCalendarDate(e.date)) closedDays.add(dayNumberOfIsoDate(e.date));
-  }
   const { callMs, lo, hi } = bounds;
   const out: number[] = [];
   let sorted = true;

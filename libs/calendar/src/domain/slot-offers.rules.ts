@@ -9,7 +9,9 @@ import {
   UTC,
   compareIds,
   indexBookings,
+  ParsedSchedule,
   offsetTables,
+  parseSchedule,
   slotBounds,
   slotStartsMs,
   utcFactory,
@@ -118,6 +120,13 @@ export function offersSlot(
 }
 
 /**
+ * Schedules parsed by `talentManagersOffering`, by the schedule object: the bookings read together share their
+ * category's schedule objects (BookingReadRepository), which are read, never changed. A schedule object is treated
+ * as immutable once offered here.
+ */
+const parsedSchedules = new WeakMap<TalentManagerSchedule, ParsedSchedule>();
+
+/**
  * The ids of the schedules offering `startsAt`, in schedule order: `schedules.filter(s => offersSlot(s, …))`
  * (a spec pins the two together), with the bounds, the zones' offset tables and each TM's booking index
  * computed once for all schedules instead of once per schedule.
@@ -148,7 +157,12 @@ export function talentManagersOffering(
       index = indexBookings(byTm.get(s.talentManagerId) ?? [], s.talentManagerId);
       indexes.set(s.talentManagerId, index);
     }
-    if (slotStartsMs(s, index, bounds, offsets).includes(at)) offering.push(s.talentManagerId);
+    let parsed = parsedSchedules.get(s);
+    if (!parsed) {
+      parsed = parseSchedule(s);
+      parsedSchedules.set(s, parsed);
+    }
+    if (slotStartsMs(s, index, bounds, offsets, parsed).includes(at)) offering.push(s.talentManagerId);
   }
   return offering;
 }

@@ -126,4 +126,41 @@ describe('TokenService', () => {
       jwt.sign({ sub: 'user-1', role: 'admin', ver: '0', iat: now }, { secret: SECRET, expiresIn: 60 }),
     );
   });
+
+  it('a token verified before is checked for expiry again, not trusted beyond it', () => {
+    const { tokens, clock } = setup();
+    const token = tokens.issue({ id: 'user-1', role: 'client', tokenVersion: 2 });
+    const first = tokens.verify(token);
+    expect(tokens.verify(token)).toEqual(first);
+    expect(Object.isFrozen(tokens.verify(token))).toBe(true);
+    clock.advance({ minutes: 60 });
+    expectUnauthenticated(tokens, token);
+    expectUnauthenticated(tokens, token);
+  });
+
+  it('remembers a verified token by its exact text: a tampered copy is verified afresh and refused', () => {
+    const { tokens } = setup();
+    const token = tokens.issue({ id: 'user-1', role: 'freelancer', tokenVersion: 0 });
+    expect(tokens.verify(token).sub).toBe('user-1');
+    const last = token.at(-1) === 'A' ? 'B' : 'A';
+    expectUnauthenticated(tokens, token.slice(0, -1) + last);
+    expect(tokens.verify(token).role).toBe('freelancer');
+  });
+
+  it('does not remember a token with nbf: it is verified (and refused before nbf) every time', () => {
+    const { tokens, clock } = setup();
+    const jwt = new JwtService({});
+    const now = START.toSeconds();
+    const token = jwt.sign({ sub: 'user-1', role: 'admin', ver: 0, iat: now }, { secret: SECRET, expiresIn: 3600 });
+    expect(tokens.verify(token).sub).toBe('user-1');
+    const later = jwt.sign(
+      { sub: 'user-1', role: 'admin', ver: 0, iat: now, nbf: now + 60 },
+      { secret: SECRET, expiresIn: 3600 },
+    );
+    expectUnauthenticated(tokens, later);
+    clock.advance({ seconds: 61 });
+    expect(tokens.verify(later).sub).toBe('user-1');
+    clock.set(START); // before nbf again: refused, since it was not remembered
+    expectUnauthenticated(tokens, later);
+  });
 });

@@ -13,8 +13,17 @@ export interface TokenClaims {
   exp: number;
 }
 
+/** Most verified tokens remembered (the oldest are forgotten first). */
+const MAX_VERIFIED = 10_000;
+
 @Injectable()
 export class TokenService {
+  /**
+   * Tokens whose signature and claims were verified, by their text: the signature's check gives the same answer for
+   * the same text and key every time, so a token seen before only has its expiry checked again (a session's
+   * revocation is the caller's `token_version` read, on every request). Tokens with `nbf` are not remembered.
+   */
+  private readonly verified = new Map<string, Readonly<TokenClaims>>();
   /** A ready HMAC key: with a string secret, jsonwebtoken first tries (and fails) to read a public key each call. */
   private readonly key: KeyObject;
 
@@ -39,20 +48,32 @@ export class TokenService {
   }
 
   /** Verifies signature and expiry (a token without `exp` is refused); throws 401 UNAUTHENTICATED otherwise. */
-  verify(token: string | undefined): TokenClaims {
+  verify(token: string | undefined): Readonly<TokenClaims> {
     if (!token) throw tokenRequired();
+    const now = Math.floor(this.clock.nowMillis() / 1000);
+    const known = this.verified.get(token);
+    if (known) {
+      if (now < known.exp) return known; // jsonwebtoken's rule: expired from `exp` on
+      this.verified.delete(token);
+      throw tokenInvalid();
+    }
+    let claims: TokenClaims;
     try {
-      const claims = this.jwt.verify<TokenClaims>(token, {
+      claims = this.jwt.verify<TokenClaims>(token, {
         secret: this.key as unknown as string,
         algorithms: ['HS256'],
-        clockTimestamp: Math.floor(this.clock.nowMillis() / 1000),
+        clockTimestamp: now,
       });
       if (typeof claims.sub !== 'string') throw new Error('no subject');
       if (typeof claims.exp !== 'number') throw new Error('no expiry');
       if (!Number.isInteger(claims.ver)) throw new Error('no token version');
-      return claims;
     } catch {
       throw tokenInvalid();
     }
+    if ((claims as { nbf?: unknown }).nbf === undefined) {
+      if (this.verified.size >= MAX_VERIFIED) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, Object.freeze(claims));
+    }
+    return claims;
   }
 }
