@@ -268,6 +268,10 @@ async function main(): Promise<void> {
     `prep: ${rounds} × (${tmCount} talent managers + ${n} freelancers)${warmupN > 0 ? ` + warm-up (${tmCount} + ${warmupN} in ${warmupCategory})` : ''} ${httpPrep ? 'registered over HTTP (bcrypt each)' : 'seeded in the database (one bcrypt hash, tokens from the api TokenService)'} and invited over HTTP in ${fmt((performance.now() - prepStart) / 1000)} s (concurrency ${prepConcurrency}; not timed)`,
   );
 
+  // The statistics autovacuum would gather on a running system (the seeding above happened seconds ago): without
+  // them the planner takes the freshly filled tables for nearly empty ones.
+  await pg.query('analyze');
+
   // ---- (a) race --------------------------------------------------------------------------------
   const raceSlot = DateTime.fromMillis(Math.ceil((Date.now() + 3 * 3600_000) / CALL_MS) * CALL_MS, { zone: 'utc' });
   await waitForQuiet('race');

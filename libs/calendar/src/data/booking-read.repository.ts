@@ -25,7 +25,8 @@ const BOOKING_READ_SQL = `with r as (
                                        'category_slug', inv.category_slug, 'status', inv.status,
                                        'reschedules_used', inv.reschedules_used, 'free_rebooking', inv.free_rebooking)
            end as invitation
-      from r left join vetting_invitations inv on inv.id = r.invitation_id
+      -- the ids as an array: primary-key lookups, never a scan of every invitation
+      from r left join (select * from vetting_invitations v where v.id = any($1::uuid[])) inv on inv.id = r.invitation_id
   ), k as (
     select category_slug, min(lo) as lo, max(hi) as hi, min(start_at) as start_at
       from f where category_slug is not null group by category_slug

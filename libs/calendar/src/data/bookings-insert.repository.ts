@@ -15,7 +15,7 @@ export interface BookingRow {
 /**
  * `insertBooking` for several bookings (of distinct invitations) as one statement of one shape whatever their number
  * (a prepared statement planned once per connection, not once per batch size): the bookings travel as arrays, `w`
- * one row each. Parameters: `bookingArrays`, then the effects'.
+ * one row each. Parameters: `bookingArrays` (the last one, the invitation ids again, is the update's), then the effects'.
  */
 export const BOOKINGS_SQL = `with w as (
          select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::int[], ?::int[], ?::boolean[], ?::timestamptz[],
@@ -27,7 +27,9 @@ export const BOOKINGS_SQL = `with w as (
        ), inv as (
          update vetting_invitations i set reschedules_used = w.reschedule_count, free_rebooking = false
            from w
-          where i.id = w.invitation_id and i.freelancer_id = w.freelancer_id and i.status = 'open'
+          -- the ids again as an array: primary-key lookups, never a scan of every open invitation
+          where i.id = any(?::uuid[]) and i.id = w.invitation_id and i.freelancer_id = w.freelancer_id
+            and i.status = 'open'
             and i.reschedules_used = w.read_reschedules and i.free_rebooking = w.read_free_rebooking
             and not exists (select 1 from vetting_cooldowns d
                              where d.freelancer_id = i.freelancer_id and d.program = i.program and d.until > w.now)
@@ -71,5 +73,6 @@ export const bookingArrays = (rows: readonly BookingRow[]) => {
     col((r) => r.call.updatedAt),
     col(() => randomUUID()),
     col((r) => JSON.stringify(r.details)),
+    col((r) => r.call.invitationId),
   ];
 };
