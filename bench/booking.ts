@@ -9,7 +9,7 @@
  *  (c) baseline, right after each (b) at the same concurrency: a bare insert of a vetting_calls-shaped row
  *      (same exclusion constraint, no foreign keys) + one BullMQ queue.add per row → ops/s, and the ratio
  *      (target: baseline ≤ 6× the HTTP booking rate).
- *  Before them, BENCH_WARMUP (600) bookings in a category of their own, untimed (0: none): the first bookings of an
+ *  Before them, BENCH_WARMUP (1200) bookings in a category of their own, untimed (0: none): the first bookings of an
  *  api pay for V8's compilation of the booking path and for each pooled connection's first plans of its prepared
  *  statements (PostgreSQL plans a prepared statement afresh on its first five executions per connection); the rounds
  *  measure an api that has served bookings before, as a running one has.
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
   const tmCount = envInt('BENCH_TMS', 20);
   const n = envInt('BENCH_N', 1000);
   const rounds = envInt('BENCH_ROUNDS', 3);
-  const warmupN = envInt('BENCH_WARMUP', 600);
+  const warmupN = envInt('BENCH_WARMUP', 1200);
   // The warm-up books in the last category, the rounds in the first ones.
   const roundCategories = SUSTAINED_CATEGORIES.length - (warmupN > 0 ? 1 : 0);
   if (rounds < 1 || rounds > roundCategories)
@@ -218,6 +218,8 @@ async function main(): Promise<void> {
   const httpPrep = process.env.BENCH_PREP === 'http';
   if (n > tmCount * 48 * 29)
     throw new Error(`BENCH_N=${n} is more than ${tmCount} talent managers can take in the booking horizon`);
+  if (warmupN * CALL_MS > 28 * 86_400_000)
+    throw new Error(`BENCH_WARMUP=${warmupN} distinct 30-min slots do not fit in the 30-day booking horizon`);
   if (n * CALL_MS > 28 * 86_400_000)
     throw new Error(`BENCH_N=${n} distinct 30-min slots do not fit in the 30-day booking horizon`);
 
