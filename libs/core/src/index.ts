@@ -47,6 +47,7 @@ export { OutboxRepository, gateCondition, outboxInsertPart } from './outbox/outb
 export type { SqlGate } from './outbox/outbox.repository';
 export { executePrepared, onPooledConnection } from './database/prepared';
 export type { PooledConnection } from './database/prepared';
+export { TurnBatch } from './database/turn-batch';
 export type { SqlPart } from './outbox/outbox.repository';
 export { OutboxModule, OutboxRelayModule } from './outbox/outbox.module';
 export { Reconciler } from './reconcile/reconciler';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { OutboxMessage, SqlPart, outboxInsertPart } from '@vetting/core';
+import { OutboxMessage, SqlPart, TurnBatch, outboxInsertPart } from '@vetting/core';
 import { NotificationsService, NotifyInput } from '@vetting/notifications';
 import { BookingRow, CallsRepository } from '../data/calls.repository';
 import { isDuplicateCall, isRetryable, isTimeTaken } from '../data/call-conflicts';
@@ -30,7 +30,7 @@ interface PendingWrite {
  */
 @Injectable()
 export class BookingWritesService {
-  private batch: PendingWrite[] | null = null;
+  private readonly batch = new TurnBatch<PendingWrite>((batch) => void this.flush(batch));
 
   constructor(
     private readonly orm: MikroORM,
@@ -40,17 +40,7 @@ export class BookingWritesService {
 
   /** As `insertBooking` outside a transaction: true booked, false the invitation changed; a refusal is thrown. */
   write(write: BookingToWrite): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      if (!this.batch) {
-        const batch: PendingWrite[] = [];
-        this.batch = batch;
-        setImmediate(() => {
-          if (this.batch === batch) this.batch = null;
-          void this.flush(batch);
-        });
-      }
-      this.batch.push({ write, resolve, reject });
-    });
+    return new Promise((resolve, reject) => this.batch.add({ write, resolve, reject }));
   }
 
   private async flush(batch: PendingWrite[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
-import { MAX_VETTING_CALL_LENGTH, onPooledConnection, withContext } from '@vetting/core';
+import { MAX_VETTING_CALL_LENGTH, TurnBatch, onPooledConnection, withContext } from '@vetting/core';
 import { BookedInterval, TalentManagerSchedule, utcFactory } from '../domain/slot-grid.rules';
 import { SlotListFacts } from '../domain/slot-cache.rules';
 import { ACTIVE_CALL_STATUSES, TalentManagerAvailability } from './call.entities';
@@ -30,7 +30,8 @@ export interface FreeTime {
 /** Whose category: a slug, or the category of an invitation (read in the same statement). */
 export type CategoryOf = { categorySlug: string } | { invitationId: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A batch's ids are checked first: one malformed id must not fail the others' statement. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One row per request of the batch (`i`: its 1-based position), see `slotListFacts`. */
 const SLOT_LIST_FACTS_SQL = `select r.i, inv.freelancer_id, inv.status, inv.category_slug,
@@ -199,15 +200,7 @@ export class AvailabilityRepository {
     now: DateTime,
   ): Promise<SlotListFacts & { categoryVersion: string }> {
     return new Promise((resolve, reject) => {
-      if (!this.factsBatch) {
-        const batch: FactsRequest[] = [];
-        this.factsBatch = batch;
-        setImmediate(() => {
-          if (this.factsBatch === batch) this.factsBatch = null;
-          this.readFacts(batch).catch((err) => batch.forEach((r) => r.reject(err)));
-        });
-      }
-      this.factsBatch.push({
+      this.factsBatch.add({
         invitationId: UUID.test(invitationId) ? invitationId : null,
         freelancerId,
         now: now.toJSDate(),
@@ -217,7 +210,9 @@ export class AvailabilityRepository {
     });
   }
 
-  private factsBatch: FactsRequest[] | null = null;
+  private readonly factsBatch = new TurnBatch<FactsRequest>((batch) =>
+    this.readFacts(batch).catch((err) => batch.forEach((r) => r.reject(err))),
+  );
 
   private async readFacts(batch: FactsRequest[]): Promise<void> {
     const rows: FactsRow[] = await onPooledConnection(

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
-import { onPooledConnection } from '@vetting/core';
-import { ACTIVE_SQL, FreeTime, bookedWindow, fromJson, toFreeTime } from './availability.repository';
+import { TurnBatch, onPooledConnection } from '@vetting/core';
+import { ACTIVE_SQL, FreeTime, UUID, bookedWindow, fromJson, toFreeTime } from './availability.repository';
 import { FactsRow, InvitationFacts, toInvitationFacts } from './invitation-facts.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The booking reads of one batch in one statement. Per request (`r`, `i`: its 1-based position): the invitation
@@ -72,7 +70,9 @@ interface BookingReadRequest {
  */
 @Injectable()
 export class BookingReadRepository {
-  private batch: BookingReadRequest[] | null = null;
+  private readonly batch = new TurnBatch<BookingReadRequest>((batch) =>
+    this.readBatch(batch).catch((err) => batch.forEach((r) => r.reject(err))),
+  );
 
   constructor(private readonly em: EntityManager) {}
 
@@ -84,15 +84,7 @@ export class BookingReadRepository {
     to: DateTime,
   ): Promise<{ facts: InvitationFacts; free: FreeTime }> {
     return new Promise((resolve, reject) => {
-      if (!this.batch) {
-        const batch: BookingReadRequest[] = [];
-        this.batch = batch;
-        setImmediate(() => {
-          if (this.batch === batch) this.batch = null;
-          this.readBatch(batch).catch((err) => batch.forEach((r) => r.reject(err)));
-        });
-      }
-      this.batch.push({
+      this.batch.add({
         // One malformed id must not fail the others' statement: it reads as no invitation.
         invitationId: UUID.test(invitationId) ? invitationId : null,
         freelancerId,
