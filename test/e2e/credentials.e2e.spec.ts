@@ -342,6 +342,41 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
     expect(history.body.reviews.map((r: { outcome: string }) => r.outcome)).toEqual(['rejected']);
   });
 
+  it('two reviews of one pending profile at once: one decision is taken, the other is PROFILE_NOT_PENDING; one review, one notification', async () => {
+    const f = await registerUser(t);
+    await t
+      .http()
+      .put('/api/freelancers/me/profile')
+      .set(bearer(f.token))
+      .send({ title: 'Bookkeeper', categorySlugs: ['accounting-consulting'], skills: ['Bookkeeping'] })
+      .expect(200);
+    const submitted = await t.http().post('/api/freelancers/me/profile/submit').set(bearer(f.token));
+    expect(submitted.body.status).toBe('pending_review');
+    const review = (decision: string) =>
+      t
+        .http()
+        .post(`/api/admin/profiles/${f.user.id}/review`)
+        .set(bearer(admin))
+        .send({ decision, reason: `decided ${decision}` });
+    const answers = await Promise.all([review('approved'), review('rejected'), review('approved'), review('rejected')]);
+    const taken = answers.filter((a) => a.status === 200);
+    expect(taken).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).toEqual([
+      'PROFILE_NOT_PENDING',
+      'PROFILE_NOT_PENDING',
+      'PROFILE_NOT_PENDING',
+    ]);
+    const decision = taken[0].body.status;
+    const profile = await t.http().get('/api/freelancers/me/profile').set(bearer(f.token));
+    expect(profile.body.approvalStatus).toBe(decision);
+    const history = await t.http().get('/api/freelancers/me/profile/reviews').set(bearer(f.token));
+    expect(history.body.reviews.map((r: { outcome: string }) => r.outcome)).toEqual(['pending_review', decision]);
+    const inbox = await t.http().get('/api/notifications').set(bearer(f.token));
+    expect(inbox.body.items.filter((n: { type: string }) => n.type.startsWith('profile.'))).toEqual([
+      expect.objectContaining({ type: decision === 'approved' ? 'profile.approved' : 'profile.rejected' }),
+    ]);
+  });
+
   it('a passing scorecard + verified identity + fresh profile → Expert-Vetted, visible to enterprise, hidden from marketplace', async () => {
     const tm = await talentManager(t, admin, 'web-mobile-software-dev');
     const f = await invitedFreelancer(t, admin, 'web-mobile-software-dev');

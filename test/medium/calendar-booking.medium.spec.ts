@@ -19,7 +19,7 @@ import { MediumDatabase, openMediumDatabase } from '../support/medium-database';
 import { dayLoad, draftCall, insertTalentManager, invitedFreelancer } from '../support/calendar-medium';
 
 /*
- * The booking statement (CallsRepository.insertBooking, one CTE over talent's invitations and cooldowns and
+ * The booking statement (CallsRepository.insertBooking(s), one CTE over talent's invitations and cooldowns and
  * the calendar's calls) and the "who is free" read, against real PostgreSQL: races are settled by the
  * database, and each rule the SQL enforces gives the same answer as its TypeScript twin.
  */

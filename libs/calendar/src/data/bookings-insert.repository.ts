@@ -1,5 +1,5 @@
-// The SQL of `CallsRepository.insertBookings` (several bookings in one statement) and its parameters (split out of
-// calls.repository.ts to keep it under 400 lines).
+// The booking statement of `CallsRepository.insertBookings` (one or several bookings in one statement; a single
+// booking is the same statement with one row) and its parameters (split out of calls.repository.ts to keep it short).
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { VettingCall } from './call.entities';
@@ -13,7 +13,7 @@ export interface BookingRow {
 }
 
 /**
- * `insertBooking` for several bookings (of distinct invitations) as one statement of one shape whatever their number
+ * One or several bookings (of distinct invitations) as one statement of one shape whatever their number
  * (a prepared statement planned once per connection, not once per batch size): the bookings travel as arrays, `w`
  * one row each. Parameters: `bookingArrays` (the last one, the invitation ids again, is the update's), then the effects'.
  */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode, MikroORM } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { SqlPart, executePrepared, withContext } from '@vetting/core';
 import { User } from '@vetting/identity';
@@ -76,7 +75,7 @@ export class StaleCall extends Error {}
 /*
  * Rules this SQL enforces again, and their TypeScript twins (test/medium/calendar-*.medium.spec.ts pins them):
  *  - one booking per invitation, open, no cooldown, rebooking after a cancel costs a reschedule:
- *    `bookingEntitlement` (domain/call.rules.ts) ⇔ the `inv` CTE of `insertBooking`;
+ *    `bookingEntitlement` (domain/call.rules.ts) ⇔ the `inv` CTE of `BOOKINGS_SQL` (data/bookings-insert.repository.ts);
  *  - the reschedule limit and notice: `assertCanReschedule` (domain/call.rules.ts) ⇔ `moveIfCurrent`;
  *  - no overlap and the daily cap: `offersSlot` (domain/slot-offers.rules.ts) ⇔ the exclusion constraint
  *    and `talent_manager_day_load_cap` (the `vetting_calls_day_load` trigger) on every insert and move.
@@ -152,57 +151,9 @@ export class CallsRepository {
     details: Record<string, unknown>,
     effects: readonly SqlPart[] = [],
   ): Promise<boolean> {
-    const rows = await executePrepared<{ id: string }>(
-      tem,
-      `with inv as (
-         update vetting_invitations i set reschedules_used = ?::int, free_rebooking = false
-          where i.id = ?::uuid and i.freelancer_id = ?::uuid and i.status = 'open' and i.reschedules_used = ?::int
-            and i.free_rebooking = ?::boolean
-            and not exists (select 1 from vetting_cooldowns d
-                             where d.freelancer_id = i.freelancer_id and d.program = i.program
-                               and d.until > ?::timestamptz)
-            and (?::boolean or not exists (select 1 from vetting_calls x
-                                            where x.invitation_id = i.id and x.status = 'cancelled'))
-         returning i.id
-       ), c as (
-         insert into vetting_calls (id, invitation_id, freelancer_id, talent_manager_id, program, category_slug, status,
-                                    starts_at, ends_at, reschedule_count, version, ics_sequence, free_rebooking,
-                                    created_at, updated_at)
-         select ?::uuid, inv.id, ?::uuid, ?::uuid, ?::text, ?::text, 'scheduled', ?::timestamptz, ?::timestamptz,
-                ?::int, 1, 0, ?::boolean, ?::timestamptz, ?::timestamptz from inv
-         returning id
-       ), h as (
-         insert into call_history (id, call_id, at, actor_id, actor_role, action, from_status, to_status, details)
-         select ?::uuid, c.id, ?::timestamptz, ?::uuid, 'freelancer', 'booked', null, 'scheduled', ?::jsonb from c
-       )${effects.map((e) => `, ${e.sql}`).join('')}
-       select id from c`,
-      [
-        call.rescheduleCount,
-        call.invitationId,
-        call.freelancerId,
-        read.reschedulesUsed,
-        read.freeRebooking,
-        now.toJSDate(),
-        read.hasCancelledCall,
-        call.id,
-        call.freelancerId,
-        call.talentManagerId,
-        call.program,
-        call.categorySlug,
-        call.startsAt,
-        call.endsAt,
-        call.rescheduleCount,
-        call.freeRebooking,
-        call.createdAt,
-        call.updatedAt,
-        randomUUID(),
-        call.createdAt,
-        call.freelancerId,
-        JSON.stringify(details),
-        ...effects.flatMap((e) => e.params),
-      ],
-    );
-    return rows.length > 0;
+    // The batched statement with one row: one text of the booking SQL to keep, and one shape to plan.
+    const booked = await this.insertBookings(tem, [{ call, read, now, details }], effects);
+    return booked.has(call.id);
   }
 
   /**

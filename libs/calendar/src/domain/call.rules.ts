@@ -86,7 +86,7 @@ export interface BookingEntitlement {
  * learns most from: someone else's invitation, then a running cooldown (with when it ends), then no open
  * invitation, then a call already booked. A booking after a cancellation is a reschedule in disguise and
  * uses one up, unless it is the free rebooking owed after a talent manager's absence.
- * SQL twin: the `inv` CTE of `CallsRepository.insertBooking` (open, no running cooldown, counters as read),
+ * SQL twin: the `inv` CTE of `CallsRepository.insertBookings` (open, no running cooldown, counters as read),
  * pinned together in test/medium/calendar-booking.medium.spec.ts.
  */
 export function bookingEntitlement(

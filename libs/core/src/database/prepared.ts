@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { asDatabaseError } from '../dependencies/dependency-errors';
 
 /** node-postgres' client as knex's pool hands it out (only what the raw reads use). */
@@ -38,13 +38,14 @@ export const numberedPlaceholders = (sql: string) => {
 };
 
 /**
- * Runs `sql` (with MikroORM's `?` placeholders) as a named prepared statement on a connection of the ORM's pool:
- * PostgreSQL parses it once per connection, and the values travel as parameters instead of literals spliced into
- * the text by the ORM (for the hottest statements, that work is a large share of a request). Inside a transaction
- * it runs on the transaction's connection through `em.execute`. Errors are the driver's (SQLSTATE in `code`).
+ * Runs `sql` (with MikroORM's `?` placeholders) as a named prepared statement: PostgreSQL parses it once per
+ * connection, and the values travel as parameters instead of literals spliced into the text by the ORM (for the
+ * hottest statements, that work is a large share of a request; and an array stays one array parameter, where the
+ * ORM would splice it in as a list). Outside a transaction it runs on a connection of the ORM's pool; inside one, on
+ * the transaction's own connection (knex's transaction client hands out that one and never releases it). Errors
+ * are the driver's (SQLSTATE in `code`).
  */
 export async function executePrepared<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  if (em.getTransactionContext()) return em.execute<T[]>(sql, params);
   let statement = named.get(sql);
   if (!statement) {
     statement = { name: `prepared.${named.size + 1}`, text: numberedPlaceholders(sql) };
@@ -54,5 +55,21 @@ export async function executePrepared<T>(em: EntityManager, sql: string, params:
   const query = statement.name
     ? { name: statement.name, text: statement.text, values: params }
     : { text: statement.text, values: params };
+  const transaction = em.getTransactionContext<Knex.Transaction>();
+  if (transaction) return onTransactionConnection(transaction, async (c) => (await c.query(query)).rows as T[]);
   return onPooledConnection(em, async (connection) => (await connection.query(query)).rows as T[]);
+}
+
+/** Runs `work` on the connection a knex transaction holds (not given back: the transaction ends it). */
+async function onTransactionConnection<T>(
+  transaction: Knex.Transaction,
+  work: (c: PooledConnection) => Promise<T>,
+): Promise<T> {
+  if (transaction.isCompleted()) throw new Error('executePrepared: the transaction has already ended');
+  const client = (transaction as unknown as { client: { acquireConnection(): Promise<PooledConnection> } }).client;
+  try {
+    return await work(await client.acquireConnection());
+  } catch (err) {
+    throw asDatabaseError(err);
+  }
 }

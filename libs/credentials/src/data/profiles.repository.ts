@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { ApprovalStatus, CategorySupplyLimit, FreelancerProfile, ProfileReview } from './credentials.entities';
 
 export type ProfileReviewRow = Omit<ProfileReview, 'id'>;
@@ -9,6 +9,11 @@ export type ProfileReviewRow = Omit<ProfileReview, 'id'>;
 export class ProfilesRepository {
   find(em: EntityManager, userId: string): Promise<FreelancerProfile | null> {
     return em.findOne(FreelancerProfile, { userId });
+  }
+
+  /** The profile, its row locked until the transaction ends (a decision on it is taken once). */
+  findForDecision(tem: EntityManager, userId: string): Promise<FreelancerProfile | null> {
+    return tem.findOne(FreelancerProfile, { userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   }
 
   /** The profile, or a new draft (persisted with the next flush) when the freelancer has none yet. */

@@ -85,24 +85,27 @@ export class ProfilesService {
     }
     const outcome = profileApproval(verified, this.config.policy.profileMinVerifiedSkills, supply);
     const now = this.clock.now().toJSDate();
-    p.approvalStatus = outcome.status;
-    p.approvalReason = outcome.reason;
-    p.submittedAt = now;
-    this.em.persist(p);
-    this.profiles.addReview(this.em, {
-      userId: user.id,
-      at: now,
-      outcome: outcome.status,
-      code: outcome.status === 'rejected' ? outcome.code : null,
-      reason: outcome.reason,
-      advice: outcome.status === 'rejected' ? outcome.advice : null,
-      verifiedSkills: verified,
-      reviewerId: null,
-      snapshot: { title: p.title, categorySlugs: p.categorySlugs, skills: p.skills, supply },
-    });
-    await this.em.flush();
     const advice = outcome.status === 'rejected' ? outcome.advice : undefined;
-    await this.notifyApproval(user.id, outcome.status, outcome.reason, advice);
+    // The decision, its review row and the notification it owes commit together (or not at all).
+    await this.em.transactional(async (tem) => {
+      p.approvalStatus = outcome.status;
+      p.approvalReason = outcome.reason;
+      p.submittedAt = now;
+      tem.persist(p);
+      this.profiles.addReview(tem as EntityManager, {
+        userId: user.id,
+        at: now,
+        outcome: outcome.status,
+        code: outcome.status === 'rejected' ? outcome.code : null,
+        reason: outcome.reason,
+        advice: outcome.status === 'rejected' ? outcome.advice : null,
+        verifiedSkills: verified,
+        reviewerId: null,
+        snapshot: { title: p.title, categorySlugs: p.categorySlugs, skills: p.skills, supply },
+      });
+      await tem.flush();
+      await this.notifyApproval(tem as EntityManager, user.id, outcome.status, outcome.reason, advice);
+    });
     return {
       status: outcome.status,
       reason: outcome.reason,
@@ -128,37 +131,44 @@ export class ProfilesService {
   }
 
   async humanReview(reviewer: User, userId: string, decision: 'approved' | 'rejected', reason: string) {
-    const p = await this.profiles.find(this.em, userId);
-    if (!p || p.approvalStatus !== 'pending_review') throw profileNotPending();
     const now = this.clock.now().toJSDate();
-    p.approvalStatus = decision;
-    p.approvalReason = reason;
     const verifiedSkills = await this.skills.count(this.em, userId);
-    this.profiles.addReview(this.em, {
-      userId,
-      at: now,
-      outcome: decision,
-      code: null,
-      reason,
-      advice: null,
-      verifiedSkills,
-      reviewerId: reviewer.id,
-      snapshot: {},
+    // The decision, its review row and the notification it owes commit together (or not at all); the profile's
+    // row is locked first, so of two reviewers deciding at once the second finds it no longer pending.
+    await this.em.transactional(async (tem) => {
+      const p = await this.profiles.findForDecision(tem as EntityManager, userId);
+      if (!p || p.approvalStatus !== 'pending_review') throw profileNotPending();
+      p.approvalStatus = decision;
+      p.approvalReason = reason;
+      this.profiles.addReview(tem as EntityManager, {
+        userId,
+        at: now,
+        outcome: decision,
+        code: null,
+        reason,
+        advice: null,
+        verifiedSkills,
+        reviewerId: reviewer.id,
+        snapshot: {},
+      });
+      await tem.flush();
+      await this.notifyApproval(tem as EntityManager, userId, decision, reason);
     });
-    await this.em.flush();
-    await this.notifyApproval(userId, decision, reason);
     return { status: decision, reason };
   }
 
-  private async notifyApproval(userId: string, status: string, reason: string, advice?: string) {
+  private async notifyApproval(tem: EntityManager, userId: string, status: string, reason: string, advice?: string) {
     if (status !== 'approved' && status !== 'rejected') return;
-    await this.notifications.notify({
-      userId,
-      type: status === 'approved' ? 'profile.approved' : 'profile.rejected',
-      title: status === 'approved' ? 'Your profile is approved' : 'Your profile was not approved',
-      body: advice ? `${reason} ${advice}` : reason,
-      data: { status, reason, ...(advice ? { advice } : {}) },
-    });
+    await this.notifications.notify(
+      {
+        userId,
+        type: status === 'approved' ? 'profile.approved' : 'profile.rejected',
+        title: status === 'approved' ? 'Your profile is approved' : 'Your profile was not approved',
+        body: advice ? `${reason} ${advice}` : reason,
+        data: { status, reason, ...(advice ? { advice } : {}) },
+      },
+      tem,
+    );
   }
 
   private view(p: FreelancerProfile, verifiedSkills: number) {
