@@ -10,6 +10,7 @@ import { Migration20261127000011_outbox } from './Migration20261127000011_outbox
 import { Migration20261127000012_attempt_abandon_track_states } from './Migration20261127000012_attempt_abandon_track_states';
 import { Migration20261128000013_slot_versions } from './Migration20261128000013_slot_versions';
 import { Migration20261128000014_slot_versions_plpgsql } from './Migration20261128000014_slot_versions_plpgsql';
+import { Migration20261128000015_badge_revoked_by } from './Migration20261128000015_badge_revoked_by';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs apply the same set. */
 export const MIGRATIONS = [
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   },
   { name: 'Migration20261128000013_slot_versions', class: Migration20261128000013_slot_versions },
   { name: 'Migration20261128000014_slot_versions_plpgsql', class: Migration20261128000014_slot_versions_plpgsql },
+  { name: 'Migration20261128000015_badge_revoked_by', class: Migration20261128000015_badge_revoked_by },
 ];

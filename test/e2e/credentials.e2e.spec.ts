@@ -456,6 +456,25 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
       .send({ jobSuccessScore: 60, earnings12m: 50 })
       .expect(200);
     expect(await seen(marketplace.token)).toBeNull();
+    // Criteria back → earned again; revoked by an admin → not granted back by the statistics.
+    const stats = (jobSuccessScore: number) =>
+      t
+        .http()
+        .put(`/api/admin/freelancers/${f.user.id}/stats`)
+        .set(bearer(admin))
+        .send({ jobSuccessScore, earnings12m: 50 })
+        .expect(200);
+    await stats(97);
+    expect(await seen(marketplace.token)).toEqual({ kind: 'rising_talent', label: 'Rising Talent' });
+    await t
+      .http()
+      .post(`/api/admin/freelancers/${f.user.id}/badges/rising_talent/revoke`)
+      .set(bearer(admin))
+      .send({ reason: 'Inflated job success' })
+      .expect(200);
+    await stats(98);
+    await runJob('evaluate-badges');
+    expect(await seen(marketplace.token)).toBeNull();
 
     const revoked = await t
       .http()

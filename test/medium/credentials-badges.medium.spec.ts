@@ -52,7 +52,9 @@ describe('credentials BadgesRepository (real PostgreSQL)', () => {
     const b = await freelancer(em, { jss: null, earnings: 0, status: 'draft' });
     const noProfile = await freelancer(em, { profile: false });
     const topRated = await badge(em, a, 'top_rated');
-    await badge(em, a, 'rising_talent', true); // revoked: not active
+    await badge(em, a, 'rising_talent', true); // revoked (criteria lapsed): not active
+    const byAdmin = await badge(em, a, 'top_rated_plus', true); // revoked by an admin: not active, not granted back
+    await em.execute(`update badges set revoked_by_admin = true where id = ?`, [byAdmin]);
     await badge(em, a, 'expert_vetted'); // not a statistics badge
     await badge(em, noProfile, 'top_rated');
 
@@ -66,8 +68,15 @@ describe('credentials BadgesRepository (real PostgreSQL)', () => {
       approvalStatus: 'approved',
       accountCreatedAt: new Date('2024-03-04T05:06:07Z'),
       active: [{ id: topRated, kind: 'top_rated' }],
+      revokedByAdmin: ['top_rated_plus'],
     });
-    expect(byId.get(b)).toMatchObject({ jobSuccessScore: null, earnings12m: 0, approvalStatus: 'draft', active: [] });
+    expect(byId.get(b)).toMatchObject({
+      jobSuccessScore: null,
+      earnings12m: 0,
+      approvalStatus: 'draft',
+      active: [],
+      revokedByAdmin: [],
+    });
   });
 
   it('statBadgeFacts without a filter reads every profile in one statement; with one, only those', async () => {
@@ -115,8 +124,9 @@ describe('credentials BadgesRepository (real PostgreSQL)', () => {
     expect(ids.filter(Boolean)).toHaveLength(1);
     const em = db.em();
     expect((await repo.active(em, f, 'expert_vetted')).map((b) => b.id)).toEqual(ids.filter(Boolean));
-    expect(await repo.revoke(em, f, 'expert_vetted', at, 'fraud')).toBe(ids.find(Boolean));
-    expect(await repo.revoke(em, f, 'expert_vetted', at, 'fraud')).toBeNull();
+    const admin = await freelancer(em, { profile: false });
+    expect(await repo.revoke(em, f, 'expert_vetted', at, 'fraud', admin)).toBe(ids.find(Boolean));
+    expect(await repo.revoke(em, f, 'expert_vetted', at, 'fraud', admin)).toBeNull();
     expect(await repo.everHeld(em, [f], 'expert_vetted')).toEqual(new Set([f]));
   });
 
@@ -170,5 +180,46 @@ describe('credentials BadgesRepository (real PostgreSQL)', () => {
     notes.length = 0;
     expect(await service.evaluate([earner, lapsed])).toEqual({ granted: 0, revoked: 0 });
     expect(notes).toEqual([]);
+  });
+
+  it("an admin's revocation sticks: the evaluation does not grant that kind back, while a lapsed badge is earned again", async () => {
+    const em = db.em();
+    const admin = await freelancer(em, { profile: false });
+    const f = await freelancer(em, { jss: 95, earnings: 12000 });
+    const notifications = { notifyMany: async () => 0, notify: async () => true } as unknown as NotificationsService;
+    const config = AppConfig.fromEnv({
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      JWT_SECRET: 'medium-tests-secret-0123456789',
+    });
+    const now = DateTime.fromISO('2026-06-01T12:00:00Z', { zone: 'utc' });
+    const service = new StatBadgesService(db.orm, new ManualClock(now), config, notifications, repo);
+    const held = async () => (await repo.active(db.em(), f)).map((b) => b.kind).sort();
+    expect(await service.evaluate([f])).toEqual({ granted: 3, revoked: 0 });
+    expect(await held()).toEqual(['rising_talent', 'top_rated', 'top_rated_plus']);
+
+    await service.revoke({ id: admin }, f, 'top_rated', 'Reviews under investigation');
+    const [revoked] = await db
+      .em()
+      .execute<{ revoked_by: string; revoked_by_admin: boolean; revoked_reason: string }[]>(
+        `select revoked_by, revoked_by_admin, revoked_reason from badges where freelancer_id = ? and kind = 'top_rated'`,
+        [f],
+      );
+    expect(revoked).toEqual({
+      revoked_by: admin,
+      revoked_by_admin: true,
+      revoked_reason: 'Reviews under investigation',
+    });
+    // The criteria still hold; the evaluation leaves the admin's decision alone, again and again.
+    expect(await service.evaluate([f])).toEqual({ granted: 0, revoked: 0 });
+    expect(await service.evaluate([f])).toEqual({ granted: 0, revoked: 0 });
+    expect(await held()).toEqual(['rising_talent', 'top_rated_plus']);
+
+    // A badge whose criteria lapsed (not an admin's decision) is earned again when they hold again.
+    await em.execute(`update freelancer_profiles set job_success_score = 50 where user_id = ?`, [f]);
+    expect(await service.evaluate([f])).toEqual({ granted: 0, revoked: 2 });
+    await em.execute(`update freelancer_profiles set job_success_score = 95 where user_id = ?`, [f]);
+    expect(await service.evaluate([f])).toEqual({ granted: 2, revoked: 0 });
+    expect(await held()).toEqual(['rising_talent', 'top_rated_plus']);
   });
 });

@@ -74,7 +74,8 @@ export class StatBadgesService {
             });
           }
           for (const kind of earned) {
-            if (f.active.some((b) => b.kind === kind)) continue;
+            // Held already, or revoked by an admin: an admin's revocation is not undone by the statistics.
+            if (f.active.some((b) => b.kind === kind) || f.revokedByAdmin.includes(kind)) continue;
             const evidence = { jobSuccessScore: f.jobSuccessScore, earnings12m: f.earnings12m };
             const badge = this.badges.add(em, f.freelancerId, kind, now.toJSDate(), evidence);
             granted++;
@@ -96,12 +97,15 @@ export class StatBadgesService {
     );
   }
 
-  /** An admin's revocation of an active badge, with its notification, in one transaction. */
-  async revoke(freelancerId: string, kind: BadgeKind, reason: string) {
+  /**
+   * An admin's revocation of an active badge, with its notification, in one transaction. It sticks: the statistics
+   * re-evaluation does not grant that kind back to this freelancer (nor the Expert-Vetted sweep, see ExpertVettedService).
+   */
+  async revoke(admin: { id: string }, freelancerId: string, kind: BadgeKind, reason: string) {
     await withContext(this.orm, (ctx) =>
       ctx.transactional(async (tem) => {
         const now = this.clock.now().toJSDate();
-        const id = await this.badges.revoke(tem as EntityManager, freelancerId, kind, now, reason);
+        const id = await this.badges.revoke(tem as EntityManager, freelancerId, kind, now, reason, admin.id);
         if (!id) throw badgeNotFound({ freelancerId, kind });
         const note = {
           userId: freelancerId,

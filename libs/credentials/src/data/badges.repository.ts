@@ -17,6 +17,8 @@ export interface StatBadgeFacts {
   approvalStatus: string;
   accountCreatedAt: Date;
   active: { id: string; kind: string }[];
+  /** Kinds an admin revoked from this freelancer: never granted back by the re-evaluation. */
+  revokedByAdmin: string[];
 }
 
 /** Badges: Expert-Vetted and the statistics badges. One active badge per kind (`badges_one_active`). */
@@ -48,25 +50,26 @@ export class BadgesRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** Revokes the active badge of a kind: its id, or null when none is active. */
+  /** An admin's revocation of the active badge of a kind: its id, or null when none is active. */
   async revoke(
     em: EntityManager,
     freelancerId: string,
     kind: string,
     at: Date,
     reason: string,
+    adminId: string,
   ): Promise<string | null> {
     const rows = await em.execute<{ id: string }[]>(
-      `update badges set revoked_at = ?, revoked_reason = ?
+      `update badges set revoked_at = ?, revoked_reason = ?, revoked_by = ?, revoked_by_admin = true
        where freelancer_id = ? and kind = ? and revoked_at is null returning id`,
-      [at, reason, freelancerId, kind],
+      [at, reason, adminId, freelancerId, kind],
     );
     return rows[0]?.id ?? null;
   }
 
   /**
-   * One statement for the statistics badges' evaluation: every profile (or those of `only`) with its account's age
-   * and the statistics badges it holds. Profiles without a user row are left out.
+   * One statement for the statistics badges' evaluation: every profile (or those of `only`) with its account's age,
+   * the statistics badges it holds and the kinds an admin revoked from it. Profiles without a user row are left out.
    * touches identity's users: the account's creation date (Rising Talent's minimum account age)
    */
   async statBadgeFacts(em: EntityManager, kinds: readonly string[], only?: string[]): Promise<StatBadgeFacts[]> {
@@ -78,14 +81,17 @@ export class BadgesRepository {
         approval_status: string;
         created_at: Date;
         active: { id: string; kind: string }[];
+        revoked_by_admin: string[];
       }[]
     >(
       `select p.user_id, p.job_success_score, p.earnings12m, p.approval_status, u.created_at,
          coalesce(json_agg(json_build_object('id', b.id, 'kind', b.kind) order by b.granted_at, b.id)
-           filter (where b.id is not null), '[]'::json) as active
+           filter (where b.id is not null and b.revoked_at is null), '[]'::json) as active,
+         coalesce(array_agg(distinct b.kind) filter (where b.revoked_by_admin), '{}') as revoked_by_admin
        from freelancer_profiles p
        join users u on u.id = p.user_id
-       left join badges b on b.freelancer_id = p.user_id and b.revoked_at is null and b.kind = any(?::text[])
+       left join badges b on b.freelancer_id = p.user_id and b.kind = any(?::text[])
+                          and (b.revoked_at is null or b.revoked_by_admin)
        where ?::uuid[] is null or p.user_id = any(?::uuid[])
        group by p.user_id, u.created_at
        order by p.user_id`,
@@ -98,6 +104,7 @@ export class BadgesRepository {
       approvalStatus: r.approval_status,
       accountCreatedAt: new Date(r.created_at),
       active: r.active,
+      revokedByAdmin: r.revoked_by_admin,
     }));
   }
 
@@ -113,7 +120,7 @@ export class BadgesRepository {
 
   /** A new badge, persisted with the unit of work (its id is known now, for notification keys). */
   add(em: EntityManager, freelancerId: string, kind: string, at: Date, evidence: Record<string, unknown>): Badge {
-    const badge = em.create(Badge, { freelancerId, kind, grantedAt: at, evidence });
+    const badge = em.create(Badge, { freelancerId, kind, grantedAt: at, evidence, revokedByAdmin: false });
     em.persist(badge);
     return badge;
   }

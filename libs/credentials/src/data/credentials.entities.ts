@@ -77,5 +77,9 @@ export class Badge {
   @Property({ type: 'datetime' }) grantedAt!: Date;
   @Property({ type: 'datetime', nullable: true }) revokedAt?: Date | null;
   @Property({ type: 'text', nullable: true }) revokedReason?: string | null;
+  /** The admin who revoked it (null when its criteria lapsed, or the admin's account is gone). */
+  @Property({ type: 'uuid', nullable: true }) revokedBy?: string | null;
+  /** Revoked by an admin: the statistics re-evaluation never grants this kind back. */
+  @Property({ type: 'boolean' }) revokedByAdmin: boolean = false;
   @Property({ type: 'json' }) evidence: Record<string, unknown> = {};
 }

@@ -157,9 +157,14 @@ export class CredentialsController {
   @ApiParam({ name: 'kind', enum: BADGES })
   @ApiOkResponse({ type: RevokedBadge })
   @ApiErrors(400, 403, 404)
-  revoke(@Param('id', parseId()) id: string, @Param('kind') kind: string, @Body() dto: RevokeDto) {
+  revoke(
+    @CurrentUser() admin: User,
+    @Param('id', parseId()) id: string,
+    @Param('kind') kind: string,
+    @Body() dto: RevokeDto,
+  ) {
     if (!(BADGES as readonly string[]).includes(kind)) throw badgeNotFound({ kind });
-    return this.statBadges.revoke(id, kind as BadgeKind, dto.reason);
+    return this.statBadges.revoke(admin, id, kind as BadgeKind, dto.reason);
   }
 
   /** Runs the repeatable re-evaluations now (they also run on their schedule in the worker). */
