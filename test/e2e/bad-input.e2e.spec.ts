@@ -116,6 +116,23 @@ describe('bad input → 4xx with stable codes (issue 11)', () => {
       status: 400,
       body: { code: 'VALIDATION_FAILED' },
     });
+    // An unknown job name is not accepted (202 would say something was queued).
+    expect(await raw(t, 'POST', '/api/admin/jobs/recompute-everything', undefined, bearer(admin))).toMatchObject({
+      status: 404,
+      body: { code: 'NOT_FOUND' },
+    });
+    // The slot list's time zone must be one luxon knows (its answer's local times depend on it).
+    const freelancer = (await registerUser(t)).token;
+    const invitationId = '00000000-0000-4000-8000-000000000000';
+    expect(
+      await raw(
+        t,
+        'GET',
+        `/api/vetting/slots?invitationId=${invitationId}&timeZone=Nope%2FZone`,
+        undefined,
+        bearer(freelancer),
+      ),
+    ).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
   });
 
   it.each([

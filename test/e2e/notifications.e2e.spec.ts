@@ -237,5 +237,10 @@ describe('notifications: vetted-talent alerts, webhooks and email (PostgreSQL + 
     const badCursor = await t.http().get('/api/notifications?cursor=garbage').set(bearer(f.token));
     expect(badCursor.status).toBe(400);
     expect(badCursor.body.code).toBe('VALIDATION_FAILED');
+    // A well-formed cursor at an instant this API never writes (PostgreSQL refuses years before 4713 BC): 400, not 500.
+    const ancient = Buffer.from(`-010000-01-01T00:00:00.000Z|${f.user.id}`).toString('base64url');
+    const ancientCursor = await t.http().get(`/api/notifications?cursor=${ancient}`).set(bearer(f.token));
+    expect(ancientCursor.status).toBe(400);
+    expect(ancientCursor.body.code).toBe('VALIDATION_FAILED');
   });
 });

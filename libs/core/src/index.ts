@@ -37,8 +37,8 @@ export {
   isEligibleCategory,
 } from './reference/categories';
 export type { Program } from './reference/categories';
-export { PG_INT_MAX } from './input/input-rules';
-export { IsInstant } from './input/input-validators';
+export { MAX_INSTANT_MS, MIN_INSTANT_MS, PG_INT_MAX } from './input/input-rules';
+export { IsInstant, IsTimeZone } from './input/input-validators';
 export { bodyParsing } from './input/body-parsing';
 export { Outbox } from './outbox/outbox';
 export type { OutboxMessage, OutboxDelivery, OutboxHandler } from './outbox/outbox';

@@ -1849,8 +1849,8 @@ export interface components {
         };
         QueuedJob: {
             jobId?: string;
-            /** @description false for an unknown job name */
-            queued: boolean;
+            /** @enum {boolean} */
+            queued: true;
         };
         RegisterDto: {
             /**
@@ -2571,6 +2571,15 @@ export interface operations {
             };
             /** @description FORBIDDEN: the caller’s role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND (also for what the caller may not see) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,7 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsInstant } from '@vetting/core';
+import { IsInstant, IsTimeZone } from '@vetting/core';
 
 export class WeeklyWindowDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 7, description: 'ISO weekday, Monday 1' })
@@ -69,7 +69,7 @@ export class SlotsQuery {
   @IsOptional()
   @IsInstant()
   to?: string;
-  @ApiPropertyOptional({ example: 'Europe/Berlin' }) @IsOptional() @IsString() timeZone?: string;
+  @ApiPropertyOptional({ example: 'Europe/Berlin' }) @IsOptional() @IsTimeZone() timeZone?: string;
 }
 
 /** Filters of GET /vetting/calls: an admin's view of every call; others see their own calls only. */

@@ -1,5 +1,6 @@
 import { ValidateBy, ValidationOptions, isISO8601 } from 'class-validator';
 import { DateTime } from 'luxon';
+import { isIanaTimeZone } from '../clock/time-zone';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS, PG_INT_MAX, PG_INT_MIN } from './input-rules';
 
 /** True for a strict ISO-8601 instant within [MIN_INSTANT_MS, MAX_INSTANT_MS) (1970 until 2100). */
@@ -31,6 +32,20 @@ export function IsInt32(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (v) => typeof v === 'number' && Number.isInteger(v) && v >= PG_INT_MIN && v <= PG_INT_MAX,
         defaultMessage: () => `$property must be an integer between ${PG_INT_MIN} and ${PG_INT_MAX}`,
+      },
+    },
+    options,
+  );
+}
+
+/** An IANA time zone name luxon knows (e.g. Europe/Berlin). */
+export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isTimeZone',
+      validator: {
+        validate: isIanaTimeZone,
+        defaultMessage: () => '$property must be an IANA time zone such as Europe/Berlin',
       },
     },
     options,

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/commo
 import { InjectQueue } from '@nestjs/bullmq';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Queue } from 'bullmq';
-import { ApiErrors, CREDENTIALS_QUEUE, parseId } from '@vetting/core';
+import { ApiErrors, CREDENTIALS_QUEUE, notFound, parseId } from '@vetting/core';
 import { CurrentUser, Roles, User } from '@vetting/identity';
 import { BADGES, BadgeKind } from '../domain/credentials.rules';
 import { badgeNotFound } from '../domain/credentials.errors';
@@ -25,6 +25,9 @@ import {
   QueuedJob,
   RevokedBadge,
 } from './credentials.responses';
+
+/** The repeatable re-evaluations an admin may run now. */
+const CREDENTIALS_JOBS: string[] = ['recompute-bands', 'evaluate-badges'];
 
 @ApiTags('credentials')
 @ApiBearerAuth()
@@ -172,11 +175,11 @@ export class CredentialsController {
   @Post('admin/jobs/:name')
   @HttpCode(202)
   @ApiOperation({ operationId: 'runCredentialsJob', summary: 'Run recompute-bands or evaluate-badges now' })
-  @ApiParam({ name: 'name', enum: ['recompute-bands', 'evaluate-badges'] })
+  @ApiParam({ name: 'name', enum: CREDENTIALS_JOBS })
   @ApiAcceptedResponse({ type: QueuedJob })
-  @ApiErrors(403)
+  @ApiErrors(403, 404)
   async runJob(@Param('name') name: string) {
-    if (!['recompute-bands', 'evaluate-badges'].includes(name)) return { queued: false };
+    if (!CREDENTIALS_JOBS.includes(name)) throw notFound('Job', { name, known: CREDENTIALS_JOBS });
     const job = await this.queue.add(name, {}, { removeOnComplete: { age: 3600 } });
     return { queued: true, jobId: job.id };
   }

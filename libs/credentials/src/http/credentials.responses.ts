@@ -148,7 +148,7 @@ export class RevokedBadge {
 }
 
 export class QueuedJob {
-  @ApiProperty({ description: 'false for an unknown job name' }) queued!: boolean;
+  @ApiProperty({ enum: [true] }) queued!: true;
   @ApiPropertyOptional() jobId?: string;
 }
 

@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { Clock, Outbox, SqlGate, SqlPart, withContext } from '@vetting/core';
+import { Clock, MAX_INSTANT_MS, MIN_INSTANT_MS, Outbox, SqlGate, SqlPart, withContext } from '@vetting/core';
 import { LivePublisher, userRoom } from '@vetting/live';
 import { Notification, NotificationAttachment, toNotificationView } from '../data/notification.entity';
 import { NotificationsRepository, notificationsInsertPart } from '../data/notifications.repository';
@@ -231,6 +231,7 @@ const encodeCursor = (n: Notification) => Buffer.from(`${n.createdAt.toISOString
 function decodeCursor(cursor: string): [Date, string] {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const at = new Date(iso ?? '');
-  if (!id || Number.isNaN(at.getTime())) throw invalidCursor();
+  // Only instants this API can have written (1970–2100): PostgreSQL refuses years before 4713 BC.
+  if (!id || !(at.getTime() >= MIN_INSTANT_MS && at.getTime() < MAX_INSTANT_MS)) throw invalidCursor();
   return [at, id];
 }
