@@ -74,7 +74,7 @@ describe("browser: the proctor sees the candidate's camera live", () => {
       expect(thumb.after.video!.framesDecoded - thumb.before.video!.framesDecoded).toBeGreaterThanOrEqual(10);
 
       // Watching the attempt: the camera beside the timeline.
-      await row.getByRole('button', { name: /Watch/ }).click();
+      await row.getByRole('button', { name: 'Watch', exact: true }).click();
       await p.page.getByRole('table', { name: 'Integrity timeline' }).waitFor();
       const watched = await expectMediaFlowing(p.page, key, { audio: false });
       expect(watched.after.video!.framesDecoded - watched.before.video!.framesDecoded).toBeGreaterThanOrEqual(10);

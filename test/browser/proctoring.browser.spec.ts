@@ -58,7 +58,7 @@ describe('browser: a proctored test watched live', () => {
       // The proctor's list updates without a reload (lobby event), then the proctor watches.
       const row = p.page.getByRole('row').filter({ hasText: 'Casey Candidate' });
       await row.waitFor({ timeout: 5000 });
-      await row.getByRole('button', { name: /Watch/ }).click();
+      await row.getByRole('button', { name: 'Watch', exact: true }).click();
       await p.page.getByRole('table', { name: 'Integrity timeline' }).waitFor();
 
       // Autosave per item.

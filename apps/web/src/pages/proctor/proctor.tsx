@@ -131,7 +131,7 @@ export function ProctorLivePage() {
                           <Text size="xs">not proctored</Text>
                         )}
                       </Table.Td>
-                      <Table.Td>{a.candidate.name ?? a.candidate.id}</Table.Td>
+                      <Table.Td id={`candidate-${a.attemptId}`}>{a.candidate.name ?? a.candidate.id}</Table.Td>
                       <Table.Td>{a.assessment.title ?? a.assessment.slug}</Table.Td>
                       <Table.Td>{a.deadline ? formatDuration(Date.parse(a.deadline) - now) : '—'}</Table.Td>
                       <Table.Td>
@@ -147,7 +147,8 @@ export function ProctorLivePage() {
                         <Button
                           size="xs"
                           onClick={() => navigate(`/proctoring/attempts/${a.attemptId}`)}
-                          aria-label={`Watch ${a.candidate.name ?? 'candidate'}`}
+                          // The name is DESIGN's "Watch"; the row's candidate is its description.
+                          aria-describedby={`candidate-${a.attemptId}`}
                         >
                           Watch
                         </Button>
