@@ -180,6 +180,14 @@ describe('browser: talent manager, clients and admin', () => {
       await expect(page.getByRole('link', { name: 'Queue dashboard' }).getAttribute('href')).resolves.toBe(
         '/api/admin/queues',
       );
+      // The link opens the dashboard itself (it asks the api for the dashboard's cookie first), not a 401 page.
+      const [dashboard] = await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname.replace(/\/$/, '') === '/api/admin/queues'),
+        page.getByRole('link', { name: 'Queue dashboard' }).click(),
+      ]);
+      expect(dashboard.status()).toBe(200);
+      expect(await dashboard.headerValue('content-type')).toContain('text/html');
+      await page.goBack();
     });
     const mine = await t.http().get('/api/vetting/invitations').set(bearer(f.token)).expect(200);
     expect(mine.body.invitations).toEqual([

@@ -6,6 +6,20 @@ import { useAuth } from '../auth';
 import { useLive } from '../live';
 import { zoneLabel } from '../time';
 import { InboxBadge } from '../pages/inbox';
+import { api, unwrap } from '../api/client';
+
+/**
+ * The queue dashboard is a server page that opens only with a short-lived HttpOnly cookie: the link first asks the
+ * api for it (with the admin's token), then opens the dashboard.
+ */
+function openQueueDashboard(event: React.MouseEvent<HTMLAnchorElement>): void {
+  event.preventDefault();
+  const href = event.currentTarget.href;
+  void unwrap(api.POST('/api/admin/queues/session')).then(
+    () => window.location.assign(href),
+    () => window.location.assign(href),
+  );
+}
 
 export const NAV: Record<Role, { to: string; label: string }[]> = {
   freelancer: [
@@ -108,7 +122,9 @@ export function Layout() {
               onClick={close}
             />
           ))}
-          {user.role === 'admin' && <NavLink component="a" href="/api/admin/queues" label="Queue dashboard" />}
+          {user.role === 'admin' && (
+            <NavLink component="a" href="/api/admin/queues" label="Queue dashboard" onClick={openQueueDashboard} />
+          )}
         </nav>
       </AppShell.Navbar>
       <AppShell.Main>
