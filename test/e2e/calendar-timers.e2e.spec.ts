@@ -183,6 +183,19 @@ describe('vetting call timers (PostgreSQL + Redis + BullMQ worker)', () => {
     const second = await t.http().post(`/api/vetting/calls/${call.id}/scorecard`).set(bearer(tm.token)).send(card);
     expect(second.status).toBe(409);
     expect(second.body.code).toBe('SCORECARD_ALREADY_SUBMITTED');
+
+    // The call held used the invitation up: it is closed, and no second vetting call can be booked on it.
+    const invitations = await t.http().get('/api/vetting/invitations').set(bearer(f.token));
+    expect(invitations.body.invitations).toEqual([
+      expect.objectContaining({ id: f.invitationId, status: 'closed', closedReason: 'call_completed' }),
+    ]);
+    const rebook = await t
+      .http()
+      .post('/api/vetting/calls')
+      .set(bearer(f.token))
+      .send({ invitationId: f.invitationId, startsAt: startsAt.plus({ days: 2 }).toISO() });
+    expect(rebook.status).toBe(403);
+    expect(rebook.body.code).toBe('NOT_INVITED');
   });
 
   it('a join after the grace period gets GRACE_PERIOD_EXPIRED', async () => {

@@ -148,7 +148,8 @@ export class CallLifecycleService {
 
   /**
    * Applies the outcomes: one statement for the calls' statuses and history, one update closing the invitations of
-   * missed calls with their cooldowns (stored on the caller's flush), one granting free rebookings. The calls are
+   * missed calls with their cooldowns (stored on the caller's flush), one granting free rebookings, one closing the
+   * invitations of completed calls. The calls are
    * answered as settled copies (a managed one is left as read: the statement has written it).
    */
   private async finishAll(tem: EntityManager, outcomes: { call: VettingCall; to: Outcome }[]) {
@@ -176,6 +177,9 @@ export class CallLifecycleService {
     );
     const absent = decided.filter((d) => d.to === 'interviewer_absent').map((d) => d.call.invitationId);
     await this.talent.grantFreeRebookings(tem, absent);
+    // A call held uses its invitation up: no second vetting call (and scorecard) on the same invitation.
+    const held = decided.filter((d) => d.to === 'completed').map((d) => d.call.invitationId);
+    await this.talent.recordCompletedCalls(tem, held);
     const cooldownOf = new Map(cooldowns.map((c) => [c.callId!, c]));
     return decided.map(({ call }) => {
       const c = cooldownOf.get(call.id);

@@ -143,6 +143,15 @@ export class TalentService {
     );
   }
 
+  /**
+   * A vetting call was held (completed): its invitation has been used and is closed (in the caller's transaction),
+   * so it cannot book another call. A new attempt at Expert-Vetted needs a new invitation.
+   */
+  async recordCompletedCalls(em: EntityManager, invitationIds: string[]): Promise<void> {
+    if (invitationIds.length === 0) return;
+    await this.repository.closeInvitations(em, invitationIds, 'call_completed', this.clock.now().toJSDate());
+  }
+
   /** An invitation by id (it exists: a call refers to it). */
   invitation(id: string, em?: EntityManager): Promise<Invitation> {
     return this.repository.invitation(id, em);
