@@ -613,6 +613,23 @@ describe('grading and credentials (PostgreSQL + Redis + worker + code runner)', 
       expect(before.badges).toHaveLength(1);
       expect(before.badges[0].revoked_at).not.toBeNull();
 
+      // A profile edit re-evaluates (its job) with the same scorecard: it does not undo the admin's revocation.
+      await t
+        .http()
+        .put('/api/freelancers/me/profile')
+        .set(bearer(f.token))
+        .send({ title: 'Technical writer and editor', categorySlugs: ['writing'], skills: ['Docs'] })
+        .expect(200);
+      const profileJob = (
+        await t.app
+          .get<Queue>(getQueueToken(CREDENTIALS_QUEUE), { strict: false })
+          .getJobs(['waiting', 'active', 'delayed', 'completed'])
+      ).find(
+        (j) => j?.name === 'expert-vetted' && j.data?.freelancerId === f.user.id && String(j.id).includes('profile-'),
+      );
+      expect(profileJob).toBeDefined();
+      await finished(String(profileJob!.id));
+      expect((await facts()).badges).toEqual(before.badges);
       // The re-evaluation job does not grant back a badge an admin revoked...
       await runJob('evaluate-badges');
       expect((await facts()).badges).toEqual(before.badges);

@@ -80,7 +80,12 @@ export class ExpertVettedService {
         const now = this.clock.now();
         const { card, decision, active } = await this.criteria(em, freelancerId, now);
         let granted: { id: string; categorySlug: string | null } | null = null;
-        if (decision.grant && !active) {
+        // An admin's revocation sticks until a new vetting: only a scorecard submitted after it may grant again
+        // (a profile edit or identity check re-evaluates with the old scorecard and grants nothing).
+        const revokedAt =
+          decision.grant && !active ? await this.badges.lastRevokedByAdmin(em, freelancerId, 'expert_vetted') : null;
+        const revocationHolds = revokedAt !== null && (!card || card.submittedAt <= revokedAt);
+        if (decision.grant && !active && !revocationHolds) {
           const call = card ? await this.facts.call(em, card.callId) : null;
           const categorySlug = call?.categorySlug ?? null;
           const evidence = { callId: card?.callId, categorySlug, hardSkillAverage: decision.hardSkillAverage };
@@ -89,7 +94,7 @@ export class ExpertVettedService {
         }
         if (granted) await this.announce(em, freelancerId, granted, now);
         return {
-          expertVetted: decision.grant || Boolean(active),
+          expertVetted: (decision.grant && !revocationHolds) || Boolean(active),
           granted: Boolean(granted),
           criteriaMet: decision.grant,
           reasons: active ? [] : decision.reasons,

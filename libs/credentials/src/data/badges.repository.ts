@@ -34,6 +34,15 @@ export class BadgesRepository {
     return new Set(holders.map((b) => b.freelancerId));
   }
 
+  /** When an admin last revoked this freelancer's badge of `kind` (null: never). */
+  async lastRevokedByAdmin(em: EntityManager, freelancerId: string, kind: string): Promise<Date | null> {
+    const [row] = await em.execute<{ at: Date | null }[]>(
+      `select max(revoked_at) as at from badges where freelancer_id = ? and kind = ? and revoked_by_admin`,
+      [freelancerId, kind],
+    );
+    return row?.at ? new Date(row.at) : null;
+  }
+
   /** Grants Expert-Vetted unless it is held (a concurrent grant does nothing): the new badge's id, or null. */
   async grantExpertVetted(
     em: EntityManager,
