@@ -88,6 +88,9 @@ export class ProfilesService {
     const advice = outcome.status === 'rejected' ? outcome.advice : undefined;
     // The decision, its review row and the notification it owes commit together (or not at all).
     await this.em.transactional(async (tem) => {
+      // Locked and read again: a reviewer's decision taken meanwhile is not overwritten by this submission.
+      if ((await this.profiles.findForDecision(tem as EntityManager, user.id))?.approvalStatus === 'approved')
+        throw profileAlreadyApproved();
       p.approvalStatus = outcome.status;
       p.approvalReason = outcome.reason;
       p.submittedAt = now;

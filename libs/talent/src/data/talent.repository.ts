@@ -34,10 +34,15 @@ export class TalentRepository {
   }
 
   /** Stores a new invitation; throws UniqueConstraintViolationException when one is already open. */
-  async insertInvitation(data: RequiredEntityData<Invitation>): Promise<Invitation> {
-    const invitation = this.em.create(Invitation, data);
-    await this.em.persistAndFlush(invitation);
+  async insertInvitation(data: RequiredEntityData<Invitation>, em: EntityManager = this.em): Promise<Invitation> {
+    const invitation = em.create(Invitation, data);
+    await em.persistAndFlush(invitation);
     return invitation;
+  }
+
+  /** Runs `work` in one transaction (a change and the effects it owes commit together). */
+  transaction<T>(work: (tem: EntityManager) => Promise<T>): Promise<T> {
+    return this.em.transactional((tem) => work(tem as EntityManager));
   }
 
   /** Closes the open invitations among `ids`. */

@@ -40,16 +40,22 @@ export class TalentService {
     const freelancer = await this.repository.user(input.freelancerId);
     if (!freelancer || freelancer.role !== 'freelancer')
       throw notFound('Freelancer', { freelancerId: input.freelancerId });
-    const invitation = await this.createInvitation({ ...input, source: 'invitation', invitedById: adminId });
-    await this.notifications.notify({
-      userId: freelancer.id,
-      type: 'vetting.invited',
-      title: 'You are invited to Expert-Vetted',
-      body: `You are invited to the Expert-Vetted program in ${input.categorySlug}. Book your 30-minute pre-vetting call.`,
-      data: { invitationId: invitation.id, categorySlug: input.categorySlug },
-      dedupeKey: `invitation:${invitation.id}:sent`,
+    // The invitation and the notice it owes commit together.
+    return this.repository.transaction(async (tem) => {
+      const invitation = await this.createInvitation({ ...input, source: 'invitation', invitedById: adminId }, tem);
+      await this.notifications.notify(
+        {
+          userId: freelancer.id,
+          type: 'vetting.invited',
+          title: 'You are invited to Expert-Vetted',
+          body: `You are invited to the Expert-Vetted program in ${input.categorySlug}. Book your 30-minute pre-vetting call.`,
+          data: { invitationId: invitation.id, categorySlug: input.categorySlug },
+          dedupeKey: `invitation:${invitation.id}:sent`,
+        },
+        tem,
+      );
+      return invitation;
     });
-    return invitation;
   }
 
   /** A freelancer applies in an open window: they get an invitation of source "application". */
@@ -170,13 +176,16 @@ export class TalentService {
     return this.repository.markCooldownExpiryTold(em, cooldownId, now);
   }
 
-  private async createInvitation(input: {
-    freelancerId: string;
-    program: string;
-    categorySlug: string;
-    source: 'invitation' | 'application';
-    invitedById: string | null;
-  }) {
+  private async createInvitation(
+    input: {
+      freelancerId: string;
+      program: string;
+      categorySlug: string;
+      source: 'invitation' | 'application';
+      invitedById: string | null;
+    },
+    em?: EntityManager,
+  ) {
     const data = {
       freelancerId: input.freelancerId,
       program: input.program,
@@ -189,7 +198,7 @@ export class TalentService {
       createdAt: this.clock.now().toJSDate(),
     };
     try {
-      return toInvitationView(await this.repository.insertInvitation(data));
+      return toInvitationView(await this.repository.insertInvitation(data, em));
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) {
         this.repository.forget();
