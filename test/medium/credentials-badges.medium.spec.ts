@@ -46,6 +46,17 @@ describe('credentials BadgesRepository (real PostgreSQL)', () => {
     return id;
   }
 
+  /** The statistics badges' service on the medium database, its clock at 2026-06-01T12:00Z. */
+  function statBadges(notifications: NotificationsService): StatBadgesService {
+    const config = AppConfig.fromEnv({
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      JWT_SECRET: 'medium-tests-secret-0123456789',
+    });
+    const now = DateTime.fromISO('2026-06-01T12:00:00Z', { zone: 'utc' });
+    return new StatBadgesService(db.orm, new ManualClock(now), config, notifications, repo);
+  }
+
   it('statBadgeFacts: one row per profile with its account age and only the active statistics badges', async () => {
     const em = db.em();
     const a = await freelancer(em, { jss: 95, earnings: 12000.5, createdAt: '2024-03-04T05:06:07Z' });
@@ -140,13 +151,7 @@ describe('credentials BadgesRepository (real PostgreSQL)', () => {
     const notifications = {
       notifyMany: async (inputs: NotifyInput[]) => notes.push(...inputs),
     } as unknown as NotificationsService;
-    const config = AppConfig.fromEnv({
-      NODE_ENV: 'test',
-      DATABASE_URL: db.url,
-      JWT_SECRET: 'medium-tests-secret-0123456789',
-    });
-    const now = DateTime.fromISO('2026-06-01T12:00:00Z', { zone: 'utc' });
-    const service = new StatBadgesService(db.orm, new ManualClock(now), config, notifications, repo);
+    const service = statBadges(notifications);
 
     expect(await service.evaluate([earner, lapsed])).toEqual({ granted: 2, revoked: 1 });
     const rows = await db.em().execute<
@@ -187,13 +192,7 @@ describe('credentials BadgesRepository (real PostgreSQL)', () => {
     const admin = await freelancer(em, { profile: false });
     const f = await freelancer(em, { jss: 95, earnings: 12000 });
     const notifications = { notifyMany: async () => 0, notify: async () => true } as unknown as NotificationsService;
-    const config = AppConfig.fromEnv({
-      NODE_ENV: 'test',
-      DATABASE_URL: db.url,
-      JWT_SECRET: 'medium-tests-secret-0123456789',
-    });
-    const now = DateTime.fromISO('2026-06-01T12:00:00Z', { zone: 'utc' });
-    const service = new StatBadgesService(db.orm, new ManualClock(now), config, notifications, repo);
+    const service = statBadges(notifications);
     const held = async () => (await repo.active(db.em(), f)).map((b) => b.kind).sort();
     expect(await service.evaluate([f])).toEqual({ granted: 3, revoked: 0 });
     expect(await held()).toEqual(['rising_talent', 'top_rated', 'top_rated_plus']);
